@@ -1,0 +1,159 @@
+/// Every message of the protocol, in the shapes of PROTOCOL.md.
+public enum Message: Hashable, Sendable {
+    /// §2(1) client → leader.
+    case transaction(Transaction)
+    /// §2(1) a follower's answer to a transaction: the leader it knows, if any.
+    case redirect(Transaction, leader: ReplicaID?)
+    /// §2(2) leader → every replica.
+    case propose(Proposal)
+    /// §2(3) replica → leader.
+    case vote(Vote)
+    /// §2(4) leader → all: entry `index`, proposed under `ballot`, is committed.
+    case commit(index: Int, ballot: Ballot)
+    /// §2(5) follower → leader: entry `index` is applied.
+    case ack(index: Int)
+    /// §3(1) leader → followers, every heartbeat interval.
+    case heartbeat(Heartbeat)
+    /// §3(2) candidate → all: a request to lead under a higher ballot.
+    case candidacy(Candidacy)
+    /// §3(2) voter → candidate: the vote (a Paxos promise), granted or refused.
+    case promise(Promise)
+    /// §3(3) new leader → follower: `request_log_range(from, to)`.
+    case requestLogRange(ballot: Ballot, from: Int, to: Int)
+    /// §3(3) follower → new leader: the entries it holds in the range.
+    case logRange(LogRange)
+
+    /// The message's kind, as the trace names it.
+    public var kind: String {
+        switch self {
+        case .transaction: "transaction"
+        case .redirect: "redirect"
+        case .propose: "propose"
+        case .vote: "vote"
+        case .commit: "commit"
+        case .ack: "ack"
+        case .heartbeat: "heartbeat"
+        case .candidacy: "candidacy"
+        case .promise: "promise"
+        case .requestLogRange: "request_log_range"
+        case .logRange: "log_range"
+        }
+    }
+}
+
+/// A proposal: the entry at `index` (the proposal id) under `ballot`.
+public struct Proposal: Hashable, Sendable {
+    public let index: Int
+    public let ballot: Ballot
+    public let redo: [RedoRecord]
+    public let transactions: [Int]
+
+    public init(index: Int, ballot: Ballot, redo: [RedoRecord], transactions: [Int]) {
+        self.index = index
+        self.ballot = ballot
+        self.redo = redo
+        self.transactions = transactions
+    }
+
+    init(_ entry: LogEntry, ballot: Ballot) {
+        self.init(index: entry.index, ballot: ballot, redo: entry.redo, transactions: entry.transactions)
+    }
+}
+
+/// Why an acceptor refuses a proposal.
+public enum RejectReason: Hashable, Sendable {
+    /// Legality: the proposal's ballot is below the one the acceptor promised.
+    case ballotBelowPromise(promised: Ballot)
+    /// Legality: the acceptor already accepted a newer proposal at that index.
+    case stale(accepted: Ballot)
+    /// Log compatibility: the index does not follow the acceptor's log, which ends at `logEnd`.
+    case gap(logEnd: Int)
+}
+
+/// An acceptor's vote on one proposal.
+public struct Vote: Hashable, Sendable {
+    public let index: Int
+    public let ballot: Ballot
+    /// nil for an accept.
+    public let rejection: RejectReason?
+
+    public init(index: Int, ballot: Ballot, rejection: RejectReason?) {
+        self.index = index
+        self.ballot = ballot
+        self.rejection = rejection
+    }
+
+    public var accepted: Bool { rejection == nil }
+}
+
+public struct Heartbeat: Hashable, Sendable {
+    public let ballot: Ballot
+    public let commitIndex: Int
+    /// Every replica has acked up to here: followers may clean their logs up to it too.
+    public let cleanupIndex: Int
+
+    public init(ballot: Ballot, commitIndex: Int, cleanupIndex: Int) {
+        self.ballot = ballot
+        self.commitIndex = commitIndex
+        self.cleanupIndex = cleanupIndex
+    }
+}
+
+public struct Candidacy: Hashable, Sendable {
+    public let ballot: Ballot
+    public let lastIndex: Int
+    public let lastBallot: Ballot
+
+    public init(ballot: Ballot, lastIndex: Int, lastBallot: Ballot) {
+        self.ballot = ballot
+        self.lastIndex = lastIndex
+        self.lastBallot = lastBallot
+    }
+}
+
+public struct Promise: Hashable, Sendable {
+    /// The candidacy's ballot this answers.
+    public let ballot: Ballot
+    /// nil when granted, else why not.
+    public let refusal: String?
+    /// The voter's own promise after handling the candidacy.
+    public let promised: Ballot
+    public let lastIndex: Int
+
+    public init(ballot: Ballot, refusal: String?, promised: Ballot, lastIndex: Int) {
+        self.ballot = ballot
+        self.refusal = refusal
+        self.promised = promised
+        self.lastIndex = lastIndex
+    }
+
+    public var granted: Bool { refusal == nil }
+}
+
+/// The reply to `request_log_range`: what the replica accepted in the range, with ballots.
+public struct LogRange: Hashable, Sendable {
+    public let ballot: Ballot
+    public let from: Int
+    public let to: Int
+    public let entries: [LogEntry]
+
+    public init(ballot: Ballot, from: Int, to: Int, entries: [LogEntry]) {
+        self.ballot = ballot
+        self.from = from
+        self.to = to
+        self.entries = entries
+    }
+}
+
+/// A message on the wire.
+public struct Envelope: Hashable, Sendable {
+    public let from: Endpoint
+    public let to: Endpoint
+    public let message: Message
+
+    public init(from: Endpoint, to: Endpoint, message: Message) {
+        self.from = from
+        self.to = to
+        self.message = message
+    }
+}

@@ -1,0 +1,100 @@
+/// What handling one input produced: messages to send, local events, and facts for the invariants.
+/// Each visible effect carries the ``Reason``: the protocol rule that produced it.
+public enum Effect: Hashable, Sendable {
+    /// A message to put on the network.
+    case send(Envelope, Reason)
+    /// A local event: apply, cleanup, timeout, elected, recovered.
+    case local(LocalEvent, Reason)
+    /// What the receiver did with a message that made it send nothing.
+    case outcome(Reason)
+    /// A fact the invariant checker watches; not shown in the flow.
+    case observed(Observation)
+    /// Under a commit policy that applies as its own event: one apply is now due at this replica.
+    case queueApply
+}
+
+public enum LocalEvent: Hashable, Sendable {
+    case apply(index: Int, redo: [RedoRecord])
+    case cleanup(through: Int)
+    case cleanupWaits(index: Int, missing: [ReplicaID])
+    case timeout
+    case elected(Ballot)
+    case recovered(ballot: Ballot, from: Int, to: Int)
+}
+
+public enum Observation: Hashable, Sendable {
+    case accepted(index: Int, ballot: Ballot, redo: [RedoRecord])
+    /// `acceptors` is the leader's count of accepts for the ballot; nil when a follower learns of a commit.
+    case committed(index: Int, ballot: Ballot, redo: [RedoRecord], acceptors: [ReplicaID]?)
+    case applied(index: Int, redo: [RedoRecord])
+    /// The leader finished recovery and will propose: its log must hold every committed entry now.
+    case leaderReady(Ballot)
+}
+
+/// Why a replica did what it did: the rule of PROTOCOL.md it applied, with the values it compared.
+public enum Reason: Hashable, Sendable {
+    // §2(1) transaction
+    case redirects(knownLeader: ReplicaID?)
+    case queues(transaction: Int, queueLength: Int, cause: QueueCause)
+    // §2(2) propose
+    case proposes(index: Int, ballot: Ballot, transactions: [Int])
+    case resends(index: Int, ballot: Ballot, cause: ResendCause)
+    // §2(3) vote
+    case accepts(index: Int, ballot: Ballot, promised: Ballot, logEnd: Int)
+    case rejects(index: Int, ballot: Ballot, RejectReason)
+    // §2(4) commit
+    case majority(index: Int, ballot: Ballot, acceptors: [ReplicaID], replicas: Int)
+    case countsAccept(index: Int, ballot: Ballot, acceptors: [ReplicaID], needed: Int)
+    case alreadyCommitted(index: Int, acceptors: [ReplicaID])
+    case staleVote(index: Int, ballot: Ballot, current: Ballot?)
+    case preempted(by: Ballot)
+    case learnsCommit(index: Int, ballot: Ballot, mode: ApplyMode)
+    case cannotCommit(index: Int, ballot: Ballot, holds: Ballot?)
+    case commitWaitsForGap(index: Int, commitIndex: Int)
+    case retransmitsCommit(index: Int, ballot: Ballot)
+    // §2(4) apply
+    case applies(index: Int, asLeader: Bool)
+    case nothingToApply(appliedIndex: Int, commitIndex: Int)
+    // §2(5) ack and cleanup
+    case acks(index: Int)
+    case reacks(index: Int)
+    case cleansUp(through: Int)
+    case cleanupWaits(index: Int, missing: [ReplicaID])
+    case countsAck(index: Int)
+    // §3(1) heartbeat and timeout
+    case heartbeat(ballot: Ballot, commitIndex: Int)
+    case followsLeader(ballot: Ballot, cleanedThrough: Int?)
+    case ignoresStaleLeader(ballot: Ballot, promised: Ballot)
+    case timedOut(ticks: Int)
+    // §3(2) election
+    case stands(ballot: Ballot)
+    case grants(ballot: Ballot)
+    case refuses(ballot: Ballot, why: String)
+    case countsPromise(ballot: Ballot, granted: [ReplicaID], needed: Int)
+    case stalePromise(ballot: Ballot)
+    case elected(ballot: Ballot, granted: [ReplicaID])
+    case restandsAbove(round: Int)
+    // §3(3) recovery
+    case requestsLogRange(from: Int, to: Int)
+    case sendsLogRange(from: Int, to: Int, count: Int)
+    case ignoresLogRequest(ballot: Ballot, promised: Ballot)
+    case countsLogRange(ballot: Ballot, replied: [ReplicaID], needed: Int)
+    case recovered(from: Int, to: Int, chosen: [Int: Ballot])
+    case recoverySkipped
+    case reproposes(index: Int, ballot: Ballot, was: Ballot)
+    // A policy failed: the core fell back to the safe default.
+    case policyFailed(policy: String, error: String, fallback: String)
+    case ignored(String)
+}
+
+public enum QueueCause: Hashable, Sendable {
+    case recovering
+    case windowFull(inFlight: Int, window: Int)
+}
+
+public enum ResendCause: Hashable, Sendable {
+    /// The follower's log ends at `logEnd`: the leader fills the gap.
+    case gap(logEnd: Int)
+    /// No accept arrived by the heartbeat: sent again.
+    case retransmit
+}

@@ -1,0 +1,157 @@
+// §2(4) Commit and apply: the leader commits an entry only after accept votes from a majority (more than
+// N/2, its own counted) for the entry's ballot, then tells every replica. The leader applies at once;
+// followers apply per the commit policy. Entries are applied in index order, one at a time.
+
+extension Replica {
+    mutating func receiveVote(_ vote: Vote, from voter: ReplicaID, _ c: inout Context) {
+        see(vote.ballot)
+        guard let leader = leadership, vote.ballot == leader.ballot else {
+            c.outcome(.staleVote(index: vote.index, ballot: vote.ballot, current: leadership?.ballot))
+            return
+        }
+        switch vote.rejection {
+        case nil:
+            leadership?.accepts[vote.index, default: ReplicaSet()].insert(voter)
+            countAccepts(at: vote.index, &c)
+        case .gap(let logEnd)?:
+            resend(from: logEnd + 1, through: vote.index, to: voter, cause: .gap(logEnd: logEnd), &c)
+        case .ballotBelowPromise(let higher)?, .stale(let higher)?:
+            see(higher)
+            becomeFollower(of: nil)
+            c.outcome(.preempted(by: higher))
+        }
+    }
+
+    /// Commits entry `index` once a majority accepted it under the leader's ballot, and says how far it is.
+    mutating func countAccepts(at index: Int, _ c: inout Context) {
+        guard let leader = leadership, let entry = log[index] else {
+            c.outcome(.alreadyCommitted(index: index, acceptors: []))
+            return
+        }
+        let acceptors = leader.accepts[index] ?? ReplicaSet()
+        let needed = c.mutations.contains(.commitWithoutMajority) ? 1 : c.config.majority
+        if entry.status > .accepted {
+            c.outcome(.alreadyCommitted(index: index, acceptors: acceptors.members))
+        } else if acceptors.count < needed {
+            if acceptors.count > 1 || acceptors != ReplicaSet(id) {
+                c.outcome(.countsAccept(index: index, ballot: leader.ballot, acceptors: acceptors.members, needed: needed))
+            }
+        } else {
+            log.setStatus(.committed, at: index)
+            c.observe(.committed(index: index, ballot: leader.ballot, redo: entry.redo, acceptors: acceptors.members))
+            broadcast(.commit(index: index, ballot: leader.ballot),
+                      .majority(index: index, ballot: leader.ballot, acceptors: acceptors.members,
+                                replicas: c.config.replicaCount), &c)
+            advanceCommitIndex()
+            applyCommitted(asLeader: true, &c)
+            proposeQueued(&c)
+        }
+    }
+
+    /// A follower learns that entry `index` is committed under `ballot`.
+    mutating func receiveCommit(index: Int, ballot: Ballot, _ c: inout Context) {
+        see(ballot)
+        if ballot >= promised, leadership == nil {
+            promised = ballot
+            knownLeader = ballot.ownerID
+            ticksWithoutLeader = 0
+        }
+        if index < log.start || (index <= appliedIndex && log[index]?.ballot == ballot) {
+            // Applied already: the leader missed the ack.
+            c.send(.ack(index: index), from: id, to: .replica(ballot.ownerID ?? id), .reacks(index: index))
+            return
+        }
+        guard let entry = log[index], entry.ballot == ballot else {
+            c.outcome(.cannotCommit(index: index, ballot: ballot, holds: log[index]?.ballot))
+            return
+        }
+        guard entry.status == .accepted else {
+            c.outcome(.ignored("\(id) already knows \(index) is committed"))
+            return
+        }
+        log.setStatus(.committed, at: index)
+        c.observe(.committed(index: index, ballot: ballot, redo: entry.redo, acceptors: nil))
+        if c.mutations.contains(.applyOutOfOrder) {
+            apply(index, asLeader: false, &c)
+            return
+        }
+        let before = commitIndex
+        advanceCommitIndex()
+        if commitIndex == before {
+            c.outcome(.commitWaitsForGap(index: index, commitIndex: commitIndex))
+        }
+        scheduleApplies(from: before + 1, through: commitIndex, &c)
+    }
+
+    /// Moves the commit index over every contiguous committed entry.
+    mutating func advanceCommitIndex() {
+        while let next = log[commitIndex + 1], next.status >= .committed {
+            commitIndex += 1
+        }
+    }
+
+    /// Applies (or schedules the applying of) entries `from...through` per the commit policy.
+    mutating func scheduleApplies(from: Int, through: Int, _ c: inout Context) {
+        guard from <= through else { return }
+        for index in from...through {
+            let mode: ApplyMode
+            do {
+                mode = try c.policies.commit.applyMode(for: id, index: index, config: c.config)
+            } catch {
+                c.outcome(.policyFailed(policy: c.policies.commitName, error: "\(error)", fallback: "apply at once"))
+                mode = .immediately
+            }
+            switch mode {
+            case .immediately:
+                applyCommitted(asLeader: false, &c)
+            case .separateEvent:
+                c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
+                c.effects.append(.queueApply)
+            case .afterTicks(let ticks):
+                c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
+                applyCountdowns.append(max(0, ticks))
+            }
+        }
+    }
+
+    /// Applies every committed entry not yet applied, in order.
+    mutating func applyCommitted(asLeader: Bool, _ c: inout Context) {
+        while appliedIndex < commitIndex {
+            apply(appliedIndex + 1, asLeader: asLeader, &c)
+        }
+    }
+
+    /// The `apply nK` event: applies the next committed entry, if there is one.
+    mutating func applyNextCommitted(_ c: inout Context) {
+        guard appliedIndex < commitIndex else {
+            c.outcome(.nothingToApply(appliedIndex: appliedIndex, commitIndex: commitIndex))
+            return
+        }
+        apply(appliedIndex + 1, asLeader: leadership != nil, &c)
+    }
+
+    mutating func tickApplyCountdowns(_ c: inout Context) {
+        guard !applyCountdowns.isEmpty else { return }
+        applyCountdowns = applyCountdowns.map { $0 - 1 }
+        while let first = applyCountdowns.first, first <= 0 {
+            applyCountdowns.removeFirst()
+            applyNextCommitted(&c)
+        }
+    }
+
+    /// Applies entry `index` to the data, then (a follower) acks it to the leader.
+    mutating func apply(_ index: Int, asLeader: Bool, _ c: inout Context) {
+        guard let entry = log[index] else { return }
+        for record in entry.redo { record.apply(to: &data) }
+        log.setStatus(.applied, at: index)
+        appliedIndex = max(appliedIndex, index)
+        c.observe(.applied(index: index, redo: entry.redo))
+        c.local(.apply(index: index, redo: entry.redo), .applies(index: index, asLeader: asLeader))
+        if var leader = leadership {
+            leader.noteAck(appliedIndex, from: id)
+            leadership = leader
+        } else if let target = knownLeader ?? promised.ownerID, target != id {
+            c.send(.ack(index: index), from: id, to: .replica(target), .acks(index: index))
+        }
+    }
+}

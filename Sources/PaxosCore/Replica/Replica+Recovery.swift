@@ -1,0 +1,94 @@
+// §3(3) Log recovery: the new leader sends `request_log_range(from, to)` to the replicas that promised (a
+// majority, itself included) and, for each index, keeps the entry with the highest ballot among the
+// replies. It re-proposes those entries under its own ballot, and only then proposes new transactions.
+// This is Paxos phase 1: whichever replica wins, it learns every entry a majority accepted.
+
+extension Replica {
+    mutating func startRecovery(askFrom promisers: ReplicaSet, upTo highestLastIndex: Int, _ c: inout Context) {
+        guard var leader = leadership else { return }
+        guard c.config.recovery else {
+            // Unsafe teaching setting: re-propose only what this replica holds itself.
+            c.outcome(.recoverySkipped)
+            finishRecovery(with: Dictionary(uniqueKeysWithValues: log.entries(from: commitIndex + 1, through: log.lastIndex)
+                .map { ($0.index, $0) }), from: commitIndex + 1, to: log.lastIndex, &c)
+            return
+        }
+        let from = commitIndex + 1, to = max(highestLastIndex, log.lastIndex)
+        guard from <= to else {
+            // Every promiser's log ends at or below this leader's commit index: nothing to learn.
+            finishRecovery(with: [:], from: from, to: to, &c)
+            return
+        }
+        var recovery = RecoveryState(from: from, to: to, asked: promisers, replied: ReplicaSet(id))
+        for entry in log.entries(from: from, through: to) { recovery.best[entry.index] = entry }
+        leader.recovery = recovery
+        leadership = leader
+        for peer in promisers.members where peer != id {
+            c.send(.requestLogRange(ballot: leader.ballot, from: from, to: to), from: id, to: .replica(peer),
+                   .requestsLogRange(from: from, to: to))
+        }
+        if recovery.replied.count >= c.config.majority {
+            finishRecovery(with: recovery.best, from: from, to: to, &c)
+        }
+    }
+
+    mutating func receiveLogRequest(ballot: Ballot, from: Int, to: Int, _ c: inout Context) {
+        see(ballot)
+        guard ballot == promised, let leaderID = ballot.ownerID else {
+            c.outcome(.ignoresLogRequest(ballot: ballot, promised: promised))
+            return
+        }
+        let entries = log.entries(from: from, through: to)
+        c.send(.logRange(LogRange(ballot: ballot, from: from, to: to, entries: entries)), from: id,
+               to: .replica(leaderID), .sendsLogRange(from: from, to: to, count: entries.count))
+    }
+
+    mutating func receiveLogRange(_ range: LogRange, from replier: ReplicaID, _ c: inout Context) {
+        guard var leader = leadership, var recovery = leader.recovery, range.ballot == leader.ballot,
+              !recovery.replied.contains(replier) else {
+            c.outcome(.ignored("\(id) is not waiting for this log range"))
+            return
+        }
+        recovery.replied.insert(replier)
+        if !c.mutations.contains(.ignoreRecoveredValues) {
+            let keepLowest = c.mutations.contains(.skipHighestBallotChoice)
+            for entry in range.entries {
+                guard let best = recovery.best[entry.index] else {
+                    recovery.best[entry.index] = entry
+                    continue
+                }
+                if keepLowest ? entry.ballot < best.ballot : entry.ballot > best.ballot {
+                    recovery.best[entry.index] = entry
+                }
+            }
+        }
+        leader.recovery = recovery
+        leadership = leader
+        if recovery.replied.count >= c.config.majority {
+            finishRecovery(with: recovery.best, from: recovery.from, to: recovery.to, &c)
+        } else {
+            c.outcome(.countsLogRange(ballot: leader.ballot, replied: recovery.replied.members, needed: c.config.majority))
+        }
+    }
+
+    /// Re-proposes the chosen entries, in index order, under the new ballot; then new transactions may go.
+    mutating func finishRecovery(with best: [Int: LogEntry], from: Int, to: Int, _ c: inout Context) {
+        guard var leader = leadership else { return }
+        leader.recovery = nil
+        leadership = leader
+        var index = from
+        var chosen: [Int: Ballot] = [:]
+        while let entry = best[index] {
+            chosen[index] = entry.ballot
+            index += 1
+        }
+        c.local(.recovered(ballot: leader.ballot, from: from, to: index - 1),
+                .recovered(from: from, to: to, chosen: chosen))
+        for i in from..<index {
+            guard let entry = best[i] else { break }
+            propose(entry, .reproposes(index: i, ballot: leader.ballot, was: entry.ballot), &c)
+        }
+        c.observe(.leaderReady(leader.ballot))
+        proposeQueued(&c)
+    }
+}

@@ -1,0 +1,21 @@
+// §2(1) Transaction: the client sends a transaction to the leader; the leader executes it and appends its
+// redo records to its log at the next index. A follower answers with a redirect naming the leader it knows.
+
+extension Replica {
+    mutating func receiveTransaction(_ transaction: Transaction, _ c: inout Context) {
+        guard var leader = leadership else {
+            c.send(.redirect(transaction, leader: knownLeader), from: id, to: .client, .redirects(knownLeader: knownLeader))
+            return
+        }
+        leader.queue.append(transaction)
+        leadership = leader
+        let sent = c.effects.count
+        proposeQueued(&c)
+        if c.effects.count == sent {
+            let cause: QueueCause = leader.recovery != nil
+                ? .recovering
+                : .windowFull(inFlight: log.lastIndex - commitIndex, window: c.config.window)
+            c.outcome(.queues(transaction: transaction.id, queueLength: leadership?.queue.count ?? 0, cause: cause))
+        }
+    }
+}

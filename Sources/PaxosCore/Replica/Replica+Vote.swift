@@ -1,0 +1,51 @@
+// §2(3) Vote: an acceptor accepts a proposal only if
+//   (a) legality: its ballot is not below the one the acceptor promised, and it is newer than what the
+//       acceptor accepted at that index; and
+//   (b) log compatibility: the index directly follows the acceptor's log (no gap).
+// A reject carries the reason; on a gap it says where the acceptor's log ends.
+
+extension Replica {
+    mutating func receivePropose(_ proposal: Proposal, _ c: inout Context) {
+        see(proposal.ballot)
+        let leaderID = Endpoint.replica(proposal.ballot.ownerID ?? id)
+        if let rejection = rejection(of: proposal, c.mutations) {
+            let vote = Vote(index: proposal.index, ballot: proposal.ballot, rejection: rejection)
+            c.send(.vote(vote), from: id, to: leaderID, .rejects(index: proposal.index, ballot: proposal.ballot, rejection))
+            return
+        }
+        let promisedBefore = promised, logEnd = log.lastIndex
+        promised = max(promised, proposal.ballot)
+        if role != .follower || knownLeader != proposal.ballot.ownerID {
+            becomeFollower(of: proposal.ballot)
+        }
+        ticksWithoutLeader = 0
+        accept(proposal)
+        c.observe(.accepted(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo))
+        c.send(.vote(Vote(index: proposal.index, ballot: proposal.ballot, rejection: nil)), from: id, to: leaderID,
+               .accepts(index: proposal.index, ballot: proposal.ballot, promised: promisedBefore, logEnd: logEnd))
+    }
+
+    /// Why the proposal must be rejected, or nil to accept it.
+    func rejection(of proposal: Proposal, _ mutations: Mutations) -> RejectReason? {
+        if !mutations.contains(.acceptLowerBallot) {
+            if proposal.ballot < promised { return .ballotBelowPromise(promised: promised) }
+            if let held = log[proposal.index], held.ballot > proposal.ballot { return .stale(accepted: held.ballot) }
+        }
+        if proposal.index > log.lastIndex + 1 { return .gap(logEnd: log.lastIndex) }
+        return nil
+    }
+
+    /// Writes the accepted proposal into the log. An entry already committed or applied keeps its status
+    /// (Paxos guarantees the same records); a cleaned-up index needs nothing.
+    mutating func accept(_ proposal: Proposal) {
+        guard proposal.index >= log.start else { return }
+        var status = EntryStatus.accepted
+        if let held = log[proposal.index], held.status > .accepted, held.redo == proposal.redo {
+            status = held.status
+        } else if proposal.index <= appliedIndex {
+            status = .applied
+        }
+        log.put(LogEntry(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo,
+                         transactions: proposal.transactions, status: status))
+    }
+}

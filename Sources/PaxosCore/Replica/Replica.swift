@@ -1,0 +1,240 @@
+/// The role a replica plays now.
+public enum Role: String, Hashable, Sendable {
+    case follower, candidate, leader
+}
+
+/// One input to a replica.
+public enum Input: Hashable, Sendable {
+    /// A message delivered by the network.
+    case receive(Envelope)
+    /// One logical tick of time (the original's "1 second").
+    case tick
+    /// Under a commit policy that applies as its own event: apply the next committed entry.
+    case applyNext
+}
+
+/// The shared core replica: one value per replica, the same whatever the policies.
+///
+/// `handle(_:policies:config:)` is the only way in: an input goes in, ``Effect``s come out. No I/O, clock,
+/// printing or global randomness: the election policy's draws come from the replica's own seeded generator.
+/// Each phase of PROTOCOL.md lives in one file: `Replica+Transaction` (§2(1)), `+Propose` (§2(2)),
+/// `+Vote` (§2(3)), `+Commit` (§2(4) commit and apply), `+Ack` (§2(5) ack and cleanup), `+Heartbeat`
+/// (§3(1)), `+Election` (§3(2)), `+Recovery` (§3(3)).
+public struct Replica: Hashable, Sendable {
+    public let id: ReplicaID
+
+    // MARK: Durable state (survives a crash, as if on disk)
+
+    /// The highest ballot this replica promised (phase 1) or accepted under (phase 2).
+    public internal(set) var promised: Ballot = .zero
+    public internal(set) var log = RedoLog()
+    /// Every entry up to here is committed.
+    public internal(set) var commitIndex = 0
+    /// Every entry up to here is applied to `data`, in order.
+    public internal(set) var appliedIndex = 0
+    /// The key/value state that applying the redo records produced.
+    public internal(set) var data: [String: String] = [:]
+
+    // MARK: Volatile state (lost in a crash)
+
+    public internal(set) var role: Role = .follower
+    public internal(set) var knownLeader: ReplicaID?
+    var ticksWithoutLeader = 0
+    public internal(set) var electionTimeoutTicks: Int
+    /// The highest round seen in any ballot, so a new candidacy goes above it.
+    var highestRound = 0
+    var random: SplitMix64
+    var election: ElectionState?
+    public internal(set) var leadership: LeaderState?
+    /// Under `ApplyMode.afterTicks`: ticks left before each pending apply.
+    var applyCountdowns: [Int] = []
+
+    /// A fresh replica; `seed` feeds its generator (timeouts drawn by the election policy).
+    public init(id: ReplicaID, seed: UInt64, policies: Policies, config: ClusterConfig) {
+        self.id = id
+        random = SplitMix64(seed: seed ^ (UInt64(id.number) &* 0x9E37_79B9_7F4A_7C15))
+        electionTimeoutTicks = config.electionTimeoutTicks
+        var effects: [Effect] = []
+        electionTimeoutTicks = drawTimeout(policies: policies, config: config, into: &effects)
+    }
+
+    /// The current leader's ballot, when this replica leads.
+    public var leaderBallot: Ballot? { leadership?.ballot }
+    /// Leading and done with recovery: accepting new transactions.
+    public var isReadyLeader: Bool { leadership.map { $0.recovery == nil } ?? false }
+
+    // MARK: - The one entry point
+
+    /// Handles one input and returns what it produced, in order.
+    public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig) -> [Effect] {
+        var context = Context(policies: policies, config: config)
+        switch input {
+        case .receive(let envelope):
+            receive(envelope, &context)
+        case .tick:
+            tick(&context)
+        case .applyNext:
+            applyNextCommitted(&context)
+        }
+        return context.effects
+    }
+
+    mutating func receive(_ envelope: Envelope, _ c: inout Context) {
+        let sender = envelope.from.replica
+        switch envelope.message {
+        case .transaction(let transaction):
+            receiveTransaction(transaction, &c)
+        case .redirect:
+            c.outcome(.ignored("a redirect is for the client"))
+        case .propose(let proposal):
+            receivePropose(proposal, &c)
+        case .vote(let vote):
+            if let sender { receiveVote(vote, from: sender, &c) }
+        case .commit(let index, let ballot):
+            receiveCommit(index: index, ballot: ballot, &c)
+        case .ack(let index):
+            if let sender { receiveAck(index: index, from: sender, &c) }
+        case .heartbeat(let heartbeat):
+            receiveHeartbeat(heartbeat, &c)
+        case .candidacy(let candidacy):
+            receiveCandidacy(candidacy, &c)
+        case .promise(let promise):
+            if let sender { receivePromise(promise, from: sender, &c) }
+        case .requestLogRange(let ballot, let from, let to):
+            receiveLogRequest(ballot: ballot, from: from, to: to, &c)
+        case .logRange(let range):
+            if let sender { receiveLogRange(range, from: sender, &c) }
+        }
+    }
+
+    // MARK: - Time
+
+    mutating func tick(_ c: inout Context) {
+        if leadership != nil {
+            leaderTick(&c)
+        } else {
+            ticksWithoutLeader += 1
+            if ticksWithoutLeader >= electionTimeoutTicks {
+                heartbeatTimedOut(&c)
+            }
+        }
+        tickApplyCountdowns(&c)
+    }
+
+    // MARK: - Crash and restart
+
+    /// Loses every volatile state; the log, the ballot, the commit and applied indexes and the data survive.
+    public mutating func crash() {
+        role = .follower
+        knownLeader = nil
+        ticksWithoutLeader = 0
+        election = nil
+        leadership = nil
+        applyCountdowns = []
+        highestRound = promised.round
+    }
+
+    /// Comes back after a crash: committed entries not yet applied are applied per the commit policy.
+    public mutating func restart(policies: Policies, config: ClusterConfig) -> [Effect] {
+        var c = Context(policies: policies, config: config)
+        highestRound = promised.round
+        electionTimeoutTicks = drawTimeout(policies: policies, config: config, into: &c.effects)
+        scheduleApplies(from: appliedIndex + 1, through: commitIndex, &c)
+        return c.effects
+    }
+
+    /// Sets up `self` as the leader of `ballot` with an empty log (the `cluster N leader nK` start).
+    public mutating func startAsLeader(ballot: Ballot, config: ClusterConfig) {
+        promised = ballot
+        highestRound = ballot.round
+        role = .leader
+        knownLeader = id
+        leadership = LeaderState(ballot: ballot, replicaCount: config.replicaCount)
+    }
+
+    /// Sets up `self` as a follower that promised `ballot` (the `cluster N leader nK` start).
+    public mutating func startAsFollower(of ballot: Ballot) {
+        promised = ballot
+        highestRound = ballot.round
+        knownLeader = ballot.ownerID
+    }
+}
+
+// MARK: - Helpers shared by the phases
+
+/// The policies and config of one call, and the effects it collects.
+struct Context {
+    let policies: Policies
+    let config: ClusterConfig
+    var effects: [Effect] = []
+
+    var mutations: Mutations { config.mutations }
+
+    mutating func send(_ message: Message, from: ReplicaID, to: Endpoint, _ reason: Reason) {
+        effects.append(.send(Envelope(from: .replica(from), to: to, message: message), reason))
+    }
+
+    mutating func outcome(_ reason: Reason) { effects.append(.outcome(reason)) }
+    mutating func local(_ event: LocalEvent, _ reason: Reason) { effects.append(.local(event, reason)) }
+    mutating func observe(_ observation: Observation) { effects.append(.observed(observation)) }
+}
+
+extension Replica {
+    /// Every other replica, in id order.
+    func peers(_ config: ClusterConfig) -> [ReplicaID] {
+        config.replicas.filter { $0 != id }
+    }
+
+    func broadcast(_ message: Message, _ reason: Reason, _ c: inout Context) {
+        for peer in peers(c.config) {
+            c.send(message, from: id, to: .replica(peer), reason)
+        }
+    }
+
+    /// A view of this replica for the election policy.
+    var voterView: VoterView {
+        VoterView(id: id, role: role, promised: promised, lastIndex: log.lastIndex, lastBallot: log.lastBallot,
+                  commitIndex: commitIndex, knownLeader: knownLeader)
+    }
+
+    /// Notes a ballot seen in any message, so a later candidacy goes above it.
+    mutating func see(_ ballot: Ballot) {
+        highestRound = max(highestRound, ballot.round)
+    }
+
+    /// Leaves leadership or candidacy and follows `ballot`'s owner (or nobody).
+    mutating func becomeFollower(of ballot: Ballot?) {
+        role = .follower
+        leadership = nil
+        election = nil
+        knownLeader = ballot?.ownerID
+        ticksWithoutLeader = 0
+    }
+
+    mutating func drawTimeout(policies: Policies, config: ClusterConfig, into effects: inout [Effect]) -> Int {
+        do {
+            return max(1, try policies.election.electionTimeout(for: id, config: config, random: &random))
+        } catch {
+            effects.append(.outcome(.policyFailed(policy: policies.electionName, error: "\(error)",
+                                                  fallback: "timeout of \(config.electionTimeoutTicks) ticks")))
+            return config.electionTimeoutTicks
+        }
+    }
+}
+
+/// Bit sets of replicas (up to 64), for vote and ack counting.
+struct ReplicaSet: Hashable, Sendable {
+    private(set) var bits: UInt64 = 0
+
+    init() {}
+    init(_ replica: ReplicaID) { insert(replica) }
+
+    mutating func insert(_ replica: ReplicaID) { bits |= 1 << UInt64(replica.number - 1) }
+    func contains(_ replica: ReplicaID) -> Bool { bits & (1 << UInt64(replica.number - 1)) != 0 }
+    var count: Int { bits.nonzeroBitCount }
+
+    /// The members, in id order.
+    var members: [ReplicaID] {
+        (0..<64).filter { bits & (1 << UInt64($0)) != 0 }.map { ReplicaID($0 + 1) }
+    }
+}

@@ -1,0 +1,69 @@
+import PaxosCore
+
+/// One parsed command of the playground's language (REPL, scripts, tests). See `Help.swift` for each.
+public enum Command: Hashable, Sendable {
+    case cluster(replicas: Int, leader: ReplicaID?)
+    case election(String)
+    case commit(String)
+    case policies
+    case priority(ReplicaID, Int)
+    case set(Setting)
+    case submit([RedoRecord])
+    case pending
+    case step(Int)
+    case deliver(Int)
+    case drop(Int)
+    case duplicate(Int)
+    case apply(ReplicaID)
+    case tick(Int)
+    case run(RunCondition)
+    case crash(ReplicaID)
+    case restart(ReplicaID)
+    case partition([[ReplicaID]])
+    case heal
+    case cut(ReplicaID, ReplicaID)
+    case uncut(ReplicaID, ReplicaID)
+    case show
+    case log(ReplicaID)
+    case data(ReplicaID)
+    case slots
+    case explore(Int)
+    case quiz(Bool)
+    case compare(String, String)
+    case undo(Int)
+    case history
+    case explain
+    case expect(Expectation)
+    case export(ExportFormat, String)
+    case help(String?)
+    case quit
+}
+
+public enum Setting: Hashable, Sendable {
+    case batch(Int), window(Int), heartbeat(Int), timeout(Int), recovery(Bool)
+}
+
+public enum RunCondition: Hashable, Sendable {
+    case quiet
+    case leader
+    case committed(Int)
+    case applied(ReplicaID, Int)
+}
+
+public enum Expectation: Hashable, Sendable {
+    case leader(ReplicaID)
+    case committed(Int)
+    case applied(ReplicaID, Int)
+    case data(ReplicaID, key: String, value: String)
+    case invariants
+}
+
+public enum ExportFormat: String, Hashable, Sendable, CaseIterable {
+    case mermaid, html, jsonl
+}
+
+/// A command line that cannot be parsed: says what was wrong and what would be right.
+public struct CommandError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,219 @@
+import PaxosCore
+
+/// Parses one line of the command language. `#` starts a comment; a blank line is no command.
+public enum CommandParser {
+    public static func parse(_ line: String) throws(CommandError) -> Command? {
+        let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let words = code.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let name = words.first else { return nil }
+        var args = Arguments(command: name, words: Array(words.dropFirst()))
+        let command = try parse(name, &args)
+        try args.finish()
+        return command
+    }
+
+    private static func parse(_ name: String, _ a: inout Arguments) throws(CommandError) -> Command {
+        switch name {
+        case "cluster":
+            let count = try a.optionalNumber("N", min: 1, max: 9) ?? 3
+            var leader: ReplicaID?
+            if a.peek == "leader" {
+                a.skip()
+                leader = try a.replica()
+                guard let leader, leader.number <= count else {
+                    throw CommandError("cluster \(count) has n1..n\(count): the leader must be one of them")
+                }
+            }
+            return .cluster(replicas: count, leader: leader)
+        case "election": return .election(try a.word("NAME", "a policy name (see policies)"))
+        case "commit": return .commit(try a.word("NAME", "a policy name (see policies)"))
+        case "policies": return .policies
+        case "priority": return .priority(try a.replica(), try a.number("P", min: Int.min / 2))
+        case "set": return .set(try setting(&a))
+        case "submit":
+            guard !a.isEmpty else { throw CommandError("submit needs at least one K=V, e.g. submit x=1 y=2") }
+            var records: [RedoRecord] = []
+            while let word = a.next() {
+                guard let record = RedoRecord(parsing: word) else {
+                    throw CommandError("'\(word)' is not K=V: submit takes key=value pairs, e.g. submit x=1")
+                }
+                records.append(record)
+            }
+            return .submit(records)
+        case "pending": return .pending
+        case "step": return .step(try a.optionalNumber("N", min: 1) ?? 1)
+        case "deliver": return .deliver(try a.messageID())
+        case "drop": return .drop(try a.messageID())
+        case "duplicate": return .duplicate(try a.messageID())
+        case "apply": return .apply(try a.replica())
+        case "tick": return .tick(try a.optionalNumber("N", min: 1) ?? 1)
+        case "run": return .run(try runCondition(&a))
+        case "crash": return .crash(try a.replica())
+        case "restart": return .restart(try a.replica())
+        case "partition":
+            var groups: [[ReplicaID]] = [[]]
+            while let word = a.next() {
+                if word == "|" {
+                    groups.append([])
+                } else {
+                    for part in word.split(separator: "|", omittingEmptySubsequences: false).enumerated() {
+                        if part.offset > 0 { groups.append([]) }
+                        if !part.element.isEmpty { groups[groups.count - 1].append(try Arguments.replica(String(part.element))) }
+                    }
+                }
+            }
+            guard groups.count >= 2, groups.allSatisfy({ !$0.isEmpty }) else {
+                throw CommandError("partition needs groups split by |, e.g. partition n1 n2 | n3")
+            }
+            return .partition(groups)
+        case "heal": return .heal
+        case "cut": return .cut(try a.replica(), try a.replica())
+        case "uncut": return .uncut(try a.replica(), try a.replica())
+        case "show": return .show
+        case "log": return .log(try a.replica())
+        case "data": return .data(try a.replica())
+        case "slots": return .slots
+        case "explore": return .explore(try a.number("K", min: 1))
+        case "quiz":
+            return .quiz(try a.onOff())
+        case "compare": return .compare(try a.word("POLICY", "two policy names"), try a.word("POLICY", "two policy names"))
+        case "undo": return .undo(try a.optionalNumber("N", min: 1) ?? 1)
+        case "history": return .history
+        case "explain": return .explain
+        case "expect": return .expect(try expectation(&a))
+        case "export":
+            let formatWord = try a.word("FORMAT", "mermaid, html or jsonl")
+            guard let format = ExportFormat(rawValue: formatWord) else {
+                throw CommandError("unknown export format '\(formatWord)': use export mermaid|html|jsonl FILE")
+            }
+            return .export(format, try a.word("FILE", "a file name"))
+        case "help": return .help(a.next())
+        case "quit", "exit": return .quit
+        default:
+            let suggestion = Help.closest(to: name).map { "did you mean '\($0)'? " } ?? ""
+            throw CommandError("unknown command '\(name)': \(suggestion)type help for the list of commands")
+        }
+    }
+
+    private static func setting(_ a: inout Arguments) throws(CommandError) -> Setting {
+        let what = try a.word("NAME", "batch, window, heartbeat, timeout or recovery")
+        switch what {
+        case "batch": return .batch(try a.number("N", min: 1))
+        case "window": return .window(try a.number("N", min: 1))
+        case "heartbeat": return .heartbeat(try a.number("T", min: 1))
+        case "timeout": return .timeout(try a.number("T", min: 1))
+        case "recovery": return .recovery(try a.onOff())
+        default:
+            throw CommandError("unknown setting '\(what)': use set batch|window|heartbeat|timeout N, or set recovery on|off")
+        }
+    }
+
+    private static func runCondition(_ a: inout Arguments) throws(CommandError) -> RunCondition {
+        guard let first = a.next() else { return .quiet }
+        guard first == "until" else { throw CommandError("run takes 'until leader|committed I|applied nK I|quiet', not '\(first)'") }
+        let what = try a.word("CONDITION", "leader, committed I, applied nK I or quiet")
+        switch what {
+        case "leader": return .leader
+        case "quiet": return .quiet
+        case "committed": return .committed(try a.number("I", min: 0))
+        case "applied": return .applied(try a.replica(), try a.number("I", min: 0))
+        default: throw CommandError("unknown condition '\(what)': run until leader|committed I|applied nK I|quiet")
+        }
+    }
+
+    private static func expectation(_ a: inout Arguments) throws(CommandError) -> Expectation {
+        let what = try a.word("WHAT", "leader, committed, applied, data or invariants")
+        switch what {
+        case "leader": return .leader(try a.replica())
+        case "committed": return .committed(try a.number("I", min: 0))
+        case "applied": return .applied(try a.replica(), try a.number("I", min: 0))
+        case "data":
+            let replica = try a.replica()
+            let pair = try a.word("K=V", "K=V, or K= for absent")
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw CommandError("'\(pair)' is not K=V: expect data nK K=V (K= for absent)")
+            }
+            return .data(replica, key: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...]))
+        case "invariants": return .invariants
+        default:
+            throw CommandError("unknown expectation '\(what)': expect leader|committed|applied|data|invariants")
+        }
+    }
+}
+
+/// The words after a command name, consumed left to right.
+struct Arguments {
+    let command: String
+    var words: [String]
+
+    init(command: String, words: [String]) {
+        self.command = command
+        self.words = words
+    }
+
+    var isEmpty: Bool { words.isEmpty }
+    var peek: String? { words.first }
+    mutating func skip() { words.removeFirst() }
+
+    mutating func next() -> String? {
+        words.isEmpty ? nil : words.removeFirst()
+    }
+
+    mutating func word(_ name: String, _ what: String) throws(CommandError) -> String {
+        guard let word = next() else { throw CommandError("\(command) needs \(name): \(what) (see help \(command))") }
+        return word
+    }
+
+    mutating func number(_ name: String, min: Int, max: Int = Int.max) throws(CommandError) -> Int {
+        let text = try word(name, "a number")
+        return try Arguments.number(text, name: name, command: command, min: min, max: max)
+    }
+
+    mutating func optionalNumber(_ name: String, min: Int, max: Int = Int.max) throws(CommandError) -> Int? {
+        guard let text = peek, text != "leader" else { return nil }
+        skip()
+        return try Arguments.number(text, name: name, command: command, min: min, max: max)
+    }
+
+    static func number(_ text: String, name: String, command: String, min: Int, max: Int) throws(CommandError) -> Int {
+        guard let value = Int(text) else {
+            throw CommandError("'\(text)' is not a number: \(command) takes \(name) as a whole number\(min > 0 ? " ≥ \(min)" : "")")
+        }
+        guard value >= min, value <= max else {
+            throw CommandError("\(value) is out of range: \(command) takes \(name) from \(min) to \(max == Int.max ? "any" : String(max))")
+        }
+        return value
+    }
+
+    mutating func messageID() throws(CommandError) -> Int {
+        let text = try word("ID", "a message id from pending, e.g. \(command) 12")
+        let digits = text.hasPrefix("#") ? String(text.dropFirst()) : text
+        return try Arguments.number(digits, name: "ID", command: command, min: 1, max: Int.max)
+    }
+
+    mutating func replica() throws(CommandError) -> ReplicaID {
+        try Arguments.replica(try word("nK", "a replica such as n1"))
+    }
+
+    static func replica(_ text: String) throws(CommandError) -> ReplicaID {
+        guard let id = ReplicaID(parsing: text) else {
+            throw CommandError("'\(text)' is not a replica: replicas are named n1, n2, …")
+        }
+        return id
+    }
+
+    mutating func onOff() throws(CommandError) -> Bool {
+        let text = try word("on|off", "on or off")
+        switch text {
+        case "on": return true
+        case "off": return false
+        default: throw CommandError("'\(text)' is not on or off: \(command) takes on|off")
+        }
+    }
+
+    func finish() throws(CommandError) {
+        guard words.isEmpty else {
+            throw CommandError("unexpected '\(words.joined(separator: " "))' after \(command) (see help \(command))")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import PaxosCore
+import PaxosSimulation
+
+/// Renders trace events as annotated message flows: one line per event (step, tick, phase tag with its
+/// section, sender → receiver, payload), and under it the rule that was applied.
+public struct FlowRenderer: Sendable {
+    public let color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    /// The lines for `events`; a broadcast (same step, kind, sender, payload and note) is one line.
+    public func render(_ events: [TraceEvent]) -> [String] {
+        var lines: [String] = []
+        var index = 0
+        while index < events.count {
+            let first = events[index]
+            var group = [first]
+            while index + group.count < events.count {
+                let next = events[index + group.count]
+                guard next.messageID != nil, first.messageID != nil, next.step == first.step, next.kind == first.kind,
+                      next.from == first.from, next.payload == first.payload, next.note == first.note else { break }
+                group.append(next)
+            }
+            lines += renderGroup(group)
+            index += group.count
+        }
+        return lines
+    }
+
+    private func renderGroup(_ group: [TraceEvent]) -> [String] {
+        guard let event = group.first else { return [] }
+        let receivers = group.map(\.to.description).joined(separator: ", ")
+        let route = event.from == event.to ? event.from.description : "\(event.from) → \(receivers)"
+        var marks = ""
+        let ids = group.compactMap(\.messageID)
+        if !ids.isEmpty { marks = "  → " + ids.map { "#\($0)" }.joined(separator: " ") }
+        if let cause = event.cause { marks += event.isDeliveryOutcome ? "  (#\(cause) delivered)" : "  (on #\(cause))" }
+        let (tag, name) = switch event.phase {
+        case .fault: ("fault", event.kind)
+        case .invariant: ("!!", "VIOLATION")
+        default: (event.phase.section, event.phase.rawValue)
+        }
+        let head = "\(String(event.step).leftPadded(4)) t\(String(event.tick).rightPadded(3)) \(tag.rightPadded(6)) \(name.rightPadded(11))"
+        let payload = event.payload.rendered
+        let line = "\(head) \(route.rightPadded(14)) \(payload == "{}" ? "" : payload)\(marks)"
+        let note = "      ↳ \(event.note)"
+        return [paint(line, event.phase), paint(note, .dim)]
+    }
+
+    // MARK: - Colour
+
+    enum Style { case dim, bold, red, green }
+
+    func paint(_ text: String, _ phase: Phase) -> String {
+        guard color else { return text }
+        return "\u{1B}[\(Self.code(phase))m\(text)\u{1B}[0m"
+    }
+
+    func paint(_ text: String, _ style: Style) -> String {
+        guard color else { return text }
+        let code = switch style {
+        case .dim: "2"
+        case .bold: "1"
+        case .red: "1;31"
+        case .green: "1;32"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    static func code(_ phase: Phase) -> String {
+        switch phase {
+        case .transaction: "36"
+        case .propose: "34"
+        case .vote: "35"
+        case .commit: "32"
+        case .apply: "92"
+        case .ack: "33"
+        case .cleanup: "90"
+        case .heartbeat: "37"
+        case .timeout: "91"
+        case .election: "93"
+        case .recovery: "96"
+        case .fault: "31"
+        case .invariant: "1;97;41"
+        }
+    }
+
+    public func error(_ text: String) -> String { paint(text, .red) }
+
+    public func expectation(held: Bool, _ text: String) -> String {
+        held ? paint("✓ \(text)", .green) : paint("✗ \(text)", .red)
+    }
+}

@@ -1,0 +1,88 @@
+/// The help text of every command: the single source for `help`, tab completion and Docs/REPL.md.
+public enum Help {
+    public struct Entry: Sendable {
+        public let name: String
+        public let usage: String
+        public let summary: String
+    }
+
+    public static let entries: [Entry] = [
+        Entry(name: "cluster", usage: "cluster N [leader nK]",
+              summary: "start a fresh cluster of N replicas (default 3); with leader, nK leads ballot 1, else the first election plays out"),
+        Entry(name: "election", usage: "election NAME", summary: "switch the election policy (priority, longest-term, randomized, or a plugin)"),
+        Entry(name: "commit", usage: "commit NAME", summary: "switch the commit policy (sync, async, or a plugin)"),
+        Entry(name: "policies", usage: "policies", summary: "list the registered policies with one-line descriptions"),
+        Entry(name: "priority", usage: "priority nK P", summary: "set a replica's priority"),
+        Entry(name: "set", usage: "set batch N | window N | heartbeat T | timeout T | recovery on|off",
+              summary: "transactions per proposal, proposals in flight, timers in ticks, and the (unsafe when off) recovery step"),
+        Entry(name: "submit", usage: "submit K=V [K=V ...]",
+              summary: "a client transaction; the client sends it to the live replica leading with the highest ballot"),
+        Entry(name: "pending", usage: "pending", summary: "the in-flight messages: id, sender, receiver, phase tag and payload"),
+        Entry(name: "step", usage: "step [N]", summary: "deliver the next N in-flight items in FIFO order"),
+        Entry(name: "deliver", usage: "deliver ID", summary: "deliver one chosen in-flight message (out of order allowed)"),
+        Entry(name: "drop", usage: "drop ID", summary: "lose one in-flight message"),
+        Entry(name: "duplicate", usage: "duplicate ID", summary: "copy one in-flight message"),
+        Entry(name: "apply", usage: "apply nK", summary: "under async commit, let nK apply its next committed entry"),
+        Entry(name: "tick", usage: "tick [N]", summary: "advance logical time N ticks: heartbeats and timeouts fire"),
+        Entry(name: "run", usage: "run [until leader | committed I | applied nK I | quiet]",
+              summary: "deliver in order until the condition holds, ticking when nothing is in flight (at most 1,000 ticks)"),
+        Entry(name: "crash", usage: "crash nK", summary: "stop a replica: its log, ballot and data survive, volatile state is lost"),
+        Entry(name: "restart", usage: "restart nK", summary: "bring a crashed replica back"),
+        Entry(name: "partition", usage: "partition nA nB | nC ...", summary: "split the replicas into groups that cannot talk"),
+        Entry(name: "heal", usage: "heal", summary: "restore the network: no partition, no cuts"),
+        Entry(name: "cut", usage: "cut nA nB", summary: "one-way loss: messages from nA to nB are lost until uncut or heal"),
+        Entry(name: "uncut", usage: "uncut nA nB", summary: "restore messages from nA to nB"),
+        Entry(name: "show", usage: "show", summary: "the cluster table: role, ballot, indexes, log length, liveness, priority"),
+        Entry(name: "log", usage: "log nK", summary: "one replica's redo log, entry by entry"),
+        Entry(name: "data", usage: "data nK", summary: "one replica's key/value data"),
+        Entry(name: "slots", usage: "slots", summary: "the redo log slot by slot across all replicas, with each replica's watermarks"),
+        Entry(name: "explore", usage: "explore K",
+              summary: "search every way the next K events could go; report whether an invariant can break, as a script"),
+        Entry(name: "quiz", usage: "quiz on|off", summary: "predict each event's outcome before it is revealed"),
+        Entry(name: "compare", usage: "compare POLICY POLICY",
+              summary: "replay this session under two policies of one kind and show where the runs diverge"),
+        Entry(name: "undo", usage: "undo [N]", summary: "step back N events, by deterministic replay"),
+        Entry(name: "history", usage: "history", summary: "the commands so far"),
+        Entry(name: "explain", usage: "explain", summary: "what the last event did and why, with its PROTOCOL.md section"),
+        Entry(name: "expect", usage: "expect leader nK | committed I | applied nK I | data nK K=V | invariants",
+              summary: "check the state; in a script, a failed expect makes the run exit 1"),
+        Entry(name: "export", usage: "export mermaid|html|jsonl FILE",
+              summary: "the run so far as a sequence diagram, an HTML space-time view, or the JSON Lines trace"),
+        Entry(name: "help", usage: "help [COMMAND]", summary: "this list, or one command"),
+        Entry(name: "quit", usage: "quit", summary: "leave (Ctrl-D too)"),
+    ]
+
+    public static var commandNames: [String] { entries.map(\.name) }
+
+    public static func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
+
+    /// The whole list, aligned.
+    public static var overview: String {
+        let width = entries.map(\.usage.count).max() ?? 0
+        return (["Commands (# starts a comment):"] + entries.map { e in
+            "  " + e.usage + String(repeating: " ", count: max(1, width - e.usage.count + 2)) + e.summary
+        }).joined(separator: "\n")
+    }
+
+    /// The command name nearest to a mistyped one, if it is close.
+    public static func closest(to word: String) -> String? {
+        let best = commandNames.map { ($0, distance(word, $0)) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= max(1, word.count / 3) else { return nil }
+        return best.0
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

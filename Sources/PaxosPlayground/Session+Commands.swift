@@ -1,0 +1,226 @@
+import PaxosCore
+import PaxosSimulation
+
+extension Session {
+    /// Runs one parsed command. Throws (and changes nothing) on bad input.
+    func run(_ command: Command) throws -> Outcome {
+        switch command {
+        case .cluster(let replicas, let leader):
+            rebuild(replicas: replicas, leader: leader)
+            say("cluster of \(replicas) replicas, \(leader.map { "\($0) leads ballot 1" } ?? "no leader yet: the first election plays out") · election \(electionName), commit \(commitName), seed \(options.seed)")
+        case .election(let name):
+            guard let policy = registry.election(named: name) else {
+                throw CommandError("unknown election policy '\(name)': registered are \(registry.elections.map(\.name).joined(separator: ", "))")
+            }
+            electionName = name
+            simulation.policies.election = policy
+            journal.append(.setup(command))
+            say("election policy: \(name)")
+        case .commit(let name):
+            guard let policy = registry.commit(named: name) else {
+                throw CommandError("unknown commit policy '\(name)': registered are \(registry.commits.map(\.name).joined(separator: ", "))")
+            }
+            commitName = name
+            simulation.policies.commit = policy
+            journal.append(.setup(command))
+            say("commit policy: \(name)")
+        case .policies:
+            say(Views.policies(registry, election: electionName, commit: commitName))
+        case .priority(let id, let value):
+            try simulation.validate(id)
+            simulation.updateConfig { $0.priorities[id.number - 1] = value }
+            journal.append(.setup(command))
+            say("\(id) has priority \(value)")
+        case .set(let setting):
+            simulation.updateConfig { config in
+                switch setting {
+                case .batch(let n): config.batchSize = n
+                case .window(let n): config.window = n
+                case .heartbeat(let t): config.heartbeatIntervalTicks = t
+                case .timeout(let t): config.electionTimeoutTicks = t
+                case .recovery(let on): config.recovery = on
+                }
+            }
+            journal.append(.setup(command))
+            say(Views.setting(setting))
+        case .submit(let records):
+            try perform(.submit(records))
+        case .pending:
+            say(Views.pending(simulation, renderer: renderer))
+        case .step(let count):
+            for _ in 0..<count {
+                guard let next = simulation.inFlight.first else {
+                    say("nothing in flight: tick advances time (heartbeats, timeouts)")
+                    break
+                }
+                try perform(.deliver(next.id))
+            }
+        case .deliver(let id):
+            try perform(.deliver(id))
+        case .drop(let id):
+            try perform(.drop(id))
+        case .duplicate(let id):
+            try perform(.duplicate(id))
+        case .apply(let id):
+            try simulation.validate(id)
+            guard let due = simulation.inFlight.first(where: { $0.item == .apply(id) }) else {
+                let r = simulation.replica(id)
+                throw CommandError("\(id) has no apply due (applied \(r.appliedIndex), committed \(r.commitIndex)\(commitName == AsyncCommit.name ? "" : "; apply events exist under commit async"))")
+            }
+            try perform(.deliver(due.id))
+        case .tick(let count):
+            for _ in 0..<count { try perform(.tick) }
+        case .run(let condition):
+            try runUntil(condition)
+        case .crash(let id):
+            try perform(.crash(id))
+        case .restart(let id):
+            try perform(.restart(id))
+        case .partition(let groups):
+            for id in groups.flatMap({ $0 }) { try simulation.validate(id) }
+            let listed = Set(groups.flatMap { $0 })
+            let rest = simulation.config.replicas.filter { !listed.contains($0) }
+            try perform(.partition(rest.isEmpty ? groups : groups + [rest]))
+        case .heal:
+            try perform(.heal)
+        case .cut(let from, let to):
+            try perform(.cut(from: from, to: to))
+        case .uncut(let from, let to):
+            try perform(.uncut(from: from, to: to))
+        case .show:
+            say(Views.show(simulation))
+        case .log(let id):
+            try simulation.validate(id)
+            say(Views.log(simulation.replica(id)))
+        case .data(let id):
+            try simulation.validate(id)
+            say(Views.data(simulation.replica(id)))
+        case .slots:
+            say(Views.slots(simulation))
+        case .explore(let depth):
+            try explore(depth: depth)
+        case .quiz(let on):
+            say(quiz.toggle(on))
+        case .compare(let a, let b):
+            try compare(a, b)
+        case .undo(let count):
+            try undo(count)
+        case .history:
+            say(history.enumerated().map { "\(String($0.offset + 1).leftPadded(4))  \($0.element)" }.joined(separator: "\n"))
+        case .explain:
+            say(Explain.lastStep(trace, simulation: simulation))
+        case .expect(let expectation):
+            let (held, text) = check(expectation)
+            say(renderer.expectation(held: held, text))
+            if !held {
+                failedExpectations += 1
+                return .expectFailed
+            }
+        case .export(let format, let path):
+            try export(format, to: path)
+        case .help(let name):
+            if let name {
+                guard let entry = Help.entry(name) else {
+                    throw CommandError("no command '\(name)'\(Help.closest(to: name).map { ": did you mean '\($0)'?" } ?? ""); help lists them all")
+                }
+                say("\(entry.usage)\n  \(entry.summary)")
+            } else {
+                say(Help.overview)
+            }
+        case .quit:
+            if quiz.isOn { say(quiz.score) }
+            return .quit
+        }
+        return .ok
+    }
+
+    // MARK: - run
+
+    func runUntil(_ condition: RunCondition, tickLimit: Int = 1_000, deliveryLimit: Int = 100_000) throws {
+        var ticks = 0, deliveries = 0, elected = false
+        while true {
+            if holds(condition, elected: elected) { return }
+            if let next = simulation.inFlight.first {
+                guard deliveries < deliveryLimit else {
+                    say("run stops after \(deliveryLimit) deliveries: messages keep flowing")
+                    return
+                }
+                deliveries += 1
+                let events = try perform(.deliver(next.id))
+                elected = elected || events.contains { $0.kind == "elected" }
+            } else {
+                if condition == .quiet { return }
+                guard ticks < tickLimit else {
+                    say("run stops after \(tickLimit) ticks: the condition does not hold yet")
+                    return
+                }
+                ticks += 1
+                let events = try perform(.tick)
+                elected = elected || events.contains { $0.kind == "elected" }
+            }
+        }
+    }
+
+    func holds(_ condition: RunCondition, elected: Bool) -> Bool {
+        switch condition {
+        case .quiet: simulation.inFlight.isEmpty
+        case .leader: elected
+        case .committed(let index): check(.committed(index)).held
+        case .applied(let id, let index): check(.applied(id, index)).held
+        }
+    }
+
+    // MARK: - expect
+
+    /// Whether the expectation holds, and a line that says what was found.
+    func check(_ expectation: Expectation) -> (held: Bool, String) {
+        let sim = simulation
+        switch expectation {
+        case .leader(let id):
+            guard id.number <= sim.config.replicaCount else { return (false, "expect leader \(id): no such replica") }
+            let r = sim.replica(id)
+            let higher = sim.replicas.filter { sim.isAlive($0.id) && $0.role == .leader && ($0.leaderBallot ?? .zero) > (r.leaderBallot ?? .zero) }
+            let held = sim.isAlive(id) && r.role == .leader && higher.isEmpty
+            let actual = sim.leader.map { "\($0) leads \(sim.replica($0).leaderBallot ?? .zero)" } ?? "no live leader"
+            return (held, "expect leader \(id): \(actual)\(sim.isAlive(id) ? "" : ", \(id) is down")")
+        case .committed(let index):
+            let highest = sim.replicas.map(\.commitIndex).max() ?? 0
+            return (highest == index, "expect committed \(index): the highest commit index is \(highest)")
+        case .applied(let id, let index):
+            guard id.number <= sim.config.replicaCount else { return (false, "expect applied \(id): no such replica") }
+            let applied = sim.replica(id).appliedIndex
+            return (applied == index, "expect applied \(id) \(index): \(id) applied \(applied)")
+        case .data(let id, let key, let value):
+            guard id.number <= sim.config.replicaCount else { return (false, "expect data \(id): no such replica") }
+            let actual = sim.replica(id).data[key]
+            let shown = actual.map { "\(key)=\($0)" } ?? "\(key) is absent"
+            return (actual == (value.isEmpty ? nil : value), "expect data \(id) \(key)=\(value): \(shown)")
+        case .invariants:
+            let violations = sim.violations
+            guard !violations.isEmpty else { return (true, "expect invariants: invariants 1-5 hold") }
+            let list = violations.map { "\($0.invariant) (\($0.name)\($0.index.map { " at \($0)" } ?? ""))" }
+            return (false, "expect invariants: violated \(list.joined(separator: ", "))")
+        }
+    }
+
+    // MARK: - undo
+
+    func undo(_ count: Int) throws {
+        let actions = journal.indices.filter { if case .action = journal[$0] { return true } else { return false } }
+        guard !actions.isEmpty else { throw CommandError("nothing to undo: no event since the cluster started") }
+        let steps = min(count, actions.count)
+        let cut = actions[actions.count - steps]
+        replay(Array(journal[..<cut]))
+        say("undid \(steps) event\(steps == 1 ? "" : "s"): back at step \(simulation.step), tick \(simulation.tick)")
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+
+    func rightPadded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

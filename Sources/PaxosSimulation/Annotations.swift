@@ -1,0 +1,143 @@
+import PaxosCore
+
+/// Turns a ``Reason`` into the one-line annotation under an event: the rule applied, in protocol terms.
+public struct Annotator: Sendable {
+    /// Whether a replica is up, to say why cleanup waits.
+    public var isAlive: @Sendable (ReplicaID) -> Bool
+
+    public init(isAlive: @escaping @Sendable (ReplicaID) -> Bool = { _ in true }) {
+        self.isAlive = isAlive
+    }
+
+    public func note(_ reason: Reason, by r: ReplicaID) -> String {
+        switch reason {
+        case .redirects(let leader?):
+            return "\(r) is not the leader: it redirects the client to \(leader)"
+        case .redirects(nil):
+            return "\(r) is not the leader and knows none: the client must wait for an election"
+        case .queues(let t, let length, .recovering):
+            return "\(r) queues t\(t) (queue \(length)): it leads, but proposes nothing new before log recovery ends"
+        case .queues(let t, let length, .windowFull(let inFlight, let window)):
+            return "\(r) queues t\(t) (queue \(length)): \(inFlight) proposals in flight fill the window of \(window)"
+        case .proposes(let index, let ballot, let transactions):
+            let what = transactions.count == 1
+                ? "t\(transactions[0])" : "a batch of \(transactions.count) (\(transactions.map { "t\($0)" }.joined(separator: ", ")))"
+            return "\(r) executes \(what), appends it at index \(index) and proposes it under ballot \(ballot) to every replica, itself included"
+        case .resends(let index, _, .gap(let logEnd)):
+            return "the follower's log ends at \(logEnd): \(r) re-sends entry \(index) to fill the gap"
+        case .resends(let index, _, .retransmit):
+            return "no accept for \(index) from this follower yet: \(r) sends the proposal again"
+        case .accepts(let index, let ballot, let promised, let logEnd):
+            let fits = index == logEnd + 1 ? "index \(index) follows its log" : "index \(index) is in its log (\(logEnd) is its last)"
+            return "\(r) accepts proposal \(index): ballot \(ballot) is not below its promise \(promised), \(fits)"
+        case .rejects(let index, let ballot, .ballotBelowPromise(let promised)):
+            return "\(r) rejects proposal \(index): ballot \(ballot) is below its promise \(promised)"
+        case .rejects(let index, _, .stale(let accepted)):
+            return "\(r) rejects proposal \(index): it accepted a newer proposal there, under \(accepted)"
+        case .rejects(let index, _, .gap(let logEnd)):
+            return "\(r) rejects proposal \(index): gap, its log ends at \(logEnd)"
+        case .majority(let index, let ballot, let acceptors, let replicas):
+            return "\(acceptors.count) of \(replicas) accepts for ballot \(ballot) (\(list(acceptors))): majority, commit \(index)"
+        case .countsAccept(let index, let ballot, let acceptors, let needed):
+            return "\(r) has \(acceptors.count) accepts for \(index) under \(ballot) (\(list(acceptors))): a majority needs \(needed)"
+        case .alreadyCommitted(let index, let acceptors):
+            return acceptors.isEmpty
+                ? "\(index) is already committed and cleaned up: nothing to count"
+                : "\(index) is already committed: \(r) counts the late accept (\(list(acceptors)))"
+        case .staleVote(let index, let ballot, let current?):
+            return "\(r) ignores a vote on \(index) for ballot \(ballot): it now leads \(current)"
+        case .staleVote(let index, let ballot, nil):
+            return "\(r) ignores a vote on \(index) for ballot \(ballot): it no longer leads"
+        case .preempted(let higher):
+            return "\(r) steps down: a replica promised the higher ballot \(higher)"
+        case .learnsCommit(let index, _, .separateEvent):
+            return "\(r) marks \(index) committed; applying is an event of its own (apply \(r))"
+        case .learnsCommit(let index, _, .afterTicks(let ticks)):
+            return "\(r) marks \(index) committed; it applies it in \(ticks) ticks"
+        case .learnsCommit(let index, _, .immediately):
+            return "\(r) marks \(index) committed"
+        case .cannotCommit(let index, let ballot, let held?):
+            return "\(r) cannot commit \(index) under \(ballot): it holds \(index) under \(held); it waits for the proposal to be re-sent"
+        case .cannotCommit(let index, let ballot, nil):
+            return "\(r) cannot commit \(index) under \(ballot): it does not hold \(index); it waits for the proposal to be re-sent"
+        case .commitWaitsForGap(let index, let commitIndex):
+            return "\(r) marks \(index) committed, but \(commitIndex + 1) is not yet: it applies in index order"
+        case .retransmitsCommit(let index, _):
+            return "this follower has not acked \(index): \(r) sends the commit again"
+        case .applies(let index, true):
+            return "\(r) applies \(index) at once: the leader applies as soon as it commits"
+        case .applies(let index, false):
+            return "\(r) applies \(index), the next committed entry in index order"
+        case .nothingToApply(let applied, let commit):
+            return "\(r) has nothing to apply: applied \(applied), committed \(commit)"
+        case .acks(let index):
+            return "\(r) acks \(index) after applying it"
+        case .reacks(let index):
+            return "\(r) applied \(index) already: it acks again (the leader missed the ack)"
+        case .cleansUp(let through):
+            return "every replica acked \(through): \(r) deletes the redo entries up to \(through) (the data stays)"
+        case .cleanupWaits(let index, let missing):
+            let who = missing.map { isAlive($0) ? "\($0)" : "\($0) (crashed)" }
+            return "cleanup waits: \(who.joined(separator: ", ")) \(missing.count == 1 ? "has" : "have") not acked \(index)"
+        case .countsAck(let index):
+            return "\(r) counts the ack of \(index): it is cleaned up already"
+        case .heartbeat(let ballot, let commitIndex):
+            return "\(r) leads \(ballot): heartbeat to every follower (commit index \(commitIndex))"
+        case .followsLeader(let ballot, let cleaned):
+            let cleanup = cleaned.map { "; it cleans its log up to \($0)" } ?? ""
+            return "\(r) follows \(ballot.ownerID.map(\.description) ?? "?") (ballot \(ballot)); its election timer restarts\(cleanup)"
+        case .ignoresStaleLeader(let ballot, let promised):
+            return "\(r) ignores the heartbeat of \(ballot): it promised \(promised)"
+        case .timedOut(let ticks):
+            return "no heartbeat for \(ticks) ticks: \(r) reports \"Leader heartbeat timeout\" to the monitor"
+        case .stands(let ballot):
+            return "\(r) stands for election with ballot \(ballot), above every round it has seen, and votes for itself"
+        case .grants(let ballot):
+            return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised, and its election policy agrees"
+        case .refuses(let ballot, let why):
+            return "\(r) refuses \(ballot): \(why)"
+        case .countsPromise(let ballot, let granted, let needed):
+            return "\(r) has \(granted.count) promises for \(ballot) (\(list(granted))): a majority needs \(needed)"
+        case .stalePromise(let ballot):
+            return "\(r) ignores a promise for \(ballot): that election is over"
+        case .elected(let ballot, let granted):
+            return "\(granted.count) promises for \(ballot) (\(list(granted))): \(r) leads, and recovers the log before anything new"
+        case .restandsAbove(let round):
+            return "\(r) leads, but a candidate reached round \(round): \(r) stands again above it"
+        case .requestsLogRange(let from, let to):
+            return "\(r) asks for request_log_range(\(from), \(to)) to learn what a majority accepted"
+        case .sendsLogRange(let from, let to, let count):
+            return "\(r) sends the \(count) entries it holds in \(from)..\(to), with their ballots"
+        case .ignoresLogRequest(let ballot, let promised):
+            return "\(r) ignores the request of \(ballot): it has promised \(promised) since"
+        case .countsLogRange(let ballot, let replied, let needed):
+            return "\(r) has log ranges from \(replied.count) (\(list(replied))) for \(ballot): a majority needs \(needed)"
+        case .recovered(let from, let to, let chosen):
+            guard !chosen.isEmpty else { return "nothing to recover in \(from)..\(to): \(r) proposes new transactions" }
+            let picks = chosen.keys.sorted().map { "\($0): \(chosen[$0].map(\.description) ?? "?")" }
+            return "a majority answered: per index \(r) keeps the highest-ballot entry (\(picks.joined(separator: ", "))) and re-proposes it"
+        case .recoverySkipped:
+            return "recovery is off (unsafe): \(r) learns nothing from the others and re-proposes only its own entries"
+        case .reproposes(let index, let ballot, let was):
+            return "\(r) re-proposes entry \(index) (accepted under \(was)) under its ballot \(ballot)"
+        case .policyFailed(let policy, let error, let fallback):
+            return "the \(policy) policy failed (\(error)): the core falls back to: \(fallback)"
+        case .ignored(let text):
+            return text
+        }
+    }
+
+    private func list(_ replicas: [ReplicaID]) -> String {
+        replicas.map(\.description).joined(separator: ", ")
+    }
+}
+
+extension Reason {
+    /// The phase a reason belongs to when it is not a message's own (re-proposals are recovery).
+    var phaseOverride: Phase? {
+        switch self {
+        case .reproposes: .recovery
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import PaxosCore
+
+/// A violated invariant of PROTOCOL.md.
+public struct Violation: Hashable, Sendable {
+    public let invariant: Int
+    public let index: Int?
+    public let replicas: [ReplicaID]
+    public let detail: String
+
+    public static let names = [1: "agreement", 2: "durability", 3: "one leader per ballot", 4: "applied order",
+                               5: "commit needs a majority"]
+    public var name: String { Violation.names[invariant] ?? "invariant \(invariant)" }
+}
+
+/// Watches the facts the replicas report and checks invariants 1-5 after every event. It keeps the
+/// history that the replicas' current state no longer shows (what was committed, who accepted what).
+public struct InvariantMonitor: Hashable, Sendable {
+    struct Committed: Hashable, Sendable {
+        let redo: [RedoRecord]
+        let by: ReplicaID
+    }
+    struct Slot: Hashable, Sendable {
+        let index: Int
+        let ballot: Ballot
+    }
+
+    /// Invariant 1 and 2: the records committed at each index, and the first replica that committed them.
+    var committed: [Int: Committed] = [:]
+    /// Invariant 5: who accepted each (index, ballot).
+    var acceptors: [Slot: [ReplicaID]] = [:]
+    /// Invariant 3: the replica elected under each ballot.
+    var leaders: [Ballot: ReplicaID] = [:]
+    /// Invariant 4: per replica, the last index applied and the replay of what it applied.
+    var lastApplied: [Int]
+    var replayed: [[String: String]]
+    /// Violations so far, each reported once per invariant and index.
+    public private(set) var violations: [Violation] = []
+
+    public init(replicaCount: Int) {
+        lastApplied = Array(repeating: 0, count: replicaCount)
+        replayed = Array(repeating: [:], count: replicaCount)
+    }
+
+    mutating func observe(_ observation: Observation, by replica: ReplicaID, state: Replica, majority: Int) -> [Violation] {
+        var found: [Violation] = []
+        switch observation {
+        case .accepted(let index, let ballot, _):
+            let slot = Slot(index: index, ballot: ballot)
+            if acceptors[slot]?.contains(replica) != true { acceptors[slot, default: []].append(replica) }
+        case .committed(let index, let ballot, let redo, let claimed):
+            if let earlier = committed[index], earlier.redo != redo {
+                found.append(Violation(invariant: 1, index: index, replicas: [earlier.by, replica].sorted(),
+                                       detail: "\(earlier.by) committed \(redo: earlier.redo) at \(index), \(replica) committed \(redo: redo)"))
+            } else if committed[index] == nil {
+                committed[index] = Committed(redo: redo, by: replica)
+            }
+            if claimed != nil {
+                let accepted = acceptors[Slot(index: index, ballot: ballot)] ?? []
+                if accepted.count < majority {
+                    found.append(Violation(invariant: 5, index: index, replicas: accepted.sorted(),
+                                           detail: "\(replica) committed \(index) under \(ballot) with \(accepted.count) accepts; a majority is \(majority)"))
+                }
+            }
+        case .applied(let index, let redo):
+            let k = replica.number - 1
+            if index != lastApplied[k] + 1 {
+                found.append(Violation(invariant: 4, index: index, replicas: [replica],
+                                       detail: "\(replica) applied \(index) after \(lastApplied[k])"))
+            }
+            lastApplied[k] = max(lastApplied[k], index)
+            for record in redo { record.apply(to: &replayed[k]) }
+            if replayed[k] != state.data {
+                found.append(Violation(invariant: 4, index: index, replicas: [replica],
+                                       detail: "\(replica)'s data differs from the replay of what it applied"))
+            }
+        case .leaderReady(let ballot):
+            for index in committed.keys.sorted() {
+                guard let entry = committed[index] else { continue }
+                let holds = index < state.log.start || state.log[index]?.redo == entry.redo
+                if !holds {
+                    found.append(Violation(invariant: 2, index: index, replicas: [entry.by, replica].sorted(),
+                                           detail: "\(index) was committed (\(redo: entry.redo)) but the leader of \(ballot), \(replica), does not hold it"))
+                }
+            }
+        }
+        return record(found)
+    }
+
+    mutating func observeElection(of ballot: Ballot, by replica: ReplicaID) -> [Violation] {
+        if let other = leaders[ballot], other != replica {
+            return record([Violation(invariant: 3, index: nil, replicas: [other, replica].sorted(),
+                                     detail: "\(other) and \(replica) both lead ballot \(ballot)")])
+        }
+        leaders[ballot] = replica
+        return []
+    }
+
+    /// Forgets history below an index every replica applied: nothing can commit there any more.
+    mutating func forget(through index: Int) {
+        guard index > 0, committed.keys.contains(where: { $0 <= index }) else { return }
+        committed = committed.filter { $0.key > index }
+        acceptors = acceptors.filter { $0.key.index > index }
+    }
+
+    private mutating func record(_ found: [Violation]) -> [Violation] {
+        let new = found.filter { v in !violations.contains { $0.invariant == v.invariant && $0.index == v.index } }
+        violations += new
+        return new
+    }
+}
+
+extension String.StringInterpolation {
+    mutating func appendInterpolation(redo: [RedoRecord]) {
+        appendLiteral(redo.map(\.description).joined(separator: " "))
+    }
+}
