@@ -1,0 +1,40 @@
+import PaxosCore
+
+extension Session {
+    /// Tab completion: candidates for the word being typed, given the line before it.
+    public func completions(line: String, word: String) -> [String] {
+        let words = line.split(separator: " ").map(String.init)
+        let before = line.hasSuffix(" ") || words.isEmpty ? words : Array(words.dropLast())
+        let candidates: [String]
+        guard let command = before.first else {
+            return Help.commandNames.filter { $0.hasPrefix(word) }
+        }
+        let replicas = simulation.config.replicas.map(\.description)
+        switch (command, before.count) {
+        case ("election", 1): candidates = registry.elections.map(\.name)
+        case ("commit", 1): candidates = registry.commits.map(\.name)
+        case ("compare", _): candidates = registry.elections.map(\.name) + registry.commits.map(\.name)
+        case ("deliver", 1), ("drop", 1), ("duplicate", 1): candidates = simulation.inFlight.map { String($0.id) }
+        case ("set", 1): candidates = ["batch", "window", "heartbeat", "timeout", "recovery"]
+        case ("set", 2) where before[1] == "recovery": candidates = ["on", "off"]
+        case ("quiz", 1): candidates = ["on", "off"]
+        case ("expect", 1): candidates = ["leader", "committed", "applied", "data", "invariants"]
+        case ("expect", 2) where ["leader", "applied", "data"].contains(before[1]): candidates = replicas
+        case ("run", 1): candidates = ["until"]
+        case ("run", 2): candidates = ["leader", "committed", "applied", "quiet"]
+        case ("run", 3) where before[2] == "applied": candidates = replicas
+        case ("export", 1): candidates = ExportFormat.allCases.map(\.rawValue)
+        case ("help", 1): candidates = Help.commandNames
+        case ("cluster", 2): candidates = ["leader"]
+        case ("cluster", 3): candidates = replicas
+        case ("priority", 1), ("apply", 1), ("crash", 1), ("restart", 1), ("log", 1), ("data", 1),
+             ("cut", 1), ("cut", 2), ("uncut", 1), ("uncut", 2), ("partition", _):
+            candidates = replicas + (command == "partition" ? ["|"] : [])
+        default: candidates = []
+        }
+        return candidates.filter { $0.hasPrefix(word) }
+    }
+
+    /// The prompt: the step and tick, so a learner sees time move.
+    public var prompt: String { "paxos[\(simulation.step)|t\(simulation.tick)]> " }
+}

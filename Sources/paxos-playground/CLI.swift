@@ -1,0 +1,163 @@
+import ArgumentParser
+import Foundation
+import PaxosCore
+import PaxosPlayground
+
+/// The options every subcommand shares (REPL.md: common options).
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Seed of the one random generator (randomized elections).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Replicas in the starting cluster.")
+    var replicas: Int = 3
+
+    @Option(help: "Election policy: priority, longest-term, randomized, or a registered plugin.")
+    var election: String = PriorityElection.name
+
+    @Option(help: "Commit policy: sync, async, or a registered plugin.")
+    var commit: String = SyncCommit.name
+
+    @Option(name: .customLong("trace-jsonl"), help: "Write the trace as JSON Lines to this file at the end.")
+    var traceJSONL: String?
+
+    @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set or output is not a terminal).")
+    var noColor = false
+
+    @Flag(help: "Print no message flows: only expectations, errors and what you ask to show.")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be 1 to 9, not \(replicas)") }
+    }
+
+    /// The session options, with names checked against the registry.
+    func sessionOptions(registry: PolicyRegistry) throws -> SessionOptions {
+        guard registry.election(named: election) != nil else {
+            throw ValidationError("unknown election policy '\(election)': registered are \(registry.elections.map(\.name).joined(separator: ", "))")
+        }
+        guard registry.commit(named: commit) != nil else {
+            throw ValidationError("unknown commit policy '\(commit)': registered are \(registry.commits.map(\.name).joined(separator: ", "))")
+        }
+        var options = SessionOptions()
+        options.seed = seed
+        options.replicas = replicas
+        options.election = election
+        options.commit = commit
+        options.quiet = quiet
+        options.registry = registry
+        options.color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
+        return options
+    }
+
+    /// Writes the session's trace where `--trace-jsonl` asked.
+    func writeTrace(of session: Session) throws {
+        guard let traceJSONL else { return }
+        try session.traceJSONLines.write(toFile: traceJSONL, atomically: true, encoding: .utf8)
+    }
+}
+
+struct Playground: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paxos-playground",
+        abstract: "Step through Multi-Paxos redo-log replication, break it safely, and check it.",
+        discussion: "With no subcommand, starts the REPL (type help inside). Exit codes of run: 0 every expect held, 1 one failed, 2 a script error.",
+        subcommands: [REPL.self, Run.self],
+        defaultSubcommand: REPL.self
+    )
+
+    /// The policies the playground knows; a plugin package registers more before calling `main`.
+    nonisolated(unsafe) static var registry = PolicyRegistry.builtIn
+}
+
+struct REPL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl", abstract: "The interactive REPL (the default): GNU readline, history, Tab completion.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let session = Session(options: try common.sessionOptions(registry: Playground.registry))
+        let reader = LineReader(prompt: "", historyPath: nil) { [session] line, word in
+            session.completions(line: line, word: word)
+        }
+        if reader.usesReadline {
+            print("paxos-playground: \(common.replicas) replicas, election \(common.election), commit \(common.commit), seed \(common.seed).")
+            print("Type help for the commands, Tab to complete, Ctrl-D to leave. Try: cluster 3 leader n1, submit x=1, step.")
+        }
+        session.ask = { question in
+            reader.setPrompt(question)
+            return reader.next()
+        }
+        while true {
+            reader.setPrompt(session.prompt)
+            guard let line = reader.next() else { break }
+            if session.execute(line) == .quit { break }
+        }
+        try common.writeTrace(of: session)
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run scripts (.pxs): exit 0 if every expect held, 1 if one failed, 2 on a script error.",
+        discussion: "`run -` reads the script from standard input. Each file runs in a fresh session.")
+
+    @Argument(help: "Script files, or - for standard input.")
+    var files: [String]
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        var worst = ScriptRunner.Exit.passed
+        for file in files {
+            let session = Session(options: try common.sessionOptions(registry: Playground.registry))
+            let text: String
+            if file == "-" {
+                text = readAllStandardInput()
+            } else {
+                guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
+                    printError("\(file): error: cannot read this file")
+                    throw ExitCode(ScriptRunner.Exit.scriptError.rawValue)
+                }
+                text = contents
+            }
+            if files.count > 1 { print("== \(file)") }
+            let exit = ScriptRunner.run(text, name: file == "-" ? "<stdin>" : file, in: session)
+            try common.writeTrace(of: session)
+            worst = max(worst, exit)
+        }
+        if worst != .passed { throw ExitCode(worst.rawValue) }
+    }
+
+    private func readAllStandardInput() -> String {
+        var lines: [String] = []
+        while let line = Swift.readLine(strippingNewline: true) { lines.append(line) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension ScriptRunner.Exit: Comparable {
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Parses the command line and runs it. Bad options exit 2 (not ArgumentParser's 64), as REPL.md says.
+func playgroundMain() {
+    do {
+        var command = try Playground.parseAsRoot()
+        try command.run()
+    } catch let exit as ExitCode {
+        Foundation.exit(exit.rawValue)
+    } catch {
+        let code = Playground.exitCode(for: error)
+        if code == .success {
+            print(Playground.fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        printError(Playground.fullMessage(for: error))
+        Foundation.exit(2)
+    }
+}

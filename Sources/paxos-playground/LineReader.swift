@@ -1,0 +1,327 @@
+import CReadline
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads command lines: GNU readline on a TTY, plain stdin otherwise.
+///
+/// On a terminal (standard input and standard output both TTYs) lines are read
+/// with GNU readline: line editing, a persistent history file, Tab completion
+/// through `completer`, Ctrl-D on an empty line ends the input, and Ctrl-C
+/// abandons the line being typed and shows a fresh prompt. Otherwise standard
+/// input is read line by line with `Swift.readLine()`, no prompt is printed and
+/// no history is kept.
+///
+/// Readline is process-global state, so create at most one `LineReader`, and use
+/// it from one thread (the REPL's).
+final class LineReader {
+    /// The history file used when `historyPath` is nil: `$HOME/.paxos_playground_history`,
+    /// or nil (no persistent history) when `HOME` is unset or empty.
+    static var defaultHistoryPath: String? {
+        guard let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty else {
+            return nil
+        }
+        return home.hasSuffix("/") ? home + ".paxos_playground_history" : home + "/.paxos_playground_history"
+    }
+
+    /// Most lines kept in the history, in memory and in the file.
+    static let historyLimit: Int32 = 1000
+
+    /// True when standard input is a terminal.
+    static var standardInputIsTerminal: Bool {
+        isatty(STDIN_FILENO) == 1
+    }
+
+    /// True when lines are read with readline (standard input and output are both
+    /// terminals), false when they are read from standard input without a prompt.
+    let usesReadline: Bool
+
+    /// The prompt shown by the next call to `next()` (see `setPrompt(_:)`).
+    private(set) var prompt: String
+    /// The history file, or nil when history is not saved.
+    private let historyPath: String?
+    private var reportedHistoryError = false
+
+    /// - Parameters:
+    ///   - prompt: shown before each line on a terminal; never printed otherwise. ANSI
+    ///     escape sequences (colours) in it are wrapped in readline's
+    ///     RL_PROMPT_START_IGNORE/END markers (\u{01}/\u{02}) automatically unless the
+    ///     prompt already contains such markers.
+    ///   - historyPath: the history file; nil means `LineReader.defaultHistoryPath`, and
+    ///     an empty string means no history file. It is created with mode 0600, read
+    ///     at start, and each non-empty line is appended to it as it is entered; the file
+    ///     is kept to the last `historyLimit` lines.
+    ///   - completer: called on Tab with the line up to the cursor and the word being
+    ///     completed (the blank-separated text before the cursor, possibly empty); it
+    ///     returns candidate words, of which those starting with `word` are offered.
+    init(
+        prompt: String,
+        historyPath: String?,
+        completer: @escaping (_ line: String, _ word: String) -> [String]
+    ) {
+        self.prompt = prompt
+        self.usesReadline = LineReader.standardInputIsTerminal && isatty(STDOUT_FILENO) == 1
+        if usesReadline {
+            let path = historyPath ?? LineReader.defaultHistoryPath
+            self.historyPath = (path?.isEmpty ?? true) ? nil : path
+            readlineCompleter = completer
+            paxos_rl_configure(attemptedCompletion)
+            stifle_history(LineReader.historyLimit)
+            loadHistory()
+        } else {
+            self.historyPath = nil
+        }
+    }
+
+    /// Changes the prompt for the following calls to `next()`.
+    func setPrompt(_ prompt: String) {
+        self.prompt = prompt
+    }
+
+    /// The next line, or nil at end of input (Ctrl-D on an empty line, or EOF).
+    ///
+    /// The line is returned as typed, without its newline (a completed word may leave
+    /// a trailing blank). On a terminal, each non-empty line is added to the history
+    /// unless it repeats the previous entry.
+    func next() -> String? {
+        guard usesReadline else {
+            // Show the previous command's output before waiting, even when standard
+            // output is a pipe (fully buffered), for programs driving the REPL.
+            fflush(nil)
+            return readLine(strippingNewline: true)
+        }
+        guard let line = readWithReadline() else {
+            return nil
+        }
+        remember(line)
+        return line
+    }
+
+    // MARK: - Readline
+
+    /// One line through readline's callback interface, so that signals are handled
+    /// between keys without longjmp: their handler only records them (see shim.h),
+    /// and this loop acts on them. Ctrl-C abandons the line and starts a new one.
+    private func readWithReadline() -> String? {
+        var signals = paxos_rl_signal_state()
+        paxos_rl_signals_begin(&signals)
+        readlineResult = nil
+        var fatalSignal: Int32 = 0
+        let rlPrompt = LineReader.readlinePrompt(prompt)
+
+        rl_callback_handler_install(rlPrompt, lineHandler)
+        while readlineResult == nil {
+            if paxos_rl_take_sigwinch() != 0 {
+                rl_resize_terminal()
+            }
+            if paxos_rl_take_sigint() != 0 {
+                paxos_rl_abandon_line()
+                rl_callback_handler_remove()
+                rl_callback_handler_install(rlPrompt, lineHandler)
+                continue
+            }
+            if paxos_rl_take_sigtstp() != 0 {
+                paxos_rl_suspend(&signals)
+                continue
+            }
+            fatalSignal = paxos_rl_take_fatal_signal()
+            if fatalSignal != 0 {
+                rl_callback_handler_remove()
+                readlineResult = .endOfInput
+                break
+            }
+            switch paxos_rl_wait_for_input(&signals) {
+            case 1:
+                rl_callback_read_char()
+            case 0:
+                continue  // a signal: handled at the top of the loop
+            default:
+                // The terminal went away: treat it as the end of the input.
+                rl_callback_handler_remove()
+                readlineResult = .endOfInput
+            }
+        }
+        // The callback handler has been removed (by lineHandler or above), which
+        // restored the terminal's modes.
+        paxos_rl_signals_end(&signals)
+
+        switch readlineResult {
+        case .line(let line):
+            return line
+        case .endOfInput, nil:
+            // Readline leaves the cursor on the prompt's line on Ctrl-D (bracketed paste is
+            // off, see paxos_rl_configure): end that line.
+            print("")
+            if fatalSignal != 0 {
+                // SIGTERM, SIGHUP or SIGQUIT: now that the terminal is restored, let it
+                // do what it would have done (by default, end the process).
+                raise(fatalSignal)
+            }
+            return nil
+        }
+    }
+
+    /// The prompt as readline needs it: ANSI escape sequences wrapped in \u{01}...\u{02}
+    /// so that readline does not count them as visible columns.
+    static func readlinePrompt(_ prompt: String) -> String {
+        if prompt.contains("\u{01}") {
+            return prompt
+        }
+        var result = ""
+        var inEscape = false
+        var afterEscape = false
+        for scalar in prompt.unicodeScalars {
+            if !inEscape, scalar == "\u{1B}" {
+                result.unicodeScalars.append("\u{01}")
+                result.unicodeScalars.append(scalar)
+                inEscape = true
+                afterEscape = true
+                continue
+            }
+            result.unicodeScalars.append(scalar)
+            if inEscape {
+                if afterEscape {
+                    afterEscape = false
+                    // ESC [ starts a CSI sequence, which ends at a byte in @...~;
+                    // any other byte after ESC ends a two-byte sequence.
+                    if scalar == "[" {
+                        continue
+                    }
+                } else if !(scalar.value >= 0x40 && scalar.value <= 0x7E) {
+                    continue
+                }
+                result.unicodeScalars.append("\u{02}")
+                inEscape = false
+            }
+        }
+        if inEscape {
+            result.unicodeScalars.append("\u{02}")
+        }
+        return result
+    }
+
+    // MARK: - History
+
+    private func loadHistory() {
+        guard let path = historyPath else {
+            return
+        }
+        // Create it private before readline reads or appends to it.
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            reportHistoryError("cannot open", errno)
+            return
+        }
+        close(fd)
+        let status = read_history(path)
+        if status != 0 {
+            reportHistoryError("cannot read", status)
+        }
+    }
+
+    private func remember(_ line: String) {
+        guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else {
+            return
+        }
+        if let last = paxos_rl_last_history_line(), String(cString: last) == line {
+            return
+        }
+        add_history(line)
+        guard let path = historyPath else {
+            return
+        }
+        var status = append_history(1, path)
+        if status == 0 {
+            status = history_truncate_file(path, LineReader.historyLimit)
+        }
+        if status != 0 {
+            reportHistoryError("cannot write", status)
+        }
+    }
+
+    /// Warns once on standard error; the REPL goes on without a saved history.
+    private func reportHistoryError(_ what: String, _ code: Int32) {
+        guard !reportedHistoryError, let path = historyPath else {
+            return
+        }
+        reportedHistoryError = true
+        let reason = String(cString: strerror(code))
+        let message = "paxos-playground: \(what) history file \(path): \(reason)\n"
+        _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+    }
+}
+
+// MARK: - State shared with readline's C callbacks
+
+/// What the line handler received.
+private enum ReadlineResult {
+    case line(String)
+    case endOfInput
+}
+
+// Readline calls back through plain C function pointers, which cannot capture
+// context, so the state they share with `LineReader` lives in globals. The REPL is
+// single-threaded and readline only calls back from inside `rl_callback_read_char`
+// on that thread, hence nonisolated(unsafe).
+
+/// The completer of the (only) `LineReader` that uses readline.
+nonisolated(unsafe) private var readlineCompleter: ((String, String) -> [String])?
+/// Set by `lineHandler` when readline has finished a line.
+nonisolated(unsafe) private var readlineResult: ReadlineResult?
+/// The candidates of the completion in progress, handed out by `completionGenerator`.
+nonisolated(unsafe) private var completionCandidates: [String] = []
+nonisolated(unsafe) private var completionIndex = 0
+
+/// Readline's line handler: receives the finished line (nil at EOF), which it must free.
+private let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void = { pointer in
+    // Remove the handler now, or readline would print the next prompt before the
+    // command's output; this also restores the terminal's modes.
+    rl_callback_handler_remove()
+    if let pointer {
+        readlineResult = .line(String(cString: pointer))
+        free(pointer)
+    } else {
+        readlineResult = .endOfInput
+    }
+}
+
+/// rl_attempted_completion_function: asks the Swift completer, never falls back
+/// to file names.
+private let attemptedCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32)
+    -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, _ in
+        paxos_rl_completion_over()
+        let word = text.map { String(cString: $0) } ?? ""
+        var length: Int32 = 0
+        var line = ""
+        if let buffer = paxos_rl_line_before_cursor(&length), length > 0 {
+            line = buffer.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)
+            }
+        }
+        let candidates = readlineCompleter?(line, word) ?? []
+        var seen = Set<String>()
+        completionCandidates = candidates.filter { $0.hasPrefix(word) && seen.insert($0).inserted }
+        completionIndex = 0
+        guard let text, !completionCandidates.isEmpty else {
+            return nil
+        }
+        return rl_completion_matches(text, completionGenerator)
+    }
+
+/// The generator for rl_completion_matches: the next candidate (malloc'd, readline
+/// frees it), or nil when there are no more.
+private let completionGenerator: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = {
+    _, state in
+    if state == 0 {
+        completionIndex = 0
+    }
+    guard completionIndex < completionCandidates.count else {
+        return nil
+    }
+    let candidate = completionCandidates[completionIndex]
+    completionIndex += 1
+    return strdup(candidate)
+}

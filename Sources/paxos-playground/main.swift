@@ -1,0 +1,2 @@
+// The paxos-playground executable: REPL by default, `run` for scripts (see CLI.swift).
+playgroundMain()

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// Drives the real binary through a pseudo-terminal (Tests/pty/repl_pty.py, on pexpect): types a
+/// command, edits it, recalls a line with the up arrow, completes with Tab, Ctrl-C, Ctrl-D, the history file.
+@Suite struct PseudoTerminalTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The executable built beside this test bundle.
+    static var binary: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        while !directory.path.isEmpty, directory.path != "/",
+              !FileManager.default.fileExists(atPath: directory.appendingPathComponent("paxos-playground").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("paxos-playground")
+    }
+
+    @Test func lineEditingHistoryAndCompletionWorkInARealTerminal() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first: swift build")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.root.appendingPathComponent("Tests/pty/repl_pty.py").path, Self.binary.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "repl_pty.py failed:\n\(text)")
+        #expect(text.contains(" passed, 0 failed"), "\(text)")
+    }
+}
