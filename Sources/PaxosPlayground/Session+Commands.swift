@@ -13,7 +13,7 @@ extension Session {
                 throw CommandError("unknown election policy '\(name)': registered are \(registry.elections.map(\.name).joined(separator: ", "))")
             }
             electionName = name
-            simulation.policies.election = policy
+            simulation.setElectionPolicy(policy)
             journal.append(.setup(command))
             say("election policy: \(name)")
         case .commit(let name):
@@ -21,7 +21,7 @@ extension Session {
                 throw CommandError("unknown commit policy '\(name)': registered are \(registry.commits.map(\.name).joined(separator: ", "))")
             }
             commitName = name
-            simulation.policies.commit = policy
+            simulation.setCommitPolicy(policy)
             journal.append(.setup(command))
             say("commit policy: \(name)")
         case .policies:

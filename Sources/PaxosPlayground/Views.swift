@@ -59,7 +59,7 @@ enum Views {
         if low <= high {
             for index in low...high {
                 var row = [String(index)]
-                var redo = ""
+                var versions: [(redo: String, holders: [String])] = []
                 for r in sim.replicas {
                     if index < r.log.start {
                         row.append("cleaned")
@@ -67,11 +67,19 @@ enum Views {
                         var status = e.status.description
                         if r.id == leader?.id, e.status == .accepted { status = "proposed" }
                         row.append("\(status) \(e.ballot)")
-                        if redo.isEmpty { redo = e.redo.map(\.description).joined(separator: " ") }
+                        let redo = e.redo.map(\.description).joined(separator: " ")
+                        if let k = versions.firstIndex(where: { $0.redo == redo }) {
+                            versions[k].holders.append(r.id.description)
+                        } else {
+                            versions.append((redo, [r.id.description]))
+                        }
                     } else {
                         row.append("·")
                     }
                 }
+                let redo = versions.count == 1
+                    ? versions[0].redo
+                    : versions.map { "\($0.holders.joined(separator: " ")): \($0.redo)" }.joined(separator: " · ")
                 if let leadership = leader?.leadership {
                     let acked = sim.config.replicas.filter { leadership.acked[$0.number - 1] >= index }
                     row.append(acked.isEmpty ? "·" : acked.map(\.description).joined(separator: " "))

@@ -39,7 +39,7 @@ public struct Annotator: Sendable {
         case .majority(let index, let ballot, let acceptors, let replicas):
             return "\(acceptors.count) of \(replicas) accepts for ballot \(ballot) (\(list(acceptors))): majority, commit \(index)"
         case .countsAccept(let index, let ballot, let acceptors, let needed):
-            return "\(r) has \(acceptors.count) accepts for \(index) under \(ballot) (\(list(acceptors))): a majority needs \(needed)"
+            return "\(r) has \(acceptors.count) accept\(acceptors.count == 1 ? "" : "s") for \(index) under \(ballot) (\(list(acceptors))): a majority needs \(needed)"
         case .alreadyCommitted(let index, let acceptors):
             return acceptors.isEmpty
                 ? "\(index) is already committed and cleaned up: nothing to count"
@@ -64,10 +64,16 @@ public struct Annotator: Sendable {
             return "\(r) marks \(index) committed, but \(commitIndex + 1) is not yet: it applies in index order"
         case .retransmitsCommit(let index, _):
             return "this follower has not acked \(index): \(r) sends the commit again"
-        case .applies(let index, true):
+        case .applies(let index, .leaderCommit):
             return "\(r) applies \(index) at once: the leader applies as soon as it commits"
-        case .applies(let index, false):
-            return "\(r) applies \(index), the next committed entry in index order"
+        case .applies(let index, .commitMessage):
+            return "\(r) applies \(index) while handling the commit (sync), in index order"
+        case .applies(let index, .applyEvent):
+            return "\(r) applies \(index) in its own apply event (async), the next committed entry in index order"
+        case .applies(let index, .timer):
+            return "\(r) applies \(index): its commit policy's delay ran out"
+        case .applies(let index, .restart):
+            return "\(r) restarted with \(index) committed but not applied: it applies it now"
         case .nothingToApply(let applied, let commit):
             return "\(r) has nothing to apply: applied \(applied), committed \(commit)"
         case .acks(let index):
@@ -97,7 +103,7 @@ public struct Annotator: Sendable {
         case .refuses(let ballot, let why):
             return "\(r) refuses \(ballot): \(why)"
         case .countsPromise(let ballot, let granted, let needed):
-            return "\(r) has \(granted.count) promises for \(ballot) (\(list(granted))): a majority needs \(needed)"
+            return "\(r) has \(granted.count) promise\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted))): a majority needs \(needed)"
         case .stalePromise(let ballot):
             return "\(r) ignores a promise for \(ballot): that election is over"
         case .elected(let ballot, let granted):
@@ -107,13 +113,18 @@ public struct Annotator: Sendable {
         case .requestsLogRange(let from, let to):
             return "\(r) asks for request_log_range(\(from), \(to)) to learn what a majority accepted"
         case .sendsLogRange(let from, let to, let count):
-            return "\(r) sends the \(count) entries it holds in \(from)..\(to), with their ballots"
+            return count == 0
+                ? "\(r) holds nothing in \(from)..\(to): it says so"
+                : "\(r) sends the \(count) entr\(count == 1 ? "y" : "ies") it holds in \(from)..\(to), with \(count == 1 ? "its ballot" : "their ballots")"
         case .ignoresLogRequest(let ballot, let promised):
             return "\(r) ignores the request of \(ballot): it has promised \(promised) since"
         case .countsLogRange(let ballot, let replied, let needed):
             return "\(r) has log ranges from \(replied.count) (\(list(replied))) for \(ballot): a majority needs \(needed)"
         case .recovered(let from, let to, let chosen):
-            guard !chosen.isEmpty else { return "nothing to recover in \(from)..\(to): \(r) proposes new transactions" }
+            if from > to {
+                return "every promiser's log ends at or below \(r)'s commit index \(from - 1): nothing to recover; \(r) takes new transactions"
+            }
+            guard !chosen.isEmpty else { return "no replier holds anything in \(from)..\(to): \(r) takes new transactions" }
             let picks = chosen.keys.sorted().map { "\($0): \(chosen[$0].map(\.description) ?? "?")" }
             return "a majority answered: per index \(r) keeps the highest-ballot entry (\(picks.joined(separator: ", "))) and re-proposes it"
         case .recoverySkipped:

@@ -40,7 +40,7 @@ public struct SimulationError: Error, Hashable, Sendable, CustomStringConvertibl
 /// the client, and the invariant monitor. Deterministic: the same seed and actions give the same events.
 public struct Simulation: Sendable {
     public let seed: UInt64
-    public var policies: Policies
+    public private(set) var policies: Policies
     public private(set) var config: ClusterConfig
     public private(set) var replicas: [Replica]
     public private(set) var alive: [Bool]
@@ -125,6 +125,19 @@ public struct Simulation: Sendable {
     }
 
     // MARK: - Settings
+
+    /// Switches the election policy; every replica draws its election timeout anew under it.
+    public mutating func setElectionPolicy(_ policy: any ElectionPolicy) {
+        policies.election = policy
+        for k in replicas.indices {
+            _ = replicas[k].redrawElectionTimeout(policies: policies, config: config)
+        }
+    }
+
+    /// Switches the commit policy: it decides how entries committed from now on are applied.
+    public mutating func setCommitPolicy(_ policy: any CommitPolicy) {
+        policies.commit = policy
+    }
 
     public mutating func updateConfig(_ change: (inout ClusterConfig) -> Void) {
         change(&config)

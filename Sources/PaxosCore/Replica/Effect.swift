@@ -53,7 +53,7 @@ public enum Reason: Hashable, Sendable {
     case commitWaitsForGap(index: Int, commitIndex: Int)
     case retransmitsCommit(index: Int, ballot: Ballot)
     // §2(4) apply
-    case applies(index: Int, asLeader: Bool)
+    case applies(index: Int, trigger: ApplyTrigger)
     case nothingToApply(appliedIndex: Int, commitIndex: Int)
     // §2(5) ack and cleanup
     case acks(index: Int)
@@ -85,6 +85,20 @@ public enum Reason: Hashable, Sendable {
     // A policy failed: the core fell back to the safe default.
     case policyFailed(policy: String, error: String, fallback: String)
     case ignored(String)
+}
+
+/// What made a replica apply an entry.
+public enum ApplyTrigger: Hashable, Sendable {
+    /// The leader applies as soon as it commits.
+    case leaderCommit
+    /// A follower, while handling the commit message (`sync`).
+    case commitMessage
+    /// Its own apply event (`async`, `apply nK`).
+    case applyEvent
+    /// A commit policy's delay ran out.
+    case timer
+    /// Restarted with committed entries not yet applied.
+    case restart
 }
 
 public enum QueueCause: Hashable, Sendable {

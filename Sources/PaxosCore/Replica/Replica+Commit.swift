@@ -43,7 +43,7 @@ extension Replica {
                       .majority(index: index, ballot: leader.ballot, acceptors: acceptors.members,
                                 replicas: c.config.replicaCount), &c)
             advanceCommitIndex()
-            applyCommitted(asLeader: true, &c)
+            applyCommitted(.leaderCommit, &c)
             proposeQueued(&c)
         }
     }
@@ -72,7 +72,7 @@ extension Replica {
         log.setStatus(.committed, at: index)
         c.observe(.committed(index: index, ballot: ballot, redo: entry.redo, acceptors: nil))
         if c.mutations.contains(.applyOutOfOrder) {
-            apply(index, asLeader: false, &c)
+            apply(index, .commitMessage, &c)
             return
         }
         let before = commitIndex
@@ -80,7 +80,7 @@ extension Replica {
         if commitIndex == before {
             c.outcome(.commitWaitsForGap(index: index, commitIndex: commitIndex))
         }
-        scheduleApplies(from: before + 1, through: commitIndex, &c)
+        scheduleApplies(from: before + 1, through: commitIndex, .commitMessage, &c)
     }
 
     /// Moves the commit index over every contiguous committed entry.
@@ -91,7 +91,7 @@ extension Replica {
     }
 
     /// Applies (or schedules the applying of) entries `from...through` per the commit policy.
-    mutating func scheduleApplies(from: Int, through: Int, _ c: inout Context) {
+    mutating func scheduleApplies(from: Int, through: Int, _ trigger: ApplyTrigger, _ c: inout Context) {
         guard from <= through else { return }
         for index in from...through {
             let mode: ApplyMode
@@ -103,7 +103,7 @@ extension Replica {
             }
             switch mode {
             case .immediately:
-                applyCommitted(asLeader: false, &c)
+                applyCommitted(trigger, &c)
             case .separateEvent:
                 c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
                 c.effects.append(.queueApply)
@@ -115,19 +115,19 @@ extension Replica {
     }
 
     /// Applies every committed entry not yet applied, in order.
-    mutating func applyCommitted(asLeader: Bool, _ c: inout Context) {
+    mutating func applyCommitted(_ trigger: ApplyTrigger, _ c: inout Context) {
         while appliedIndex < commitIndex {
-            apply(appliedIndex + 1, asLeader: asLeader, &c)
+            apply(appliedIndex + 1, trigger, &c)
         }
     }
 
     /// The `apply nK` event: applies the next committed entry, if there is one.
-    mutating func applyNextCommitted(_ c: inout Context) {
+    mutating func applyNextCommitted(_ trigger: ApplyTrigger, _ c: inout Context) {
         guard appliedIndex < commitIndex else {
             c.outcome(.nothingToApply(appliedIndex: appliedIndex, commitIndex: commitIndex))
             return
         }
-        apply(appliedIndex + 1, asLeader: leadership != nil, &c)
+        apply(appliedIndex + 1, trigger, &c)
     }
 
     mutating func tickApplyCountdowns(_ c: inout Context) {
@@ -135,18 +135,18 @@ extension Replica {
         applyCountdowns = applyCountdowns.map { $0 - 1 }
         while let first = applyCountdowns.first, first <= 0 {
             applyCountdowns.removeFirst()
-            applyNextCommitted(&c)
+            applyNextCommitted(.timer, &c)
         }
     }
 
     /// Applies entry `index` to the data, then (a follower) acks it to the leader.
-    mutating func apply(_ index: Int, asLeader: Bool, _ c: inout Context) {
+    mutating func apply(_ index: Int, _ trigger: ApplyTrigger, _ c: inout Context) {
         guard let entry = log[index] else { return }
         for record in entry.redo { record.apply(to: &data) }
         log.setStatus(.applied, at: index)
         appliedIndex = max(appliedIndex, index)
         c.observe(.applied(index: index, redo: entry.redo))
-        c.local(.apply(index: index, redo: entry.redo), .applies(index: index, asLeader: asLeader))
+        c.local(.apply(index: index, redo: entry.redo), .applies(index: index, trigger: trigger))
         if var leader = leadership {
             leader.noteAck(appliedIndex, from: id)
             leadership = leader

@@ -74,7 +74,7 @@ public struct Replica: Hashable, Sendable {
         case .tick:
             tick(&context)
         case .applyNext:
-            applyNextCommitted(&context)
+            applyNextCommitted(.applyEvent, &context)
         }
         return context.effects
     }
@@ -139,8 +139,15 @@ public struct Replica: Hashable, Sendable {
         var c = Context(policies: policies, config: config)
         highestRound = promised.round
         electionTimeoutTicks = drawTimeout(policies: policies, config: config, into: &c.effects)
-        scheduleApplies(from: appliedIndex + 1, through: commitIndex, &c)
+        scheduleApplies(from: appliedIndex + 1, through: commitIndex, .restart, &c)
         return c.effects
+    }
+
+    /// Draws a new election timeout, as after a policy switch; the time already waited counts.
+    public mutating func redrawElectionTimeout(policies: Policies, config: ClusterConfig) -> [Effect] {
+        var effects: [Effect] = []
+        electionTimeoutTicks = drawTimeout(policies: policies, config: config, into: &effects)
+        return effects
     }
 
     /// Sets up `self` as the leader of `ballot` with an empty log (the `cluster N leader nK` start).
