@@ -1,0 +1,136 @@
+import Testing
+import PaxosCore
+@testable import PaxosPlayground
+
+/// The command interpreter: errors say what was wrong and what would be right and change nothing;
+/// undo replays; history, explain and completion.
+@Suite struct InterpreterTests {
+    final class Transcript {
+        var lines: [String] = []
+        var text: String { lines.joined(separator: "\n") }
+    }
+
+    static func session(_ setup: String = "cluster 3 leader n1") -> (Session, Transcript) {
+        let transcript = Transcript()
+        let session = Session(write: { transcript.lines.append($0) })
+        for line in setup.split(separator: "\n") { session.execute(String(line)) }
+        transcript.lines = []
+        return (session, transcript)
+    }
+
+    @Test(arguments: [
+        ("frobnicate", "error: unknown command 'frobnicate': type help for the list of commands"),
+        ("sumbit x=1", "error: unknown command 'sumbit': did you mean 'submit'? type help for the list of commands"),
+        ("crash n9", "error: unknown replica n9: this cluster has n1..n3"),
+        ("crash x1", "error: 'x1' is not a replica: replicas are named n1, n2, …"),
+        ("step many", "error: 'many' is not a number: step takes N as a whole number ≥ 1"),
+        ("tick 0", "error: 0 is out of range: tick takes N from 1 to any"),
+        ("deliver 99", "error: message #99 is not in flight: nothing is in flight"),
+        ("election fastest", "error: unknown election policy 'fastest': registered are priority, longest-term, randomized"),
+        ("commit eventually", "error: unknown commit policy 'eventually': registered are sync, async"),
+        ("submit x", "error: 'x' is not K=V: submit takes key=value pairs, e.g. submit x=1"),
+        ("submit", "error: submit needs at least one K=V, e.g. submit x=1 y=2"),
+        ("set speed 3", "error: unknown setting 'speed': use set batch|window|heartbeat|timeout N, or set recovery on|off"),
+        ("set recovery maybe", "error: 'maybe' is not on or off: set takes on|off"),
+        ("restart n2", "error: n2 is up: only a crashed replica can restart"),
+        ("partition n1 n2", "error: partition needs groups split by |, e.g. partition n1 n2 | n3"),
+        ("expect leader", "error: expect needs nK: a replica such as n1 (see help expect)"),
+        ("show me", "error: unexpected 'me' after show (see help show)"),
+        ("apply n2", "error: n2 has no apply due (applied 0, committed 0; apply events exist under commit async)"),
+        ("undo", "error: nothing to undo: no event since the cluster started"),
+    ])
+    func badInputSaysWhatIsWrongAndChangesNothing(_ line: String, _ expected: String) {
+        let (session, transcript) = Self.session()
+        let before = (session.simulation.step, session.trace.count, session.history)
+        let outcome = session.execute(line)
+        #expect(outcome == .error(String(expected.dropFirst("error: ".count))))
+        #expect(transcript.lines == [expected])
+        #expect(session.simulation.step == before.0 && session.trace.count == before.1 && session.history == before.2)
+    }
+
+    @Test func messageIDsNotInFlightListWhatIs() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep")
+        session.execute("drop 1")
+        #expect(transcript.lines == ["error: message #1 is not in flight: in flight now are #2 #3 (see pending)"])
+    }
+
+    @Test func undoStepsBackByReplayAndRedoingGivesTheSameTrace() {
+        let (session, _) = Self.session("cluster 3 leader n1\nsubmit x=1\nrun")
+        let full = session.trace
+        let steps = session.simulation.step
+        session.execute("undo 3")
+        #expect(session.simulation.step == steps - 3)
+        #expect(session.trace == Array(full.prefix { $0.step <= steps - 3 }))
+        session.execute("run")
+        #expect(session.trace == full)
+        #expect(session.simulation.replicas == Self.session("cluster 3 leader n1\nsubmit x=1\nrun").0.simulation.replicas)
+    }
+
+    @Test func undoKeepsSettingsAndPoliciesMadeBeforeTheCut() {
+        let (session, _) = Self.session("cluster 3 leader n1\nset batch 4\nelection longest-term\ncommit async\nsubmit x=1\nstep")
+        session.execute("undo")
+        #expect(session.simulation.config.batchSize == 4)
+        #expect(session.simulation.policies.electionName == "longest-term")
+        #expect(session.simulation.policies.commitName == "async")
+        #expect(session.simulation.step == 1)
+    }
+
+    @Test func historyListsTheCommandsEntered() {
+        let (session, transcript) = Self.session("")
+        session.execute("cluster 3 leader n1")
+        session.execute("  submit x=1  ")
+        session.execute("bogus")
+        session.execute("history")
+        #expect(transcript.lines.last == "   1  cluster 3 leader n1\n   2  submit x=1\n   3  history")
+    }
+
+    @Test func explainGivesTheRuleAndSection() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep 2")
+        session.execute("explain")
+        #expect(transcript.lines.count == 1)
+        let text = transcript.text
+        #expect(text.hasPrefix("step 3 at tick 0:\n  • vote n2 → n1: n2 accepts proposal 1: ballot 1.n1 is not below its promise 1.n1, index 1 follows its log\n"))
+        #expect(text.contains("§2(3) Vote. An acceptor accepts proposal i only if (a) legality"))
+    }
+
+    @Test func completionOffersCommandsReplicasPoliciesAndMessageIDs() {
+        let (session, _) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep")
+        #expect(session.completions(line: "s", word: "s") == ["set", "submit", "step", "show", "slots"])
+        #expect(session.completions(line: "crash ", word: "") == ["n1", "n2", "n3"])
+        #expect(session.completions(line: "election l", word: "l") == ["longest-term"])
+        #expect(session.completions(line: "commit ", word: "") == ["sync", "async"])
+        #expect(session.completions(line: "deliver ", word: "") == ["2", "3"])
+        #expect(session.completions(line: "expect ", word: "") == ["leader", "committed", "applied", "data", "invariants"])
+    }
+
+    @Test func expectationsSayWhatTheyFound() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nrun")
+        #expect(session.execute("expect leader n2") == .expectFailed)
+        #expect(session.execute("expect committed 1") == .ok)
+        #expect(session.execute("expect applied n3 0") == .expectFailed)
+        #expect(session.execute("expect data n2 x=2") == .expectFailed)
+        #expect(session.execute("expect data n2 y=") == .ok)
+        #expect(transcript.lines == [
+            "✗ expect leader n2: n1 leads 1.n1",
+            "✓ expect committed 1: the highest commit index is 1",
+            "✗ expect applied n3 0: n3 applied 1",
+            "✗ expect data n2 x=2: x=1",
+            "✓ expect data n2 y=: y is absent",
+        ])
+        #expect(session.failedExpectations == 3)
+    }
+
+    @Test func sameSeedSameCommandsSameBytes() {
+        let script = "cluster 5\nelection randomized\nrun until leader\nsubmit a=1 b=2\nrun\ncrash n2\ntick 9\nrun"
+        let one = Self.session(script).0.traceJSONLines
+        let two = Self.session(script).0.traceJSONLines
+        #expect(one == two)
+        #expect(!one.isEmpty)
+    }
+
+    @Test func runStopsAtTheTickBoundAndSaysSo() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ncrash n1\ncrash n2")
+        session.execute("run until committed 5")
+        #expect(transcript.lines.last == "run stops after 1000 ticks: the condition does not hold yet")
+    }
+}
