@@ -7,8 +7,10 @@ let package = Package(
     products: [
         // The core replica and the policy protocols: what a third-party policy package depends on.
         .library(name: "PaxosCore", targets: ["PaxosCore"]),
-        // The simulation, the command interpreter and the checker, for embedding the playground.
+        // The simulation and the command interpreter, for embedding the playground.
         .library(name: "PaxosPlayground", targets: ["PaxosPlayground"]),
+        // The command line (REPL on readline, run, check, bench): a plugin package starts it with its policies.
+        .library(name: "PlaygroundCLI", targets: ["PlaygroundCLI"]),
         .executable(name: "paxos-playground", targets: ["paxos-playground"]),
     ],
     dependencies: [
@@ -29,17 +31,18 @@ let package = Package(
             resources: [.embedInCode("Resources/spacetime.html")]
         ),
 
-        // MARK: - The executable
-        // GNU readline, linked only into the executable.
+        // MARK: - The command line
+        // GNU readline, linked only into the command line, never into the libraries above.
         // (No pkgConfig: readline.pc adds -D flags that SwiftPM warns about; the modulemap links it.)
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
-        .executableTarget(
-            name: "paxos-playground",
+        .target(
+            name: "PlaygroundCLI",
             dependencies: [
                 "PaxosPlayground", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "paxos-playground", dependencies: ["PlaygroundCLI"]),
 
         // MARK: - Tests
         .testTarget(name: "PaxosCoreTests", dependencies: ["PaxosCore", "PaxosSimulation"]),

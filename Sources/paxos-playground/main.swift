@@ -1,2 +1,4 @@
-// The paxos-playground executable: REPL by default, `run` for scripts (see CLI.swift).
-playgroundMain()
+// The paxos-playground executable: the command line with the built-in policies (see PlaygroundCLI).
+import PlaygroundCLI
+
+runPlayground()

@@ -65,7 +65,8 @@ struct Playground: ParsableCommand {
         defaultSubcommand: REPL.self
     )
 
-    /// The policies the playground knows; a plugin package registers more before calling `main`.
+    /// The policies the playground knows: the built-ins, plus what `runPlayground(registry:)` was given.
+    /// Set once at start, before any command runs, and read-only after.
     nonisolated(unsafe) static var registry = PolicyRegistry.builtIn
 }
 
@@ -144,11 +145,20 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Parses the command line and runs it. Bad options exit 2 (not ArgumentParser's 64), as REPL.md says.
-func playgroundMain() {
+/// Runs the playground's command line (REPL, `run`, …) with the policies of `registry`: the built-ins,
+/// plus any a plugin package registered. Bad options exit 2 (not ArgumentParser's 64), as REPL.md says.
+///
+/// ```swift
+/// var registry = PolicyRegistry.builtIn
+/// registry.register(ZoneAwareElection.self)
+/// runPlayground(registry: registry)
+/// ```
+public func runPlayground(registry: PolicyRegistry = .builtIn) -> Never {
+    Playground.registry = registry
     do {
         var command = try Playground.parseAsRoot()
         try command.run()
+        Foundation.exit(0)
     } catch let exit as ExitCode {
         Foundation.exit(exit.rawValue)
     } catch {
