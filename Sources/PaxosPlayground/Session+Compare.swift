@@ -1,6 +1,326 @@
+import PaxosCore
+import PaxosSimulation
+
 extension Session {
-    /// `compare A B`: waits for issue 4/6; says so and changes nothing.
+    /// `compare A B`: replays this session's commands under two policies of one kind and shows, side by
+    /// side, where the runs diverge. The session itself is unchanged.
+    ///
+    /// How the commands are replayed. Each run is a scratch session that starts like this one, with the
+    /// compared policy in force from the start, and runs the command lines of `history` in order, silently:
+    /// - `election NAME` (or `commit NAME`, when comparing commit policies) is skipped, so the compared
+    ///   policy stays in force; every other command that changes the world runs as typed. `run`, `step`
+    ///   and `tick` keep their meaning (`run until leader` runs until a leader in that run), which is why
+    ///   the commands are replayed and not the journal's list of deliveries: a run under another policy
+    ///   may need more or fewer deliveries and ticks to reach the same point.
+    /// - `deliver ID`, `drop ID` and `duplicate ID` name a message of the original run. A third scratch
+    ///   session replays the original, to know which message that was; each compared run then acts on the
+    ///   same message if it is in flight there (same id and content), else on the first in-flight message
+    ///   with the same sender, receiver and content, else with the same sender, receiver and kind; with none,
+    ///   the command is skipped. Each such adaptation is listed under the table.
+    /// - Commands that fail in a run (say `apply n2` under `sync`) are skipped there and listed too.
+    /// - Commands that only show or check (`show`, `expect`, …), and `export`, `explore`, `quiz` and
+    ///   `compare`, are not replayed.
     func compare(_ a: String, _ b: String) throws {
-        throw CommandError("compare is not available in this build yet (issue 4/6)")
+        let kind = try comparedKind(a, b)
+        let comparison = replayCommands(kind: kind, policies: (a, b))
+        say(comparison.report(kind: kind))
+    }
+
+    /// Which kind of policy `a` and `b` are: both election or both commit, else a one-line error.
+    func comparedKind(_ a: String, _ b: String) throws -> PolicyKind {
+        func kind(of name: String) throws -> PolicyKind {
+            if registry.elections.contains(where: { $0.name == name }) { return .election }
+            if registry.commits.contains(where: { $0.name == name }) { return .commit }
+            throw CommandError("unknown policy '\(name)': election policies are \(registry.elections.map(\.name).joined(separator: ", ")); commit policies are \(registry.commits.map(\.name).joined(separator: ", "))")
+        }
+        let (ka, kb) = (try kind(of: a), try kind(of: b))
+        guard ka == kb else {
+            throw CommandError("compare takes two policies of one kind: \(a) is \(ka.article) policy, \(b) \(kb.article) one (e.g. compare priority longest-term, or compare sync async)")
+        }
+        return ka
+    }
+
+    enum PolicyKind: String {
+        case election, commit
+        var article: String { self == .election ? "an election" : "a commit" }
+    }
+
+    /// Replays `history` in a shadow of the original and in one scratch session per compared policy.
+    private func replayCommands(kind: PolicyKind, policies: (String, String)) -> Comparison {
+        func scratch(_ policy: String?) -> Session {
+            var options = self.options
+            if let policy {
+                switch kind {
+                case .election: options.election = policy
+                case .commit: options.commit = policy
+                }
+            }
+            let session = Session(options: options, write: { _ in })
+            session.replaying = true
+            return session
+        }
+        let original = scratch(nil)
+        var runs = [ComparedRun(policy: policies.0, session: scratch(policies.0)),
+                    ComparedRun(policy: policies.1, session: scratch(policies.1))]
+        var replayed = 0
+        for line in history {
+            guard let command = try? CommandParser.parse(line), command.changesWorld else { continue }
+            replayed += 1
+            switch command {
+            case .election where kind == .election, .commit where kind == .commit:
+                _ = try? original.run(command)
+            case .deliver(let id), .drop(let id), .duplicate(let id):
+                let message = original.simulation.inFlight(id)
+                _ = try? original.run(command)
+                for k in runs.indices {
+                    guard let message, let counterpart = runs[k].session.simulation.counterpart(of: message) else {
+                        runs[k].notes.append("\(line.trimmingSpaces): \(message?.label ?? "#\(id)") is not in flight in this run: skipped")
+                        continue
+                    }
+                    if counterpart != id {
+                        runs[k].notes.append("\(line.trimmingSpaces): #\(id) (\(message.label)) is #\(counterpart) in this run")
+                    }
+                    runs[k].run(command.with(id: counterpart), line: line)
+                }
+            default:
+                _ = try? original.run(command)
+                for k in runs.indices { runs[k].run(command, line: line) }
+            }
+        }
+        return Comparison(runs: runs, commands: replayed)
+    }
+}
+
+// MARK: - The runs
+
+/// One replay under one policy: the scratch session, and what the replay had to adapt.
+struct ComparedRun {
+    let policy: String
+    let session: Session
+    var notes: [String] = []
+
+    mutating func run(_ command: Command, line: String) {
+        do {
+            _ = try session.run(command)
+        } catch {
+            notes.append("\(line.trimmingSpaces): \(error) in this run: skipped")
+        }
+    }
+}
+
+extension Command {
+    /// Whether replaying the command can change the world (or the settings that shape it).
+    var changesWorld: Bool {
+        switch self {
+        case .cluster, .election, .commit, .priority, .set, .submit, .step, .deliver, .drop, .duplicate, .apply,
+             .tick, .run, .crash, .restart, .partition, .heal, .cut, .uncut, .undo:
+            true
+        case .policies, .pending, .show, .log, .data, .slots, .explore, .quiz, .compare, .history, .explain,
+             .expect, .export, .help, .quit:
+            false
+        }
+    }
+
+    /// The same command on another message id.
+    func with(id: Int) -> Command {
+        switch self {
+        case .deliver: .deliver(id)
+        case .drop: .drop(id)
+        case .duplicate: .duplicate(id)
+        default: self
+        }
+    }
+}
+
+extension Simulation {
+    /// The in-flight item of this run that stands for `message` of another run: the same id with the same
+    /// content, else the first with the same content, else the first message with the same sender,
+    /// receiver and kind.
+    func counterpart(of message: InFlight) -> Int? {
+        if inFlight(message.id)?.item == message.item { return message.id }
+        if let same = inFlight.first(where: { $0.item == message.item }) { return same.id }
+        guard case .message(let envelope) = message.item else { return nil }
+        return inFlight.first { flight in
+            guard case .message(let other) = flight.item else { return false }
+            return other.from == envelope.from && other.to == envelope.to && other.message.kind == envelope.message.kind
+        }?.id
+    }
+}
+
+// MARK: - The report
+
+/// Two runs side by side.
+struct Comparison {
+    let runs: [ComparedRun]
+    /// How many command lines were replayed.
+    let commands: Int
+
+    func report(kind: Session.PolicyKind) -> String {
+        let (a, b) = (runs[0], runs[1])
+        let (fa, fb) = (RunFacts(a.session), RunFacts(b.session))
+        var lines = ["compare \(kind.rawValue) policies \(a.policy) and \(b.policy): \(commands) command\(commands == 1 ? "" : "s") of this session replayed under each, from the start"]
+        var rows: [[String]] = [[" ", "", a.policy, b.policy]]
+        func row(_ label: String, _ left: String, _ right: String) {
+            rows.append([left == right ? " " : "≠", label, left, right])
+        }
+        row("leader at the end", fa.leader, fb.leader)
+        row("elected (ballot @tick)", fa.elections, fb.elections)
+        row("ticks to elect", fa.ticksToElect, fb.ticksToElect)
+        row("votes granted / refused", fa.votes, fb.votes)
+        row("timeouts fired", String(fa.timeouts), String(fb.timeouts))
+        row("ticks to commit", fa.ticksToCommit, fb.ticksToCommit)
+        row("commit index", fa.commit, fb.commit)
+        row("applied \(fa.replicaNames)", fa.applied, fb.applied)
+        for phase in Phase.allCases where phase != .fault && phase != .invariant {
+            let (ca, cb) = (fa.messages[phase] ?? 0, fb.messages[phase] ?? 0)
+            if ca > 0 || cb > 0 { row("messages: \(phase.rawValue)", String(ca), String(cb)) }
+        }
+        row("messages in all", String(fa.messageTotal), String(fb.messageTotal))
+        row("messages lost", String(fa.lost), String(fb.lost))
+        row("invariants", fa.invariants, fb.invariants)
+        row("steps / ticks", "\(fa.steps) / \(fa.ticks)", "\(fb.steps) / \(fb.ticks)")
+        lines.append(Views.table(rows, indent: "  "))
+        lines += divergence(a, b)
+        for run in [a, b] where !run.notes.isEmpty {
+            lines.append("replaying under \(run.policy):")
+            lines += run.notes.map { "  · \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The first step at which the traces differ (in what happened, not in the notes), its events in two
+    /// aligned columns, `=` between the events both runs share and `≠` where they part.
+    private func divergence(_ a: ComparedRun, _ b: ComparedRun) -> [String] {
+        let (sa, sb) = (Self.byStep(a.session.trace), Self.byStep(b.session.trace))
+        let numbers = Set(sa.keys).union(sb.keys).sorted()
+        guard let step = numbers.first(where: { (sa[$0] ?? []).map(Self.behaviour) != (sb[$0] ?? []).map(Self.behaviour) }) else {
+            let count = a.session.trace.count
+            return ["the traces are identical (\(count) event\(count == 1 ? "" : "s")): these policies make no difference to these commands"]
+        }
+        let (left, right) = (sa[step] ?? [], sb[step] ?? [])
+        func nothing(_ run: ComparedRun) -> String {
+            step > run.session.simulation.step ? "(the run has ended)" : "(no event: time passes)"
+        }
+        var rows: [[String]] = [[a.policy, " ", b.policy]]
+        for k in 0..<max(left.count, right.count, 1) {
+            let l = k < left.count ? Self.summary(left[k]) : (k == 0 ? nothing(a) : "")
+            let r = k < right.count ? Self.summary(right[k]) : (k == 0 ? nothing(b) : "")
+            let same = k < left.count && k < right.count && Self.behaviour(left[k]) == Self.behaviour(right[k])
+            rows.append([l, same ? "=" : "≠", r])
+        }
+        return ["first difference at step \(step):", Views.table(rows, indent: "  ")]
+    }
+
+    /// What an event did, without its annotation: runs under two policies often do the same thing for
+    /// reasons their notes word differently.
+    static func behaviour(_ event: TraceEvent) -> String {
+        "\(event.tick) \(event.phase) \(event.kind) \(event.from) \(event.to) \(event.payload.rendered)"
+    }
+
+    /// The trace's events by step number (a step that did nothing visible has none).
+    static func byStep(_ trace: [TraceEvent]) -> [Int: [TraceEvent]] {
+        Dictionary(grouping: trace, by: \.step)
+    }
+
+    /// `t4 §3(1) timeout n2`, `t4 §3(2) candidacy n2 → n1 {"ballot": "2.n2", …}`: one event, short. A payload
+    /// that only wraps its fields in the kind's name (`{"candidacy": {…}}`) shows the fields alone.
+    static func summary(_ event: TraceEvent) -> String {
+        let route = event.from == event.to ? event.from.description : "\(event.from) → \(event.to)"
+        let tag = event.phase == .fault ? "fault" : event.phase == .invariant ? "!!" : event.phase.section
+        var text = "t\(event.tick) \(tag) \(event.kind) \(route)"
+        if event.isDeliveryOutcome, let cause = event.cause { text += " (#\(cause) delivered)" }
+        var payload = event.payload
+        if case .object(let fields) = payload, fields.count == 1, fields[0].0 == event.kind, case .object = fields[0].1 {
+            payload = fields[0].1
+        }
+        let rendered = payload.rendered
+        if !event.isDeliveryOutcome, rendered != "{}" { text += " " + rendered }
+        let limit = 72
+        return text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
+    }
+}
+
+/// What the comparison reads off one run: its trace and its final state.
+struct RunFacts {
+    var leader = "none"
+    var elections = "none"
+    var ticksToElect = "—"
+    var votes = "0 / 0"
+    var timeouts = 0
+    var ticksToCommit = "—"
+    var commit = "0"
+    var replicaNames = ""
+    var applied = ""
+    var messages: [Phase: Int] = [:]
+    var messageTotal = 0
+    var lost = 0
+    var invariants = "hold"
+    var steps = 0
+    var ticks = 0
+
+    init(_ session: Session) {
+        let sim = session.simulation
+        let trace = session.trace
+        if let id = sim.leader { leader = "\(id) (\(sim.replica(id).leaderBallot ?? .zero))" }
+        steps = sim.step
+        ticks = sim.tick
+        commit = String(sim.replicas.map(\.commitIndex).max() ?? 0)
+        replicaNames = sim.replicas.map(\.id.description).joined(separator: " ")
+        applied = sim.replicas.map { String($0.appliedIndex) }.joined(separator: " ")
+        let violations = sim.violations
+        if !violations.isEmpty {
+            invariants = "violated " + violations.map { "\($0.invariant)\($0.index.map { " at \($0)" } ?? "")" }.joined(separator: ", ")
+        }
+
+        var elected: [String] = []
+        var toElect: [String] = []
+        var granted = 0, refused = 0
+        // Ticks to elect count from the last time the cluster lost (or never had) its leader: the start,
+        // a crash, a partition or a cut.
+        var lostLeaderAt = 0
+        var submitted: [Int] = []
+        var transactionIndex: [Int: Int] = [:]
+        var committedAt: [Int: Int] = [:]
+        for event in trace {
+            if event.messageID != nil, event.phase != .fault {
+                messages[event.phase, default: 0] += 1
+                messageTotal += 1
+            }
+            switch (event.phase, event.kind) {
+            case (.fault, "drop"): lost += 1
+            case (.fault, "crash"), (.fault, "partition"), (.fault, "cut"): lostLeaderAt = event.tick
+            case (.timeout, _): timeouts += 1
+            case (.election, "elected"):
+                if case .object(let fields) = event.payload, let ballot = fields.first(where: { $0.0 == "ballot" })?.1,
+                   case .string(let name) = ballot {
+                    elected.append("\(name) @t\(event.tick)")
+                }
+                toElect.append(String(event.tick - lostLeaderAt))
+            case (.election, "promise") where event.messageID != nil:
+                if case .object(let fields) = event.payload, case .object(let promise)? = fields.first(where: { $0.0 == "promise" })?.1,
+                   case .bool(let yes)? = promise.first(where: { $0.0 == "granted" })?.1 {
+                    if yes { granted += 1 } else { refused += 1 }
+                }
+            case (.transaction, "transaction") where event.from == .client && event.cause == nil:
+                submitted.append(event.tick)
+            default: break
+            }
+            switch event.reason {
+            case .proposes(let index, _, let transactions)?:
+                for t in transactions { transactionIndex[t] = index }
+            case .majority(let index, _, _, _)?, .applies(let index, .leaderCommit)?:
+                if committedAt[index] == nil { committedAt[index] = event.tick }
+            default: break
+            }
+        }
+        if !elected.isEmpty { elections = elected.joined(separator: ", ") }
+        if !toElect.isEmpty { ticksToElect = toElect.joined(separator: ", ") }
+        votes = "\(granted) / \(refused)"
+        // Ticks to commit: per transaction (t1, t2, …), from its submit to the commit of its entry.
+        let perTransaction = submitted.indices.map { k -> String in
+            guard let index = transactionIndex[k + 1], let at = committedAt[index] else { return "t\(k + 1) —" }
+            return "t\(k + 1) \(at - submitted[k])"
+        }
+        if !perTransaction.isEmpty { ticksToCommit = perTransaction.joined(separator: ", ") }
     }
 }

@@ -1,8 +1,69 @@
+import Foundation
 import PaxosSimulation
 
 extension Session {
-    /// `export FORMAT FILE`: waits for issue 4/6; says so and changes nothing.
+    /// `export mermaid|html|jsonl FILE`: writes the run so far (since the last `cluster`) as a Mermaid
+    /// sequence diagram, a self-contained HTML space-time diagram, or the trace as JSON Lines (the same
+    /// bytes as `--trace-jsonl`). The session is unchanged.
     func export(_ format: ExportFormat, to path: String) throws {
-        throw CommandError("export is not available in this build yet (issue 4/6)")
+        let text: String
+        let what: String
+        switch format {
+        case .jsonl:
+            text = traceJSONLines
+            what = "the trace (\(count(trace.count, "event"))) as JSON Lines"
+        case .mermaid:
+            text = MermaidRenderer(replicaCount: simulation.config.replicaCount).render(trace)
+            what = "a Mermaid sequence diagram of \(count(trace.count, "event"))"
+                + (text.utf16.count > MermaidRenderer.defaultMaxTextSize
+                    ? " (\(text.utf16.count) characters: above Mermaid's default maxTextSize of \(MermaidRenderer.defaultMaxTextSize); raise it, or export a shorter run)"
+                    : "")
+        case .html:
+            let shots = snapshots()
+            guard let page = HTMLRenderer.page(data: HTMLRenderer.data(
+                title: htmlTitle(for: path), replicaCount: simulation.config.replicaCount, events: trace, snapshots: shots))
+            else {
+                throw CommandError("the space-time template has no \(HTMLRenderer.marker) line: this build is broken")
+            }
+            text = page
+            what = "a space-time diagram of \(count(trace.count, "event")) and \(count(shots.count, "snapshot")) (open it in a browser)"
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandError("cannot write \(path): there is no directory \(directory)")
+        }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw CommandError("cannot write \(path): \(error.localizedDescription)")
+        }
+        say("wrote \(what) to \(path)")
     }
+
+    /// The cluster at step 0 and after every step since the last `cluster`, as the HTML page reads it.
+    ///
+    /// Built on demand by replaying the journal in a scratch session, so a normal run keeps no copies.
+    func snapshots() -> [JSONValue] {
+        let scratch = Session(options: options, write: { _ in })
+        var shots: [JSONValue] = []
+        for entry in journal {
+            scratch.replay([entry])
+            switch entry {
+            case .start: shots = [HTMLRenderer.snapshot(scratch.simulation)]
+            case .setup: break
+            case .action: shots.append(HTMLRenderer.snapshot(scratch.simulation))
+            }
+        }
+        return shots
+    }
+
+    /// `04-leader-failure · election priority, commit sync, seed 1`, from the file's name.
+    func htmlTitle(for path: String) -> String {
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = name.lastIndex(of: "."), dot != name.startIndex { name = String(name[..<dot]) }
+        return "\(name) · election \(electionName), commit \(commitName), seed \(options.seed)"
+    }
+
+    private func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }

@@ -2,7 +2,9 @@ import PaxosCore
 
 /// Something waiting to happen: a message on the network, or (under `async` commit) an apply due at a replica.
 public enum PendingItem: Hashable, Sendable {
-    case message(Envelope)
+    /// Boxed (`indirect`): an in-flight item is then a few words, so the queue moves and copies pointers,
+    /// not 100-byte envelopes, on every send and delivery.
+    indirect case message(Envelope)
     case apply(ReplicaID)
 }
 
@@ -42,17 +44,17 @@ public struct Simulation: Sendable {
     public let seed: UInt64
     public private(set) var policies: Policies
     public private(set) var config: ClusterConfig
-    public private(set) var replicas: [Replica]
-    public private(set) var alive: [Bool]
+    public internal(set) var replicas: [Replica]
+    public internal(set) var alive: [Bool]
     /// In flight, oldest first (the default delivery order).
-    public private(set) var inFlight: [InFlight] = []
-    public private(set) var step = 0
-    public private(set) var tick = 0
+    public internal(set) var inFlight: [InFlight] = []
+    public internal(set) var step = 0
+    public internal(set) var tick = 0
     /// Partition groups (replica numbers), or nil when the network is whole.
     public private(set) var partition: [[ReplicaID]]?
     /// One-way cuts, in the order made.
     public private(set) var cuts: [Cut] = []
-    public private(set) var monitor: InvariantMonitor
+    public internal(set) var monitor: InvariantMonitor
     /// When false, the monitor is not fed (benchmarks measure the protocol alone).
     public var checksInvariants = true
     var nextMessageID = 1
@@ -105,7 +107,13 @@ public struct Simulation: Sendable {
 
     /// The live replica leading with the highest ballot.
     public var leader: ReplicaID? {
-        replicas.filter { isAlive($0.id) && $0.role == .leader }.max { ($0.leaderBallot ?? .zero) < ($1.leaderBallot ?? .zero) }?.id
+        // A loop, not filter and max: every client submit asks, and copies of the replicas cost.
+        var best: (id: ReplicaID, ballot: Ballot)?
+        for k in replicas.indices where alive[k] && replicas[k].role == .leader {
+            let ballot = replicas[k].leaderBallot ?? .zero
+            if best.map({ $0.ballot < ballot }) ?? true { best = (replicas[k].id, ballot) }
+        }
+        return best?.id
     }
 
     /// Whether a message from `from` to `to` would be lost now (partition or cut).
@@ -139,8 +147,16 @@ public struct Simulation: Sendable {
         policies.commit = policy
     }
 
+    /// Changes the cluster's settings. Priorities and timeouts feed the election policy, so every
+    /// replica draws its election timeout anew when they change.
     public mutating func updateConfig(_ change: (inout ClusterConfig) -> Void) {
+        let before = config
         change(&config)
+        if config.priorities != before.priorities || config.electionTimeoutTicks != before.electionTimeoutTicks {
+            for k in replicas.indices {
+                _ = replicas[k].redrawElectionTimeout(policies: policies, config: config)
+            }
+        }
     }
 
     // MARK: - Acting on the world
@@ -212,11 +228,16 @@ public struct Simulation: Sendable {
     public func check(_ action: Action) throws(SimulationError) {
         switch action {
         case .deliver(let id), .drop(let id), .duplicate(let id):
-            guard inFlight(id) != nil else {
+            guard let flight = inFlight(id) else {
                 let ids = inFlight.prefix(12).map { "#\($0.id)" }.joined(separator: " ")
                 throw SimulationError(inFlight.isEmpty
                     ? "message #\(id) is not in flight: nothing is in flight"
                     : "message #\(id) is not in flight: in flight now are \(ids)\(inFlight.count > 12 ? " …" : "") (see pending)")
+            }
+            // The network loses and copies messages; an apply is a replica's own event (a lost one would
+            // leave the replica one apply short for ever), so it can only be run: `deliver` or `apply nK`.
+            if case .apply(let replica) = flight.item, action != .deliver(id) {
+                throw SimulationError("#\(id) is \(replica)'s apply event, not a message: only messages can be dropped or duplicated (apply \(replica) runs it)")
             }
         case .crash(let id):
             try validate(id)
@@ -244,7 +265,7 @@ public struct Simulation: Sendable {
 
     // MARK: - Delivery
 
-    private mutating func take(_ id: Int) -> InFlight {
+    mutating func take(_ id: Int) -> InFlight {
         let index = inFlight.firstIndex { $0.id == id } ?? 0
         return inFlight.remove(at: index)
     }
@@ -279,7 +300,7 @@ public struct Simulation: Sendable {
     }
 
     /// Turns a replica's effects into trace events, in-flight items and invariant checks.
-    private mutating func absorb(_ effects: [Effect], by actor: ReplicaID, cause: Int?, delivered: Envelope?) -> [TraceEvent] {
+    mutating func absorb(_ effects: [Effect], by actor: ReplicaID, cause: Int?, delivered: Envelope?) -> [TraceEvent] {
         var events: [TraceEvent] = []
         let annotator = Annotator(isAlive: { [alive] in alive.indices.contains($0.number - 1) ? alive[$0.number - 1] : false })
         for effect in effects {
@@ -323,7 +344,7 @@ public struct Simulation: Sendable {
         return events
     }
 
-    private mutating func enqueue(_ item: PendingItem) -> Int {
+    mutating func enqueue(_ item: PendingItem) -> Int {
         let id = nextMessageID
         nextMessageID += 1
         inFlight.append(InFlight(id: id, item: item, sentAt: step))
@@ -348,8 +369,10 @@ public struct Simulation: Sendable {
                    payload: .object(payload.map { ($0.key, $0.value) }), note: note)
     }
 
-    private mutating func forgetSettledHistory() {
-        let settled = replicas.map(\.appliedIndex).min() ?? 0
+    mutating func forgetSettledHistory() {
+        // Runs after every step: a loop, not an array of applied indexes.
+        var settled = replicas.isEmpty ? 0 : Int.max
+        for k in replicas.indices { settled = min(settled, replicas[k].appliedIndex) }
         if settled >= forgottenThrough + 64 {
             monitor.forget(through: settled)
             forgottenThrough = settled
@@ -361,23 +384,43 @@ public struct Simulation: Sendable {
     /// The client sends the transaction to the live replica leading with the highest ballot, or, with
     /// none, to the replica it last knew as leader.
     private mutating func submit(_ redo: [RedoRecord]) -> TraceEvent {
+        let (transaction, target, id, route) = sendTransaction(redo)
+        let why = switch route {
+        case .leader(let ballot): "\(target) leads with the highest ballot (\(ballot))"
+        case .firstGuess: "no replica leads yet; it tries n1"
+        case .lastKnown: "no live leader; it tries the last it knew"
+        }
+        return TraceEvent(step: step, tick: tick, phase: .transaction, kind: "transaction", from: .client,
+                          to: .replica(target), payload: Message.transaction(transaction).payload,
+                          note: "client sends t\(transaction.id) to \(target): \(why)", messageID: id)
+    }
+
+    /// Why the client sent a transaction where it did.
+    enum ClientRoute {
+        /// To the live replica leading with the highest ballot.
+        case leader(Ballot)
+        /// No replica leads and none is known: n1.
+        case firstGuess
+        /// No live leader: the last one the client knew.
+        case lastKnown
+    }
+
+    /// The client's part of a submit, with no trace: numbers the transaction, picks the replica and sends it.
+    mutating func sendTransaction(_ redo: [RedoRecord]) -> (Transaction, ReplicaID, id: Int, ClientRoute) {
         let transaction = Transaction(id: client.nextTransaction, redo: redo)
         client.nextTransaction += 1
         let target: ReplicaID
-        let why: String
+        let route: ClientRoute
         if let leader {
             target = leader
-            why = "\(leader) leads with the highest ballot (\(replica(leader).leaderBallot ?? .zero))"
+            route = .leader(replicas[leader.number - 1].leaderBallot ?? .zero)
         } else {
             target = client.lastKnownLeader ?? ReplicaID(1)
-            why = client.lastKnownLeader == nil ? "no replica leads yet; it tries n1" : "no live leader; it tries the last it knew"
+            route = client.lastKnownLeader == nil ? .firstGuess : .lastKnown
         }
         client.lastKnownLeader = target
         let envelope = Envelope(from: .client, to: .replica(target), message: .transaction(transaction))
-        let id = enqueue(.message(envelope))
-        return TraceEvent(step: step, tick: tick, phase: .transaction, kind: "transaction", from: .client,
-                          to: .replica(target), payload: envelope.message.payload,
-                          note: "client sends t\(transaction.id) to \(target): \(why)", messageID: id)
+        return (transaction, target, enqueue(.message(envelope)), route)
     }
 
     private mutating func clientReceives(_ envelope: Envelope, id: Int) -> [TraceEvent] {

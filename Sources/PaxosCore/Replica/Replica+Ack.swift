@@ -4,25 +4,41 @@
 
 extension Replica {
     mutating func receiveAck(index: Int, from follower: ReplicaID, _ c: inout Context) {
-        guard var leader = leadership else {
+        guard leadership != nil else {
             c.outcome(.ignored("\(id) is not leading: acks are for the leader"))
             return
         }
-        leader.noteAck(index, from: follower)
-        leadership = leader
+        leadership?.noteAck(index, from: follower)
         cleanUp(after: index, &c)
     }
 
     /// Deletes the entries every replica acked, or says who cleanup waits for.
+    ///
+    /// The leader state is read and changed in place (`leadership?.`): a copy of it would make the removal
+    /// below copy the whole `accepts` table on every ack.
     mutating func cleanUp(after index: Int, _ c: inout Context) {
-        guard let leader = leadership else { return }
-        let everyoneAcked = c.config.replicas.map { leader.ackedIndex(of: $0) }.min() ?? 0
-        if everyoneAcked >= log.start {
+        guard leadership != nil else { return }
+        // Half-open ranges: a closed range's iteration is not specialised, and this runs on every ack.
+        let replicas = 1..<(max(1, c.config.replicaCount) + 1)
+        var everyoneAcked = Int.max
+        for number in replicas {
+            everyoneAcked = min(everyoneAcked, leadership?.ackedIndex(of: ReplicaID(number)) ?? 0)
+        }
+        let start = log.start
+        if everyoneAcked >= start {
             log.removeEntries(through: everyoneAcked)
-            leadership?.accepts = leader.accepts.filter { $0.key > everyoneAcked }
+            if everyoneAcked - start < leadership?.accepts.count ?? 0 {
+                for cleaned in start..<(everyoneAcked + 1) { leadership?.accepts.removeValue(forKey: cleaned) }
+            } else {
+                let kept = leadership?.accepts.filter { $0.key > everyoneAcked } ?? [:]
+                leadership?.accepts = kept
+            }
             c.local(.cleanup(through: everyoneAcked), .cleansUp(through: everyoneAcked))
-        } else if index >= log.start {
-            let missing = c.config.replicas.filter { leader.ackedIndex(of: $0) < index }
+        } else if index >= start {
+            var missing: [ReplicaID] = []
+            for number in replicas where leadership?.ackedIndex(of: ReplicaID(number)) ?? 0 < index {
+                missing.append(ReplicaID(number))
+            }
             c.local(.cleanupWaits(index: index, missing: missing), .cleanupWaits(index: index, missing: missing))
         } else {
             c.outcome(.countsAck(index: index))

@@ -5,18 +5,30 @@
 extension Replica {
     mutating func receiveVote(_ vote: Vote, from voter: ReplicaID, _ c: inout Context) {
         see(vote.ballot)
-        guard let leader = leadership, vote.ballot == leader.ballot else {
+        // Reads and changes the leader state in place (`leadership?.`): a copy would copy its tables.
+        guard let ballot = leadership?.ballot, vote.ballot == ballot else {
             c.outcome(.staleVote(index: vote.index, ballot: vote.ballot, current: leadership?.ballot))
             return
         }
         switch vote.rejection {
         case nil:
-            leadership?.accepts[vote.index, default: ReplicaSet()].insert(voter)
+            // A late accept for an entry already cleaned up counts for nothing: keep no record of it.
+            if vote.index >= log.start {
+                leadership?.accepts[vote.index, default: ReplicaSet()].insert(voter)
+            }
             countAccepts(at: vote.index, &c)
         case .gap(let logEnd)?:
             resend(from: logEnd + 1, through: vote.index, to: voter, cause: .gap(logEnd: logEnd), &c)
         case .ballotBelowPromise(let higher)?, .stale(let higher)?:
             see(higher)
+            guard higher.round > ballot.round else {
+                // A higher ballot of this leader's own round is a rival candidate's promise to itself. It lost:
+                // voters grant one ballot per round and a majority granted this one, so it never leads this
+                // round. Stepping down would let the two time out together again and duel round after round;
+                // the leader keeps leading with the others until the rival stands in a later round.
+                c.outcome(.ignored("\(id) keeps leading \(ballot): \(higher) is a rival candidacy of round \(higher.round), which \(id) won"))
+                return
+            }
             becomeFollower(of: nil)
             c.outcome(.preempted(by: higher))
         }
@@ -24,24 +36,25 @@ extension Replica {
 
     /// Commits entry `index` once a majority accepted it under the leader's ballot, and says how far it is.
     mutating func countAccepts(at index: Int, _ c: inout Context) {
-        guard let leader = leadership, let entry = log[index] else {
+        guard let ballot = leadership?.ballot, let entry = log[index] else {
             c.outcome(.alreadyCommitted(index: index, acceptors: []))
             return
         }
-        let acceptors = leader.accepts[index] ?? ReplicaSet()
+        let acceptors = leadership?.accepts[index] ?? ReplicaSet()
         let needed = c.mutations.contains(.commitWithoutMajority) ? 1 : c.config.majority
         if entry.status > .accepted {
             c.outcome(.alreadyCommitted(index: index, acceptors: acceptors.members))
         } else if acceptors.count < needed {
-            if acceptors.count > 1 || acceptors != ReplicaSet(id) {
-                c.outcome(.countsAccept(index: index, ballot: leader.ballot, acceptors: acceptors.members, needed: needed))
+            // Right after proposing, only the leader's own accept is in: nothing to say yet.
+            if acceptors != ReplicaSet(id) {
+                c.outcome(.countsAccept(index: index, ballot: ballot, acceptors: acceptors.members, needed: needed))
             }
         } else {
             log.setStatus(.committed, at: index)
-            c.observe(.committed(index: index, ballot: leader.ballot, redo: entry.redo, acceptors: acceptors.members))
-            broadcast(.commit(index: index, ballot: leader.ballot),
-                      .majority(index: index, ballot: leader.ballot, acceptors: acceptors.members,
-                                replicas: c.config.replicaCount), &c)
+            let members = acceptors.members
+            c.observe(.committed(index: index, ballot: ballot, redo: entry.redo, acceptors: members))
+            broadcast(.commit(index: index, ballot: ballot),
+                      .majority(index: index, ballot: ballot, acceptors: members, replicas: c.config.replicaCount), &c)
             advanceCommitIndex()
             applyCommitted(.leaderCommit, &c)
             proposeQueued(&c)
@@ -51,8 +64,11 @@ extension Replica {
     /// A follower learns that entry `index` is committed under `ballot`.
     mutating func receiveCommit(index: Int, ballot: Ballot, _ c: inout Context) {
         see(ballot)
-        if ballot >= promised, leadership == nil {
+        if ballot > promised {
+            // Only a leader with a majority for `ballot` commits under it: follow it.
             promised = ballot
+            becomeFollower(of: ballot)
+        } else if ballot == promised, leadership == nil {
             knownLeader = ballot.ownerID
             ticksWithoutLeader = 0
         }
@@ -93,7 +109,7 @@ extension Replica {
     /// Applies (or schedules the applying of) entries `from...through` per the commit policy.
     mutating func scheduleApplies(from: Int, through: Int, _ trigger: ApplyTrigger, _ c: inout Context) {
         guard from <= through else { return }
-        for index in from...through {
+        for index in from..<(through + 1) {  // half-open: a closed range's iteration is not specialised
             let mode: ApplyMode
             do {
                 mode = try c.policies.commit.applyMode(for: id, index: index, config: c.config)
@@ -147,9 +163,8 @@ extension Replica {
         appliedIndex = max(appliedIndex, index)
         c.observe(.applied(index: index, redo: entry.redo))
         c.local(.apply(index: index, redo: entry.redo), .applies(index: index, trigger: trigger))
-        if var leader = leadership {
-            leader.noteAck(appliedIndex, from: id)
-            leadership = leader
+        if leadership != nil {
+            leadership?.noteAck(appliedIndex, from: id)
         } else if let target = knownLeader ?? promised.ownerID, target != id {
             c.send(.ack(index: index), from: id, to: .replica(target), .acks(index: index))
         }

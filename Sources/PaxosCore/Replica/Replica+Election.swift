@@ -80,7 +80,8 @@ extension Replica {
 
     /// A majority promised: lead, tell the followers at once, then recover the log before anything new.
     mutating func becomeLeader(_ c: inout Context) {
-        guard let state = election else { return }
+        // A candidate that has since promised a higher ballot cannot lead under its own.
+        guard let state = election, state.ballot == promised else { return }
         election = nil
         role = .leader
         knownLeader = id

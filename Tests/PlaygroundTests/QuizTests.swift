@@ -1,0 +1,164 @@
+import Testing
+import PaxosCore
+import PaxosSimulation
+@testable import PaxosPlayground
+
+/// `quiz on|off`: before each event a rule decides, the user predicts the outcome; the quiz reveals it
+/// with the rule's note and keeps a score. Answers come from `Session.ask`, scripted here.
+@Suite struct QuizTests {
+    final class Transcript {
+        var lines: [String] = []
+        var prompts: [String] = []
+        var answers: [String?] = []
+    }
+
+    /// A session whose `ask` answers from `answers`, in order (nil once they run out: skipped).
+    static func session(_ setup: String, answers: [String?]? = nil) -> (Session, Transcript) {
+        let transcript = Transcript()
+        let session = Session(write: { transcript.lines.append($0) })
+        for line in setup.split(separator: "\n") { session.execute(String(line)) }
+        transcript.lines = []
+        if let answers {
+            transcript.answers = answers
+            session.ask = { prompt in
+                transcript.prompts.append(prompt)
+                return transcript.answers.isEmpty ? nil : transcript.answers.removeFirst()
+            }
+        }
+        return (session, transcript)
+    }
+
+    /// The quiz's own lines (questions and reveals), without the flows.
+    static func quizLines(_ transcript: Transcript) -> [String] {
+        transcript.lines.filter { $0.hasPrefix("? quiz") || $0.hasPrefix("  ✓") || $0.hasPrefix("  ✗") || $0.hasPrefix("  ·") || $0.hasPrefix("  →") || $0.hasPrefix("quiz") }
+    }
+
+    /// §2(3) and §2(4) on the happy path: two votes, the commit, and what each follower applies.
+    @Test func happyPathQuestionsAnswersAndScore() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nquiz on\nsubmit x=1",
+                                                 answers: ["accept", "r", "commit", "", "x=1", "nothing"])
+        session.execute("run")
+        session.execute("quiz off")
+        #expect(transcript.prompts == ["accept or reject? ", "accept or reject? ", "commit or wait? ",
+                                       "K=V …, or nothing? ", "K=V …, or nothing? "])
+        #expect(Self.quizLines(transcript) == [
+            "? quiz · #2 propose n1 → n2 (proposal 1, ballot 1.n1): will n2 accept or reject it?",
+            "  ✓ right: accept · n2 accepts proposal 1: ballot 1.n1 is not below its promise 1.n1, index 1 follows its log",
+            "? quiz · #3 propose n1 → n3 (proposal 1, ballot 1.n1): will n3 accept or reject it?",
+            "  ✗ it was accept · n3 accepts proposal 1: ballot 1.n1 is not below its promise 1.n1, index 1 follows its log",
+            "? quiz · #4 vote n2 → n1 (accept 1, ballot 1.n1): does n1 commit 1 now, or wait?",
+            "  ✓ right: commit · 2 of 3 accepts for ballot 1.n1 (n1, n2): majority, commit 1",
+            "? quiz · #6 commit n1 → n2 (proposal 1, ballot 1.n1): what does n2 apply now (K=V …, or nothing)?",
+            "  · skipped: it was x=1 · n2 applies 1 while handling the commit (sync), in index order",
+            "? quiz · #7 commit n1 → n3 (proposal 1, ballot 1.n1): what does n3 apply now (K=V …, or nothing)?",
+            "  ✓ right: x=1 · n3 applies 1 while handling the commit (sync), in index order",
+            "quiz off · 3 of 4 right, 1 skipped",
+        ])
+        // The late vote (#5, after the commit) and the acks decide nothing new: not asked.
+        #expect(!transcript.lines.contains { $0.contains("? quiz · #5 ") || $0.contains("? quiz · #8 ") })
+    }
+
+    /// §3(1) and §3(2): whose timeout fires at each tick, the vote, and who wins.
+    @Test func electionQuestions() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ncrash n1\nquiz on",
+                                                 answers: ["nobody", "none", "n3", "n2", "grant", "n2"])
+        session.execute("run until leader")
+        #expect(Self.quizLines(transcript) == [
+            "? quiz · tick 1: whose election timeout fires (replicas, or nobody)?",
+            "  ✓ right: nobody · no replica's election timeout ran out at this tick",
+            "? quiz · tick 2: whose election timeout fires (replicas, or nobody)?",
+            "  ✓ right: nobody · no replica's election timeout ran out at this tick",
+            "? quiz · tick 3: whose election timeout fires (replicas, or nobody)?",
+            "  ✗ it was nobody · no replica's election timeout ran out at this tick",
+            "? quiz · tick 4: whose election timeout fires (replicas, or nobody)?",
+            "  ✓ right: n2 · no heartbeat for 4 ticks: n2 reports \"Leader heartbeat timeout\" to the monitor",
+            "? quiz · #2 candidacy n2 → n3 (ballot 2.n2, last index 0): will n3 grant or refuse its vote?",
+            "  ✓ right: grant · n3 grants 2.n2: round 2 is above every round it promised, and its election policy agrees",
+            "? quiz · #3 promise n3 → n2 (ballot 2.n2, granted): who wins the election now (a replica, or none yet)?",
+            "  ✓ right: n2 · 2 promises for 2.n2 (n2, n3): n2 leads, and recovers the log before anything new",
+        ])
+        #expect(session.quiz.score == "quiz score · 5 of 6 right")
+    }
+
+    /// A proposal from a deposed leader is rejected: the reveal gives the rule (ballot below promise).
+    @Test func rejectIsRevealedWithItsRule() {
+        // n1 proposes (#2 to n2, #3 to n3) and crashes; n2 stands and n3 promises it 2.n2 (#6) before #3 arrives.
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep 2\ncrash n1\ntick 4\ndeliver 6\nquiz on",
+                                                 answers: ["accept"])
+        session.execute("deliver 3")
+        #expect(Self.quizLines(transcript) == [
+            "? quiz · #3 propose n1 → n3 (proposal 1, ballot 1.n1): will n3 accept or reject it?",
+            "  ✗ it was reject · n3 rejects proposal 1: ballot 1.n1 is below its promise 2.n2",
+        ])
+    }
+
+    /// Under `async` a commit only marks the entry: nothing is applied until the apply event.
+    @Test func asyncCommitAppliesNothingUntilTheApplyEvent() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ncommit async\nsubmit x=1 y=2\nrun until committed 1\nquiz on",
+                                                 answers: ["x=1 y=2", "y=2 x=1"])
+        session.execute("deliver 6")
+        session.execute("apply n2")
+        #expect(Self.quizLines(transcript) == [
+            "? quiz · #6 commit n1 → n2 (proposal 1, ballot 1.n1): what does n2 apply now (K=V …, or nothing)?",
+            "  ✗ it was nothing · n2 marks 1 committed; applying is an event of its own (apply n2)",
+            "? quiz · #8 apply n2: what does n2 apply (K=V …, or nothing)?",
+            "  ✓ right: x=1 y=2 · n2 applies 1 in its own apply event (async), the next committed entry in index order",
+        ])
+    }
+
+    /// Without anyone to answer (a script), the quiz prints each question with its answer, unscored.
+    @Test func withoutAskQuestionsArePrintedWithTheirAnswers() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nquiz on\nsubmit x=1")
+        session.execute("step 2")
+        session.execute("quiz off")
+        #expect(Self.quizLines(transcript) == [
+            "? quiz · #2 propose n1 → n2 (proposal 1, ballot 1.n1): will n2 accept or reject it?",
+            "  → accept · n2 accepts proposal 1: ballot 1.n1 is not below its promise 1.n1, index 1 follows its log",
+            "quiz off · 1 question shown with its answer, none answered (answers are read in the REPL)",
+        ])
+    }
+
+    @Test func quitPrintsTheScoreAndToggleSaysWhatChanged() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1", answers: ["a"])
+        session.execute("quiz off")
+        session.execute("quiz on")
+        session.execute("quiz on")
+        session.execute("step")
+        #expect(session.execute("quit") == .quit)
+        #expect(Self.quizLines(transcript) == [
+            "quiz is off",
+            "quiz on: before each delivery or tick that decides something, predict its outcome (an empty answer skips)",
+            "quiz is already on · 0 of 0 right",
+            "quiz score · 0 of 0 right",
+        ])
+        #expect(transcript.prompts.isEmpty, "delivering the transaction decides nothing to predict")
+    }
+
+    /// Asking never changes the world: the same run with the quiz on and off has the same trace.
+    @Test func theQuizDoesNotChangeTheRun() {
+        let script = "cluster 3 leader n1\nsubmit x=1\ncrash n1\nrun until leader\nsubmit y=2\nrun"
+        let (plain, _) = Self.session(script)
+        let (quizzed, _) = Self.session("quiz on", answers: Array(repeating: "accept", count: 50))
+        for line in script.split(separator: "\n") { quizzed.execute(String(line)) }
+        #expect(plain.trace == quizzed.trace)
+        #expect(quizzed.quiz.right + quizzed.quiz.wrong > 5)
+    }
+
+    @Test(arguments: [
+        ("a", "accept", Quiz.Topic.vote(message: 1, voter: ReplicaID(2)), true),
+        ("acc", "accept", Quiz.Topic.vote(message: 1, voter: ReplicaID(2)), true),
+        ("reject", "accept", Quiz.Topic.vote(message: 1, voter: ReplicaID(2)), false),
+        ("w", "wait", Quiz.Topic.commit(message: 1, leader: ReplicaID(1)), true),
+        ("g", "grant", Quiz.Topic.grant(message: 1, voter: ReplicaID(3)), true),
+        ("n3 n2", "n2 n3", Quiz.Topic.timeout, true),
+        ("nobody", "nobody", Quiz.Topic.timeout, true),
+        ("n2", "nobody", Quiz.Topic.timeout, false),
+        ("none", "none", Quiz.Topic.winner(message: 1), true),
+        ("y=2 x=1", "x=1 y=2", Quiz.Topic.apply(replica: ReplicaID(2)), true),
+        ("nothing", "nothing", Quiz.Topic.apply(replica: ReplicaID(2)), true),
+        ("x=1", "nothing", Quiz.Topic.apply(replica: ReplicaID(2)), false),
+    ])
+    func answersMatchByPrefixAndInAnyOrder(_ answer: String, _ right: String, _ topic: Quiz.Topic, _ expected: Bool) {
+        #expect(Quiz.matches(answer, right, topic: topic) == expected)
+    }
+}
