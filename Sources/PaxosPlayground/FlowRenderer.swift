@@ -42,7 +42,8 @@ public struct FlowRenderer: Sendable {
         }
         let head = "\(String(event.step).leftPadded(4)) t\(String(event.tick).rightPadded(3)) \(tag.rightPadded(6)) \(name.rightPadded(11))"
         let payload = event.payload.rendered
-        let line = "\(head) \(route.rightPadded(14)) \(payload == "{}" ? "" : payload)\(marks)"
+        var line = "\(head) \(route.rightPadded(14)) \(payload == "{}" ? "" : payload)\(marks)"
+        while line.last == " " { line.removeLast() }
         let note = "      ↳ \(event.note)"
         return [paint(line, event.phase), paint(note, .dim)]
     }

@@ -137,6 +137,10 @@ extension Session {
     // MARK: - run
 
     func runUntil(_ condition: RunCondition, tickLimit: Int = 1_000, deliveryLimit: Int = 100_000) throws {
+        if condition == .leader, let leader = simulation.leader, settled(under: leader) {
+            say("\(leader) already leads \(simulation.replica(leader).leaderBallot ?? .zero): run until leader waits for a new election; crash \(leader) or cut it off first")
+            return
+        }
         var ticks = 0, deliveries = 0, elected = false
         while true {
             if holds(condition, elected: elected) { return }
@@ -159,6 +163,14 @@ extension Session {
                 elected = elected || events.contains { $0.kind == "elected" }
             }
         }
+    }
+
+    /// Whether `leader` leads a whole network that follows it: no election can start without a fault.
+    func settled(under leader: ReplicaID) -> Bool {
+        let sim = simulation
+        guard let ballot = sim.replica(leader).leaderBallot, sim.replica(leader).isReadyLeader,
+              sim.partition == nil, sim.cuts.isEmpty else { return false }
+        return sim.replicas.allSatisfy { !sim.isAlive($0.id) || $0.promised == ballot }
     }
 
     func holds(_ condition: RunCondition, elected: Bool) -> Bool {

@@ -31,8 +31,9 @@ enum Views {
     }
 
     static func log(_ r: Replica) -> String {
-        var lines = ["\(r.id) log: entries \(r.log.start)...\(r.log.lastIndex)\(r.log.start > 1 ? " (1...\(r.log.start - 1) cleaned up)" : "") · commit \(r.commitIndex), applied \(r.appliedIndex), promised \(r.promised)"]
-        if r.log.entries.isEmpty { lines.append("  (no entries)") }
+        let held = r.log.entries.isEmpty ? "no entries held" : "entries \(r.log.start)...\(r.log.lastIndex)"
+        let cleaned = r.log.start > 1 ? " (1...\(r.log.start - 1) cleaned up)" : ""
+        var lines = ["\(r.id) log: \(held)\(cleaned) · commit \(r.commitIndex), applied \(r.appliedIndex), promised \(r.promised)"]
         var rows: [[String]] = [["index", "ballot", "status", "redo_log"]]
         for e in r.log.entries {
             rows.append([String(e.index), e.ballot.description, e.status.description, e.redo.map(\.description).joined(separator: " ")])

@@ -49,11 +49,11 @@ public struct Annotator: Sendable {
         case .staleVote(let index, let ballot, nil):
             return "\(r) ignores a vote on \(index) for ballot \(ballot): it no longer leads"
         case .preempted(let higher):
-            return "\(r) steps down: a replica promised the higher ballot \(higher)"
+            return "\(r) steps down: it learned of the higher ballot \(higher)"
         case .learnsCommit(let index, _, .separateEvent):
-            return "\(r) marks \(index) committed; applying is an event of its own (apply \(r))"
+            return "\(r) knows \(index) is committed; applying \(index) is an event of its own (apply \(r))"
         case .learnsCommit(let index, _, .afterTicks(let ticks)):
-            return "\(r) marks \(index) committed; it applies it in \(ticks) ticks"
+            return "\(r) knows \(index) is committed; it applies \(index) in \(ticks) ticks"
         case .learnsCommit(let index, _, .immediately):
             return "\(r) marks \(index) committed"
         case .cannotCommit(let index, let ballot, let held?):

@@ -427,6 +427,7 @@ public struct Simulation: Sendable {
         guard case .redirect(let transaction, let leader) = envelope.message else { return [] }
         let attempts = client.redirects[transaction.id, default: 0] + 1
         client.redirects[transaction.id] = attempts
+        forgetSettledRedirects()
         guard let leader, attempts <= 3 else {
             let why = leader == nil ? "no leader is known" : "redirected \(attempts) times"
             return [TraceEvent(step: step, tick: tick, phase: .transaction, kind: "redirect", from: envelope.from,
@@ -440,6 +441,23 @@ public struct Simulation: Sendable {
                            to: .replica(leader), payload: retry.message.payload,
                            note: "client re-sends t\(transaction.id) to \(leader), as \(envelope.from) redirected it",
                            messageID: retryID, cause: id)]
+    }
+
+    /// Forgets the redirect counts of transactions of which nothing is in flight any more (no transaction
+    /// message, no redirect): they reached a leader, or the client gave up, and no redirect can come back
+    /// for them. Runs only once the table outgrows what is in flight, so it costs little, and a long run
+    /// with leader changes keeps no per-transaction state.
+    private mutating func forgetSettledRedirects() {
+        guard client.redirects.count > inFlight.count + 64 else { return }
+        var live = Set<Int>()
+        for flight in inFlight {
+            guard case .message(let envelope) = flight.item else { continue }
+            switch envelope.message {
+            case .transaction(let transaction), .redirect(let transaction, _): live.insert(transaction.id)
+            default: break
+            }
+        }
+        client.redirects = client.redirects.filter { live.contains($0.key) }
     }
 }
 

@@ -100,7 +100,7 @@ import PaxosSimulation
         session.execute("apply n2")
         #expect(Self.quizLines(transcript) == [
             "? quiz · #6 commit n1 → n2 (proposal 1, ballot 1.n1): what does n2 apply now (K=V …, or nothing)?",
-            "  ✗ it was nothing · n2 marks 1 committed; applying is an event of its own (apply n2)",
+            "  ✗ it was nothing · n2 knows 1 is committed; applying 1 is an event of its own (apply n2)",
             "? quiz · #8 apply n2: what does n2 apply (K=V …, or nothing)?",
             "  ✓ right: x=1 y=2 · n2 applies 1 in its own apply event (async), the next committed entry in index order",
         ])

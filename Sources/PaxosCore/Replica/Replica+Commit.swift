@@ -66,13 +66,14 @@ extension Replica {
         see(ballot)
         if ballot > promised {
             // Only a leader with a majority for `ballot` commits under it: follow it.
+            if role != .follower { c.outcome(.preempted(by: ballot)) }
             promised = ballot
             becomeFollower(of: ballot)
         } else if ballot == promised, leadership == nil {
             knownLeader = ballot.ownerID
             ticksWithoutLeader = 0
         }
-        if index < log.start || (index <= appliedIndex && log[index]?.ballot == ballot) {
+        if index < log.start || (log[index]?.ballot == ballot && log[index]?.status == .applied) {
             // Applied already: the leader missed the ack.
             c.send(.ack(index: index), from: id, to: .replica(ballot.ownerID ?? id), .reacks(index: index))
             return
@@ -87,6 +88,11 @@ extension Replica {
         }
         log.setStatus(.committed, at: index)
         c.observe(.committed(index: index, ballot: ballot, redo: entry.redo, acceptors: nil))
+        guard index > appliedIndex else {
+            // Only an unsafe run gets here: other records were applied at this index before.
+            c.outcome(.ignored("\(id) marks \(index) committed under \(ballot), but it applied other records at \(index) before: its data has diverged"))
+            return
+        }
         if c.mutations.contains(.applyOutOfOrder) {
             apply(index, .commitMessage, &c)
             return

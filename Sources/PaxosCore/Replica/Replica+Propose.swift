@@ -33,7 +33,7 @@ extension Replica {
     mutating func propose(_ entry: LogEntry, _ reason: Reason, _ c: inout Context) {
         guard let ballot = leadership?.ballot else { return }
         var own = entry
-        // own.ballot = ballot //TEMPMUT
+        own.ballot = ballot
         if let held = log[entry.index], held.redo == entry.redo {
             own.status = held.status
         } else {

@@ -42,8 +42,6 @@ extension Replica {
         var status = EntryStatus.accepted
         if let held = log[proposal.index], held.status > .accepted, held.redo == proposal.redo {
             status = held.status
-        } else if proposal.index <= appliedIndex {
-            status = .applied
         }
         log.put(LogEntry(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo,
                          transactions: proposal.transactions, status: status))

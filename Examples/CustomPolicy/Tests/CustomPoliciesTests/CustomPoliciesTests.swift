@@ -72,7 +72,7 @@ import Testing
             expect invariants
             """)
         #expect(exit == .passed)
-        #expect(session.trace.contains { $0.note == "n2 marks 1 committed; it applies it in 2 ticks" })
+        #expect(session.trace.contains { $0.note == "n2 knows 1 is committed; it applies 1 in 2 ticks" })
         #expect(session.trace.contains { $0.note == "n2 applies 1: its commit policy's delay ran out" })
     }
 }
