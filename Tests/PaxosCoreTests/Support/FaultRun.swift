@@ -14,6 +14,8 @@ struct FaultRun {
     var commit = "sync"
     var actions = 100
     var convergenceTicks = 300
+    /// Where the policy names are looked up: the built-ins, or a registry with a test's own policies.
+    var registry = PolicyRegistry.builtIn
 
     /// How the run ended.
     struct Outcome {
@@ -61,7 +63,8 @@ struct FaultRun {
         let replicaCount = random.next(below: 4) == 0 ? 5 : 3
         let startingLeader = random.next(below: 2) == 0 ? 1 + random.next(below: replicaCount) : nil
         let batch = 1 + random.next(below: 3), window = 1 + random.next(below: 4)
-        var world = World(replicas: replicaCount, seed: seed, election: election, commit: commit, leader: startingLeader) {
+        var world = World(replicas: replicaCount, seed: seed, election: election, commit: commit, leader: startingLeader,
+                          registry: registry) {
             $0.batchSize = batch
             $0.window = window
         }

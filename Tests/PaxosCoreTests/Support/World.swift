@@ -15,8 +15,7 @@ struct World {
 
     /// A fresh cluster; with `leader`, `nK` starts as leader of ballot 1 (the `cluster N leader nK` start).
     init(replicas: Int = 3, seed: UInt64 = 1, election: String = "priority", commit: String = "sync",
-         leader: Int? = 1, configure: (inout ClusterConfig) -> Void = { _ in }) {
-        let registry = PolicyRegistry.builtIn
+         leader: Int? = 1, registry: PolicyRegistry = .builtIn, configure: (inout ClusterConfig) -> Void = { _ in }) {
         let policies = Policies(election: registry.election(named: election) ?? PriorityElection(),
                                 commit: registry.commit(named: commit) ?? SyncCommit())
         #expect(registry.election(named: election) != nil, "unknown election policy \(election)")
