@@ -90,15 +90,7 @@ const DIAGRAMS = %s;
 open(work + "/check.html", "w", encoding="utf-8").write(page)
 PY
 
-BROWSER=""
-for b in chromium chromium-browser google-chrome; do
-  if command -v "$b" >/dev/null 2>&1; then BROWSER="$b"; break; fi
-done
-if [ -z "$BROWSER" ]; then
-  echo "chromium is missing: installing it (Debian package)" >&2
-  apt-get update >/dev/null && apt-get install -y chromium >/dev/null
-  BROWSER=chromium
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 
 "$BROWSER" --headless --no-sandbox --disable-gpu --allow-file-access-from-files \
   --virtual-time-budget=30000 --dump-dom "file://$WORK/check.html" 2>/dev/null \

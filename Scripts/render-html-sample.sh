@@ -38,15 +38,7 @@ if data != "-":
 open(out, "w", encoding="utf-8").write("\n".join(lines))
 PY
 
-BROWSER=""
-for b in chromium chromium-browser google-chrome; do
-  if command -v "$b" >/dev/null 2>&1; then BROWSER="$b"; break; fi
-done
-if [ -z "$BROWSER" ]; then
-  echo "chromium is missing: installing it (Debian package)" >&2
-  apt-get update >/dev/null && apt-get install -y chromium >/dev/null
-  BROWSER=chromium
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 
 URL="file://$HTML"
 [ -n "$HASH" ] && URL="$URL#$HASH"

@@ -44,15 +44,7 @@ if [ "$status" -ge 2 ] || [ ! -s "$HTML_TMP" ]; then
 fi
 mv "$HTML_TMP" "$HTML"
 
-BROWSER=""
-for b in chromium chromium-browser google-chrome; do
-  if command -v "$b" >/dev/null 2>&1; then BROWSER="$b"; break; fi
-done
-if [ -z "$BROWSER" ]; then
-  echo "chromium is missing: installing it (Debian package)" >&2
-  apt-get update >/dev/null && apt-get install -y chromium >/dev/null
-  BROWSER=chromium
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 
 URL="file://$HTML"
 [ -n "$HASH" ] && URL="$URL#$HASH"
