@@ -27,9 +27,11 @@ let package = Package(
         // One command interpreter for the REPL, scripts and tests, with its text renderers.
         .target(
             name: "PaxosPlayground",
-            dependencies: ["PaxosCore", "PaxosSimulation"],
+            dependencies: ["PaxosCore", "PaxosSimulation", "PaxosChecker"],
             resources: [.embedInCode("Resources/spacetime.html")]
         ),
+        // The exhaustive model checker: drives the same core and simulation through every interleaving.
+        .target(name: "PaxosChecker", dependencies: ["PaxosCore", "PaxosSimulation"]),
 
         // MARK: - The command line
         // GNU readline, linked only into the command line, never into the libraries above.
@@ -38,7 +40,7 @@ let package = Package(
         .target(
             name: "PlaygroundCLI",
             dependencies: [
-                "PaxosPlayground", "CReadline",
+                "PaxosPlayground", "PaxosChecker", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +53,7 @@ let package = Package(
             dependencies: ["PaxosPlayground"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "CheckerTests", dependencies: ["PaxosChecker", "PaxosPlayground"]),
     ],
     swiftLanguageModes: [.v6]
 )

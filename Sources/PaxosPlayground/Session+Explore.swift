@@ -1,8 +1,83 @@
+import Foundation
+import PaxosChecker
+import PaxosCore
 import PaxosSimulation
 
 extension Session {
-    /// `explore K`: waits for the model checker (issue 3/6); says so and changes nothing.
+    /// The budgets `explore K` searches within: what may go wrong in the next K steps.
+    static var exploreBounds: CheckerConfiguration {
+        var bounds = CheckerConfiguration()
+        bounds.transactions = 0
+        bounds.elections = 2
+        bounds.drops = 1
+        bounds.duplicates = 1
+        bounds.crashes = 1
+        bounds.restarts = 1
+        bounds.time = .ticks(2)
+        return bounds
+    }
+
+    /// `explore K`: every way the next K events could go from here, with the model checker; a violation
+    /// comes back as its shortest path, printed as a flow and written as a replayable script.
     func explore(depth: Int) throws {
-        throw CommandError("explore is not available in this build yet: the model checker lands with issue 3/6")
+        let config = simulation.config
+        var bounds = Self.exploreBounds
+        bounds.registry = registry
+        bounds.seed = options.seed
+        bounds.election = electionName
+        bounds.commit = commitName
+        bounds.recovery = config.recovery
+        bounds.priorities = config.priorities
+        bounds.heartbeatIntervalTicks = config.heartbeatIntervalTicks
+        bounds.electionTimeoutTicks = config.electionTimeoutTicks
+        bounds.batchSize = config.batchSize
+        bounds.window = config.window
+        // Enough ticks for any replica's election timer to fire within the K steps.
+        let ticks = min(depth, config.electionTimeoutTicks + config.replicaCount)
+        bounds.time = .ticks(ticks)
+        let report = ModelChecker.explore(from: simulation, depth: depth, bounds: bounds)
+        say("explore \(depth): every order of the in-flight messages, with up to 1 drop, 1 duplicate, 1 crash, 1 restart, \(ticks) ticks and 2 elections")
+        if let counterexample = report.counterexample {
+            say("shortest path to the violation (\(counterexample.actions.count) steps from here):")
+            for line in renderer.render(counterexample.events) { say(line) }
+            let script = journalScriptLines() + counterexample.actionLines + ["expect invariants"]
+            let header = ["# Found by explore \(depth) in a paxos-playground session: this session's commands, then the path.",
+                          "# Replay: paxos-playground run \(exploreScriptPath)" + (options.seed == 1 ? "" : " --seed \(options.seed)")
+                              + " (the closing expect fails: that is the violation)."]
+            let path = exploreScriptPath
+            do {
+                try (header + script).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+                say("wrote the path as a script: \(path)")
+            } catch {
+                say("cannot write \(path): \(error.localizedDescription)")
+            }
+        }
+        for line in report.lines { say(line) }
+    }
+
+    /// The session's journal as script lines: running them from a fresh start rebuilds this world.
+    func journalScriptLines() -> [String] {
+        var lines: [String] = []
+        for entry in journal {
+            switch entry {
+            case .start(let replicas, let leader, let election, let commit, let config):
+                lines += ["election \(election)", "commit \(commit)", "cluster \(replicas)"]
+                let defaults = ClusterConfig(replicaCount: replicas)
+                for (k, priority) in config.priorities.enumerated() where priority != defaults.priorities[k] {
+                    lines.append("priority n\(k + 1) \(priority)")
+                }
+                if config.batchSize != defaults.batchSize { lines.append("set batch \(config.batchSize)") }
+                if config.window != defaults.window { lines.append("set window \(config.window)") }
+                if config.heartbeatIntervalTicks != defaults.heartbeatIntervalTicks { lines.append("set heartbeat \(config.heartbeatIntervalTicks)") }
+                if config.electionTimeoutTicks != defaults.electionTimeoutTicks { lines.append("set timeout \(config.electionTimeoutTicks)") }
+                if !config.recovery { lines.append("set recovery off") }
+                lines.append("cluster \(replicas)" + (leader.map { " leader \($0)" } ?? ""))
+            case .setup(let command):
+                if let line = command.scriptLine { lines.append(line) }
+            case .action(let action):
+                lines.append(action.scriptLine)
+            }
+        }
+        return lines
     }
 }

@@ -45,6 +45,8 @@ public final class Session {
     var quiz = Quiz()
     /// `file:line` of the script line being run, for error messages.
     var errorLocation: String?
+    /// Where `explore` writes the path it finds.
+    public var exploreScriptPath = "explore.pxs"
     /// Receives a line the REPL reads in answer to a quiz question; nil outside a REPL.
     public var ask: ((String) -> String?)?
 

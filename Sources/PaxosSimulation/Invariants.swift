@@ -18,6 +18,8 @@ public struct InvariantMonitor: Hashable, Sendable {
     struct Committed: Hashable, Sendable {
         let redo: [RedoRecord]
         let by: ReplicaID
+        /// The ballot it was first committed under: leaders of higher ballots must hold it.
+        let ballot: Ballot
     }
     struct Slot: Hashable, Sendable {
         let index: Int
@@ -52,7 +54,7 @@ public struct InvariantMonitor: Hashable, Sendable {
                 found.append(Violation(invariant: 1, index: index, replicas: [earlier.by, replica].sorted(),
                                        detail: "\(earlier.by) committed \(redo: earlier.redo) at \(index), \(replica) committed \(redo: redo)"))
             } else if committed[index] == nil {
-                committed[index] = Committed(redo: redo, by: replica)
+                committed[index] = Committed(redo: redo, by: replica, ballot: ballot)
             }
             if claimed != nil {
                 let accepted = acceptors[Slot(index: index, ballot: ballot)] ?? []
@@ -76,8 +78,10 @@ public struct InvariantMonitor: Hashable, Sendable {
                                        detail: "\(replica)'s data differs from the replay of what it applied"))
             }
         case .leaderReady(let ballot):
+            // Durability is owed to the leaders of later (higher) ballots; a leader of a lower ballot that
+            // finishes late can commit nothing, since every majority promised the higher one.
             for index in committed.keys.sorted() {
-                guard let entry = committed[index] else { continue }
+                guard let entry = committed[index], entry.ballot < ballot else { continue }
                 let holds = index < state.log.start || state.log[index]?.redo == entry.redo
                 if !holds {
                     found.append(Violation(invariant: 2, index: index, replicas: [entry.by, replica].sorted(),

@@ -4,7 +4,7 @@
 
 extension Replica {
     mutating func receiveAck(index: Int, from follower: ReplicaID, _ c: inout Context) {
-        guard leadership != nil else {
+        guard hasLeadership else {
             c.outcome(.ignored("\(id) is not leading: acks are for the leader"))
             return
         }
@@ -17,7 +17,7 @@ extension Replica {
     /// The leader state is read and changed in place (`leadership?.`): a copy of it would make the removal
     /// below copy the whole `accepts` table on every ack.
     mutating func cleanUp(after index: Int, _ c: inout Context) {
-        guard leadership != nil else { return }
+        guard hasLeadership else { return }
         // Half-open ranges: a closed range's iteration is not specialised, and this runs on every ack.
         let replicas = 1..<(max(1, c.config.replicaCount) + 1)
         var everyoneAcked = Int.max

@@ -69,7 +69,7 @@ extension Replica {
             if role != .follower { c.outcome(.preempted(by: ballot)) }
             promised = ballot
             becomeFollower(of: ballot)
-        } else if ballot == promised, leadership == nil {
+        } else if ballot == promised, !hasLeadership {
             knownLeader = ballot.ownerID
             ticksWithoutLeader = 0
         }
@@ -169,7 +169,7 @@ extension Replica {
         appliedIndex = max(appliedIndex, index)
         c.observe(.applied(index: index, redo: entry.redo))
         c.local(.apply(index: index, redo: entry.redo), .applies(index: index, trigger: trigger))
-        if leadership != nil {
+        if hasLeadership {
             leadership?.noteAck(appliedIndex, from: id)
         } else if let target = knownLeader ?? promised.ownerID, target != id {
             c.send(.ack(index: index), from: id, to: .replica(target), .acks(index: index))

@@ -54,7 +54,7 @@ extension Replica {
             return
         }
         promised = heartbeat.ballot
-        if leadership != nil || role != .follower || knownLeader != heartbeat.ballot.ownerID {
+        if hasLeadership || role != .follower || knownLeader != heartbeat.ballot.ownerID {
             becomeFollower(of: heartbeat.ballot)
         }
         ticksWithoutLeader = 0

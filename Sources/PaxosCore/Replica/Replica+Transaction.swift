@@ -3,7 +3,7 @@
 
 extension Replica {
     mutating func receiveTransaction(_ transaction: Transaction, _ c: inout Context) {
-        guard leadership != nil else {
+        guard hasLeadership else {
             c.send(.redirect(transaction, leader: knownLeader), from: id, to: .client, .redirects(knownLeader: knownLeader))
             return
         }

@@ -58,6 +58,13 @@ public struct Replica: Hashable, Sendable {
         electionTimeoutTicks = drawTimeout(policies: policies, config: config, into: &effects)
     }
 
+    /// Whether this replica holds leader state. A pattern match: here `leadership != nil` type-checks as
+    /// the equality of two optional leader states, which copies and compares them on every message.
+    var hasLeadership: Bool {
+        if case .some = leadership { return true }
+        return false
+    }
+
     /// The current leader's ballot, when this replica leads.
     public var leaderBallot: Ballot? { leadership?.ballot }
     /// Leading and done with recovery: accepting new transactions.
@@ -110,7 +117,7 @@ public struct Replica: Hashable, Sendable {
     // MARK: - Time
 
     mutating func tick(_ c: inout Context) {
-        if leadership != nil {
+        if hasLeadership {
             leaderTick(&c)
         } else {
             ticksWithoutLeader += 1

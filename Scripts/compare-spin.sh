@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The model checker against SPIN, on the same protocol bounds, in one run.
+#
+#   Scripts/compare-spin.sh              # S1..S5, then the broken variants
+#   Scripts/compare-spin.sh S1 S2        # only these bounds (then the broken variants)
+#   Scripts/compare-spin.sh --bugs       # only the broken variants
+#
+# SPIN runs ../shared/bench/paxos.pml through ../shared/bench/run-spin.sh (single-threaded pan, -O2 -DSAFETY;
+# the wall time is pan's, compilation excluded). `paxos-playground check` runs the real core on the same
+# protocol bounds: three replicas, no leader at the start, n1 and n2 may each stand for election once (SPIN's
+# two proposers with one ballot each), one client transaction, the bound's drops and crashes (a crashed
+# replica never restarts, as in the model), no duplicates, no heartbeats (a lost message stays lost).
+# The broken variants: SPIN's BUG1 (the new leader ignores the values the promises report) against the
+# core's test-only mutation ignoreRecoveredValues, and BUG2 (the new leader skips phase 1's learning)
+# against `set recovery off`; both under S5 bounds, timed to the first counterexample.
+#
+# Environment: SPIN_BENCH (default ../shared/bench), SCRATCH_PATH (default .build), CHECK_TIME_LIMIT
+# seconds per check run (default 600), CHECK_THREADS (default: all cores).
+set -uo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bench="${SPIN_BENCH:-$root/../shared/bench}"
+scratch="${SCRATCH_PATH:-$root/.build}"
+limit="${CHECK_TIME_LIMIT:-600}"
+threads="${CHECK_THREADS:-$(nproc)}"
+
+bounds=()
+only_bugs=
+for arg in "$@"; do
+  case "$arg" in
+    --bugs) only_bugs=1 ;;
+    S[1-5]) bounds+=("$arg") ;;
+    *) echo "usage: $0 [S1 .. S5] [--bugs]" >&2; exit 2 ;;
+  esac
+done
+if [ ${#bounds[@]} -eq 0 ] && [ -z "${only_bugs:-}" ]; then bounds=(S1 S2 S3 S4 S5); fi
+
+# --- SPIN -------------------------------------------------------------------------------------------
+[ -x "$bench/run-spin.sh" ] || { echo "no $bench/run-spin.sh: set SPIN_BENCH to the directory holding paxos.pml" >&2; exit 2; }
+if ! command -v spin >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing spin (apt-get install spin)…" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq spin; } >/dev/null || exit 2
+  else
+    echo "spin is not installed: sudo apt-get install spin" >&2; exit 2
+  fi
+fi
+
+# --- The playground ---------------------------------------------------------------------------------
+echo "building paxos-playground (release, $scratch)…" >&2
+swift build -c release --scratch-path "$scratch" >&2 || exit 2
+bin="$scratch/release/paxos-playground"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+have_check=0
+"$bin" --help 2>/dev/null | grep -Eq '^ +check( |$)' && have_check=1
+
+drops_of() { case "$1" in S1|S2) echo 0 ;; S3) echo 1 ;; S4|S5|BUG*) echo 2 ;; esac; }
+crashes_of() { case "$1" in S1|S4) echo 0 ;; *) echo 1 ;; esac; }
+
+# The check options for SPIN's bounds (see the header), with what this build's check offers: without
+# --elections-per-replica a candidate may stand twice, and without --timeouts time passes in global ticks.
+check_help="$("$bin" check --help 2>&1 || true)"
+has_option() { grep -q -- "$1" <<<"$check_help"; }
+check_args() {
+  local args="check --quiet --replicas 3 --leader none --candidates n1,n2 --elections 2 --transactions 1"
+  args+=" --drops $(drops_of "$1") --crashes $(crashes_of "$1") --restarts 0 --duplicates 0"
+  args+=" --threads $threads --max-seconds $limit --script $work/counterexample.pxs"
+  if has_option --elections-per-replica; then args+=" --elections-per-replica 1"; fi
+  if has_option --timeouts; then args+=" --timeouts 2"; else args+=" --ticks 2"; fi
+  echo "$args"
+}
+# The hidden option that switches the core's test-only mutation on, if this build has it.
+has_mutation=0
+if [ $have_check = 1 ]; then
+  probe="$("$bin" check --quiet --max-states 1 --script "$work/probe.pxs" --mutation ignore-recovered-values 2>&1)"
+  probe_status=$?
+  if [ $probe_status != 2 ] && ! grep -q "Unknown option" <<<"$probe"; then has_mutation=1; fi
+fi
+
+# Runs SPIN on bounds $1; sets spin_states, spin_transitions, spin_wall, spin_rss_mb, spin_errors, spin_depth.
+run_spin() {
+  local out
+  out="$("$bench/run-spin.sh" "$1" 2>&1)"
+  spin_states=$(awk '/states, stored/ {print $1}' <<<"$out")
+  spin_transitions=$(awk '/transitions \(= stored\+matched\)/ {print $1}' <<<"$out")
+  spin_wall=$(awk '/^wall_s/ {print $2}' <<<"$out")
+  spin_rss_mb=$(awk '/^wall_s/ {printf "%.0f", $4 / 1024}' <<<"$out")
+  spin_errors=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' <<<"$out" | head -1)
+  spin_depth=$(sed -n 's/.*depth reached \([0-9]*\).*/\1/p' <<<"$out" | head -1)
+}
+
+# Runs check on bounds $1 with extra options; sets check_states, check_transitions, check_wall,
+# check_rss_mb, check_verdict, check_steps.
+run_check() {
+  local b="$1"; shift
+  local out timing
+  timing="$(mktemp)"
+  # shellcheck disable=SC2046
+  out="$(/usr/bin/time -o "$timing" -f "%e %M" timeout $((limit + 30)) "$bin" $(check_args "$b") "$@" 2>&1)"
+  local status=$?
+  check_wall=$(tail -1 "$timing" | awk '{print $1}')
+  check_rss_mb=$(tail -1 "$timing" | awk '{printf "%.0f", $2 / 1024}')
+  rm -f "$timing"
+  local line
+  line=$(grep -E '[0-9,]+ states, [0-9,]+ transitions' <<<"$out" | tail -1)
+  check_states=$(sed -n 's/^\([0-9,]*\) states.*/\1/p' <<<"$line" | tr -d ,)
+  check_transitions=$(sed -n 's/.* \([0-9,]*\) transitions.*/\1/p' <<<"$line" | tr -d ,)
+  check_steps=$(sed -n 's/.*after \([0-9]*\) step.*/\1/p' <<<"$out" | head -1)
+  if grep -q '^verified' <<<"$out"; then check_verdict="verified"
+  elif grep -q 'VIOLATION' <<<"$out"; then check_verdict="violation"
+  elif grep -q '^incomplete' <<<"$out"; then check_verdict="incomplete"
+  else
+    check_verdict="error"
+    echo "check failed (exit $status): $(head -1 <<<"$out")" >&2
+    check_wall= check_rss_mb=
+  fi
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+num() { awk -v n="${1:-}" 'BEGIN { if (n == "") { print "-"; exit } s = sprintf("%d", n); o = ""; l = length(s); for (i = 1; i <= l; i++) { o = o substr(s, i, 1); if ((l - i) % 3 == 0 && i < l) o = o "," } print o }'; }
+
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+echo "SPIN $(spin -V 2>/dev/null | awk '{print $3}'), single-threaded pan; check: $threads thread(s), time limit ${limit} s"
+if [ $have_check = 1 ]; then
+  echo "check: $(check_args S5 | sed 's/^check //')"
+  has_option --elections-per-replica || echo "note: check has no --elections-per-replica: a candidate may stand twice (SPIN: once)"
+  has_option --timeouts || echo "note: check has no --timeouts: time passes in global ticks (SPIN: a proposer may start at any moment)"
+  [ $has_mutation = 1 ] || echo "note: check has no --mutation option: the BUG1 counterpart is not measured"
+else
+  echo "note: this paxos-playground has no check subcommand yet: only SPIN's side is measured"
+fi
+echo
+
+if [ ${#bounds[@]} -gt 0 ]; then
+  printf "%-6s %5s %7s  %12s %14s %8s %7s  %12s %14s %8s %7s  %-10s %11s %12s\n" \
+    bounds drops crashes "SPIN states" "transitions" "wall s" "RSS MB" "check states" "transitions" "wall s" "RSS MB" \
+    verdict "wall ratio" "state ratio"
+  for b in "${bounds[@]}"; do
+    run_spin "$b"
+    if [ $have_check = 1 ]; then run_check "$b"; else check_states= check_transitions= check_wall= check_rss_mb= check_verdict=-; fi
+    printf "%-6s %5s %7s  %12s %14s %8s %7s  %12s %14s %8s %7s  %-10s %11s %12s\n" \
+      "$b" "$(drops_of "$b")" "$(crashes_of "$b")" "$(num "$spin_states")" "$(num "$spin_transitions")" "$spin_wall" \
+      "$spin_rss_mb" "$(num "$check_states")" "$(num "$check_transitions")" "${check_wall:--}" "${check_rss_mb:--}" \
+      "$check_verdict" "$(ratio "$check_wall" "$spin_wall")" "$(ratio "$check_states" "$spin_states")"
+  done
+  echo "wall ratio: check's wall time over SPIN's (target on S5: at most 0.5); state ratio: check's states over SPIN's."
+  echo
+fi
+
+if true; then
+  echo "time to the first counterexample, S5 bounds"
+  printf "%-44s %8s %8s %6s   %-34s %8s %8s %6s %11s\n" "SPIN variant" "states" "wall s" "depth" "check variant" \
+    "states" "wall s" "steps" "wall ratio"
+  for pair in "BUG1|ignore-recovered-values|--mutation ignore-recovered-values" "BUG2|recovery off|--recovery off"; do
+    IFS='|' read -r spin_variant check_variant check_extra <<<"$pair"
+    run_spin "$spin_variant"
+    label="$spin_variant ($([ "$spin_variant" = BUG1 ] && echo "ignores the promised values" || echo "skips phase 1"), errors $spin_errors)"
+    if [ $have_check = 1 ] && { [ "$spin_variant" = BUG2 ] || [ $has_mutation = 1 ]; }; then
+      # shellcheck disable=SC2086
+      run_check BUG $check_extra
+    else
+      check_states= check_wall= check_steps= check_verdict=-
+    fi
+    printf "%-44s %8s %8s %6s   %-34s %8s %8s %6s %11s\n" "$label" "$(num "$spin_states")" "$spin_wall" "$spin_depth" \
+      "$check_variant ($check_verdict)" "$(num "$check_states")" "${check_wall:--}" "${check_steps:--}" \
+      "$(ratio "$check_wall" "$spin_wall")"
+  done
+  echo "SPIN searches depth-first (depth: its trail); check breadth-first, so its counterexample is a shortest one."
+fi

@@ -1,0 +1,148 @@
+import Foundation
+import PaxosCore
+import PaxosSimulation
+
+/// What a model check found, and what it cost.
+public struct CheckReport: Sendable {
+    public enum Verdict: Hashable, Sendable {
+        /// Every state reachable within the bounds keeps invariants 1-5.
+        case verified
+        /// A reachable state breaks an invariant: see ``CheckReport/counterexample``.
+        case violated
+        /// A limit stopped the search first (the reason says which); nothing is proved.
+        case incomplete(String)
+    }
+
+    public var verdict: Verdict
+    /// The shortest path to a violation (breadth-first), or the one found (depth-first).
+    public var counterexample: Counterexample?
+    /// Distinct states reached (fingerprints stored), the start included.
+    public var states: Int
+    /// Steps taken (each computed a successor state, new or not).
+    public var transitions: Int
+    /// The longest run explored, in steps.
+    public var depth: Int
+    public var seconds: Double
+    /// The process's peak resident memory (VmHWM), in bytes; 0 when unknown.
+    public var peakMemoryBytes: Int
+    public var threads: Int
+    /// Which reductions ran, and why any did not.
+    public var reductionNotes: [String]
+    /// The bounds, in one line.
+    public var bounds: String
+
+    public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+
+    /// Exit code of `paxos-playground check`: 0 verified within the bounds, 1 on a violation. An incomplete
+    /// search proves nothing; it exits 3 so scripts do not take it for either.
+    public var exitCode: Int32 {
+        switch verdict {
+        case .verified: 0
+        case .violated: 1
+        case .incomplete: 3
+        }
+    }
+
+    /// The report's lines, without the counterexample's flow or script.
+    public var lines: [String] {
+        var lines = ["bounds: \(bounds)"]
+        let verdictLine: String = switch verdict {
+        case .verified: "verified: invariants 1-5 hold in every state within these bounds"
+        case .violated:
+            "VIOLATION: " + (counterexample?.violations.map { "invariant \($0.invariant) (\($0.name)): \($0.detail)" }
+                .joined(separator: "; ") ?? "an invariant is broken")
+                + (counterexample.map { " after \($0.actions.count) step\($0.actions.count == 1 ? "" : "s")" } ?? "")
+        case .incomplete(let reason): "incomplete: \(reason); nothing is proved"
+        }
+        lines.append(verdictLine)
+        lines.append("\(Self.grouped(states)) states, \(Self.grouped(transitions)) transitions, depth \(depth), "
+            + String(format: "%.2f s, %@ states/s, peak memory %@, %d thread%@", seconds,
+                     Self.grouped(Int(statesPerSecond.rounded())), Self.megabytes(peakMemoryBytes), threads,
+                     threads == 1 ? "" : "s"))
+        lines += reductionNotes.map { "reduction: \($0)" }
+        return lines
+    }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (offset, character) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return result
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        bytes <= 0 ? "unknown" : String(format: "%.0f MB", Double(bytes) / 1_048_576)
+    }
+}
+
+/// Where a search stands, for a progress line.
+public struct CheckProgress: Sendable {
+    public var states: Int
+    public var transitions: Int
+    /// The level being explored (breadth-first) or the stack depth (depth-first).
+    public var depth: Int
+    /// States waiting at the next level (breadth-first).
+    public var frontier: Int
+    public var seconds: Double
+    public var residentMemoryBytes: Int
+
+    public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+
+    /// `1,204,332 states · 5,993,001 transitions · depth 17 · 412,000 states/s · 310 MB`
+    public var line: String {
+        "\(CheckReport.grouped(states)) states · \(CheckReport.grouped(transitions)) transitions · depth \(depth) · "
+            + "\(CheckReport.grouped(Int(statesPerSecond.rounded()))) states/s · \(CheckReport.megabytes(residentMemoryBytes))"
+    }
+}
+
+/// A path from the start to a violation, replayed through the simulation with its trace.
+public struct Counterexample: Sendable {
+    /// The steps, with the message ids the simulation assigns when it replays them from the start.
+    public var actions: [CheckerAction]
+    /// What each step was about (`propose n1 → n2`), for the script's comments.
+    public var labels: [String]
+    /// The replay's trace: every event, the violation's included. Render it with `FlowRenderer`.
+    public var events: [TraceEvent]
+    /// The invariants the last step broke.
+    public var violations: [Violation]
+
+    /// The steps as script lines, each with a comment saying what it does.
+    public var actionLines: [String] {
+        var lines: [String] = []
+        for (action, label) in zip(actions, labels) {
+            let line = action.scriptLine
+            lines.append(label.isEmpty ? line : line.padding(toLength: max(line.count, 16), withPad: " ", startingAt: 0) + "  # \(label)")
+        }
+        return lines
+    }
+
+    /// A script: `setup` lines, the steps, then `expect invariants` (which fails: that is the point).
+    public func script(setup: [String], header: [String] = []) -> String {
+        var lines = header.map { "# \($0)" }
+        lines += setup
+        lines += actionLines
+        lines.append("expect invariants")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The process's peak resident memory, from `/proc/self/status` (Linux); 0 elsewhere.
+func peakResidentMemoryBytes() -> Int {
+    residentMemory(field: "VmHWM:")
+}
+
+func currentResidentMemoryBytes() -> Int {
+    residentMemory(field: "VmRSS:")
+}
+
+private func residentMemory(field: String) -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
+        let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+        return kilobytes * 1024
+    }
+    return 0
+}

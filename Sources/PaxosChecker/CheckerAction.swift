@@ -1,0 +1,57 @@
+import PaxosCore
+import PaxosSimulation
+
+/// One step of an explored run: a simulation ``Action``, or an election timer firing (abstract time).
+public enum CheckerAction: Hashable, Sendable, CustomStringConvertible {
+    case deliver(Int)
+    case drop(Int)
+    case duplicate(Int)
+    case tick
+    /// `nK`'s election timer fires now (``CheckerConfiguration/TimeModel/timeouts(_:)``).
+    case timeout(ReplicaID)
+    case crash(ReplicaID)
+    case restart(ReplicaID)
+    case submit([RedoRecord])
+
+    /// The simulation action, or nil for a timeout (the simulation's ``Simulation/fireElectionTimeout(_:)``).
+    public var simulationAction: Action? {
+        switch self {
+        case .deliver(let id): .deliver(id)
+        case .drop(let id): .drop(id)
+        case .duplicate(let id): .duplicate(id)
+        case .tick: .tick
+        case .timeout: nil
+        case .crash(let id): .crash(id)
+        case .restart(let id): .restart(id)
+        case .submit(let redo): .submit(redo)
+        }
+    }
+
+    /// The script line that does this step.
+    public var scriptLine: String {
+        switch self {
+        case .deliver(let id): "deliver \(id)"
+        case .drop(let id): "drop \(id)"
+        case .duplicate(let id): "duplicate \(id)"
+        case .tick: "tick"
+        case .timeout(let id): "timeout \(id)"
+        case .crash(let id): "crash \(id)"
+        case .restart(let id): "restart \(id)"
+        case .submit(let redo): "submit \(redo.map(\.description).joined(separator: " "))"
+        }
+    }
+
+    public var description: String { scriptLine }
+
+    /// Does the step with its trace, as the REPL would.
+    public func perform(on simulation: inout Simulation) throws(SimulationError) -> [TraceEvent] {
+        if case .timeout(let id) = self {
+            guard simulation.canTimeOut(id) else {
+                throw SimulationError("\(id)'s election timer cannot fire: it is down or leads")
+            }
+            return simulation.fireElectionTimeout(id)
+        }
+        guard let action = simulationAction else { return [] }
+        return try simulation.perform(action)
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+@_spi(Mutants) import PaxosCore
+import PaxosSimulation
+
+/// The bounds of one model check: the cluster, the policies, and how much the world may do.
+///
+/// Every run the checker explores starts from the same world (`cluster N [leader nK]` after the settings)
+/// and takes steps from this menu, each within its budget:
+/// - deliver any in-flight message, in any order (and, under `async`, any due apply);
+/// - drop or duplicate one (``drops``, ``duplicates``);
+/// - crash a live replica, restart a crashed one (``crashes``, ``restarts``);
+/// - let time pass (``time``): global ticks, as `tick` does, or one replica's election timer firing;
+/// - submit the next client transaction (``transactions``; transaction k sets `x=k`).
+/// A step that would make a replica stand for election beyond ``elections`` (or a replica not in
+/// ``candidates`` stand at all) is not taken: the bound is on candidacies, so on ballots.
+public struct CheckerConfiguration: Sendable {
+    /// How time passes in the explored runs.
+    public enum TimeModel: Hashable, Sendable {
+        /// Up to this many global ticks, each advancing every live replica's clock, exactly as the `tick`
+        /// command does. Counterexamples replay as scripts.
+        case ticks(Int)
+        /// Up to this many election timeouts, each firing one replica's election timer at any moment
+        /// (an asynchronous system's timer may fire whenever: this covers every tick schedule and more).
+        /// Counterexamples say `timeout nK`, which a script can replay once the command exists.
+        case timeouts(Int)
+
+        public var budget: Int {
+            switch self {
+            case .ticks(let n), .timeouts(let n): n
+            }
+        }
+    }
+
+    public enum SearchOrder: String, Hashable, Sendable, CaseIterable {
+        /// Level by level: the first counterexample found is a shortest one. Uses every thread.
+        case breadthFirst = "bfs"
+        /// Deepest first, one thread: less memory, counterexamples not shortest.
+        case depthFirst = "dfs"
+    }
+
+    /// Reductions that keep verdicts, state counts and shortest-counterexample lengths exact.
+    public struct Reductions: OptionSet, Hashable, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// Sleep sets over independent steps (deliveries to different replicas, and the like): fewer
+        /// transitions, the same states. Breadth-first search only.
+        public static let partialOrder = Reductions(rawValue: 1 << 0)
+        /// Messages to a replica that is down for good (crashed, and no restart left) leave the network at
+        /// once: they could only be lost. Exact for verdicts and shortest-counterexample lengths (a run that
+        /// loses or drops such a message does no more than the one that skips it); fewer states.
+        public static let deadLetters = Reductions(rawValue: 1 << 2)
+        /// Interchangeable replicas counted once. See ``SymmetryAnalysis``: no built-in configuration allows
+        /// it exactly with the current core, so this is reported, not applied.
+        public static let symmetry = Reductions(rawValue: 1 << 1)
+
+        public static let all: Reductions = [.partialOrder, .deadLetters, .symmetry]
+    }
+
+    // MARK: The cluster
+
+    public var replicas = 3
+    /// `cluster N leader nK`: nK leads ballot 1 at the start. nil: no leader, an election must play out.
+    public var initialLeader: ReplicaID? = ReplicaID(1)
+    /// `priority nK P` for each replica; nil keeps the defaults (n1 highest).
+    public var priorities: [Int]?
+    public var election = PriorityElection.name
+    public var commit = SyncCommit.name
+    public var registry = PolicyRegistry.builtIn
+    /// `set recovery on|off`. Off is the unsafe teaching setting.
+    public var recovery = true
+    /// `set heartbeat T`. The default is beyond any tick budget, so no heartbeats (nor their
+    /// retransmissions) are sent: as in the classic Paxos models, a lost message stays lost.
+    public var heartbeatIntervalTicks = 1_000
+    /// `set timeout T`: the base election timeout (the election policy may add to it).
+    public var electionTimeoutTicks = 1
+    public var batchSize = 1
+    public var window = 4
+    /// The session seed (`--seed`): randomized elections draw their timeouts from it.
+    public var seed: UInt64 = 1
+    /// Deliberate protocol bugs, for the checker's own tests.
+    @_spi(Mutants) public var mutations: Mutations = []
+
+    // MARK: What the world may do
+
+    /// Client transactions that may be submitted (transaction k sets `x=k`).
+    public var transactions = 1
+    /// Candidacies (a replica standing for election) in one run: each is a new ballot.
+    public var elections = 1
+    /// At most this many candidacies per replica (nil: only the total counts).
+    public var electionsPerReplica: Int?
+    /// The replicas that may stand for election (nil: any).
+    public var candidates: [ReplicaID]?
+    public var time: TimeModel = .ticks(2)
+    public var drops = 0
+    public var duplicates = 0
+    public var crashes = 0
+    public var restarts = 0
+
+    // MARK: The search
+
+    public var order: SearchOrder = .breadthFirst
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var reductions: Reductions = .all
+    /// Stop (inconclusive) after this many distinct states.
+    public var stateLimit: Int?
+    /// Stop (inconclusive) after this many seconds.
+    public var timeLimitSeconds: Double?
+    /// Stop (inconclusive) once the process's resident memory passes this many bytes. The default is half
+    /// the machine's memory, so a search too big for it ends with a report instead of the machine swapping
+    /// or killing it.
+    public var memoryLimitBytes: Int? = Int(ProcessInfo.processInfo.physicalMemory / 2)
+    /// Explore runs of at most this many steps (nil: until nothing more can happen).
+    public var maxDepth: Int?
+
+    public init() {}
+
+    /// Checks the names and numbers; the error says what is wrong and what would be right.
+    public func validate() throws(CheckerError) {
+        guard (1...9).contains(replicas) else { throw CheckerError("replicas must be 1 to 9, not \(replicas)") }
+        if let initialLeader, !(1...replicas).contains(initialLeader.number) {
+            throw CheckerError("the initial leader must be one of n1..n\(replicas), not \(initialLeader)")
+        }
+        guard registry.election(named: election) != nil else {
+            throw CheckerError("unknown election policy '\(election)': registered are \(registry.elections.map(\.name).joined(separator: ", "))")
+        }
+        guard registry.commit(named: commit) != nil else {
+            throw CheckerError("unknown commit policy '\(commit)': registered are \(registry.commits.map(\.name).joined(separator: ", "))")
+        }
+        if let priorities, priorities.count != replicas {
+            throw CheckerError("give one priority per replica: \(replicas), not \(priorities.count)")
+        }
+        for (name, value) in [("transactions", transactions), ("elections", elections), ("drops", drops),
+                              ("duplicates", duplicates), ("crashes", crashes), ("restarts", restarts),
+                              ("time", time.budget)] {
+            // Budgets are counted in 8 bits; 63 transactions keep the monitor from forgetting history.
+            guard (0...(name == "transactions" ? 63 : 255)).contains(value) else {
+                throw CheckerError("\(name) must be from 0 to \(name == "transactions" ? 63 : 255), not \(value)")
+            }
+        }
+        if let electionsPerReplica, !(0...15).contains(electionsPerReplica) {
+            throw CheckerError("elections per replica must be from 0 to 15, not \(electionsPerReplica)")
+        }
+        if let candidates, let bad = candidates.first(where: { !(1...replicas).contains($0.number) }) {
+            throw CheckerError("candidate \(bad) is not one of n1..n\(replicas)")
+        }
+        guard heartbeatIntervalTicks >= 1, electionTimeoutTicks >= 1, batchSize >= 1, window >= 1 else {
+            throw CheckerError("heartbeat, timeout, batch and window must be at least 1")
+        }
+        guard threads >= 1 else { throw CheckerError("threads must be at least 1, not \(threads)") }
+        if let stateLimit, stateLimit < 1 { throw CheckerError("the state limit must be at least 1") }
+        if let timeLimitSeconds, timeLimitSeconds <= 0 { throw CheckerError("the time limit must be positive") }
+        if let memoryLimitBytes, memoryLimitBytes <= 0 { throw CheckerError("the memory limit must be positive") }
+        if let maxDepth, maxDepth < 0 { throw CheckerError("the depth must be at least 0") }
+    }
+
+    /// The cluster settings, as `set` leaves them before `cluster` runs.
+    public var clusterConfig: ClusterConfig {
+        var config = ClusterConfig(replicaCount: replicas)
+        if let priorities { config.priorities = priorities }
+        config.heartbeatIntervalTicks = heartbeatIntervalTicks
+        config.electionTimeoutTicks = electionTimeoutTicks
+        config.batchSize = batchSize
+        config.window = window
+        config.recovery = recovery
+        config.mutations = mutations
+        return config
+    }
+
+    public var policies: Policies {
+        Policies(election: registry.election(named: election) ?? PriorityElection(),
+                 commit: registry.commit(named: commit) ?? SyncCommit())
+    }
+
+    /// The world every explored run starts from: what `cluster N [leader nK]` makes after the settings.
+    public func initialSimulation() -> Simulation {
+        Simulation(replicaCount: replicas, seed: seed, policies: policies, config: clusterConfig, leader: initialLeader)
+    }
+
+    /// One line: the bounds, as the report prints them.
+    public var summary: String {
+        var parts = ["\(replicas) replicas", initialLeader.map { "\($0) leads ballot 1" } ?? "no leader",
+                     "election \(election)", "commit \(commit)", "recovery \(recovery ? "on" : "off")",
+                     "\(transactions) transaction\(transactions == 1 ? "" : "s")",
+                     "\(elections) election\(elections == 1 ? "" : "s")"]
+        if let electionsPerReplica { parts.append("≤ \(electionsPerReplica) per replica") }
+        if let candidates { parts.append("candidates \(candidates.map(\.description).joined(separator: " "))") }
+        switch time {
+        case .ticks(let n): parts.append("\(n) tick\(n == 1 ? "" : "s")")
+        case .timeouts(let n): parts.append("\(n) timeout\(n == 1 ? "" : "s")")
+        }
+        parts.append("\(drops) drop\(drops == 1 ? "" : "s")")
+        parts.append("\(duplicates) duplicate\(duplicates == 1 ? "" : "s")")
+        parts.append("\(crashes) crash\(crashes == 1 ? "" : "es")")
+        parts.append("\(restarts) restart\(restarts == 1 ? "" : "s")")
+        if !mutations.isEmpty { parts.append("mutations \(mutations.rawValue)") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Bad checker options: says what was wrong and what would be right.
+public struct CheckerError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import PaxosCore
+import PaxosSimulation
+
+/// The exhaustive model checker: explores every run of the real core and simulation within the bounds of a
+/// ``CheckerConfiguration`` and proves invariants 1-5 of PROTOCOL.md there, or finds the shortest run that
+/// breaks one and turns it into a script.
+///
+/// It drives the very same `Replica.handle` and `Simulation` as the REPL, one step at a time, with the
+/// invariant monitor on. States are deduplicated by a 64-bit canonical fingerprint (replicas by position,
+/// in-flight messages as a multiset without their ids, the monitor's history, the budgets used), so runs
+/// that reach one state by different delivery orders are explored once.
+///
+/// ```swift
+/// var bounds = CheckerConfiguration()
+/// bounds.recovery = false
+/// let checker = try ModelChecker(bounds)
+/// let report = checker.run()
+/// print(report.lines.joined(separator: "\n"))
+/// if let counterexample = report.counterexample { print(checker.script(for: counterexample)) }
+/// ```
+public struct ModelChecker: Sendable {
+    public let configuration: CheckerConfiguration
+
+    public init(_ configuration: CheckerConfiguration) throws(CheckerError) {
+        try configuration.validate()
+        self.configuration = configuration
+    }
+
+    /// Explores every run from the configuration's start. `progress` is called about twice a second, from
+    /// a search thread.
+    public func run(progress: (@Sendable (CheckProgress) -> Void)? = nil) -> CheckReport {
+        Self.search(from: configuration.initialSimulation(), bounds: configuration, progress: progress)
+    }
+
+    /// The REPL's `explore K`: every way the next `depth` steps could go from `simulation` (deliveries in any
+    /// order, and the drops, duplicates, crashes, restarts, time and transactions `bounds` allows; its
+    /// cluster and policy settings are ignored: `simulation` has its own). The counterexample's message ids
+    /// continue from `simulation`'s, so the session's journal followed by its actions replays it.
+    public static func explore(from simulation: Simulation, depth: Int, bounds: CheckerConfiguration,
+                               progress: (@Sendable (CheckProgress) -> Void)? = nil) -> CheckReport {
+        var bounds = bounds
+        bounds.maxDepth = depth
+        bounds.replicas = simulation.config.replicaCount
+        return search(from: simulation, bounds: bounds, progress: progress)
+    }
+
+    /// The script lines that set up the start: policies, settings, then `cluster`.
+    public var setupLines: [String] {
+        let c = configuration
+        var lines = ["election \(c.election)", "commit \(c.commit)"]
+        if let priorities = c.priorities {
+            // `cluster N` first so that the priorities belong to a cluster of this size, which the second
+            // `cluster N` keeps.
+            lines.append("cluster \(c.replicas)")
+            for (offset, priority) in priorities.enumerated() { lines.append("priority n\(offset + 1) \(priority)") }
+        }
+        let defaults = ClusterConfig(replicaCount: c.replicas)
+        lines.append("set heartbeat \(c.heartbeatIntervalTicks)")
+        lines.append("set timeout \(c.electionTimeoutTicks)")
+        if c.batchSize != defaults.batchSize { lines.append("set batch \(c.batchSize)") }
+        if c.window != defaults.window { lines.append("set window \(c.window)") }
+        lines.append("set recovery \(c.recovery ? "on" : "off")")
+        lines.append("cluster \(c.replicas)" + (c.initialLeader.map { " leader \($0)" } ?? ""))
+        return lines
+    }
+
+    /// The counterexample as a `.pxs` script that `paxos-playground run` replays to the same violation.
+    public func script(for counterexample: Counterexample) -> String {
+        var header = ["Counterexample found by paxos-playground check (\(counterexample.actions.count) steps).",
+                      "Bounds: \(configuration.summary)."]
+        for violation in counterexample.violations {
+            header.append("Breaks invariant \(violation.invariant) (\(violation.name)): \(violation.detail).")
+        }
+        header.append("Replay: paxos-playground run FILE.pxs" + (configuration.seed == 1 ? "" : " --seed \(configuration.seed)")
+            + " (the closing expect fails: that is the violation).")
+        if !configuration.mutations.isEmpty {
+            header.append("Needs protocol mutations \(configuration.mutations.rawValue), which only the tests can switch on.")
+        }
+        if counterexample.actions.contains(where: { if case .timeout = $0 { true } else { false } }) {
+            header.append("`timeout nK` fires one replica's election timer (abstract time).")
+        }
+        return counterexample.script(setup: setupLines, header: header)
+    }
+
+    // MARK: - The search
+
+    static func search(from simulation: Simulation, bounds: CheckerConfiguration,
+                       progress: (@Sendable (CheckProgress) -> Void)?) -> CheckReport {
+        let began = monotonicSeconds()
+        let explorer = Explorer(bounds)
+        let start = explorer.node(from: simulation)
+        var notes: [String] = []
+        let outcome: SearchOutcome
+        switch bounds.order {
+        case .breadthFirst:
+            let partialOrder = bounds.reductions.contains(.partialOrder)
+            notes.append(partialOrder ? "partial order: sleep sets over independent steps" : "partial order: off")
+            outcome = BreadthFirstSearch(explorer: explorer, configuration: bounds, partialOrder: partialOrder)
+                .run(from: start, progress: progress)
+        case .depthFirst:
+            if bounds.reductions.contains(.partialOrder) { notes.append("partial order: breadth-first search only") }
+            outcome = DepthFirstSearch(explorer: explorer, configuration: bounds).run(from: start, progress: progress)
+        }
+        if bounds.reductions.contains(.deadLetters), bounds.crashes > bounds.restarts {
+            notes.append("dead letters: messages to a replica down for good leave the network")
+        }
+        if bounds.reductions.contains(.symmetry) { notes.append(SymmetryAnalysis.note(for: bounds)) }
+        var report = CheckReport(verdict: outcome.verdict, counterexample: nil, states: outcome.states,
+                                 transitions: outcome.transitions, depth: outcome.depth,
+                                 seconds: monotonicSeconds() - began, peakMemoryBytes: peakResidentMemoryBytes(),
+                                 threads: bounds.order == .breadthFirst ? max(1, bounds.threads) : 1,
+                                 reductionNotes: notes, bounds: bounds.summary)
+        if let path = outcome.path {
+            report.counterexample = replay(path.map(\.action), from: simulation)
+        }
+        return report
+    }
+
+    /// Replays `actions` from `start` with the trace on: the events, labels and violations of the path.
+    public static func replay(_ actions: [CheckerAction], from start: Simulation) -> Counterexample {
+        var simulation = start
+        var labels: [String] = []
+        var events: [TraceEvent] = []
+        for action in actions {
+            switch action {
+            case .deliver(let id), .drop(let id), .duplicate(let id):
+                labels.append(simulation.inFlight(id)?.label ?? "")
+            case .timeout(let id):
+                labels.append("\(id)'s election timer fires")
+            default:
+                labels.append("")
+            }
+            events += (try? action.perform(on: &simulation)) ?? []
+        }
+        return Counterexample(actions: actions, labels: labels, events: events, violations: simulation.violations)
+    }
+}

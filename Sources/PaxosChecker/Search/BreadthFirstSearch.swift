@@ -1,0 +1,289 @@
+import Dispatch
+import Foundation
+import PaxosSimulation
+
+/// How one step was reached: the index of the state it came from (in the level before) and the step taken.
+struct Trail: Sendable {
+    var parent: UInt32
+    var kind: Transition.Kind
+    var argument: UInt32
+
+    var transition: Transition { Transition(kind: kind, argument: Int(argument)) }
+}
+
+/// The outcome of a search, before the counterexample is replayed.
+struct SearchOutcome: Sendable {
+    var verdict: CheckReport.Verdict
+    /// The steps to the violation.
+    var path: [Transition]?
+    var states: Int
+    var transitions: Int
+    var depth: Int
+}
+
+/// Everything the search threads share, under one lock (taken once per chunk of states, not per state).
+private final class SharedProgress: @unchecked Sendable {
+    let lock = NSLock()
+    var states: Int
+    var transitions = 0
+    var stopReason: String?
+    var violationFound = false
+    var lastReport: Double
+    var lastMemoryCheck: Double
+    let start: Double
+    let stateLimit: Int?
+    let deadline: Double?
+    let memoryLimit: Int?
+    let progress: (@Sendable (CheckProgress) -> Void)?
+
+    init(states: Int, start: Double, configuration: CheckerConfiguration, progress: (@Sendable (CheckProgress) -> Void)?) {
+        self.states = states
+        self.start = start
+        lastReport = start
+        lastMemoryCheck = start
+        stateLimit = configuration.stateLimit
+        memoryLimit = configuration.memoryLimitBytes
+        deadline = configuration.timeLimitSeconds.map { start + $0 }
+        self.progress = progress
+    }
+
+    var shouldStop: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopReason != nil || violationFound
+    }
+
+    /// Adds a chunk's counts, checks the limits, and says whether to report progress now.
+    func add(states newStates: Int, transitions newTransitions: Int, depth: Int, frontier: Int) {
+        let now = monotonicSeconds()
+        var report: CheckProgress?
+        lock.lock()
+        states += newStates
+        transitions += newTransitions
+        if let stateLimit, states >= stateLimit, stopReason == nil {
+            stopReason = "the state limit of \(CheckReport.grouped(stateLimit)) was reached"
+        }
+        if let deadline, now >= deadline, stopReason == nil {
+            stopReason = String(format: "the time limit of %.0f s was reached", deadline - start)
+        }
+        if let memoryLimit, now - lastMemoryCheck >= 0.1, stopReason == nil {
+            lastMemoryCheck = now
+            if currentResidentMemoryBytes() > memoryLimit {
+                stopReason = "the memory limit of \(CheckReport.megabytes(memoryLimit)) was reached"
+            }
+        }
+        if progress != nil, now - lastReport >= 0.5 {
+            lastReport = now
+            report = CheckProgress(states: states, transitions: transitions, depth: depth, frontier: frontier,
+                                   seconds: now - start, residentMemoryBytes: currentResidentMemoryBytes())
+        }
+        lock.unlock()
+        if let report { progress?(report) }
+    }
+}
+
+/// A level's states, freed one by one as they are expanded, so that a level being built and the one being
+/// expanded do not both stay whole in memory. Each index is read and cleared by the one thread that
+/// claimed its chunk.
+private final class Frontier: @unchecked Sendable {
+    let count: Int
+    private let nodes: UnsafeMutablePointer<Node?>
+
+    init(_ array: [Node]) {
+        count = array.count
+        nodes = .allocate(capacity: max(1, array.count))
+        nodes.initialize(repeating: nil, count: max(1, array.count))
+        for (index, node) in array.enumerated() { nodes[index] = node }
+    }
+
+    deinit {
+        nodes.deinitialize(count: max(1, count))
+        nodes.deallocate()
+    }
+
+    /// The state at `index`, which the frontier lets go of.
+    func take(_ index: Int) -> Node? {
+        let node = nodes[index]
+        nodes[index] = nil
+        return node
+    }
+}
+
+/// What one chunk of a level produced.
+private struct ChunkOutput: Sendable {
+    var nodes: [Node] = []
+    var trails: [Trail] = []
+    /// The first step of this chunk that broke an invariant: (parent index, step).
+    var violation: (Int, Transition)?
+    var transitions = 0
+}
+
+private final class LevelOutputs: @unchecked Sendable {
+    let lock = NSLock()
+    var chunks: [ChunkOutput?]
+    var nextChunk = 0
+
+    init(count: Int) { chunks = Array(repeating: nil, count: count) }
+
+    func claim() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let chunk = nextChunk
+        nextChunk += 1
+        return chunk
+    }
+
+    func store(_ output: ChunkOutput, at index: Int) {
+        lock.lock()
+        chunks[index] = output
+        lock.unlock()
+    }
+}
+
+/// Level-synchronous breadth-first search over fingerprints, on several threads.
+///
+/// Each level's states are split into chunks that the threads claim in turn; every successor is
+/// fingerprinted and inserted in the shared ``VisitedSet``. A new state joins the next level with a trail
+/// (parent index, step), so a counterexample is rebuilt by walking the trails back: it is a shortest one.
+///
+/// With the partial-order reduction, each state carries a sleep set (steps already covered by an
+/// equivalent reordering), and a state reached at the same level by several paths keeps the intersection
+/// of their sleep sets. Sleep sets prune transitions, never states: the states counted are the same.
+///
+/// With several threads, which path reaches a state first decides the copy kept (its message ids, so the
+/// order its steps are tried in, so which steps later sleep): the states, the verdict and the length of
+/// the counterexample never change; the transitions counted and the counterexample's exact path may.
+struct BreadthFirstSearch {
+    let explorer: Explorer
+    let configuration: CheckerConfiguration
+    let partialOrder: Bool
+
+    func run(from start: Node, progress: (@Sendable (CheckProgress) -> Void)?) -> SearchOutcome {
+        let began = monotonicSeconds()
+        let visited = VisitedSet()
+        _ = visited.insert(start.fingerprint, level: 0)
+        let shared = SharedProgress(states: 1, start: began, configuration: configuration, progress: progress)
+        if start.hasViolation {
+            return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0)
+        }
+        var frontier = [start]
+        var trails: [[Trail]] = [[Trail(parent: .max, kind: .tick, argument: 0)]]
+        var level = 0
+        let threads = max(1, configuration.threads)
+
+        while !frontier.isEmpty {
+            if let maxDepth = configuration.maxDepth, level >= maxDepth { break }
+            let chunkSize = max(1, min(256, frontier.count / (threads * 8)))
+            let chunkCount = (frontier.count + chunkSize - 1) / chunkSize
+            let outputs = LevelOutputs(count: chunkCount)
+            let current = Frontier(frontier)
+            frontier = []
+            let nextLevel = level + 1
+            let work: @Sendable (Int) -> Void = { _ in
+                while !shared.shouldStop {
+                    let chunk = outputs.claim()
+                    guard chunk < chunkCount else { return }
+                    let range = (chunk * chunkSize)..<min(current.count, (chunk + 1) * chunkSize)
+                    var output = ChunkOutput()
+                    var newStates = 0
+                    for parent in range {
+                        guard let node = current.take(parent) else { continue }
+                        expand(node, parentIndex: parent, level: nextLevel, visited: visited,
+                               into: &output, newStates: &newStates)
+                        if output.violation != nil { break }
+                    }
+                    outputs.store(output, at: chunk)
+                    if output.violation != nil {
+                        shared.lock.lock()
+                        shared.violationFound = true
+                        shared.lock.unlock()
+                    }
+                    shared.add(states: newStates, transitions: output.transitions, depth: nextLevel, frontier: current.count)
+                }
+            }
+            if threads == 1 {
+                work(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+            }
+
+            // The first violation in chunk order: with one thread, the first the search met.
+            if let (parent, step) = outputs.chunks.lazy.compactMap({ $0?.violation }).first {
+                var path = [step]
+                var index = parent
+                for depth in stride(from: level, to: 0, by: -1) {
+                    let trail = trails[depth][index]
+                    path.append(trail.transition)
+                    index = Int(trail.parent)
+                }
+                return SearchOutcome(verdict: .violated, path: path.reversed(), states: shared.states,
+                                     transitions: shared.transitions, depth: nextLevel)
+            }
+            if let reason = shared.stopReason {
+                return SearchOutcome(verdict: .incomplete(reason), path: nil, states: shared.states,
+                                     transitions: shared.transitions, depth: level)
+            }
+
+            var next: [Node] = []
+            var nextTrails: [Trail] = []
+            for chunk in outputs.chunks {
+                guard let chunk else { continue }
+                next += chunk.nodes
+                nextTrails += chunk.trails
+            }
+            if partialOrder { visited.endLevel() }
+            frontier = next
+            if !next.isEmpty {
+                trails.append(nextTrails)
+                level = nextLevel
+            }
+        }
+        return SearchOutcome(verdict: .verified, path: nil, states: shared.states, transitions: shared.transitions,
+                             depth: level)
+    }
+
+    /// Computes every successor of `node`, records the new ones, and notes a violation.
+    private func expand(_ node: Node, parentIndex: Int, level: Int, visited: VisitedSet, into output: inout ChunkOutput,
+                        newStates: inout Int) {
+        let steps = explorer.transitions(of: node)
+        var done: [SleepEntry] = []
+        for step in steps {
+            if partialOrder, node.sleep.contains(where: { $0.identity == step.identity }) { continue }
+            guard let successor = explorer.successor(of: node, by: step) else { continue }
+            output.transitions += 1
+            if !successor.sim.monitor.violations.isEmpty {
+                output.violation = (parentIndex, step)
+                return
+            }
+            let entry = successor.entry
+            var isNew = false
+            var made: Node?
+            if partialOrder {
+                // Asleep in the successor: what was asleep here or done here before, and commutes with this step.
+                let sleep = { [done] () -> [SleepEntry] in
+                    var sleep: [SleepEntry] = []
+                    for asleep in node.sleep where !asleep.conflicts(with: entry) { sleep.append(asleep) }
+                    for earlier in done where !earlier.conflicts(with: entry) { sleep.append(earlier) }
+                    return sleep
+                }
+                done.append(entry)
+                (isNew, made) = visited.insert(successor.fingerprint, level: level, sleep: sleep) { sleep in
+                    let child = explorer.node(successor, after: node)
+                    child.sleep = sleep
+                    return child
+                }
+            } else {
+                isNew = visited.insert(successor.fingerprint, level: level) == .new
+            }
+            if isNew {
+                newStates += 1
+                output.trails.append(Trail(parent: UInt32(parentIndex), kind: step.kind, argument: UInt32(step.argument)))
+                output.nodes.append(made ?? explorer.node(successor, after: node))
+            }
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+}

@@ -1,0 +1,375 @@
+import PaxosCore
+import PaxosSimulation
+
+/// What a run has used of its budgets so far. Part of the state: the same world with more drops left has
+/// more futures.
+struct Used: Hashable, Sendable {
+    var drops: UInt8 = 0
+    var duplicates: UInt8 = 0
+    var crashes: UInt8 = 0
+    var restarts: UInt8 = 0
+    var time: UInt8 = 0
+    var submits: UInt8 = 0
+    var elections: UInt8 = 0
+    /// Candidacies per replica, 4 bits each (replica k at bits 4(k-1)...).
+    var standsPerReplica: UInt64 = 0
+
+    func stands(of replica: Int) -> Int { Int((standsPerReplica >> UInt64(4 * replica)) & 0xF) }
+
+    var packed: UInt64 {
+        var value = UInt64(drops) | UInt64(duplicates) << 8 | UInt64(crashes) << 16 | UInt64(restarts) << 24
+        value |= UInt64(time) << 32 | UInt64(submits) << 40 | UInt64(elections) << 48
+        return Simulation.mix64(value) ^ standsPerReplica
+    }
+}
+
+/// The shared budgets a step draws on: two steps that draw on the same one may disable each other.
+struct BudgetMask: OptionSet, Hashable, Sendable {
+    let rawValue: UInt8
+    static let drops = BudgetMask(rawValue: 1 << 0)
+    static let duplicates = BudgetMask(rawValue: 1 << 1)
+    static let crashes = BudgetMask(rawValue: 1 << 2)
+    static let restarts = BudgetMask(rawValue: 1 << 3)
+    static let time = BudgetMask(rawValue: 1 << 4)
+    static let submits = BudgetMask(rawValue: 1 << 5)
+    static let elections = BudgetMask(rawValue: 1 << 6)
+}
+
+/// A step the search may take from a state.
+struct Transition: Sendable {
+    enum Kind: UInt8, Sendable {
+        case deliver, drop, duplicate, tick, timeout, crash, restart, submit
+    }
+
+    var kind: Kind
+    /// The message id (deliver, drop, duplicate), the replica number (timeout, crash, restart), or the
+    /// transaction number (submit).
+    var argument: Int
+    /// The digest of the in-flight item it works on; 0 for the others.
+    var item: UInt64 = 0
+
+    /// The same step in any state, whatever the message's id: for sleep sets.
+    var identity: UInt64 {
+        Simulation.mix64(UInt64(kind.rawValue) &* 0x1000_0000_01B3 ^ (item != 0 ? item : UInt64(argument)))
+    }
+
+    var budgets: BudgetMask {
+        switch kind {
+        case .deliver: []
+        case .drop: .drops
+        case .duplicate: .duplicates
+        case .tick, .timeout: .time
+        case .crash: .crashes
+        case .restart: .restarts
+        case .submit: .submits
+        }
+    }
+
+    /// Transaction k sets `x=k`.
+    static func redo(ofTransaction number: Int) -> [RedoRecord] {
+        [RedoRecord(key: "x", value: String(number))]
+    }
+
+    var action: CheckerAction {
+        switch kind {
+        case .deliver: .deliver(argument)
+        case .drop: .drop(argument)
+        case .duplicate: .duplicate(argument)
+        case .tick: .tick
+        case .timeout: .timeout(ReplicaID(argument))
+        case .crash: .crash(ReplicaID(argument))
+        case .restart: .restart(ReplicaID(argument))
+        case .submit: .submit(Self.redo(ofTransaction: argument))
+        }
+    }
+}
+
+/// A step taken, as a sleep set remembers it: what it touched, to tell whether a later step commutes with it.
+struct SleepEntry: Sendable {
+    var identity: UInt64
+    var item: UInt64
+    var summary: StepSummary
+    var budgets: BudgetMask
+
+    /// Whether the two steps may not commute, or one may disable the other.
+    func conflicts(with other: SleepEntry) -> Bool {
+        if summary.conflicts(with: other.summary) { return true }
+        if !budgets.isDisjoint(with: other.budgets) { return true }
+        return item != 0 && item == other.item
+    }
+}
+
+/// The digest of each replica (up to nine), kept inline: a state costs no extra allocation for them.
+struct ReplicaDigests: Sendable {
+    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+    let count: Int
+
+    init(count: Int) {
+        precondition(count <= 9, "the checker handles up to nine replicas")
+        self.count = count
+    }
+
+    subscript(index: Int) -> UInt64 {
+        get {
+            withUnsafeBytes(of: storage) { $0.load(fromByteOffset: index * 8, as: UInt64.self) }
+        }
+        set {
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: index * 8, as: UInt64.self) }
+        }
+    }
+}
+
+/// One explored state: the world, the budgets used, cached digests, and (for the partial-order reduction)
+/// the steps asleep here. A class, so that levels and chunks pass states around without copying worlds.
+final class Node: @unchecked Sendable {
+    let sim: Simulation
+    let used: Used
+    /// `replicaDigests[k]` is `sim.replicaDigest(at: k)`.
+    let replicaDigests: ReplicaDigests
+    /// Aligned with `sim.inFlight`: the digest of each item.
+    let itemDigests: [UInt64]
+    let history: UInt64
+    let fingerprint: UInt64
+    /// Set before the state is published to other threads; afterwards changed only under the lock of its
+    /// fingerprint's shard in the ``VisitedSet`` (same-level merges), and read after the level ends.
+    var sleep: [SleepEntry] = []
+
+    init(sim: Simulation, used: Used, replicaDigests: ReplicaDigests, itemDigests: [UInt64], history: UInt64,
+         fingerprint: UInt64? = nil) {
+        self.sim = sim
+        self.used = used
+        self.replicaDigests = replicaDigests
+        self.itemDigests = itemDigests
+        self.history = history
+        self.fingerprint = fingerprint
+            ?? Self.fingerprint(replicaDigests, items: Simulation.multisetDigest(itemDigests), history, used)
+    }
+
+    /// The canonical fingerprint: replicas by position, in-flight items as a multiset, history, budgets.
+    static func fingerprint(_ replicas: ReplicaDigests, items: UInt64, _ history: UInt64, _ used: Used) -> UInt64 {
+        var hasher = Hasher()
+        for index in 0..<replicas.count { hasher.combine(replicas[index]) }
+        hasher.combine(items)
+        hasher.combine(history)
+        hasher.combine(used.packed)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+
+    var hasViolation: Bool { !sim.monitor.violations.isEmpty }
+}
+
+/// A state just computed, not yet a ``Node``: most successors were seen before, and are dropped without
+/// allocating one.
+struct Successor {
+    let sim: Simulation
+    let used: Used
+    let replicaDigests: ReplicaDigests
+    let history: UInt64
+    let fingerprint: UInt64
+    let entry: SleepEntry
+}
+
+/// The transition system the checker explores: the steps enabled in a state, and the state each leads to.
+/// Every step goes through the same core and simulation as the REPL.
+struct Explorer: Sendable {
+    let configuration: CheckerConfiguration
+    /// Bit k-1 set: nk may stand for election.
+    let candidateMask: UInt64
+    let timeouts: Bool
+    let timeBudget: Int
+    let discardsDeadLetters: Bool
+
+    init(_ configuration: CheckerConfiguration) {
+        self.configuration = configuration
+        var mask: UInt64 = 0
+        for id in configuration.candidates ?? (1...configuration.replicas).map(ReplicaID.init) {
+            mask |= 1 << UInt64(id.number - 1)
+        }
+        candidateMask = mask
+        switch configuration.time {
+        case .ticks(let n): (timeouts, timeBudget) = (false, n)
+        case .timeouts(let n): (timeouts, timeBudget) = (true, n)
+        }
+        discardsDeadLetters = configuration.reductions.contains(.deadLetters)
+    }
+
+    func node(from simulation: Simulation) -> Node {
+        var digests = ReplicaDigests(count: simulation.replicas.count)
+        for index in simulation.replicas.indices { digests[index] = simulation.replicaDigest(at: index) }
+        return Node(sim: simulation, used: Used(), replicaDigests: digests,
+             itemDigests: simulation.inFlight.map { Simulation.digest(of: $0.item) },
+             history: simulation.historyDigest())
+    }
+
+    // MARK: - Enabled steps
+
+    /// The steps enabled in `node`, in a fixed order. Of several copies of one message only the first is
+    /// offered: delivering (or dropping) either copy leads to the same state.
+    func transitions(of node: Node) -> [Transition] {
+        let c = configuration
+        var result: [Transition] = []
+        result.reserveCapacity(node.itemDigests.count * 2 + c.replicas + 2)
+        for (index, flight) in node.sim.inFlight.enumerated() {
+            let digest = node.itemDigests[index]
+            if index > 0, node.itemDigests[..<index].contains(digest) { continue }
+            result.append(Transition(kind: .deliver, argument: flight.id, item: digest))
+            guard case .message = flight.item else { continue }
+            if Int(node.used.drops) < c.drops {
+                result.append(Transition(kind: .drop, argument: flight.id, item: digest))
+            }
+            if Int(node.used.duplicates) < c.duplicates {
+                result.append(Transition(kind: .duplicate, argument: flight.id, item: digest))
+            }
+        }
+        if Int(node.used.time) < timeBudget {
+            if timeouts {
+                for number in 1...c.replicas where candidateMask & (1 << UInt64(number - 1)) != 0 {
+                    if node.sim.canTimeOut(ReplicaID(number)) { result.append(Transition(kind: .timeout, argument: number)) }
+                }
+            } else {
+                result.append(Transition(kind: .tick, argument: 0))
+            }
+        }
+        for number in 1...c.replicas {
+            if node.sim.alive[number - 1] {
+                if Int(node.used.crashes) < c.crashes { result.append(Transition(kind: .crash, argument: number)) }
+            } else if Int(node.used.restarts) < c.restarts {
+                result.append(Transition(kind: .restart, argument: number))
+            }
+        }
+        if Int(node.used.submits) < c.transactions {
+            result.append(Transition(kind: .submit, argument: Int(node.used.submits) + 1))
+        }
+        return result
+    }
+
+    // MARK: - Successors
+
+    /// The state `transition` leads to, with what the step touched; nil when the step would exceed the
+    /// election bound (a candidacy beyond it, or by a replica that may not stand).
+    func successor(of node: Node, by transition: Transition) -> Successor? {
+        var sim = node.sim
+        var used = node.used
+        var summary: StepSummary
+        switch transition.kind {
+        case .deliver:
+            summary = sim.performQuietly(.deliver(transition.argument))
+        case .drop:
+            summary = sim.performQuietly(.drop(transition.argument))
+            used.drops += 1
+        case .duplicate:
+            summary = sim.performQuietly(.duplicate(transition.argument))
+            used.duplicates += 1
+        case .tick:
+            summary = sim.performQuietly(.tick)
+            used.time += 1
+        case .timeout:
+            summary = sim.fireElectionTimeoutQuietly(ReplicaID(transition.argument))
+            used.time += 1
+        case .crash:
+            summary = sim.performQuietly(.crash(ReplicaID(transition.argument)))
+            used.crashes += 1
+        case .restart:
+            summary = sim.performQuietly(.restart(ReplicaID(transition.argument)))
+            used.restarts += 1
+        case .submit:
+            summary = sim.performQuietly(.submit(Transition.redo(ofTransaction: transition.argument)))
+            used.submits += 1
+        }
+
+        // Messages to replicas down for good: once no restart is left, nothing can receive them.
+        if discardsDeadLetters, Int(used.restarts) >= configuration.restarts, sim.alive.contains(false) {
+            let firstNew = node.sim.nextMessageIdentifier
+            for k in sim.alive.indices where !sim.alive[k] {
+                // A message sent in this very step never was deliverable. One sent before was: to take it is to
+                // touch the dead replica's steps (unless this step is that replica's own), so it commutes with
+                // nothing, to be safe.
+                let older = sim.discardMessages(to: ReplicaID(k + 1), countingBelow: firstNew)
+                if older > 0, summary.actor != k + 1 { summary.actor = StepSummary.everyone }
+            }
+        }
+
+        // Which replicas may have changed, and whether any stood for election (promised a new ballot of its own).
+        var budgets = transition.budgets
+        var replicaDigests = node.replicaDigests
+        let touched: Range<Int>
+        if summary.actor >= 1 {
+            touched = (summary.actor - 1)..<summary.actor
+        } else if summary.actor == StepSummary.everyone {
+            touched = sim.replicas.indices
+        } else {
+            touched = 0..<0
+        }
+        for k in touched {
+            let before = node.sim.replicas[k].promised, after = sim.replicas[k].promised
+            if after != before, after.owner == k + 1 {
+                guard candidateMask & (1 << UInt64(k)) != 0, Int(used.elections) < configuration.elections else { return nil }
+                if let perReplica = configuration.electionsPerReplica, used.stands(of: k) >= perReplica { return nil }
+                used.elections += 1
+                used.standsPerReplica += 1 << UInt64(4 * k)
+                budgets.insert(.elections)
+            }
+            replicaDigests[k] = sim.replicaDigest(at: k)
+        }
+
+        let history = summary.touchedHistory || summary.actor == StepSummary.client || summary.actor == StepSummary.everyone
+            ? sim.historyDigest() : node.history
+        var items: [UInt64] = []
+        let itemsDigest = Simulation.multisetDigest(itemDigests(of: sim, after: node, into: &items, collect: false))
+        return Successor(sim: sim, used: used, replicaDigests: replicaDigests, history: history,
+                         fingerprint: Node.fingerprint(replicaDigests, items: itemsDigest, history, used),
+                         entry: SleepEntry(identity: transition.identity, item: transition.item, summary: summary,
+                                           budgets: budgets))
+    }
+
+    /// The state, to keep: `successor` is new.
+    func node(_ successor: Successor, after parent: Node) -> Node {
+        var items: [UInt64] = []
+        _ = itemDigests(of: successor.sim, after: parent, into: &items, collect: true)
+        return Node(sim: successor.sim, used: successor.used, replicaDigests: successor.replicaDigests,
+                    itemDigests: items, history: successor.history, fingerprint: successor.fingerprint)
+    }
+
+    /// The item digests of `sim.inFlight` (collected into `digests` when asked) and the multiset digest
+    /// inputs, reusing the parent's digests for the items it already had (ids only grow, and `inFlight`
+    /// stays in id order).
+    private func itemDigests(of sim: Simulation, after parent: Node, into digests: inout [UInt64], collect: Bool)
+        -> ItemMultiset {
+        let old = parent.sim.inFlight
+        let firstNew = parent.sim.nextMessageIdentifier
+        if collect { digests.reserveCapacity(sim.inFlight.count) }
+        var multiset = ItemMultiset()
+        var j = 0
+        for flight in sim.inFlight {
+            var digest: UInt64?
+            if flight.id < firstNew {
+                while j < old.count, old[j].id < flight.id { j += 1 }
+                if j < old.count, old[j].id == flight.id {
+                    digest = parent.itemDigests[j]
+                    j += 1
+                }
+            }
+            let value = digest ?? Simulation.digest(of: flight.item)
+            multiset.add(value)
+            if collect { digests.append(value) }
+        }
+        return multiset
+    }
+}
+
+/// The running sum behind ``Simulation/multisetDigest(_:)``, without an array.
+struct ItemMultiset {
+    var sum: UInt64 = 0
+    var count: UInt64 = 0
+
+    mutating func add(_ digest: UInt64) {
+        sum &+= Simulation.mix64(digest)
+        count &+= 1
+    }
+}
+
+extension Simulation {
+    static func multisetDigest(_ multiset: ItemMultiset) -> UInt64 {
+        mix64(multiset.sum ^ (multiset.count &* 0x9E37_79B9_7F4A_7C15))
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+
+/// The fingerprints of every state seen, with the search level that first reached each: a hash set of
+/// 64-bit keys in open addressing (12 bytes a slot, at most half full), split into shards that each have a
+/// lock, so that search threads insert at once.
+///
+/// Two different states with the same 64-bit fingerprint would count as one: with n states the chance of
+/// any such collision is about n² / 2⁶⁵ (10⁻⁶ for ten million states).
+final class VisitedSet: @unchecked Sendable {
+    enum Insertion {
+        /// Not seen before: now recorded at this level.
+        case new
+        /// Already reached at this same level (by another path of the same length).
+        case sameLevel
+        /// Reached at an earlier level.
+        case earlier
+    }
+
+    private final class Shard {
+        var keys: UnsafeMutablePointer<UInt64>
+        var levels: UnsafeMutablePointer<UInt32>
+        var capacity: Int
+        var count = 0
+        let lock = NSLock()
+        /// Beside each key reached at the level being built: its state (retained), for same-level
+        /// sleep-set merges. `levelSlots` lists those slots, to let go of them when the level ends.
+        var nodes: UnsafeMutablePointer<Unmanaged<Node>?>?
+        var levelSlots: [Int] = []
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            keys = .allocate(capacity: capacity)
+            keys.initialize(repeating: 0, count: capacity)
+            levels = .allocate(capacity: capacity)
+            levels.initialize(repeating: 0, count: capacity)
+        }
+
+        deinit {
+            endLevel()
+            keys.deallocate()
+            levels.deallocate()
+            nodes?.deallocate()
+        }
+
+        /// Inserts or finds `key` (never 0), and says in which slot. Call under the lock.
+        func insert(_ key: UInt64, level: UInt32) -> (Insertion, slot: Int) {
+            if (count + 1) * 2 > capacity { grow() }
+            let mask = capacity - 1
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while true {
+                let found = keys[slot]
+                if found == 0 {
+                    keys[slot] = key
+                    levels[slot] = level
+                    count += 1
+                    return (.new, slot)
+                }
+                if found == key { return (levels[slot] == level ? .sameLevel : .earlier, slot) }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        /// Keeps `node` beside the key in `slot` until the level ends.
+        func keep(_ node: Node, at slot: Int) {
+            if nodes == nil {
+                nodes = .allocate(capacity: capacity)
+                nodes?.initialize(repeating: nil, count: capacity)
+            }
+            nodes?[slot] = Unmanaged.passRetained(node)
+            levelSlots.append(slot)
+        }
+
+        func kept(at slot: Int) -> Node? {
+            nodes?[slot]?.takeUnretainedValue()
+        }
+
+        func endLevel() {
+            guard let nodes else { return }
+            for slot in levelSlots {
+                nodes[slot]?.release()
+                nodes[slot] = nil
+            }
+            levelSlots.removeAll(keepingCapacity: true)
+        }
+
+        private func grow() {
+            let oldKeys = keys, oldLevels = levels, oldNodes = nodes, oldCapacity = capacity
+            capacity *= 2
+            keys = .allocate(capacity: capacity)
+            keys.initialize(repeating: 0, count: capacity)
+            levels = .allocate(capacity: capacity)
+            levels.initialize(repeating: 0, count: capacity)
+            if oldNodes != nil {
+                nodes = .allocate(capacity: capacity)
+                nodes?.initialize(repeating: nil, count: capacity)
+            }
+            var moved: [Int: Int] = [:]
+            let mask = capacity - 1
+            for index in 0..<oldCapacity where oldKeys[index] != 0 {
+                var slot = Int(truncatingIfNeeded: oldKeys[index]) & mask
+                while keys[slot] != 0 { slot = (slot + 1) & mask }
+                keys[slot] = oldKeys[index]
+                levels[slot] = oldLevels[index]
+                if let oldNodes, let node = oldNodes[index] {
+                    nodes?[slot] = node
+                    moved[index] = slot
+                }
+            }
+            levelSlots = levelSlots.compactMap { moved[$0] }
+            oldKeys.deallocate()
+            oldLevels.deallocate()
+            oldNodes?.deallocate()
+        }
+    }
+
+    private let shards: [Shard]
+    private let shardShift: UInt64
+
+    /// `shardCount` must be a power of two.
+    init(shardCount: Int = 64, initialCapacityPerShard: Int = 1 << 12) {
+        precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0)
+        shards = (0..<shardCount).map { _ in Shard(capacity: initialCapacityPerShard) }
+        shardShift = UInt64(64 - shardCount.trailingZeroBitCount)
+    }
+
+    func insert(_ fingerprint: UInt64, level: Int) -> Insertion {
+        let key = fingerprint == 0 ? 1 : fingerprint
+        let shard = shard(of: key)
+        shard.lock.lock()
+        defer { shard.lock.unlock() }
+        return shard.insert(key, level: UInt32(truncatingIfNeeded: level)).0
+    }
+
+    /// Inserts a fingerprint reached with `sleep()` asleep. New: `makeNode` makes its state, kept beside the
+    /// key for this level. Reached at this level before: that state keeps asleep only what `sleep` also
+    /// has (the partial-order reduction's merge).
+    func insert(_ fingerprint: UInt64, level: Int, sleep: () -> [SleepEntry], makeNode: ([SleepEntry]) -> Node)
+        -> (isNew: Bool, node: Node?) {
+        let key = fingerprint == 0 ? 1 : fingerprint
+        let shard = shard(of: key)
+        shard.lock.lock()
+        defer { shard.lock.unlock() }
+        let (insertion, slot) = shard.insert(key, level: UInt32(truncatingIfNeeded: level))
+        switch insertion {
+        case .new:
+            let node = makeNode(sleep())
+            shard.keep(node, at: slot)
+            return (true, node)
+        case .sameLevel:
+            if let first = shard.kept(at: slot), !first.sleep.isEmpty {
+                let asleep = sleep()
+                first.sleep.removeAll { entry in !asleep.contains { $0.identity == entry.identity } }
+            }
+        case .earlier:
+            break
+        }
+        return (false, nil)
+    }
+
+    /// Forgets the states of the level just built (their sleep sets are final).
+    func endLevel() {
+        for shard in shards {
+            shard.lock.lock()
+            shard.endLevel()
+            shard.lock.unlock()
+        }
+    }
+
+    /// The shard from the top bits, the slot from the low bits: independent parts of the key.
+    private func shard(of key: UInt64) -> Shard {
+        shards[shards.count == 1 ? 0 : Int(truncatingIfNeeded: key >> shardShift)]
+    }
+
+    /// Distinct fingerprints recorded.
+    var count: Int {
+        shards.reduce(0) { total, shard in
+            shard.lock.lock()
+            defer { shard.lock.unlock() }
+            return total + shard.count
+        }
+    }
+
+    var memoryBytes: Int {
+        shards.reduce(0) { total, shard in
+            shard.lock.lock()
+            defer { shard.lock.unlock() }
+            return total + shard.capacity * (shard.nodes == nil ? 12 : 20)
+        }
+    }
+}

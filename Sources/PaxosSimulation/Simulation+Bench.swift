@@ -1,0 +1,44 @@
+import PaxosCore
+
+// What the benchmark (`paxos-playground bench`) needs of the simulation, and nothing else does:
+//
+// - `submitQuietly(_:)`: a client submit as `perform(.submit)` does it (the same `sendTransaction`), without
+//   the trace event. Deliveries and ticks go through `performQuietly(_:)`: the same core calls as
+//   `perform(_:)`, without trace events;
+// - `figures(of:)`: what the bench samples after every step, read in place;
+// - the bare baseline: message values through the very same in-flight queue as a run (the same `enqueue`
+//   and `take` as every send and delivery) with no protocol work, so the protocol's cost is a ratio
+//   measured in one run.
+
+extension Simulation {
+    /// Does `.submit(redo)` as ``perform(_:)`` does, through the same client code, but builds no trace event.
+    public mutating func submitQuietly(_ redo: [RedoRecord]) throws(SimulationError) {
+        try check(.submit(redo))
+        step += 1
+        _ = sendTransaction(redo)
+        forgetSettledHistory()
+    }
+
+    /// A replica's log length, commit index and client queue length (0 unless it leads), read in place:
+    /// a copy of the replica (``replica(_:)``) costs more than a step's bookkeeping.
+    public func figures(of id: ReplicaID) -> (logCount: Int, commitIndex: Int, queued: Int) {
+        let k = id.number - 1
+        return (replicas[k].log.count, replicas[k].commitIndex, replicas[k].leadership?.queue.count ?? 0)
+    }
+
+    /// Entries the invariant monitor keeps (commits and accepts it still watches); it forgets what every
+    /// replica applied, so this stays bounded however long the run.
+    public var monitorHistorySize: Int { monitor.committed.count + monitor.acceptors.count }
+
+    /// Puts `envelope` on the network as a replica's send does, and returns its id. Nothing handles it.
+    public mutating func enqueueBare(_ envelope: Envelope) -> Int {
+        enqueue(.message(envelope))
+    }
+
+    /// Takes the oldest in-flight item off the network, as a FIFO delivery does, and hands it back
+    /// undelivered; nil when nothing is in flight.
+    public mutating func takeOldestBare() -> InFlight? {
+        guard let oldest = inFlight.first else { return nil }
+        return take(oldest.id)
+    }
+}

@@ -1,0 +1,364 @@
+import PaxosCore
+
+// What the model checker (PaxosChecker) needs of the simulation, and nothing else does:
+//
+// - canonical digests of the world, so that two runs that reach the same state by different delivery orders
+//   (and so with different message ids) are recognised as one state;
+// - `performQuietly(_:)`: the very same step as `perform(_:)`, through the same core calls, but without
+//   building trace events (notes, payloads), which cost most of a step. The checker replays a counterexample
+//   through `perform(_:)` to show it; a differential test keeps the two paths equal;
+// - `fireElectionTimeout(_:)`: abstract time for the checker. One replica's election timer fires now,
+//   whatever the other replicas' clocks say (its own clock runs ahead through the core's `tick` until the
+//   timer fires). A script cannot say this yet: it needs a `timeout nK` command.
+
+// MARK: - Digests
+
+extension Simulation {
+    /// The id the next message sent will get. Replaying the same actions from the same start gives the same ids.
+    public var nextMessageIdentifier: Int { nextMessageID }
+
+    /// A 64-bit digest of replica `index`'s whole state (durable and volatile, timers included) and whether
+    /// it is up. Equal replicas have equal digests within one process (Swift's hashing is seeded per process).
+    public func replicaDigest(at index: Int) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(alive[index])
+        replicas[index].hash(into: &hasher)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+
+    /// A 64-bit digest of what an in-flight item carries, ignoring its id and when it was sent: two copies
+    /// of one message have the same digest.
+    public static func digest(of item: PendingItem) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(item)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+
+    /// A 64-bit digest of everything but the replicas and the in-flight items: the invariant monitor's
+    /// history, the client, partitions and cuts. The step, the tick and the next message id are left out:
+    /// they only number things.
+    ///
+    /// The monitor's history goes in as sets (who accepted a slot, in whatever order).
+    public func historyDigest() -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(monitor.digest)
+        hasher.combine(client)
+        hasher.combine(partition)
+        hasher.combine(cuts)
+        hasher.combine(forgottenThrough)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+
+    /// The canonical fingerprint of the whole world: replicas by position, in-flight items as a multiset,
+    /// and the history. Two worlds that differ only in message ids, in the order of `inFlight`, or in the
+    /// step and tick counters have the same fingerprint.
+    public func fingerprint() -> UInt64 {
+        var hasher = Hasher()
+        for index in replicas.indices { hasher.combine(replicaDigest(at: index)) }
+        hasher.combine(Self.multisetDigest(inFlight.map { Self.digest(of: $0.item) }))
+        hasher.combine(historyDigest())
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+
+    /// An order-independent digest of a multiset of digests (a sum of mixed values, so copies count).
+    @inlinable
+    public static func multisetDigest(_ digests: [UInt64]) -> UInt64 {
+        var sum: UInt64 = 0
+        var count: UInt64 = 0
+        for digest in digests {
+            sum &+= mix64(digest)
+            count &+= 1
+        }
+        return mix64(sum ^ (count &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// The SplitMix64 finaliser: spreads every input bit over every output bit.
+    @inlinable
+    public static func mix64(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension InvariantMonitor {
+    /// The history that decides future verdicts, in canonical form (see `Simulation.historyDigest()`).
+    var digest: UInt64 {
+        var hasher = Hasher()
+        var sum: UInt64 = 0
+        for (index, entry) in committed {
+            var h = Hasher()
+            h.combine(index)
+            h.combine(entry)
+            sum &+= UInt64(bitPattern: Int64(h.finalize()))
+        }
+        hasher.combine(sum)
+        hasher.combine(committed.count)
+        sum = 0
+        for (slot, replicas) in acceptors {
+            var bits: UInt64 = 0
+            for replica in replicas { bits |= 1 << UInt64((replica.number - 1) & 63) }
+            var h = Hasher()
+            h.combine(slot)
+            h.combine(bits)
+            sum &+= UInt64(bitPattern: Int64(h.finalize()))
+        }
+        hasher.combine(sum)
+        hasher.combine(acceptors.count)
+        sum = 0
+        for (ballot, replica) in leaders {
+            var h = Hasher()
+            h.combine(ballot)
+            h.combine(replica)
+            sum &+= UInt64(bitPattern: Int64(h.finalize()))
+        }
+        hasher.combine(sum)
+        hasher.combine(leaders.count)
+        hasher.combine(lastApplied)
+        hasher.combine(replayed)
+        hasher.combine(violations.count)
+        for violation in violations {
+            hasher.combine(violation.invariant)
+            hasher.combine(violation.index)
+        }
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+}
+
+// MARK: - Quiet steps
+
+/// What one quiet step read and wrote, for the checker's partial-order reduction: two steps by different
+/// actors commute unless one writes history the other reads.
+public struct StepSummary: Hashable, Sendable {
+    /// Who the step belongs to: a replica's number; ``client``; ``network`` for a drop or a duplicate (they
+    /// touch only the message); ``everyone`` for a tick, a submit, a partition.
+    public var actor: Int
+    /// Slots (index, ballot) whose acceptors the step added to, as a 64-bit Bloom mask.
+    public var acceptedSlots: UInt64 = 0
+    /// Slots whose acceptors a leader's commit was checked against (invariant 5), as a Bloom mask.
+    public var countedSlots: UInt64 = 0
+    /// Indexes the step recorded a commit of (invariant 1 compares with the record), as a Bloom mask.
+    public var committedIndexes: UInt64 = 0
+    /// Indexes whose first commit record the step made (so the order of two such steps shows), as a Bloom mask.
+    public var firstCommits: UInt64 = 0
+    /// A leader finished recovery: invariant 2 read every commit so far.
+    public var readCommitted = false
+    /// The step fed the invariant monitor (its history may have changed).
+    public var touchedHistory = false
+
+    public static let client = 0
+    public static let network = -1
+    public static let everyone = -2
+
+    public init(actor: Int) { self.actor = actor }
+
+    /// Whether the two steps may not commute (a conservative answer: true when unsure): the same actor, or
+    /// one writes history the other reads (acceptors a commit is checked against, the first record of a
+    /// commit, the commits a new leader is checked against).
+    public func conflicts(with other: StepSummary) -> Bool {
+        if actor == Self.everyone || other.actor == Self.everyone || actor == other.actor { return true }
+        if acceptedSlots & other.countedSlots != 0 || other.acceptedSlots & countedSlots != 0 { return true }
+        if firstCommits & other.committedIndexes != 0 || other.firstCommits & committedIndexes != 0 { return true }
+        if (committedIndexes != 0 && other.readCommitted) || (other.committedIndexes != 0 && readCommitted) { return true }
+        return false
+    }
+
+    static func slotBit(index: Int, ballot: Ballot) -> UInt64 {
+        1 << (Simulation.mix64(UInt64(truncatingIfNeeded: index &* 1_000_003 &+ ballot.round &* 1_009 &+ ballot.owner)) & 63)
+    }
+
+    static func indexBit(_ index: Int) -> UInt64 {
+        1 << UInt64(index & 63)
+    }
+
+    mutating func note(_ observation: Observation, in monitor: InvariantMonitor) {
+        switch observation {
+        case .accepted(let index, let ballot, _):
+            acceptedSlots |= Self.slotBit(index: index, ballot: ballot)
+        case .committed(let index, let ballot, _, let acceptors):
+            committedIndexes |= Self.indexBit(index)
+            if monitor.committed[index] == nil { firstCommits |= Self.indexBit(index) }
+            if acceptors != nil { countedSlots |= Self.slotBit(index: index, ballot: ballot) }
+        case .applied:
+            break
+        case .leaderReady:
+            readCommitted = true
+        }
+    }
+}
+
+extension Simulation {
+    /// Does `action` exactly as ``perform(_:)`` does, through the same core calls, but builds no trace
+    /// events. The action must be valid now (the checker only generates valid ones). Returns what the step
+    /// read and wrote.
+    @discardableResult
+    public mutating func performQuietly(_ action: Action) -> StepSummary {
+        switch action {
+        case .deliver(let id):
+            guard let index = inFlight.firstIndex(where: { $0.id == id }) else { return StepSummary(actor: StepSummary.everyone) }
+            switch inFlight[index].item {
+            case .apply(let replica):
+                step += 1
+                inFlight.remove(at: index)
+                var summary = StepSummary(actor: replica.number)
+                let effects = replicas[replica.number - 1].handle(.applyNext, policies: policies, config: config)
+                absorbQuietly(effects, by: replica, into: &summary)
+                forgetSettledHistory()
+                return summary
+            case .message(let envelope):
+                guard case .replica(let receiver) = envelope.to else {
+                    // The client: its retry logic lives in `perform`.
+                    _ = try? perform(action)
+                    return StepSummary(actor: StepSummary.client)
+                }
+                step += 1
+                inFlight.remove(at: index)
+                var summary = StepSummary(actor: receiver.number)
+                if !isBlocked(from: envelope.from, to: envelope.to), alive[receiver.number - 1] {
+                    let effects = replicas[receiver.number - 1].handle(.receive(envelope), policies: policies, config: config)
+                    absorbQuietly(effects, by: receiver, into: &summary)
+                }
+                forgetSettledHistory()
+                return summary
+            }
+        case .drop(let id):
+            step += 1
+            _ = take(id)
+            forgetSettledHistory()
+            return StepSummary(actor: StepSummary.network)
+        case .duplicate(let id):
+            step += 1
+            if let original = inFlight(id) {
+                inFlight.append(InFlight(id: nextMessageID, item: original.item, sentAt: step))
+                nextMessageID += 1
+            }
+            forgetSettledHistory()
+            return StepSummary(actor: StepSummary.network)
+        case .tick:
+            step += 1
+            tick += 1
+            var summary = StepSummary(actor: StepSummary.everyone)
+            for k in replicas.indices where alive[k] {
+                let effects = replicas[k].handle(.tick, policies: policies, config: config)
+                absorbQuietly(effects, by: replicas[k].id, into: &summary)
+            }
+            forgetSettledHistory()
+            return summary
+        case .crash(let id):
+            step += 1
+            alive[id.number - 1] = false
+            replicas[id.number - 1].crash()
+            inFlight.removeAll { $0.item == .apply(id) }
+            forgetSettledHistory()
+            return StepSummary(actor: id.number)
+        case .restart(let id):
+            step += 1
+            alive[id.number - 1] = true
+            var summary = StepSummary(actor: id.number)
+            let effects = replicas[id.number - 1].restart(policies: policies, config: config)
+            absorbQuietly(effects, by: id, into: &summary)
+            forgetSettledHistory()
+            return summary
+        case .submit, .partition, .heal, .cut, .uncut:
+            _ = try? perform(action)
+            return StepSummary(actor: StepSummary.everyone)
+        }
+    }
+
+    /// ``absorb(_:by:cause:delivered:)`` without the trace: the same in-flight items and invariant checks.
+    mutating func absorbQuietly(_ effects: [Effect], by actor: ReplicaID, into summary: inout StepSummary) {
+        for effect in effects {
+            switch effect {
+            case .send(let envelope, _):
+                _ = enqueue(.message(envelope))
+            case .local(let event, _):
+                if case .elected(let ballot) = event, checksInvariants {
+                    summary.touchedHistory = true
+                    _ = monitor.observeElection(of: ballot, by: actor)
+                }
+            case .outcome:
+                break
+            case .observed(let observation):
+                guard checksInvariants else { continue }
+                summary.touchedHistory = true
+                summary.note(observation, in: monitor)
+                _ = monitor.observe(observation, by: actor, state: replicas[actor.number - 1], majority: config.majority)
+            case .queueApply:
+                _ = enqueue(.apply(actor))
+            }
+        }
+    }
+}
+
+// MARK: - Dead letters
+
+extension Simulation {
+    /// Takes off the network every message to `replica`, which the caller knows is down for good: each
+    /// could only be lost. Returns how many of them had an id below `id` (were sent before some step).
+    /// (The model checker's dead-letter reduction; the ids of the messages still in flight do not change.)
+    @discardableResult
+    public mutating func discardMessages(to replica: ReplicaID, countingBelow id: Int = .max) -> Int {
+        var older = 0
+        inFlight.removeAll {
+            guard case .message(let envelope) = $0.item, envelope.to == .replica(replica) else { return false }
+            if $0.id < id { older += 1 }
+            return true
+        }
+        return older
+    }
+}
+
+// MARK: - Abstract time
+
+extension Simulation {
+    /// Whether `id`'s election timer can fire now: it is up and does not lead (a leader has no election timer).
+    public func canTimeOut(_ id: ReplicaID) -> Bool {
+        alive[id.number - 1] && replicas[id.number - 1].leadership == nil
+    }
+
+    /// `id`'s election timer fires now: its own clock runs ahead, one core `tick` at a time, until the
+    /// timer fires (heartbeat timeout, then a candidacy if the election policy says so). The other
+    /// replicas' clocks and the global tick do not move. One step; returns its events, as ``perform(_:)``.
+    public mutating func fireElectionTimeout(_ id: ReplicaID) -> [TraceEvent] {
+        guard canTimeOut(id) else { return [] }
+        step += 1
+        let events = electionTimerFires(id)
+        forgetSettledHistory()
+        return events
+    }
+
+    /// ``fireElectionTimeout(_:)`` without the trace.
+    @discardableResult
+    public mutating func fireElectionTimeoutQuietly(_ id: ReplicaID) -> StepSummary {
+        var summary = StepSummary(actor: id.number)
+        guard canTimeOut(id) else { return summary }
+        step += 1
+        let k = id.number - 1
+        for _ in 0...max(1, replicas[k].electionTimeoutTicks) {
+            let effects = replicas[k].handle(.tick, policies: policies, config: config)
+            absorbQuietly(effects, by: id, into: &summary)
+            if effects.contains(where: Self.isTimeout) { break }
+        }
+        forgetSettledHistory()
+        return summary
+    }
+
+    /// The body of a `timeout nK` step, for `perform(_:)` once `Action` has such a case (the step counter
+    /// and the history are the caller's).
+    mutating func electionTimerFires(_ id: ReplicaID) -> [TraceEvent] {
+        var events: [TraceEvent] = []
+        let k = id.number - 1
+        for _ in 0...max(1, replicas[k].electionTimeoutTicks) {
+            let effects = replicas[k].handle(.tick, policies: policies, config: config)
+            events += absorb(effects, by: id, cause: nil, delivered: nil)
+            if effects.contains(where: Self.isTimeout) { break }
+        }
+        return events
+    }
+
+    private static func isTimeout(_ effect: Effect) -> Bool {
+        if case .local(.timeout, _) = effect { return true }
+        return false
+    }
+}

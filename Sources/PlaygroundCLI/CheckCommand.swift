@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import PaxosChecker
+import PaxosCore
+import PaxosPlayground
+import PaxosSimulation
+
+/// `paxos-playground check`: the exhaustive model check of a bounded configuration.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explore every run of the real core within bounds; prove invariants 1-5 or find the shortest violation.",
+        discussion: """
+            Exit 0: verified within the bounds; 1: a violation (its shortest path is printed as a flow and written \
+            as a script that `paxos-playground run` replays); 2: bad options; 3: a limit stopped the search \
+            (nothing is proved).
+            """)
+
+    @Option(help: "Replicas in the cluster.")
+    var replicas = 3
+    @Option(help: "The replica that leads ballot 1 at the start (nK), or 'none' for a first election.")
+    var leader = "n1"
+    @Option(help: "Client transactions that may be submitted (transaction k sets x=k).")
+    var transactions = 1
+    @Option(help: "Candidacies (new ballots) allowed in one run.")
+    var elections = 1
+    @Option(help: "Replicas that may stand, e.g. n2,n3 (default: any).")
+    var candidates: String?
+    @Option(help: "Messages that may be dropped.")
+    var drops = 0
+    @Option(help: "Messages that may be duplicated.")
+    var duplicates = 0
+    @Option(help: "Crashes allowed (each crashed replica may also restart, up to --restarts).")
+    var crashes = 0
+    @Option(help: "Restarts allowed.")
+    var restarts = 0
+    @Option(help: "Global ticks allowed (time as the tick command advances it; the election timeout is 1 tick here).")
+    var ticks = 2
+    @Option(help: "Election policy.")
+    var election = PriorityElection.name
+    @Option(help: "Commit policy.")
+    var commit = SyncCommit.name
+    @Option(help: "on, or off (the unsafe teaching setting).")
+    var recovery = "on"
+    @Option(help: "Search order: bfs (shortest counterexamples) or dfs.")
+    var order = "bfs"
+    @Option(help: "Search threads (default: every core).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("max-states"), help: "Stop after this many distinct states.")
+    var maxStates: Int?
+    @Option(name: .customLong("max-seconds"), help: "Stop after this many seconds.")
+    var maxSeconds: Double?
+    @Option(name: .customLong("max-depth"), help: "Explore runs of at most this many steps.")
+    var maxDepth: Int?
+    @Flag(name: .customLong("no-reductions"), help: "Explore without the partial-order reduction.")
+    var noReductions = false
+    @Option(help: "Where to write a counterexample script.")
+    var script = "counterexample.pxs"
+    @Option(help: "Seed (randomized elections draw their timeouts from it).")
+    var seed: UInt64 = 1
+    @Flag(name: .customLong("no-color"), help: "No colours.")
+    var noColor = false
+    @Flag(help: "Print the report only: no progress line and no flow of the counterexample.")
+    var quiet = false
+
+    func bounds() throws -> CheckerConfiguration {
+        var c = CheckerConfiguration()
+        c.registry = Playground.registry
+        c.replicas = replicas
+        if leader == "none" {
+            c.initialLeader = nil
+        } else {
+            guard let id = ReplicaID(parsing: leader) else {
+                throw ValidationError("--leader takes a replica such as n1, or none; not '\(leader)'")
+            }
+            c.initialLeader = id
+        }
+        c.transactions = transactions
+        c.elections = elections
+        if let candidates {
+            var ids: [ReplicaID] = []
+            for word in candidates.split(separator: ",") {
+                guard let id = ReplicaID(parsing: word) else {
+                    throw ValidationError("--candidates takes replicas such as n2,n3; '\(word)' is not one")
+                }
+                ids.append(id)
+            }
+            c.candidates = ids
+        }
+        c.drops = drops
+        c.duplicates = duplicates
+        c.crashes = crashes
+        c.restarts = restarts
+        c.time = .ticks(ticks)
+        c.election = election
+        c.commit = commit
+        switch recovery {
+        case "on": c.recovery = true
+        case "off": c.recovery = false
+        default: throw ValidationError("--recovery takes on or off, not '\(recovery)'")
+        }
+        guard let order = CheckerConfiguration.SearchOrder(rawValue: order) else {
+            throw ValidationError("--order takes bfs or dfs, not '\(order)'")
+        }
+        c.order = order
+        c.threads = threads
+        c.stateLimit = maxStates
+        c.timeLimitSeconds = maxSeconds
+        c.maxDepth = maxDepth
+        c.reductions = noReductions ? [] : .all
+        c.seed = seed
+        do {
+            try c.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return c
+    }
+
+    /// The progress line, redrawn in place on the terminal.
+    @Sendable static func showProgress(_ progress: CheckProgress) {
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + progress.line).utf8))
+    }
+
+    func run() throws {
+        let checker: ModelChecker
+        do {
+            checker = try ModelChecker(try bounds())
+        } catch let error as CheckerError {
+            throw ValidationError(error.description)
+        }
+        let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
+        let showsProgress = !quiet && isatty(STDERR_FILENO) == 1
+        print("checking: \(checker.configuration.summary)")
+        let report = checker.run(progress: showsProgress ? Self.showProgress : nil)
+        if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+        if let counterexample = report.counterexample {
+            if !quiet {
+                print("shortest path to the violation (\(counterexample.actions.count) steps):")
+                for line in FlowRenderer(color: color).render(counterexample.events) { print(line) }
+            }
+            let text = checker.script(for: counterexample)
+            do {
+                try text.write(toFile: script, atomically: true, encoding: .utf8)
+                print("wrote the counterexample as a script: \(script) (replay: paxos-playground run \(script))")
+            } catch {
+                printError("cannot write \(script): \(error.localizedDescription)")
+            }
+        }
+        for line in report.lines { print(line) }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}

@@ -1,0 +1,31 @@
+@_spi(Mutants) import PaxosChecker
+@_spi(Mutants) import PaxosCore
+
+/// The small bounds the tests use: enough for each behaviour to show, small enough for a debug build.
+enum Bounds {
+    /// `cluster 3 leader n1`, one transaction, one election by n2 (its timer may fire once, at any time),
+    /// nothing lost: every policy must be safe here.
+    static func small(election: String = PriorityElection.name, commit: String = SyncCommit.name) -> CheckerConfiguration {
+        var c = CheckerConfiguration()
+        c.election = election
+        c.commit = commit
+        c.transactions = 1
+        c.elections = 1
+        c.candidates = [ReplicaID(2)]
+        c.time = .timeouts(1)
+        return c
+    }
+
+    /// The same with global ticks, so that a counterexample replays as a script.
+    static func ticking(recovery: Bool) -> CheckerConfiguration {
+        var c = CheckerConfiguration()
+        c.recovery = recovery
+        c.time = .ticks(2)
+        return c
+    }
+}
+
+extension CheckReport {
+    var steps: Int? { counterexample?.actions.count }
+    var brokenInvariants: [Int] { counterexample?.violations.map(\.invariant) ?? [] }
+}

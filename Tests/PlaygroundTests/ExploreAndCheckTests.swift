@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import PaxosPlayground
+
+/// `explore K` in the REPL and `paxos-playground check`: the same search, a report, and a path that
+/// replays as a script to the same violation.
+@Suite struct ExploreAndCheckTests {
+    static let unsafeStart = """
+        cluster 3 leader n1
+        set recovery off
+        priority n3 10
+        submit x=1
+        step
+        deliver 2
+        drop 3
+        step
+        """
+
+    @Test func exploreFindsTheRecoveryOffViolationAndItsScriptReplays() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("explore-\(getpid()).pxs").path
+        var lines: [String] = []
+        let session = Session(write: { lines.append($0) })
+        session.exploreScriptPath = path
+        #expect(ScriptRunner.run(Self.unsafeStart, name: "start.pxs", in: session) == .passed)
+        let before = (session.simulation.step, session.trace.count)
+        session.execute("explore 9")
+        #expect((session.simulation.step, session.trace.count) == before, "explore changes nothing")
+        #expect(lines.contains("wrote the path as a script: \(path)"))
+        #expect(lines.contains { $0.hasPrefix("VIOLATION: invariant 2 (durability): 1 was committed (x=1) but the leader of 2.n3, n3, does not hold it after 5 steps") })
+        let script = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(script.hasSuffix("deliver 19        # candidacy n3 → n1\ndeliver 21        # promise n1 → n3\nexpect invariants\n"))
+        var replayed: [String] = []
+        let replay = Session(write: { replayed.append($0) })
+        #expect(ScriptRunner.run(script, name: path, in: replay) == .expectFailed)
+        #expect(replayed.last == "✗ expect invariants: violated 2 (durability at 1)")
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @Test func exploreWithRecoveryOnFindsNothing() {
+        var lines: [String] = []
+        let session = Session(write: { lines.append($0) })
+        _ = ScriptRunner.run(Self.unsafeStart.replacingOccurrences(of: "set recovery off", with: "set recovery on"),
+                             name: "start.pxs", in: session)
+        session.execute("explore 7")
+        #expect(lines.contains("verified: invariants 1-5 hold in every state within these bounds"))
+        #expect(!lines.contains { $0.hasPrefix("wrote the path") })
+    }
+
+    @Test func checkVerifiesTheDefaultConfigurationAndExitsZero() throws {
+        let result = try CLITests.playground(["check", "--quiet"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("verified: invariants 1-5 hold in every state within these bounds"))
+    }
+
+    @Test func checkFindsTheUnsafeCounterexampleAndItsScriptReplays() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(getpid()).pxs").path
+        let result = try CLITests.playground(["check", "--recovery", "off", "--drops", "1", "--crashes", "1",
+                                              "--elections", "2", "--no-color", "--script", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("shortest path to the violation (8 steps):"))
+        #expect(result.stdout.contains("VIOLATION: invariant 2 (durability)"))
+        let replay = try CLITests.playground(["run", "--quiet", "--no-color", path])
+        #expect(replay.status == 1)
+        #expect(replay.stdout.hasSuffix("✗ expect invariants: violated 2 (durability at 1)\n"))
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @Test func checkRefusesBadOptionsWithExitTwo() throws {
+        let result = try CLITests.playground(["check", "--recovery", "maybe"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--recovery takes on or off, not 'maybe'"))
+    }
+}
