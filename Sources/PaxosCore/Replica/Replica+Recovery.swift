@@ -8,9 +8,8 @@ extension Replica {
         guard var leader = leadership else { return }
         guard c.config.recovery else {
             // Unsafe teaching setting: re-propose only what this replica holds itself.
-            c.outcome(.recoverySkipped)
             finishRecovery(with: Dictionary(uniqueKeysWithValues: log.entries(from: commitIndex + 1, through: log.lastIndex)
-                .map { ($0.index, $0) }), from: commitIndex + 1, to: log.lastIndex, &c)
+                .map { ($0.index, $0) }), from: commitIndex + 1, to: log.lastIndex, skipped: true, &c)
             return
         }
         let from = commitIndex + 1, to = max(highestLastIndex, log.lastIndex)
@@ -72,7 +71,9 @@ extension Replica {
     }
 
     /// Re-proposes the chosen entries, in index order, under the new ballot; then new transactions may go.
-    mutating func finishRecovery(with best: [Int: LogEntry], from: Int, to: Int, _ c: inout Context) {
+    /// `skipped`: recovery is off, and `best` is only this replica's own log.
+    mutating func finishRecovery(with best: [Int: LogEntry], from: Int, to: Int, skipped: Bool = false,
+                                 _ c: inout Context) {
         guard var leader = leadership else { return }
         leader.recovery = nil
         leadership = leader
@@ -83,7 +84,7 @@ extension Replica {
             index += 1
         }
         c.local(.recovered(ballot: leader.ballot, from: from, to: index - 1),
-                .recovered(from: from, to: to, chosen: chosen))
+                skipped ? .recoverySkipped : .recovered(from: from, to: to, chosen: chosen))
         for i in from..<index {
             guard let entry = best[i] else { break }
             propose(entry, .reproposes(index: i, ballot: leader.ballot, was: entry.ballot), &c)
