@@ -20,7 +20,7 @@ public enum CheckerAction: Hashable, Sendable, CustomStringConvertible {
         case .drop(let id): .drop(id)
         case .duplicate(let id): .duplicate(id)
         case .tick: .tick
-        case .timeout: nil
+        case .timeout(let id): .timeout(id)
         case .crash(let id): .crash(id)
         case .restart(let id): .restart(id)
         case .submit(let redo): .submit(redo)

@@ -16,6 +16,7 @@ public enum Command: Hashable, Sendable {
     case duplicate(Int)
     case apply(ReplicaID)
     case tick(Int)
+    case timeout(ReplicaID)
     case run(RunCondition)
     case crash(ReplicaID)
     case restart(ReplicaID)

@@ -69,6 +69,7 @@ public enum CommandParser {
         case "heal": return .heal
         case "cut": return .cut(try a.replica(), try a.replica())
         case "uncut": return .uncut(try a.replica(), try a.replica())
+        case "timeout": return .timeout(try a.replica())
         case "show": return .show
         case "log": return .log(try a.replica())
         case "data": return .data(try a.replica())

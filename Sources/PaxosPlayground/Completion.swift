@@ -27,7 +27,7 @@ extension Session {
         case ("help", 1): candidates = Help.commandNames
         case ("cluster", 2): candidates = ["leader"]
         case ("cluster", 3): candidates = replicas
-        case ("priority", 1), ("apply", 1), ("crash", 1), ("restart", 1), ("log", 1), ("data", 1),
+        case ("priority", 1), ("apply", 1), ("crash", 1), ("restart", 1), ("timeout", 1), ("log", 1), ("data", 1),
              ("cut", 1), ("cut", 2), ("uncut", 1), ("uncut", 2), ("partition", _):
             candidates = replicas + (command == "partition" ? ["|"] : [])
         default: candidates = []

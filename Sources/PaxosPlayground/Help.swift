@@ -24,6 +24,8 @@ public enum Help {
         Entry(name: "duplicate", usage: "duplicate ID", summary: "copy one in-flight message"),
         Entry(name: "apply", usage: "apply nK", summary: "under async commit, let nK apply its next committed entry"),
         Entry(name: "tick", usage: "tick [N]", summary: "advance logical time N ticks: heartbeats and timeouts fire"),
+        Entry(name: "timeout", usage: "timeout nK",
+              summary: "nK's election timer fires now (its own clock runs ahead), as the model checker's abstract time does"),
         Entry(name: "run", usage: "run [until leader | committed I | applied nK I | quiet]",
               summary: "deliver in order until the condition holds, ticking when nothing is in flight (at most 1,000 ticks)"),
         Entry(name: "crash", usage: "crash nK", summary: "stop a replica: its log, ballot and data survive, volatile state is lost"),

@@ -35,6 +35,7 @@ extension Action {
         case .heal: "heal"
         case .cut(let from, let to): "cut \(from) \(to)"
         case .uncut(let from, let to): "uncut \(from) \(to)"
+        case .timeout(let id): "timeout \(id)"
         }
     }
 }

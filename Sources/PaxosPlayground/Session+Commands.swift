@@ -72,6 +72,8 @@ extension Session {
             for _ in 0..<count { try perform(.tick) }
         case .run(let condition):
             try runUntil(condition)
+        case .timeout(let id):
+            try perform(.timeout(id))
         case .crash(let id):
             try perform(.crash(id))
         case .restart(let id):

@@ -113,7 +113,7 @@ extension Command {
     var changesWorld: Bool {
         switch self {
         case .cluster, .election, .commit, .priority, .set, .submit, .step, .deliver, .drop, .duplicate, .apply,
-             .tick, .run, .crash, .restart, .partition, .heal, .cut, .uncut, .undo:
+             .tick, .timeout, .run, .crash, .restart, .partition, .heal, .cut, .uncut, .undo:
             true
         case .policies, .pending, .show, .log, .data, .slots, .explore, .quiz, .compare, .history, .explain,
              .expect, .export, .help, .quit:

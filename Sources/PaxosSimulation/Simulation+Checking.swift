@@ -260,6 +260,8 @@ extension Simulation {
             absorbQuietly(effects, by: id, into: &summary)
             forgetSettledHistory()
             return summary
+        case .timeout(let id):
+            return fireElectionTimeoutQuietly(id)
         case .submit, .partition, .heal, .cut, .uncut:
             _ = try? perform(action)
             return StepSummary(actor: StepSummary.everyone)
@@ -321,11 +323,7 @@ extension Simulation {
     /// timer fires (heartbeat timeout, then a candidacy if the election policy says so). The other
     /// replicas' clocks and the global tick do not move. One step; returns its events, as ``perform(_:)``.
     public mutating func fireElectionTimeout(_ id: ReplicaID) -> [TraceEvent] {
-        guard canTimeOut(id) else { return [] }
-        step += 1
-        let events = electionTimerFires(id)
-        forgetSettledHistory()
-        return events
+        (try? perform(.timeout(id))) ?? []
     }
 
     /// ``fireElectionTimeout(_:)`` without the trace.

@@ -29,6 +29,9 @@ public enum Action: Hashable, Sendable {
     case heal
     case cut(from: ReplicaID, to: ReplicaID)
     case uncut(from: ReplicaID, to: ReplicaID)
+    /// `nK`'s election timer fires now: its own clock runs ahead until it times out (abstract time, as
+    /// the model checker explores it); the global tick and the other replicas' clocks do not move.
+    case timeout(ReplicaID)
 }
 
 /// Why an action cannot be done; the world is unchanged.
@@ -215,6 +218,8 @@ public struct Simulation: Sendable {
             cuts.append(Cut(from: from, to: to))
             events = [faultEvent("cut", (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)")],
                                  "one-way cut: messages from \(from) to \(to) are lost until uncut or heal")]
+        case .timeout(let id):
+            events = electionTimerFires(id)
         case .uncut(let from, let to):
             cuts.removeAll { $0 == Cut(from: from, to: to) }
             events = [faultEvent("cut", (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)"), "restored": true],
@@ -258,6 +263,11 @@ public struct Simulation: Sendable {
             }
         case .submit(let redo):
             guard !redo.isEmpty else { throw SimulationError("a transaction needs at least one K=V") }
+        case .timeout(let id):
+            try validate(id)
+            guard canTimeOut(id) else {
+                throw SimulationError("\(id)'s election timer cannot fire: \(isAlive(id) ? "it leads (a leader has none)" : "it is down")")
+            }
         case .tick, .heal:
             break
         }

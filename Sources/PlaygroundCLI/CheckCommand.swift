@@ -35,6 +35,10 @@ struct Check: ParsableCommand {
     var restarts = 0
     @Option(help: "Global ticks allowed (time as the tick command advances it; the election timeout is 1 tick here).")
     var ticks = 2
+    @Option(help: "Abstract time instead of ticks: this many election timers may fire, each at any moment (script: timeout nK).")
+    var timeouts: Int?
+    @Option(name: .customLong("elections-per-replica"), help: "At most this many candidacies per replica.")
+    var electionsPerReplica: Int?
     @Option(help: "Election policy.")
     var election = PriorityElection.name
     @Option(help: "Commit policy.")
@@ -90,7 +94,8 @@ struct Check: ParsableCommand {
         c.duplicates = duplicates
         c.crashes = crashes
         c.restarts = restarts
-        c.time = .ticks(ticks)
+        c.time = timeouts.map { .timeouts($0) } ?? .ticks(ticks)
+        c.electionsPerReplica = electionsPerReplica
         c.election = election
         c.commit = commit
         switch recovery {

@@ -38,6 +38,7 @@ import PaxosCore
         ("show me", "error: unexpected 'me' after show (see help show)"),
         ("apply n2", "error: n2 has no apply due (applied 0, committed 0; apply events exist under commit async)"),
         ("undo", "error: nothing to undo: no event since the cluster started"),
+        ("timeout n1", "error: n1's election timer cannot fire: it leads (a leader has none)"),
     ])
     func badInputSaysWhatIsWrongAndChangesNothing(_ line: String, _ expected: String) {
         let (session, transcript) = Self.session()
