@@ -8,3 +8,14 @@ if [ -z "$BROWSER" ]; then
   apt-get update >/dev/null && apt-get install -y chromium >/dev/null
   BROWSER=chromium
 fi
+
+# screenshot HTML OUT.png [HASH]: renders the page in a WINDOW-sized window (default 1400,1000) to a PNG.
+screenshot() {
+  local url="file://$1"
+  [ -n "${3:-}" ] && url="$url#$3"
+  "$BROWSER" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    --window-size="${WINDOW:-1400,1000}" --screenshot="$2" "$url" >/dev/null 2>&1
+  [ -s "$2" ] || { echo "chromium wrote no screenshot to $2" >&2; return 1; }
+  echo "page:       $1"
+  echo "screenshot: $2"
+}

@@ -40,9 +40,4 @@ PY
 
 . "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 
-URL="file://$HTML"
-[ -n "$HASH" ] && URL="$URL#$HASH"
-"$BROWSER" --headless --no-sandbox --disable-gpu --hide-scrollbars=false \
-  --window-size="$WINDOW" --screenshot="$OUT" "$URL" >/dev/null 2>&1
-echo "page:       $HTML"
-echo "screenshot: $OUT"
+screenshot "$HTML" "$OUT" "$HASH"

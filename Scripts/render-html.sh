@@ -46,10 +46,4 @@ mv "$HTML_TMP" "$HTML"
 
 . "$(dirname "${BASH_SOURCE[0]}")/chromium.sh"
 
-URL="file://$HTML"
-[ -n "$HASH" ] && URL="$URL#$HASH"
-"$BROWSER" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-  --window-size="$WINDOW" --screenshot="$OUT" "$URL" >/dev/null 2>&1
-[ -s "$OUT" ] || { echo "chromium wrote no screenshot to $OUT" >&2; exit 1; }
-echo "page:       $HTML"
-echo "screenshot: $OUT"
+screenshot "$HTML" "$OUT" "$HASH"
