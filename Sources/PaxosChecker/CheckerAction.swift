@@ -13,8 +13,8 @@ public enum CheckerAction: Hashable, Sendable, CustomStringConvertible {
     case restart(ReplicaID)
     case submit([RedoRecord])
 
-    /// The simulation action, or nil for a timeout (the simulation's ``Simulation/fireElectionTimeout(_:)``).
-    public var simulationAction: Action? {
+    /// The simulation action that does this step.
+    public var simulationAction: Action {
         switch self {
         case .deliver(let id): .deliver(id)
         case .drop(let id): .drop(id)
@@ -45,13 +45,6 @@ public enum CheckerAction: Hashable, Sendable, CustomStringConvertible {
 
     /// Does the step with its trace, as the REPL would.
     public func perform(on simulation: inout Simulation) throws(SimulationError) -> [TraceEvent] {
-        if case .timeout(let id) = self {
-            guard simulation.canTimeOut(id) else {
-                throw SimulationError("\(id)'s election timer cannot fire: it is down or leads")
-            }
-            return simulation.fireElectionTimeout(id)
-        }
-        guard let action = simulationAction else { return [] }
-        return try simulation.perform(action)
+        try simulation.perform(simulationAction)
     }
 }
