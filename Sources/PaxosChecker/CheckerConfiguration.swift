@@ -50,8 +50,10 @@ public struct CheckerConfiguration: Sendable {
         /// once: they could only be lost. Exact for verdicts and shortest-counterexample lengths (a run that
         /// loses or drops such a message does no more than the one that skips it); fewer states.
         public static let deadLetters = Reductions(rawValue: 1 << 2)
-        /// Interchangeable replicas counted once. See ``SymmetryAnalysis``: no built-in configuration allows
-        /// it exactly with the current core, so this is reported, not applied.
+        /// Interchangeable replicas counted once: a state and its renamings (n2 and n3 swapped, say) share
+        /// one fingerprint, the least of theirs. The search keeps the real states, so counterexamples are real
+        /// runs. Applies only where ``SymmetryAnalysis`` finds interchangeable replicas (abstract time,
+        /// `longest-term` or `randomized`, at most one election); fewer states.
         public static let symmetry = Reductions(rawValue: 1 << 1)
 
         public static let all: Reductions = [.partialOrder, .deadLetters, .symmetry]

@@ -88,7 +88,7 @@ public struct ModelChecker: Sendable {
     static func search(from simulation: Simulation, bounds: CheckerConfiguration,
                        progress: (@Sendable (CheckProgress) -> Void)?) -> CheckReport {
         let began = monotonicSeconds()
-        let explorer = Explorer(bounds)
+        let explorer = Explorer(bounds, start: simulation)
         let start = explorer.node(from: simulation)
         var notes: [String] = []
         let outcome: SearchOutcome
@@ -105,7 +105,7 @@ public struct ModelChecker: Sendable {
         if bounds.reductions.contains(.deadLetters), bounds.crashes > bounds.restarts {
             notes.append("dead letters: messages to a replica down for good leave the network")
         }
-        if bounds.reductions.contains(.symmetry) { notes.append(SymmetryAnalysis.note(for: bounds)) }
+        if bounds.reductions.contains(.symmetry) { notes.append(SymmetryAnalysis.note(for: bounds, from: simulation)) }
         var report = CheckReport(verdict: outcome.verdict, counterexample: nil, states: outcome.states,
                                  transitions: outcome.transitions, depth: outcome.depth,
                                  seconds: monotonicSeconds() - began, peakMemoryBytes: peakResidentMemoryBytes(),

@@ -1,30 +1,33 @@
 import PaxosCore
+import PaxosSimulation
 
-/// Which replicas a search could count once, swapping them, without changing any verdict.
+/// Which replicas the search may count once, renaming them, without changing any verdict, and which
+/// renamings that gives.
 ///
-/// Swapping replicas is exact only if the protocol never tells them apart by id. The core does, in four places:
-/// 1. ballots with equal rounds are ordered by their owner's id, so two replicas that stood in the same
-///    round do not behave alike (the loser accepts or rejects the winner's proposals depending on the ids);
-///    exact only when at most one candidacy happens (``CheckerConfiguration/elections`` ≤ 1);
-/// 2. `priority` ranks replicas by priority, ties going to the lower id: never symmetric;
-/// 3. under global ticks every built-in policy gives each replica its own timeout (`priority` and
-///    `longest-term` stagger by rank, `randomized` draws from a generator seeded with the id);
-///    abstract timeouts (``CheckerConfiguration/TimeModel/timeouts(_:)``) make the timers irrelevant;
-/// 4. the client tries n1 when it knows no leader, and the initial leader is special.
-/// What is left (abstract timeouts, `longest-term` or `randomized`, at most one election) makes the
-/// followers other than n1 and the initial leader interchangeable. Applying that needs the core to relabel
-/// a replica (its ballots, known leader, vote and ack sets); `Replica` keeps those internal, so the checker
-/// reports the symmetry and does not apply it. See the report for the hook it needs.
+/// Renaming replicas is exact only where the protocol never tells them apart by id. The core does in four
+/// places, so a class of interchangeable replicas needs:
+/// 1. at most one candidacy (``CheckerConfiguration/elections`` ≤ 1): ballots of equal rounds are ordered
+///    by their owner's id, so two replicas that stood in one round do not behave alike;
+/// 2. an election policy that reads no ids (`longest-term`, `randomized`; `priority` ranks every replica
+///    apart) and a built-in commit policy;
+/// 3. abstract time (``CheckerConfiguration/TimeModel/timeouts(_:)``) or none: under global ticks each
+///    replica has its own timeout (`longest-term` staggers by rank, `randomized` draws from a generator
+///    seeded with the id); under abstract time a timer fires whenever the search says, so the renamed
+///    states leave the timers out (they matter only to a commit policy that applies after ticks);
+/// 4. replicas that are not special: the client tries n1 when it knows no leader, the initial leader
+///    holds ballot 1, and only replicas that may all stand, or all not stand, are alike.
+/// A partitioned or cut network (`explore` from a session) has no symmetry to use either.
 public enum SymmetryAnalysis {
     /// The classes of interchangeable replicas (each of two or more), and why there are no more.
     public static func interchangeable(in c: CheckerConfiguration) -> (classes: [[ReplicaID]], reasons: [String]) {
         var reasons: [String] = []
-        if c.election == PriorityElection.name {
+        let election = c.registry.election(named: c.election)
+        if election is PriorityElection {
             reasons.append("priority ranks every replica apart (ties go to the lower id)")
-        } else if ![LongestTermElection.name, RandomizedElection.name].contains(c.election) {
+        } else if !(election is LongestTermElection || election is RandomizedElection) {
             reasons.append("the \(c.election) policy may read replica ids")
         }
-        if c.commit != SyncCommit.name, c.commit != AsyncCommit.name {
+        if !hasBuiltInCommit(c) {
             reasons.append("the \(c.commit) policy may read replica ids")
         }
         if case .ticks = c.time, c.time.budget > 0 {
@@ -33,23 +36,45 @@ public enum SymmetryAnalysis {
         if c.elections > 1 {
             reasons.append("two candidacies may share a round, and equal rounds are ordered by replica id")
         }
-        if c.priorities != nil { reasons.append("custom priorities") }
-        if let candidates = c.candidates, candidates.count < c.replicas {
-            reasons.append("only some replicas may stand")
-        }
         guard reasons.isEmpty else { return ([], reasons) }
         let special: Set<Int> = [1, c.initialLeader?.number ?? 1]
-        let others = (1...c.replicas).filter { !special.contains($0) }.map(ReplicaID.init)
-        return (others.count >= 2 ? [others] : [], others.count >= 2 ? [] : ["fewer than two replicas are alike"])
+        let standing = Set((c.candidates ?? (1...c.replicas).map(ReplicaID.init)).map(\.number))
+        let others = (1...c.replicas).filter { !special.contains($0) }
+        let classes = [others.filter { standing.contains($0) }, others.filter { !standing.contains($0) }]
+            .filter { $0.count >= 2 }
+            .map { $0.map(ReplicaID.init) }
+        return (classes, classes.isEmpty ? ["fewer than two replicas are alike (n1, the initial leader, and candidates against the others)"] : [])
+    }
+
+    /// Every renaming the search may use, the identity first: the permutations within each class. Just the
+    /// identity when none applies, or when `start` has a partition or a cut.
+    public static func renamings(in c: CheckerConfiguration, from start: Simulation) -> [ReplicaPermutation] {
+        var result = [ReplicaPermutation.identity(count: c.replicas)]
+        guard start.isWholeNetwork else { return result }
+        for members in interchangeable(in: c).classes {
+            result = result.flatMap { outer in
+                ReplicaPermutation.all(of: members, replicaCount: c.replicas).map { inner in
+                    ReplicaPermutation(images: outer.images.map { inner.images[$0 - 1] }) ?? outer
+                }
+            }
+        }
+        return result
+    }
+
+    static func hasBuiltInCommit(_ c: CheckerConfiguration) -> Bool {
+        let commit = c.registry.commit(named: c.commit)
+        return commit is SyncCommit || commit is AsyncCommit
     }
 
     /// One line for the report.
-    public static func note(for c: CheckerConfiguration) -> String {
+    public static func note(for c: CheckerConfiguration, from start: Simulation) -> String {
         let (classes, reasons) = interchangeable(in: c)
         if classes.isEmpty {
             return "symmetry: none applies exactly here (\(reasons.joined(separator: "; ")))"
         }
+        guard start.isWholeNetwork else { return "symmetry: none applies (the network is partitioned or cut)" }
         let list = classes.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")
-        return "symmetry: \(list) are interchangeable, not applied: the core has no hook to relabel a replica"
+        let count = renamings(in: c, from: start).count
+        return "symmetry: \(list) are interchangeable; each state counts once for its \(count) renamings"
     }
 }

@@ -16,6 +16,14 @@ enum Bounds {
         return c
     }
 
+    /// `cluster 3 leader n1` under a policy that reads no ids, any replica may stand once (abstract time):
+    /// n2 and n3 are interchangeable, so the symmetry reduction applies.
+    static func symmetric(election: String = LongestTermElection.name, commit: String = SyncCommit.name) -> CheckerConfiguration {
+        var c = small(election: election, commit: commit)
+        c.candidates = nil
+        return c
+    }
+
     /// The same with global ticks, so that a counterexample replays as a script.
     static func ticking(recovery: Bool) -> CheckerConfiguration {
         var c = CheckerConfiguration()

@@ -1,6 +1,7 @@
 import Testing
 import PaxosChecker
 import PaxosCore
+import PaxosPlayground
 
 /// The reductions keep verdicts exact. Sleep sets prune transitions, never states, so the reduced search
 /// must count exactly the states of the full one, and find a counterexample of the same length.
@@ -94,14 +95,96 @@ import PaxosCore
         #expect(bfs.verdict == .verified)
     }
 
-    @Test func symmetryIsReportedNotApplied() {
-        #expect(SymmetryAnalysis.interchangeable(in: Bounds.small()).classes.isEmpty)
-        #expect(SymmetryAnalysis.interchangeable(in: Bounds.ticking(recovery: true)).classes.isEmpty)
-        var c = Bounds.small(election: LongestTermElection.name)
-        c.candidates = nil
+    @Test func symmetryAppliesWhereTheAnalysisAllows() {
+        let start = CheckerConfiguration().initialSimulation()
+        #expect(SymmetryAnalysis.interchangeable(in: Bounds.small()).classes.isEmpty, "priority ranks replicas apart")
+        #expect(SymmetryAnalysis.interchangeable(in: Bounds.ticking(recovery: true)).classes.isEmpty, "global ticks")
+        var c = Bounds.symmetric()
         let (classes, reasons) = SymmetryAnalysis.interchangeable(in: c)
         #expect(classes == [[ReplicaID(2), ReplicaID(3)]], "\(reasons)")
-        #expect(SymmetryAnalysis.note(for: c).contains("not applied"))
+        #expect(SymmetryAnalysis.renamings(in: c, from: start).map(\.description) == ["identity", "(n2 n3)"])
+        #expect(SymmetryAnalysis.note(for: c, from: start)
+            == "symmetry: n2 n3 are interchangeable; each state counts once for its 2 renamings")
+        c.replicas = 5
+        #expect(SymmetryAnalysis.renamings(in: c, from: c.initialSimulation()).count == 24)
+        // Only n2 may stand: n3, n4 and n5 are alike, n2 is not.
+        c.candidates = [ReplicaID(2)]
+        #expect(SymmetryAnalysis.interchangeable(in: c).classes == [[ReplicaID(3), ReplicaID(4), ReplicaID(5)]])
+        c = Bounds.symmetric()
+        c.elections = 2
+        #expect(SymmetryAnalysis.note(for: c, from: start)
+            == "symmetry: none applies exactly here (two candidacies may share a round, and equal rounds are ordered by replica id)")
+    }
+
+    /// Configurations where n2 and n3 are interchangeable: the reduced search counts fewer states and
+    /// reaches the same verdict, with a counterexample of the same length (the quotient keeps distances).
+    static let symmetricConfigurations: [(String, CheckerConfiguration)] = {
+        var list: [(String, CheckerConfiguration)] = []
+        var c = Bounds.symmetric()
+        c.maxDepth = 12
+        list.append(("longest-term, 12 steps", c))
+        c = Bounds.symmetric(election: RandomizedElection.name)
+        c.recovery = false
+        list.append(("randomized, recovery off", c))
+        c = Bounds.symmetric(election: RandomizedElection.name, commit: AsyncCommit.name)
+        c.drops = 1
+        c.maxDepth = 10
+        list.append(("randomized async, 1 drop, 10 steps", c))
+        c = Bounds.symmetric(election: RandomizedElection.name)
+        c.crashes = 1
+        c.recovery = false
+        list.append(("randomized, crash, recovery off", c))
+        c = Bounds.symmetric()
+        c.initialLeader = nil
+        c.maxDepth = 11
+        list.append(("longest-term, no leader, 11 steps", c))
+        return list
+    }()
+
+    @Test(arguments: symmetricConfigurations.indices)
+    func symmetryKeepsVerdictsAndLengths(_ index: Int) throws {
+        let (name, c) = Self.symmetricConfigurations[index]
+        var full = c
+        full.reductions = .all.subtracting(.symmetry)
+        let a = try ModelChecker(full).run()
+        let b = try ModelChecker(c).run()
+        #expect(b.reductionNotes.contains { $0.hasPrefix("symmetry: n2 n3 are interchangeable") }, "\(name)")
+        #expect(a.verdict == b.verdict, "\(name)")
+        #expect(a.steps == b.steps, "\(name): counterexample lengths")
+        if a.verdict == .verified {
+            #expect(b.states < a.states, "\(name): the symmetry saved nothing (\(a.states) states)")
+        }
+        // And against no reduction at all.
+        full.reductions = []
+        let none = try ModelChecker(full).run()
+        #expect(none.verdict == b.verdict, "\(name)")
+        #expect(none.steps == b.steps, "\(name): counterexample lengths")
+    }
+
+    /// With sleep sets on or off, symmetry counts the same states (sleep sets prune transitions only).
+    @Test func symmetryWithAndWithoutSleepSets() throws {
+        var c = Bounds.symmetric()
+        c.drops = 1
+        c.maxDepth = 10
+        let with = try ModelChecker(c).run()
+        c.reductions.remove(.partialOrder)
+        let without = try ModelChecker(c).run()
+        #expect(with.verdict == .verified)
+        #expect(with.states == without.states)
+        #expect(with.transitions < without.transitions)
+    }
+
+    /// A counterexample found with symmetry on is a real run: its script replays to the violation.
+    @Test func symmetricCounterexampleReplays() throws {
+        var c = Bounds.symmetric(election: RandomizedElection.name)
+        c.recovery = false
+        let checker = try ModelChecker(c)
+        let report = checker.run()
+        let counterexample = try #require(report.counterexample)
+        #expect(report.brokenInvariants == [2])
+        let replay = Session(options: SessionOptions(), write: { _ in })
+        #expect(ScriptRunner.run(checker.script(for: counterexample), name: "symmetric.pxs", in: replay) == .expectFailed)
+        #expect(replay.simulation.violations.map(\.invariant) == [2])
     }
 
     /// Evidence for that symmetry: letting only n2, or only n3, stand gives state spaces of one size.

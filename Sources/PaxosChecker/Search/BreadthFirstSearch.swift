@@ -267,7 +267,8 @@ struct BreadthFirstSearch {
                     return sleep
                 }
                 done.append(entry)
-                (isNew, made) = visited.insert(successor.fingerprint, level: level, sleep: sleep) { sleep in
+                (isNew, made) = visited.insert(successor.fingerprint, concrete: successor.concrete, level: level,
+                                               sleep: sleep) { sleep in
                     let child = explorer.node(successor, after: node)
                     child.sleep = sleep
                     return child

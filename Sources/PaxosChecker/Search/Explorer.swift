@@ -16,6 +16,16 @@ struct Used: Hashable, Sendable {
 
     func stands(of replica: Int) -> Int { Int((standsPerReplica >> UInt64(4 * replica)) & 0xF) }
 
+    /// The same budgets in the world with its replicas renamed: each replica's candidacies move with it.
+    func renamed(by permutation: ReplicaPermutation) -> Used {
+        var copy = self
+        copy.standsPerReplica = 0
+        for k in permutation.images.indices {
+            copy.standsPerReplica |= UInt64(stands(of: k)) << UInt64(4 * (permutation.images[k] - 1))
+        }
+        return copy
+    }
+
     var packed: UInt64 {
         var value = UInt64(drops) | UInt64(duplicates) << 8 | UInt64(crashes) << 16 | UInt64(restarts) << 24
         value |= UInt64(time) << 32 | UInt64(submits) << 40 | UInt64(elections) << 48
@@ -129,20 +139,23 @@ final class Node: @unchecked Sendable {
     /// Aligned with `sim.inFlight`: the digest of each item.
     let itemDigests: [UInt64]
     let history: UInt64
+    /// The state's fingerprint: with symmetry, the least over its renamings.
     let fingerprint: UInt64
+    /// The fingerprint of this very state, not renamed (equal to ``fingerprint`` without symmetry).
+    let concrete: UInt64
     /// Set before the state is published to other threads; afterwards changed only under the lock of its
     /// fingerprint's shard in the ``VisitedSet`` (same-level merges), and read after the level ends.
     var sleep: [SleepEntry] = []
 
     init(sim: Simulation, used: Used, replicaDigests: ReplicaDigests, itemDigests: [UInt64], history: UInt64,
-         fingerprint: UInt64? = nil) {
+         fingerprint: UInt64, concrete: UInt64) {
         self.sim = sim
         self.used = used
         self.replicaDigests = replicaDigests
         self.itemDigests = itemDigests
         self.history = history
         self.fingerprint = fingerprint
-            ?? Self.fingerprint(replicaDigests, items: Simulation.multisetDigest(itemDigests), history, used)
+        self.concrete = concrete
     }
 
     /// The canonical fingerprint: replicas by position, in-flight items as a multiset, history, budgets.
@@ -166,6 +179,7 @@ struct Successor {
     let replicaDigests: ReplicaDigests
     let history: UInt64
     let fingerprint: UInt64
+    let concrete: UInt64
     let entry: SleepEntry
 }
 
@@ -178,8 +192,10 @@ struct Explorer: Sendable {
     let timeouts: Bool
     let timeBudget: Int
     let discardsDeadLetters: Bool
+    /// The renamings a state is counted once for, the identity first; just the identity without symmetry.
+    let renamings: [ReplicaPermutation]
 
-    init(_ configuration: CheckerConfiguration) {
+    init(_ configuration: CheckerConfiguration, start: Simulation) {
         self.configuration = configuration
         var mask: UInt64 = 0
         for id in configuration.candidates ?? (1...configuration.replicas).map(ReplicaID.init) {
@@ -191,14 +207,35 @@ struct Explorer: Sendable {
         case .timeouts(let n): (timeouts, timeBudget) = (true, n)
         }
         discardsDeadLetters = configuration.reductions.contains(.deadLetters)
+        renamings = configuration.reductions.contains(.symmetry)
+            ? SymmetryAnalysis.renamings(in: configuration, from: start)
+            : [ReplicaPermutation.identity(count: configuration.replicas)]
     }
 
     func node(from simulation: Simulation) -> Node {
         var digests = ReplicaDigests(count: simulation.replicas.count)
         for index in simulation.replicas.indices { digests[index] = simulation.replicaDigest(at: index) }
-        return Node(sim: simulation, used: Used(), replicaDigests: digests,
-             itemDigests: simulation.inFlight.map { Simulation.digest(of: $0.item) },
-             history: simulation.historyDigest())
+        let items = simulation.inFlight.map { Simulation.digest(of: $0.item) }
+        let history = simulation.historyDigest()
+        let concrete = Node.fingerprint(digests, items: Simulation.multisetDigest(items), history, Used())
+        return Node(sim: simulation, used: Used(), replicaDigests: digests, itemDigests: items, history: history,
+                    fingerprint: canonicalFingerprint(of: simulation, used: Used(), concrete: concrete),
+                    concrete: concrete)
+    }
+
+    /// The fingerprint a state counts under: its own without symmetry, else the least over its renamings
+    /// (so a state and its renamings share one). The renamed digests leave the timers out, which
+    /// symmetry's conditions allow.
+    func canonicalFingerprint(of simulation: Simulation, used: Used, concrete: UInt64) -> UInt64 {
+        guard renamings.count > 1 else { return concrete }
+        var least = UInt64.max
+        for permutation in renamings {
+            let renamed = simulation.renamedDigests(by: permutation)
+            var digests = ReplicaDigests(count: renamed.replicas.count)
+            for (index, digest) in renamed.replicas.enumerated() { digests[index] = digest }
+            least = min(least, Node.fingerprint(digests, items: renamed.items, renamed.history, used.renamed(by: permutation)))
+        }
+        return least
     }
 
     // MARK: - Enabled steps
@@ -316,8 +353,9 @@ struct Explorer: Sendable {
             ? sim.historyDigest() : node.history
         var items: [UInt64] = []
         let itemsDigest = Simulation.multisetDigest(itemDigests(of: sim, after: node, into: &items, collect: false))
+        let concrete = Node.fingerprint(replicaDigests, items: itemsDigest, history, used)
         return Successor(sim: sim, used: used, replicaDigests: replicaDigests, history: history,
-                         fingerprint: Node.fingerprint(replicaDigests, items: itemsDigest, history, used),
+                         fingerprint: canonicalFingerprint(of: sim, used: used, concrete: concrete), concrete: concrete,
                          entry: SleepEntry(identity: transition.identity, item: transition.item, summary: summary,
                                            budgets: budgets))
     }
@@ -327,7 +365,8 @@ struct Explorer: Sendable {
         var items: [UInt64] = []
         _ = itemDigests(of: successor.sim, after: parent, into: &items, collect: true)
         return Node(sim: successor.sim, used: successor.used, replicaDigests: successor.replicaDigests,
-                    itemDigests: items, history: successor.history, fingerprint: successor.fingerprint)
+                    itemDigests: items, history: successor.history, fingerprint: successor.fingerprint,
+                    concrete: successor.concrete)
     }
 
     /// The item digests of `sim.inFlight` (collected into `digests` when asked) and the multiset digest

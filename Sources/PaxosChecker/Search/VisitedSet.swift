@@ -133,9 +133,10 @@ final class VisitedSet: @unchecked Sendable {
 
     /// Inserts a fingerprint reached with `sleep()` asleep. New: `makeNode` makes its state, kept beside the
     /// key for this level. Reached at this level before: that state keeps asleep only what `sleep` also
-    /// has (the partial-order reduction's merge).
-    func insert(_ fingerprint: UInt64, level: Int, sleep: () -> [SleepEntry], makeNode: ([SleepEntry]) -> Node)
-        -> (isNew: Bool, node: Node?) {
+    /// has (the partial-order reduction's merge). Reached as a renaming of that state (symmetry: another
+    /// `concrete` fingerprint), its sleep set names other messages: the state keeps nothing asleep.
+    func insert(_ fingerprint: UInt64, concrete: UInt64, level: Int, sleep: () -> [SleepEntry],
+                makeNode: ([SleepEntry]) -> Node) -> (isNew: Bool, node: Node?) {
         let key = fingerprint == 0 ? 1 : fingerprint
         let shard = shard(of: key)
         shard.lock.lock()
@@ -148,8 +149,12 @@ final class VisitedSet: @unchecked Sendable {
             return (true, node)
         case .sameLevel:
             if let first = shard.kept(at: slot), !first.sleep.isEmpty {
-                let asleep = sleep()
-                first.sleep.removeAll { entry in !asleep.contains { $0.identity == entry.identity } }
+                if first.concrete != concrete {
+                    first.sleep.removeAll()
+                } else {
+                    let asleep = sleep()
+                    first.sleep.removeAll { entry in !asleep.contains { $0.identity == entry.identity } }
+                }
             }
         case .earlier:
             break

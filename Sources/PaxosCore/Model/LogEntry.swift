@@ -83,3 +83,23 @@ public struct RedoLog: Hashable, Sendable {
         return Array(entries[(low - start)...(high - start)])
     }
 }
+
+// MARK: - Renaming replicas
+
+extension RedoLog {
+    /// The same log with every ballot's owner renamed (the model checker's symmetry reduction).
+    func relabeled(by permutation: ReplicaPermutation) -> RedoLog {
+        var copy = self
+        copy.entries = entries.map { $0.relabeled(by: permutation) }
+        copy.cleanedBallot = permutation(cleanedBallot)
+        return copy
+    }
+}
+
+extension LogEntry {
+    func relabeled(by permutation: ReplicaPermutation) -> LogEntry {
+        var copy = self
+        copy.ballot = permutation(ballot)
+        return copy
+    }
+}

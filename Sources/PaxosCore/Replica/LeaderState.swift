@@ -1,7 +1,8 @@
 /// What only a leader keeps (volatile): its ballot, recovery progress, the client queue, and per-follower
 /// progress (accepts per in-flight entry, acked index).
 public struct LeaderState: Hashable, Sendable {
-    public let ballot: Ballot
+    /// Renamed only by ``Replica/relabeled(by:)``.
+    public internal(set) var ballot: Ballot
     /// Non-nil until log recovery is done; new transactions wait until then.
     var recovery: RecoveryState?
     /// Client transactions waiting for a proposal.

@@ -21,7 +21,8 @@ public enum Input: Hashable, Sendable {
 /// `+Vote` (§2(3)), `+Commit` (§2(4) commit and apply), `+Ack` (§2(5) ack and cleanup), `+Heartbeat`
 /// (§3(1)), `+Election` (§3(2)), `+Recovery` (§3(3)).
 public struct Replica: Hashable, Sendable {
-    public let id: ReplicaID
+    /// Renamed only by ``relabeled(by:)``.
+    public internal(set) var id: ReplicaID
 
     // MARK: Durable state (survives a crash, as if on disk)
 
