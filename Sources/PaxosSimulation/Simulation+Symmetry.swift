@@ -12,20 +12,35 @@ extension Simulation {
     public func renamedDigests(by permutation: ReplicaPermutation) -> (replicas: [UInt64], items: UInt64, history: UInt64) {
         var replicaDigests = Array(repeating: UInt64(0), count: replicas.count)
         for k in replicas.indices {
-            var hasher = Hasher()
-            hasher.combine(alive[k])
-            replicas[k].relabeled(by: permutation).withoutTimers().hash(into: &hasher)
-            replicaDigests[permutation.images[k] - 1] = UInt64(bitPattern: Int64(hasher.finalize()))
+            replicaDigests[permutation.images[k] - 1] = renamedReplicaDigest(at: k, by: permutation)
         }
-        let items = Self.multisetDigest(inFlight.map { Self.digest(of: $0.item.relabeled(by: permutation)) })
+        let items = Self.multisetDigest(inFlight.map { Self.renamedDigest(of: $0.item, by: permutation) })
+        return (replicaDigests, items, renamedHistoryDigest(by: permutation))
+    }
 
+    /// Replica `index` renamed, timers left out, and whether it is up: what ``replicaDigest(at:)`` is to the
+    /// world itself.
+    public func renamedReplicaDigest(at index: Int, by permutation: ReplicaPermutation) -> UInt64 {
+        var hasher = Hasher()
+        hasher.combine(alive[index])
+        replicas[index].relabeled(by: permutation).withoutTimers().hash(into: &hasher)
+        return UInt64(bitPattern: Int64(hasher.finalize()))
+    }
+
+    /// An in-flight item renamed: what ``digest(of:)`` is to the item itself.
+    public static func renamedDigest(of item: PendingItem, by permutation: ReplicaPermutation) -> UInt64 {
+        digest(of: item.relabeled(by: permutation))
+    }
+
+    /// The history renamed: what ``historyDigest()`` is to the world itself.
+    public func renamedHistoryDigest(by permutation: ReplicaPermutation) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(monitor.relabeled(by: permutation).digest)
         var renamedClient = client
         renamedClient.lastKnownLeader = permutation(client.lastKnownLeader)
         hasher.combine(renamedClient)
         hasher.combine(forgottenThrough)
-        return (replicaDigests, items, UInt64(bitPattern: Int64(hasher.finalize())))
+        return UInt64(bitPattern: Int64(hasher.finalize()))
     }
 
     /// No partition and no cut: the network treats every replica alike.

@@ -139,6 +139,8 @@ final class Node: @unchecked Sendable {
     /// Aligned with `sim.inFlight`: the digest of each item.
     let itemDigests: [UInt64]
     let history: UInt64
+    /// With symmetry: the digests of the state under each renaming (aligned with ``Explorer/renamings``).
+    let renamed: [RenamedDigests]
     /// The state's fingerprint: with symmetry, the least over its renamings.
     let fingerprint: UInt64
     /// The fingerprint of this very state, not renamed (equal to ``fingerprint`` without symmetry).
@@ -148,12 +150,13 @@ final class Node: @unchecked Sendable {
     var sleep: [SleepEntry] = []
 
     init(sim: Simulation, used: Used, replicaDigests: ReplicaDigests, itemDigests: [UInt64], history: UInt64,
-         fingerprint: UInt64, concrete: UInt64) {
+         renamed: [RenamedDigests], fingerprint: UInt64, concrete: UInt64) {
         self.sim = sim
         self.used = used
         self.replicaDigests = replicaDigests
         self.itemDigests = itemDigests
         self.history = history
+        self.renamed = renamed
         self.fingerprint = fingerprint
         self.concrete = concrete
     }
@@ -171,6 +174,16 @@ final class Node: @unchecked Sendable {
     var hasViolation: Bool { !sim.monitor.violations.isEmpty }
 }
 
+/// The digests of a state with its replicas renamed by one permutation (``Simulation/renamedDigests(by:)``),
+/// kept per state so that a step recomputes only what it touched, as for the state's own digests.
+struct RenamedDigests: Sendable {
+    /// By position after the renaming.
+    var replicas: ReplicaDigests
+    /// Aligned with `sim.inFlight`: each item renamed.
+    var items: [UInt64]
+    var history: UInt64
+}
+
 /// A state just computed, not yet a ``Node``: most successors were seen before, and are dropped without
 /// allocating one.
 struct Successor {
@@ -178,6 +191,7 @@ struct Successor {
     let used: Used
     let replicaDigests: ReplicaDigests
     let history: UInt64
+    let renamed: [RenamedDigests]
     let fingerprint: UInt64
     let concrete: UInt64
     let entry: SleepEntry
@@ -218,22 +232,29 @@ struct Explorer: Sendable {
         let items = simulation.inFlight.map { Simulation.digest(of: $0.item) }
         let history = simulation.historyDigest()
         let concrete = Node.fingerprint(digests, items: Simulation.multisetDigest(items), history, Used())
+        let renamed: [RenamedDigests] = renamings.count > 1 ? renamings.map { permutation in
+            var replicas = ReplicaDigests(count: simulation.replicas.count)
+            for k in simulation.replicas.indices {
+                replicas[permutation.images[k] - 1] = simulation.renamedReplicaDigest(at: k, by: permutation)
+            }
+            return RenamedDigests(replicas: replicas,
+                                  items: simulation.inFlight.map { Simulation.renamedDigest(of: $0.item, by: permutation) },
+                                  history: simulation.renamedHistoryDigest(by: permutation))
+        } : []
         return Node(sim: simulation, used: Used(), replicaDigests: digests, itemDigests: items, history: history,
-                    fingerprint: canonicalFingerprint(of: simulation, used: Used(), concrete: concrete),
+                    renamed: renamed, fingerprint: canonicalFingerprint(renamed, used: Used(), concrete: concrete),
                     concrete: concrete)
     }
 
     /// The fingerprint a state counts under: its own without symmetry, else the least over its renamings
     /// (so a state and its renamings share one). The renamed digests leave the timers out, which
     /// symmetry's conditions allow.
-    func canonicalFingerprint(of simulation: Simulation, used: Used, concrete: UInt64) -> UInt64 {
+    func canonicalFingerprint(_ renamed: [RenamedDigests], used: Used, concrete: UInt64) -> UInt64 {
         guard renamings.count > 1 else { return concrete }
         var least = UInt64.max
-        for permutation in renamings {
-            let renamed = simulation.renamedDigests(by: permutation)
-            var digests = ReplicaDigests(count: renamed.replicas.count)
-            for (index, digest) in renamed.replicas.enumerated() { digests[index] = digest }
-            least = min(least, Node.fingerprint(digests, items: renamed.items, renamed.history, used.renamed(by: permutation)))
+        for (permutation, digests) in zip(renamings, renamed) {
+            least = min(least, Node.fingerprint(digests.replicas, items: Simulation.multisetDigest(digests.items),
+                                                digests.history, used.renamed(by: permutation)))
         }
         return least
     }
@@ -354,8 +375,26 @@ struct Explorer: Sendable {
         var items: [UInt64] = []
         let itemsDigest = Simulation.multisetDigest(itemDigests(of: sim, after: node, into: &items, collect: false))
         let concrete = Node.fingerprint(replicaDigests, items: itemsDigest, history, used)
-        return Successor(sim: sim, used: used, replicaDigests: replicaDigests, history: history,
-                         fingerprint: canonicalFingerprint(of: sim, used: used, concrete: concrete), concrete: concrete,
+        var renamed: [RenamedDigests] = []
+        if renamings.count > 1 {
+            let historyChanged = history != node.history
+            renamed.reserveCapacity(renamings.count)
+            for (index, permutation) in renamings.enumerated() {
+                var digests = node.renamed[index]
+                for k in touched {
+                    digests.replicas[permutation.images[k] - 1] = sim.renamedReplicaDigest(at: k, by: permutation)
+                }
+                if historyChanged { digests.history = sim.renamedHistoryDigest(by: permutation) }
+                var items: [UInt64] = []
+                items.reserveCapacity(sim.inFlight.count)
+                Self.forEachItemDigest(of: sim, after: node.sim, reusing: node.renamed[index].items,
+                                       digest: { Simulation.renamedDigest(of: $0, by: permutation) }) { items.append($0) }
+                digests.items = items
+                renamed.append(digests)
+            }
+        }
+        return Successor(sim: sim, used: used, replicaDigests: replicaDigests, history: history, renamed: renamed,
+                         fingerprint: canonicalFingerprint(renamed, used: used, concrete: concrete), concrete: concrete,
                          entry: SleepEntry(identity: transition.identity, item: transition.item, summary: summary,
                                            budgets: budgets))
     }
@@ -365,7 +404,8 @@ struct Explorer: Sendable {
         var items: [UInt64] = []
         _ = itemDigests(of: successor.sim, after: parent, into: &items, collect: true)
         return Node(sim: successor.sim, used: successor.used, replicaDigests: successor.replicaDigests,
-                    itemDigests: items, history: successor.history, fingerprint: successor.fingerprint,
+                    itemDigests: items, history: successor.history, renamed: successor.renamed,
+                    fingerprint: successor.fingerprint,
                     concrete: successor.concrete)
     }
 
@@ -374,25 +414,34 @@ struct Explorer: Sendable {
     /// stays in id order).
     private func itemDigests(of sim: Simulation, after parent: Node, into digests: inout [UInt64], collect: Bool)
         -> ItemMultiset {
-        let old = parent.sim.inFlight
-        let firstNew = parent.sim.nextMessageIdentifier
         if collect { digests.reserveCapacity(sim.inFlight.count) }
         var multiset = ItemMultiset()
+        Self.forEachItemDigest(of: sim, after: parent.sim, reusing: parent.itemDigests, digest: Simulation.digest(of:)) {
+            multiset.add($0)
+            if collect { digests.append($0) }
+        }
+        return multiset
+    }
+
+    /// Calls `body` with the digest of each item of `sim.inFlight`, in order: from `parentDigests` (aligned
+    /// with `parent.inFlight`) for the items the parent already had (ids only grow, and `inFlight` stays in
+    /// id order), from `digest` for the others.
+    static func forEachItemDigest(of sim: Simulation, after parent: Simulation, reusing parentDigests: [UInt64],
+                                  digest: (PendingItem) -> UInt64, _ body: (UInt64) -> Void) {
+        let old = parent.inFlight
+        let firstNew = parent.nextMessageIdentifier
         var j = 0
         for flight in sim.inFlight {
-            var digest: UInt64?
+            var reused: UInt64?
             if flight.id < firstNew {
                 while j < old.count, old[j].id < flight.id { j += 1 }
                 if j < old.count, old[j].id == flight.id {
-                    digest = parent.itemDigests[j]
+                    reused = parentDigests[j]
                     j += 1
                 }
             }
-            let value = digest ?? Simulation.digest(of: flight.item)
-            multiset.add(value)
-            if collect { digests.append(value) }
+            body(reused ?? digest(flight.item))
         }
-        return multiset
     }
 }
 
