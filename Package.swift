@@ -45,6 +45,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "paxos-playground", dependencies: ["PlaygroundCLI"]),
+        // `check` with one of the core's test-only protocol mutations on: Scripts/compare-spin.sh times
+        // SPIN's broken variants against it. Not a product; the playground itself cannot switch one on.
+        .executableTarget(name: "check-mutant", dependencies: ["PlaygroundCLI", "PaxosCore"]),
 
         // MARK: - Tests
         .testTarget(name: "PaxosCoreTests", dependencies: ["PaxosCore", "PaxosSimulation"]),

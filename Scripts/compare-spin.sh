@@ -11,8 +11,9 @@
 # two proposers with one ballot each), one client transaction, the bound's drops and crashes (a crashed
 # replica never restarts, as in the model), no duplicates, no heartbeats (a lost message stays lost).
 # The broken variants: SPIN's BUG1 (the new leader ignores the values the promises report) against the
-# core's test-only mutation ignoreRecoveredValues, and BUG2 (the new leader skips phase 1's learning)
-# against `set recovery off`; both under S5 bounds, timed to the first counterexample.
+# core's test-only mutation ignoreRecoveredValues (through the check-mutant benchmark target: the playground
+# itself cannot switch a mutation on), and BUG2 (the new leader skips phase 1's learning) against
+# `set recovery off`; both under S5 bounds, timed to the first counterexample.
 #
 # Environment: SPIN_BENCH (default ../shared/bench), SCRATCH_PATH (default .build), CHECK_TIME_LIMIT
 # seconds per check run (default 600), CHECK_THREADS (default: all cores).
@@ -63,20 +64,17 @@ crashes_of() { case "$1" in S1|S4) echo 0 ;; *) echo 1 ;; esac; }
 check_help="$("$bin" check --help 2>&1 || true)"
 has_option() { grep -q -- "$1" <<<"$check_help"; }
 check_args() {
-  local args="check --quiet --replicas 3 --leader none --candidates n1,n2 --elections 2 --transactions 1"
+  local args="--quiet --replicas 3 --leader none --candidates n1,n2 --elections 2 --transactions 1"
   args+=" --drops $(drops_of "$1") --crashes $(crashes_of "$1") --restarts 0 --duplicates 0"
   args+=" --threads $threads --max-seconds $limit --script $work/counterexample.pxs"
   if has_option --elections-per-replica; then args+=" --elections-per-replica 1"; fi
   if has_option --timeouts; then args+=" --timeouts 2"; else args+=" --ticks 2"; fi
   echo "$args"
 }
-# The hidden option that switches the core's test-only mutation on, if this build has it.
+# `check` with the core's test-only mutation on (the check-mutant target), if this checkout has it.
+mutant="$scratch/release/check-mutant"
 has_mutation=0
-if [ $have_check = 1 ]; then
-  probe="$("$bin" check --quiet --max-states 1 --script "$work/probe.pxs" --mutation ignore-recovered-values 2>&1)"
-  probe_status=$?
-  if [ $probe_status != 2 ] && ! grep -q "Unknown option" <<<"$probe"; then has_mutation=1; fi
-fi
+[ -x "$mutant" ] && has_mutation=1
 
 # Runs SPIN on bounds $1; sets spin_states, spin_transitions, spin_wall, spin_rss_mb, spin_errors, spin_depth.
 run_spin() {
@@ -91,13 +89,15 @@ run_spin() {
 }
 
 # Runs check on bounds $1 with extra options; sets check_states, check_transitions, check_wall,
-# check_rss_mb, check_verdict, check_steps.
+# check_rss_mb, check_verdict, check_steps. The program is `paxos-playground check`, or `check-mutant NAME`
+# when $checker is set so.
+checker=("$bin" check)
 run_check() {
   local b="$1"; shift
   local out timing
   timing="$(mktemp)"
   # shellcheck disable=SC2046
-  out="$(/usr/bin/time -o "$timing" -f "%e %M" timeout $((limit + 30)) "$bin" $(check_args "$b") "$@" 2>&1)"
+  out="$(/usr/bin/time -o "$timing" -f "%e %M" timeout $((limit + 30)) "${checker[@]}" $(check_args "$b") "$@" 2>&1)"
   local status=$?
   check_wall=$(tail -1 "$timing" | awk '{print $1}')
   check_rss_mb=$(tail -1 "$timing" | awk '{printf "%.0f", $2 / 1024}')
@@ -123,10 +123,10 @@ num() { awk -v n="${1:-}" 'BEGIN { if (n == "") { print "-"; exit } s = sprintf(
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
 echo "SPIN $(spin -V 2>/dev/null | awk '{print $3}'), single-threaded pan; check: $threads thread(s), time limit ${limit} s"
 if [ $have_check = 1 ]; then
-  echo "check: $(check_args S5 | sed 's/^check //')"
+  echo "check: $(check_args S5)"
   has_option --elections-per-replica || echo "note: check has no --elections-per-replica: a candidate may stand twice (SPIN: once)"
   has_option --timeouts || echo "note: check has no --timeouts: time passes in global ticks (SPIN: a proposer may start at any moment)"
-  [ $has_mutation = 1 ] || echo "note: check has no --mutation option: the BUG1 counterpart is not measured"
+  [ $has_mutation = 1 ] || echo "note: no check-mutant in this checkout: the BUG1 counterpart is not measured"
 else
   echo "note: this paxos-playground has no check subcommand yet: only SPIN's side is measured"
 fi
@@ -152,8 +152,9 @@ if true; then
   echo "time to the first counterexample, S5 bounds"
   printf "%-44s %8s %8s %6s   %-34s %8s %8s %6s %11s\n" "SPIN variant" "states" "wall s" "depth" "check variant" \
     "states" "wall s" "steps" "wall ratio"
-  for pair in "BUG1|ignore-recovered-values|--mutation ignore-recovered-values" "BUG2|recovery off|--recovery off"; do
+  for pair in "BUG1|ignore-recovered-values|" "BUG2|recovery off|--recovery off"; do
     IFS='|' read -r spin_variant check_variant check_extra <<<"$pair"
+    if [ "$spin_variant" = BUG1 ]; then checker=("$mutant" ignore-recovered-values); else checker=("$bin" check); fi
     run_spin "$spin_variant"
     label="$spin_variant ($([ "$spin_variant" = BUG1 ] && echo "ignores the promised values" || echo "skips phase 1"), errors $spin_errors)"
     if [ $have_check = 1 ] && { [ "$spin_variant" = BUG2 ] || [ $has_mutation = 1 ]; }; then

@@ -75,7 +75,7 @@ public struct ModelChecker: Sendable {
         header.append("Replay: paxos-playground run FILE.pxs" + (configuration.seed == 1 ? "" : " --seed \(configuration.seed)")
             + " (the closing expect fails: that is the violation).")
         if !configuration.mutations.isEmpty {
-            header.append("Needs protocol mutations \(configuration.mutations.rawValue), which only the tests can switch on.")
+            header.append("Needs protocol mutations \(configuration.mutations.rawValue), which only the tests and check-mutant switch on.")
         }
         if counterexample.actions.contains(where: { if case .timeout = $0 { true } else { false } }) {
             header.append("`timeout nK` fires one replica's election timer (abstract time).")

@@ -155,9 +155,16 @@ func printError(_ text: String) {
 /// ```
 public func runPlayground(registry: PolicyRegistry = .builtIn) -> Never {
     Playground.registry = registry
-    do {
+    exitAsThePlayground {
         var command = try Playground.parseAsRoot()
         try command.run()
+    }
+}
+
+/// Runs `body` and exits: 0 when it returns, its code when it throws an `ExitCode`, 2 on bad options.
+func exitAsThePlayground(_ body: () throws -> Void) -> Never {
+    do {
+        try body()
         Foundation.exit(0)
     } catch let exit as ExitCode {
         Foundation.exit(exit.rawValue)

@@ -127,10 +127,15 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        try run(bounds: try bounds())
+    }
+
+    /// Checks `bounds` (this command's own, or with test-only mutations: see ``runMutantCheck(_:arguments:)``).
+    func run(bounds: CheckerConfiguration) throws {
         let checker: ModelChecker
         do {
-            checker = try ModelChecker(try bounds())
-        } catch let error as CheckerError {
+            checker = try ModelChecker(bounds)
+        } catch {
             throw ValidationError(error.description)
         }
         let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
