@@ -10,9 +10,10 @@ import Testing
         let stderr: String
     }
 
-    static func playground(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func playground(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                           executable: String = "paxos-playground") throws -> Result {
         let process = Process()
-        process.executableURL = PseudoTerminalTests.binary
+        process.executableURL = PseudoTerminalTests.binary.deletingLastPathComponent().appendingPathComponent(executable)
         process.arguments = arguments
         process.currentDirectoryURL = PseudoTerminalTests.root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

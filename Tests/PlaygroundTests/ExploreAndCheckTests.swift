@@ -80,6 +80,25 @@ import Testing
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// The benchmark's `check-mutant`: `check` with one test-only mutation on (Scripts/compare-spin.sh's BUG1).
+    @Test func checkMutantCatchesItsMutation() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mutant-\(getpid()).pxs").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try CLITests.playground(["ignore-recovered-values", "--quiet", "--timeouts", "1", "--candidates", "n2",
+                                              "--script", path], executable: "check-mutant")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("mutations 32"))
+        #expect(result.stdout.contains("VIOLATION: invariant 2 (durability): 1 was committed (x=1) but the leader of 2.n2, n2, does not hold it after 9 steps"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("# Needs protocol mutations 32, which only the tests and check-mutant switch on."))
+
+        let unknown = try CLITests.playground(["no-such-bug"], executable: "check-mutant")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr == "usage: check-mutant MUTATION [check options]; MUTATION is one of: ignore-recovered-values, skip-highest-ballot-choice, accept-lower-ballot, commit-without-majority, vote-twice-in-ballot, apply-out-of-order\n")
+        let badOption = try CLITests.playground(["ignore-recovered-values", "--recovery", "maybe"], executable: "check-mutant")
+        #expect(badOption.status == 2)
+        #expect(badOption.stderr.contains("--recovery takes on or off, not 'maybe'"))
+    }
+
     @Test func checkRefusesBadOptionsWithExitTwo() throws {
         let result = try CLITests.playground(["check", "--recovery", "maybe"])
         #expect(result.status == 2)
