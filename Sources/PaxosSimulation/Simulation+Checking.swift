@@ -194,6 +194,15 @@ extension Simulation {
     /// read and wrote.
     @discardableResult
     public mutating func performQuietly(_ action: Action) -> StepSummary {
+        var effects: [Effect] = []
+        return performQuietly(action, effects: &effects)
+    }
+
+    /// ``performQuietly(_:)`` with a caller's buffer for the replicas' effects: a caller that steps many
+    /// times (the bench) passes the same buffer every time, and no step allocates an effects array. The
+    /// buffer is emptied before each replica call; what it holds between steps means nothing.
+    @discardableResult
+    public mutating func performQuietly(_ action: Action, effects: inout [Effect]) -> StepSummary {
         switch action {
         case .deliver(let id):
             guard let index = inFlight.firstIndex(where: { $0.id == id }) else { return StepSummary(actor: StepSummary.everyone) }
@@ -202,7 +211,8 @@ extension Simulation {
                 step += 1
                 inFlight.remove(at: index)
                 var summary = StepSummary(actor: replica.number)
-                let effects = replicas[replica.number - 1].handle(.applyNext, policies: policies, config: config)
+                effects.removeAll(keepingCapacity: true)
+                replicas[replica.number - 1].handle(.applyNext, policies: policies, config: config, into: &effects)
                 absorbQuietly(effects, by: replica, into: &summary)
                 forgetSettledHistory()
                 return summary
@@ -216,7 +226,8 @@ extension Simulation {
                 inFlight.remove(at: index)
                 var summary = StepSummary(actor: receiver.number)
                 if !isBlocked(from: envelope.from, to: envelope.to), alive[receiver.number - 1] {
-                    let effects = replicas[receiver.number - 1].handle(.receive(envelope), policies: policies, config: config)
+                    effects.removeAll(keepingCapacity: true)
+                    replicas[receiver.number - 1].handle(.receive(envelope), policies: policies, config: config, into: &effects)
                     absorbQuietly(effects, by: receiver, into: &summary)
                 }
                 forgetSettledHistory()
@@ -240,7 +251,8 @@ extension Simulation {
             tick += 1
             var summary = StepSummary(actor: StepSummary.everyone)
             for k in replicas.indices where alive[k] {
-                let effects = replicas[k].handle(.tick, policies: policies, config: config)
+                effects.removeAll(keepingCapacity: true)
+                replicas[k].handle(.tick, policies: policies, config: config, into: &effects)
                 absorbQuietly(effects, by: replicas[k].id, into: &summary)
             }
             forgetSettledHistory()

@@ -74,7 +74,22 @@ public struct Replica: Hashable, Sendable {
 
     /// Handles one input and returns what it produced, in order.
     public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig) -> [Effect] {
+        var effects: [Effect] = []
+        // Most inputs produce up to four effects: one allocation instead of growing 1, 2, 4.
+        effects.reserveCapacity(4)
+        handle(input, policies: policies, config: config, into: &effects)
+        return effects
+    }
+
+    /// Handles one input and appends what it produced, in order, to `effects` (the same effects as
+    /// ``handle(_:policies:config:)`` returns). What `effects` held before is left as it was: a caller that
+    /// handles many inputs empties one buffer between them (`removeAll(keepingCapacity: true)`) and so
+    /// allocates no array per input.
+    public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig, into effects: inout [Effect]) {
         var context = Context(policies: policies, config: config)
+        // The caller's buffer becomes the context's for the call (a swap moves no element, copies nothing).
+        swap(&context.effects, &effects)
+        defer { swap(&context.effects, &effects) }
         switch input {
         case .receive(let envelope):
             receive(envelope, &context)
@@ -83,7 +98,6 @@ public struct Replica: Hashable, Sendable {
         case .applyNext:
             applyNextCommitted(.applyEvent, &context)
         }
-        return context.effects
     }
 
     mutating func receive(_ envelope: Envelope, _ c: inout Context) {
@@ -180,13 +194,12 @@ public struct Replica: Hashable, Sendable {
 struct Context {
     let policies: Policies
     let config: ClusterConfig
+    /// The effects so far, in order. ``Replica/handle(_:policies:config:into:)`` lends it the caller's buffer.
     var effects: [Effect] = []
 
     init(policies: Policies, config: ClusterConfig) {
         self.policies = policies
         self.config = config
-        // Most inputs produce up to four effects: one allocation instead of growing 1, 2, 4.
-        effects.reserveCapacity(4)
     }
 
     var mutations: Mutations { config.mutations }
