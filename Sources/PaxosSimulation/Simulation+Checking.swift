@@ -213,7 +213,7 @@ extension Simulation {
                 var summary = StepSummary(actor: replica.number)
                 effects.removeAll(keepingCapacity: true)
                 replicas[replica.number - 1].handle(.applyNext, policies: policies, config: config, into: &effects)
-                absorbQuietly(effects, by: replica, into: &summary)
+                absorbQuietly(&effects, by: replica, into: &summary)
                 forgetSettledHistory()
                 return summary
             case .message(let envelope):
@@ -228,7 +228,7 @@ extension Simulation {
                 if !isBlocked(from: envelope.from, to: envelope.to), alive[receiver.number - 1] {
                     effects.removeAll(keepingCapacity: true)
                     replicas[receiver.number - 1].handle(.receive(envelope), policies: policies, config: config, into: &effects)
-                    absorbQuietly(effects, by: receiver, into: &summary)
+                    absorbQuietly(&effects, by: receiver, into: &summary)
                 }
                 forgetSettledHistory()
                 return summary
@@ -253,7 +253,7 @@ extension Simulation {
             for k in replicas.indices where alive[k] {
                 effects.removeAll(keepingCapacity: true)
                 replicas[k].handle(.tick, policies: policies, config: config, into: &effects)
-                absorbQuietly(effects, by: replicas[k].id, into: &summary)
+                absorbQuietly(&effects, by: replicas[k].id, into: &summary)
             }
             forgetSettledHistory()
             return summary
@@ -268,8 +268,8 @@ extension Simulation {
             step += 1
             alive[id.number - 1] = true
             var summary = StepSummary(actor: id.number)
-            let effects = replicas[id.number - 1].restart(policies: policies, config: config)
-            absorbQuietly(effects, by: id, into: &summary)
+            var effects = replicas[id.number - 1].restart(policies: policies, config: config)
+            absorbQuietly(&effects, by: id, into: &summary)
             forgetSettledHistory()
             return summary
         case .timeout(let id):
@@ -281,9 +281,15 @@ extension Simulation {
     }
 
     /// ``absorb(_:by:cause:delivered:)`` without the trace: the same in-flight items and invariant checks.
-    mutating func absorbQuietly(_ effects: [Effect], by actor: ReplicaID, into summary: inout StepSummary) {
-        for effect in effects {
-            switch effect {
+    ///
+    /// Each effect is moved out of `effects` (a payload-free `.queueApply` is left in its place, which the
+    /// caller's next `removeAll` disposes of cheaply): a sent envelope goes to the network without a copy
+    /// of the effect and its reason, and nothing in it is released twice.
+    mutating func absorbQuietly(_ effects: inout [Effect], by actor: ReplicaID, into summary: inout StepSummary) {
+        for k in effects.indices {
+            var effect = Effect.queueApply
+            swap(&effect, &effects[k])
+            switch consume effect {
             case .send(let envelope, _):
                 _ = enqueue(.message(envelope))
             case .local(let event, _):
@@ -346,9 +352,10 @@ extension Simulation {
         step += 1
         let k = id.number - 1
         for _ in 0...max(1, replicas[k].electionTimeoutTicks) {
-            let effects = replicas[k].handle(.tick, policies: policies, config: config)
-            absorbQuietly(effects, by: id, into: &summary)
-            if effects.contains(where: Self.isTimeout) { break }
+            var effects = replicas[k].handle(.tick, policies: policies, config: config)
+            let timedOut = effects.contains(where: Self.isTimeout)
+            absorbQuietly(&effects, by: id, into: &summary)
+            if timedOut { break }
         }
         forgetSettledHistory()
         return summary
