@@ -211,9 +211,7 @@ extension Simulation {
                 step += 1
                 inFlight.remove(at: index)
                 var summary = StepSummary(actor: replica.number)
-                effects.removeAll(keepingCapacity: true)
-                replicas[replica.number - 1].handle(.applyNext, policies: policies, config: config, into: &effects)
-                absorbQuietly(&effects, by: replica, into: &summary)
+                handleQuietly(.applyNext, at: replica, effects: &effects, into: &summary)
                 forgetSettledHistory()
                 return summary
             case .message(let envelope):
@@ -226,9 +224,7 @@ extension Simulation {
                 inFlight.remove(at: index)
                 var summary = StepSummary(actor: receiver.number)
                 if !isBlocked(from: envelope.from, to: envelope.to), alive[receiver.number - 1] {
-                    effects.removeAll(keepingCapacity: true)
-                    replicas[receiver.number - 1].handle(.receive(envelope), policies: policies, config: config, into: &effects)
-                    absorbQuietly(&effects, by: receiver, into: &summary)
+                    handleQuietly(.receive(envelope), at: receiver, effects: &effects, into: &summary)
                 }
                 forgetSettledHistory()
                 return summary
@@ -251,9 +247,7 @@ extension Simulation {
             tick += 1
             var summary = StepSummary(actor: StepSummary.everyone)
             for k in replicas.indices where alive[k] {
-                effects.removeAll(keepingCapacity: true)
-                replicas[k].handle(.tick, policies: policies, config: config, into: &effects)
-                absorbQuietly(&effects, by: replicas[k].id, into: &summary)
+                handleQuietly(.tick, at: replicas[k].id, effects: &effects, into: &summary)
             }
             forgetSettledHistory()
             return summary
@@ -278,6 +272,28 @@ extension Simulation {
             _ = try? perform(action)
             return StepSummary(actor: StepSummary.everyone)
         }
+    }
+
+    /// One core call of a quiet step. With invariant checks on, the replica's effects are collected (in
+    /// `effects`, emptied first) and absorbed. With them off, nothing but its sends and queued applies has
+    /// any use here, and the core hands over just those, straight onto the network: the same items under
+    /// the same ids as ``absorbQuietly(_:by:into:)`` would enqueue, through the same `enqueue`, without the
+    /// effects, reasons and observations that would be built only to be dropped.
+    private mutating func handleQuietly(_ input: Input, at id: ReplicaID, effects: inout [Effect],
+                                        into summary: inout StepSummary) {
+        let k = id.number - 1
+        guard checksInvariants else {
+            // The outbox gets the network for the call (`inFlight` and the ids, lent: a swap, nothing copied).
+            if !isKnownUniquelyReferenced(&outbox) { outbox = QuietOutbox() }
+            let network = outbox
+            network.lend(&inFlight, nextID: nextMessageID, step: step, replica: id)
+            replicas[k].handle(input, policies: policies, config: config, sendingTo: network)
+            nextMessageID = network.giveBack(&inFlight)
+            return
+        }
+        effects.removeAll(keepingCapacity: true)
+        replicas[k].handle(input, policies: policies, config: config, into: &effects)
+        absorbQuietly(&effects, by: id, into: &summary)
     }
 
     /// ``absorb(_:by:cause:delivered:)`` without the trace: the same in-flight items and invariant checks.
@@ -308,6 +324,57 @@ extension Simulation {
                 _ = enqueue(.apply(actor))
             }
         }
+    }
+}
+
+/// The network as the core's outbox in a quiet step with invariant checks off: the simulation lends it its
+/// in-flight queue and next id for one core call, and each send or queued apply goes through the same
+/// `enqueue` as every other. One per simulation, reused; a copy of the simulation that finds it shared makes
+/// its own before using it, so two simulations never use one at once.
+final class QuietOutbox: ReplicaOutbox, @unchecked Sendable {
+    struct State {
+        var queue: [InFlight] = []
+        var nextID = 0
+        var step = 0
+        var replica = ReplicaID(0)
+    }
+
+    /// Behind a pointer: the core calls back on every send, and the stored properties of a class would be
+    /// checked for exclusive access at run time on every call (a third of the cost of a send).
+    private let state: UnsafeMutablePointer<State>
+
+    init() {
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
+
+    /// Takes `queue` (a swap: nothing is copied) for one core call.
+    func lend(_ queue: inout [InFlight], nextID: Int, step: Int, replica: ReplicaID) {
+        swap(&state.pointee.queue, &queue)
+        state.pointee.nextID = nextID
+        state.pointee.step = step
+        state.pointee.replica = replica
+    }
+
+    /// Gives the queue back and returns the next id.
+    func giveBack(_ queue: inout [InFlight]) -> Int {
+        swap(&state.pointee.queue, &queue)
+        return state.pointee.nextID
+    }
+
+    func send(_ envelope: Envelope) {
+        _ = Simulation.enqueue(.message(envelope), on: &state.pointee.queue, nextID: &state.pointee.nextID,
+                               step: state.pointee.step)
+    }
+
+    func queueApply() {
+        _ = Simulation.enqueue(.apply(state.pointee.replica), on: &state.pointee.queue, nextID: &state.pointee.nextID,
+                               step: state.pointee.step)
     }
 }
 

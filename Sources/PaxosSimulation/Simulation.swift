@@ -63,6 +63,8 @@ public struct Simulation: Sendable {
     var nextMessageID = 1
     var client = Client()
     var forgottenThrough = 0
+    /// The core's outbox for quiet steps with invariant checks off (see `handleQuietly`).
+    var outbox = QuietOutbox()
 
     public struct Cut: Hashable, Sendable {
         public let from: ReplicaID
@@ -355,9 +357,15 @@ public struct Simulation: Sendable {
     }
 
     mutating func enqueue(_ item: PendingItem) -> Int {
-        let id = nextMessageID
-        nextMessageID += 1
-        inFlight.append(InFlight(id: id, item: item, sentAt: step))
+        Self.enqueue(item, on: &inFlight, nextID: &nextMessageID, step: step)
+    }
+
+    /// Puts `item` at the end of `queue` under the next id: every send and queued apply goes through here
+    /// (``enqueue(_:)``, and the quiet steps' direct hand-over, which lends the core `inFlight`).
+    static func enqueue(_ item: PendingItem, on queue: inout [InFlight], nextID: inout Int, step: Int) -> Int {
+        let id = nextID
+        nextID += 1
+        queue.append(InFlight(id: id, item: item, sentAt: step))
         return id
     }
 

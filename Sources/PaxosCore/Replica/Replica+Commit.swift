@@ -51,10 +51,10 @@ extension Replica {
             }
         } else {
             log.setStatus(.committed, at: index)
-            let members = acceptors.members
-            c.observe(.committed(index: index, ballot: ballot, redo: entry.redo, acceptors: members))
+            let replicas = c.config.replicaCount
+            c.observe(.committed(index: index, ballot: ballot, redo: entry.redo, acceptors: acceptors.members))
             broadcast(.commit(index: index, ballot: ballot),
-                      .majority(index: index, ballot: ballot, acceptors: members, replicas: c.config.replicaCount), &c)
+                      .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas), &c)
             advanceCommitIndex()
             applyCommitted(.leaderCommit, &c)
             proposeQueued(&c)
@@ -120,7 +120,8 @@ extension Replica {
             do {
                 mode = try c.policies.commit.applyMode(for: id, index: index, config: c.config)
             } catch {
-                c.outcome(.policyFailed(policy: c.policies.commitName, error: "\(error)", fallback: "apply at once"))
+                let policy = c.policies.commitName
+                c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "apply at once"))
                 mode = .immediately
             }
             switch mode {
@@ -128,7 +129,7 @@ extension Replica {
                 applyCommitted(trigger, &c)
             case .separateEvent:
                 c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
-                c.effects.append(.queueApply)
+                c.queueApply()
             case .afterTicks(let ticks):
                 c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
                 applyCountdowns.append(max(0, ticks))

@@ -30,7 +30,7 @@ extension Replica {
     /// The leader's own copy takes the new ballot, as every acceptor's does (or a later recovery would rank
     /// it too low), and this leader's own status: a status it did not reach itself would make it skip the
     /// commit (and the apply) of that entry.
-    mutating func propose(_ entry: LogEntry, _ reason: Reason, _ c: inout Context) {
+    mutating func propose(_ entry: LogEntry, _ reason: @autoclosure () -> Reason, _ c: inout Context) {
         guard let ballot = leadership?.ballot else { return }
         var own = entry
         own.ballot = ballot
@@ -42,7 +42,7 @@ extension Replica {
         log.put(own)
         c.observe(.accepted(index: entry.index, ballot: ballot, redo: entry.redo))
         leadership?.accepts[entry.index] = ReplicaSet(id)
-        broadcast(.propose(Proposal(entry, ballot: ballot)), reason, &c)
+        broadcast(.propose(Proposal(entry, ballot: ballot)), reason(), &c)
         countAccepts(at: entry.index, &c)
     }
 
