@@ -367,7 +367,7 @@ final class QuietOutbox: ReplicaOutbox, @unchecked Sendable {
         return state.pointee.nextID
     }
 
-    func send(_ envelope: Envelope) {
+    func send(_ envelope: consuming Envelope) {
         _ = Simulation.enqueue(.message(envelope), on: &state.pointee.queue, nextID: &state.pointee.nextID,
                                step: state.pointee.step)
     }

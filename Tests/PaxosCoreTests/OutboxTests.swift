@@ -9,7 +9,7 @@ import Testing
     /// Collects what the core hands over, as the effects it stands for.
     final class Collector: ReplicaOutbox {
         var handed: [Effect] = []
-        func send(_ envelope: Envelope) { handed.append(.send(envelope, .ignored(""))) }
+        func send(_ envelope: consuming Envelope) { handed.append(.send(envelope, .ignored(""))) }
         func queueApply() { handed.append(.queueApply) }
     }
 

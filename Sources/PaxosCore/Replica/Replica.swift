@@ -54,8 +54,7 @@ public struct Replica: Hashable, Sendable {
         self.id = id
         random = SplitMix64(seed: seed ^ (UInt64(id.number) &* 0x9E37_79B9_7F4A_7C15))
         electionTimeoutTicks = config.electionTimeoutTicks
-        var c = Context(policies: policies, config: config)
-        electionTimeoutTicks = drawTimeout(&c)
+        electionTimeoutTicks = Context.with(policies, config) { c in drawTimeout(&c) }
     }
 
     /// Whether this replica holds leader state. A pattern match: here `leadership != nil` type-checks as
@@ -86,11 +85,12 @@ public struct Replica: Hashable, Sendable {
     /// handles many inputs empties one buffer between them (`removeAll(keepingCapacity: true)`) and so
     /// allocates no array per input.
     public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig, into effects: inout [Effect]) {
-        var context = Context(policies: policies, config: config)
-        // The caller's buffer becomes the context's for the call (a swap moves no element, copies nothing).
-        swap(&context.effects, &effects)
-        defer { swap(&context.effects, &effects) }
-        run(input, &context)
+        Context.with(policies, config) { context in
+            // The caller's buffer becomes the context's for the call (a swap moves no element, copies nothing).
+            swap(&context.effects, &effects)
+            run(input, &context)
+            swap(&context.effects, &effects)
+        }
     }
 
     /// Handles one input and hands `outbox` only what it asks of the world, as it happens: each message it
@@ -100,8 +100,7 @@ public struct Replica: Hashable, Sendable {
     /// local events and the observations for the invariant checks) is not built.
     public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig,
                                 sendingTo outbox: any ReplicaOutbox) {
-        var context = Context(policies: policies, config: config, outbox: outbox)
-        run(input, &context)
+        Context.with(policies, config, outbox: outbox) { context in run(input, &context) }
     }
 
     private mutating func run(_ input: Input, _ c: inout Context) {
@@ -172,18 +171,20 @@ public struct Replica: Hashable, Sendable {
 
     /// Comes back after a crash: committed entries not yet applied are applied per the commit policy.
     public mutating func restart(policies: Policies, config: ClusterConfig) -> [Effect] {
-        var c = Context(policies: policies, config: config)
         highestRound = promised.round
-        electionTimeoutTicks = drawTimeout(&c)
-        scheduleApplies(from: appliedIndex + 1, through: commitIndex, .restart, &c)
-        return c.effects
+        return Context.with(policies, config) { c in
+            electionTimeoutTicks = drawTimeout(&c)
+            scheduleApplies(from: appliedIndex + 1, through: commitIndex, .restart, &c)
+            return c.effects
+        }
     }
 
     /// Draws a new election timeout, as after a policy switch; the time already waited counts.
     public mutating func redrawElectionTimeout(policies: Policies, config: ClusterConfig) -> [Effect] {
-        var c = Context(policies: policies, config: config)
-        electionTimeoutTicks = drawTimeout(&c)
-        return c.effects
+        Context.with(policies, config) { c in
+            electionTimeoutTicks = drawTimeout(&c)
+            return c.effects
+        }
     }
 
     /// Sets up `self` as the leader of `ballot` with an empty log (the `cluster N leader nK` start).
@@ -209,8 +210,8 @@ public struct Replica: Hashable, Sendable {
 /// ``Replica/handle(_:policies:config:sendingTo:)``. A class, so that the caller's side of it can change
 /// (put messages on its network) while the replica changes itself.
 public protocol ReplicaOutbox: AnyObject {
-    /// A message to put on the network: the envelope of a ``Effect/send(_:_:)``.
-    func send(_ envelope: Envelope)
+    /// A message to put on the network: the envelope of a ``Effect/send(_:_:)``, handed over (not copied).
+    func send(_ envelope: consuming Envelope)
     /// One apply is now due at this replica: a ``Effect/queueApply``.
     func queueApply()
 }
@@ -222,19 +223,36 @@ public protocol ReplicaOutbox: AnyObject {
 /// go to it as they happen and nothing else is kept: reasons, events and observations are autoclosures,
 /// built only when they are collected.
 struct Context {
-    let policies: Policies
-    let config: ClusterConfig
+    /// The call's policies and config, read where the caller's arguments are: a copy of them in every
+    /// call's context (two policy existentials and the config copied, then destroyed) cost about a tenth of
+    /// a quiet delivery. Valid for the call only: a context lives inside ``with(_:_:outbox:_:)``.
+    private let policiesAddress: UnsafePointer<Policies>
+    private let configAddress: UnsafePointer<ClusterConfig>
     /// The effects so far, in order. ``Replica/handle(_:policies:config:into:)`` lends it the caller's buffer.
     var effects: [Effect] = []
     let forward: (any ReplicaOutbox)?
     /// How many effects this call produced so far, collected or not.
     private(set) var produced = 0
 
-    init(policies: Policies, config: ClusterConfig, outbox: (any ReplicaOutbox)? = nil) {
-        self.policies = policies
-        self.config = config
+    private init(_ policies: UnsafePointer<Policies>, _ config: UnsafePointer<ClusterConfig>, _ outbox: (any ReplicaOutbox)?) {
+        policiesAddress = policies
+        configAddress = config
         forward = outbox
     }
+
+    /// Runs `body` with a context for `policies` and `config` (and `outbox`, if any).
+    static func with<Result>(_ policies: Policies, _ config: ClusterConfig, outbox: (any ReplicaOutbox)? = nil,
+                             _ body: (inout Context) -> Result) -> Result {
+        withUnsafePointer(to: policies) { policies in
+            withUnsafePointer(to: config) { config in
+                var context = Context(policies, config, outbox)
+                return body(&context)
+            }
+        }
+    }
+
+    var policies: Policies { policiesAddress.pointee }
+    var config: ClusterConfig { configAddress.pointee }
 
     var mutations: Mutations { config.mutations }
 
