@@ -388,10 +388,16 @@ public struct Simulation: Sendable {
     }
 
     mutating func forgetSettledHistory() {
-        // Runs after every step: a loop, not an array of applied indexes.
-        var settled = replicas.isEmpty ? 0 : Int.max
-        for k in replicas.indices { settled = min(settled, replicas[k].appliedIndex) }
-        if settled >= forgottenThrough + 64 {
+        // Runs after every step: a loop, not an array of applied indexes, and it stops at the first replica
+        // that has not applied far enough (nothing to forget yet).
+        let due = forgottenThrough + 64
+        var settled = Int.max
+        for k in replicas.indices {
+            let applied = replicas[k].appliedIndex
+            if applied < due { return }
+            settled = min(settled, applied)
+        }
+        if !replicas.isEmpty {
             monitor.forget(through: settled)
             forgottenThrough = settled
         }

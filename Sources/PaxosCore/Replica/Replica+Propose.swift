@@ -13,10 +13,14 @@ extension Replica {
             var transactions: [Int] = []
             transactions.reserveCapacity(count)
             if let batch = leadership?.queue.prefix(count) {
-                for transaction in batch {
-                    if redo.isEmpty { redo = transaction.redo } else { redo += transaction.redo }
-                    transactions.append(transaction.id)
+                if batch.count == 1, let only = batch.first {
+                    redo = only.redo
+                } else {
+                    // One allocation for the batch's records, not one per growth.
+                    redo.reserveCapacity(batch.reduce(0) { $0 + $1.redo.count })
+                    for transaction in batch { redo += transaction.redo }
                 }
+                for transaction in batch { transactions.append(transaction.id) }
             }
             leadership?.queue.removeFirst(count)
             let entry = LogEntry(index: log.lastIndex + 1, ballot: ballot, redo: redo, transactions: transactions)
