@@ -15,8 +15,11 @@ public enum Input: Hashable, Sendable {
 
 /// The shared core replica: one value per replica, the same whatever the policies.
 ///
-/// `handle(_:policies:config:)` is the only way in: an input goes in, ``Effect``s come out. No I/O, clock,
-/// printing or global randomness: the election policy's draws come from the replica's own seeded generator.
+/// `handle(_:policies:config:)` is the only way in: an input goes in, ``Effect``s come out. Its two forms
+/// for callers that step many times run the same code: `handle(_:policies:config:into:)` appends the effects
+/// to the caller's buffer, and `handle(_:policies:config:sendingTo:)` hands an outbox only the sends and
+/// queued applies (nothing else is built). No I/O, clock, printing or global randomness: the election
+/// policy's draws come from the replica's own seeded generator.
 /// Each phase of PROTOCOL.md lives in one file: `Replica+Transaction` (§2(1)), `+Propose` (§2(2)),
 /// `+Vote` (§2(3)), `+Commit` (§2(4) commit and apply), `+Ack` (§2(5) ack and cleanup), `+Heartbeat`
 /// (§3(1)), `+Election` (§3(2)), `+Recovery` (§3(3)).
