@@ -123,6 +123,8 @@ public struct Simulation: Sendable {
 
     /// Whether a message from `from` to `to` would be lost now (partition or cut).
     public func isBlocked(from: Endpoint, to: Endpoint) -> Bool {
+        // Asked on every delivery: a whole network (no partition, no cut) answers at once.
+        if case .none = partition, cuts.isEmpty { return false }
         guard let a = from.replica, let b = to.replica, a != b else { return false }
         if cuts.contains(Cut(from: a, to: b)) { return true }
         guard let partition else { return false }

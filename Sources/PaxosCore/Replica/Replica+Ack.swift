@@ -27,12 +27,7 @@ extension Replica {
         let start = log.start
         if everyoneAcked >= start {
             log.removeEntries(through: everyoneAcked)
-            if everyoneAcked - start < leadership?.accepts.count ?? 0 {
-                for cleaned in start..<(everyoneAcked + 1) { leadership?.accepts.removeValue(forKey: cleaned) }
-            } else {
-                let kept = leadership?.accepts.filter { $0.key > everyoneAcked } ?? [:]
-                leadership?.accepts = kept
-            }
+            leadership?.accepts.removeAll(through: everyoneAcked)
             c.local(.cleanup(through: everyoneAcked), .cleansUp(through: everyoneAcked))
         } else if index >= start {
             c.local(.cleanupWaits(index: index, missing: notAcked(index, replicas)),
