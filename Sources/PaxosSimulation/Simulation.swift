@@ -63,6 +63,8 @@ public struct Simulation: Sendable {
     var nextMessageID = 1
     var client = Client()
     var forgottenThrough = 0
+    /// The core's outbox for quiet steps with invariant checks off (see `handleQuietly`).
+    var outbox = QuietOutbox()
 
     public struct Cut: Hashable, Sendable {
         public let from: ReplicaID
@@ -121,6 +123,8 @@ public struct Simulation: Sendable {
 
     /// Whether a message from `from` to `to` would be lost now (partition or cut).
     public func isBlocked(from: Endpoint, to: Endpoint) -> Bool {
+        // Asked on every delivery: a whole network (no partition, no cut) answers at once.
+        if case .none = partition, cuts.isEmpty { return false }
         guard let a = from.replica, let b = to.replica, a != b else { return false }
         if cuts.contains(Cut(from: a, to: b)) { return true }
         guard let partition else { return false }
@@ -355,9 +359,15 @@ public struct Simulation: Sendable {
     }
 
     mutating func enqueue(_ item: PendingItem) -> Int {
-        let id = nextMessageID
-        nextMessageID += 1
-        inFlight.append(InFlight(id: id, item: item, sentAt: step))
+        Self.enqueue(item, on: &inFlight, nextID: &nextMessageID, step: step)
+    }
+
+    /// Puts `item` at the end of `queue` under the next id: every send and queued apply goes through here
+    /// (``enqueue(_:)``, and the quiet steps' direct hand-over, which lends the core `inFlight`).
+    static func enqueue(_ item: PendingItem, on queue: inout [InFlight], nextID: inout Int, step: Int) -> Int {
+        let id = nextID
+        nextID += 1
+        queue.append(InFlight(id: id, item: item, sentAt: step))
         return id
     }
 
@@ -380,10 +390,16 @@ public struct Simulation: Sendable {
     }
 
     mutating func forgetSettledHistory() {
-        // Runs after every step: a loop, not an array of applied indexes.
-        var settled = replicas.isEmpty ? 0 : Int.max
-        for k in replicas.indices { settled = min(settled, replicas[k].appliedIndex) }
-        if settled >= forgottenThrough + 64 {
+        // Runs after every step: a loop, not an array of applied indexes, and it stops at the first replica
+        // that has not applied far enough (nothing to forget yet).
+        let due = forgottenThrough + 64
+        var settled = Int.max
+        for k in replicas.indices {
+            let applied = replicas[k].appliedIndex
+            if applied < due { return }
+            settled = min(settled, applied)
+        }
+        if !replicas.isEmpty {
             monitor.forget(through: settled)
             forgottenThrough = settled
         }

@@ -187,6 +187,8 @@ struct BenchDriver {
     let pool: [[RedoRecord]] = (0..<1024).map { [RedoRecord(key: "k\($0)", value: "v\($0)")] }
     /// The first messages delivered, as the baseline's message values.
     var samples: [Envelope] = []
+    /// The replicas' effects, one buffer for every step (`performQuietly(_:effects:)`).
+    var effects: [Effect] = []
 
     init(replicas: Int, batch: Int, window: Int, seed: UInt64, policies: Policies, config: ClusterConfig, traced: Bool,
          checksInvariants: Bool) {
@@ -201,7 +203,7 @@ struct BenchDriver {
         if traced {
             _ = try sim.perform(action)
         } else {
-            sim.performQuietly(action)
+            sim.performQuietly(action, effects: &effects)
         }
     }
 

@@ -53,6 +53,16 @@ public struct RedoLog: Hashable, Sendable {
         return entries[index - start]
     }
 
+    /// The ballot of entry `index`, if held: read in place (`self[index]` copies the whole entry).
+    func ballot(at index: Int) -> Ballot? {
+        index >= start && index <= lastIndex ? entries[index - start].ballot : nil
+    }
+
+    /// The status of entry `index`, if held: read in place.
+    func status(at index: Int) -> EntryStatus? {
+        index >= start && index <= lastIndex ? entries[index - start].status : nil
+    }
+
     /// Writes the entry at its index, which must be held already or be `lastIndex + 1`.
     mutating func put(_ entry: LogEntry) {
         if entry.index == lastIndex + 1 {

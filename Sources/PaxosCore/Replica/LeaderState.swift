@@ -8,7 +8,7 @@ public struct LeaderState: Hashable, Sendable {
     /// Client transactions waiting for a proposal.
     public internal(set) var queue: [Transaction] = []
     /// For each entry not yet cleaned up: the replicas that accepted it under `ballot`.
-    var accepts: [Int: ReplicaSet] = [:]
+    var accepts = AcceptsTable()
     /// `acked[k - 1]`: the highest index `nk` acked (the leader's own: its applied index).
     public internal(set) var acked: [Int]
     var ticksSinceHeartbeat = 0
@@ -27,6 +27,62 @@ public struct LeaderState: Hashable, Sendable {
     mutating func noteAck(_ index: Int, from replica: ReplicaID) {
         guard acked.indices.contains(replica.number - 1) else { return }
         acked[replica.number - 1] = max(acked[replica.number - 1], index)
+    }
+}
+
+/// Per log index, the replicas that accepted the entry: one slot per entry not yet cleaned up, in index order.
+/// A short sorted array (the entries in flight and awaiting acks) rather than a dictionary, which hashed the
+/// index on every proposal, vote and cleanup.
+struct AcceptsTable: Hashable, Sendable {
+    struct Slot: Hashable, Sendable {
+        let index: Int
+        var replicas: ReplicaSet
+    }
+
+    private var slots: [Slot] = []
+
+    var count: Int { slots.count }
+
+    /// Where `index`'s slot is, or would go to keep the slots in index order.
+    private func position(of index: Int) -> (position: Int, found: Bool) {
+        // Most lookups are for the newest entries: look at the last slot first.
+        if let last = slots.last {
+            if last.index == index { return (slots.count - 1, true) }
+            if last.index < index { return (slots.count, false) }
+        }
+        var low = 0, high = slots.count
+        while low < high {
+            let middle = (low + high) / 2
+            if slots[middle].index < index { low = middle + 1 } else { high = middle }
+        }
+        return (low, low < slots.count && slots[low].index == index)
+    }
+
+    /// The replicas that accepted entry `index`, or nil if it has no slot; setting nil removes the slot.
+    subscript(index: Int) -> ReplicaSet? {
+        get {
+            let (k, found) = position(of: index)
+            return found ? slots[k].replicas : nil
+        }
+        set {
+            let (k, found) = position(of: index)
+            if let newValue {
+                if found { slots[k].replicas = newValue } else { slots.insert(Slot(index: index, replicas: newValue), at: k) }
+            } else if found {
+                slots.remove(at: k)
+            }
+        }
+    }
+
+    subscript(index: Int, default value: ReplicaSet) -> ReplicaSet {
+        get { self[index] ?? value }
+        set { self[index] = newValue }
+    }
+
+    /// Removes the slots of every index up to `index` (cleanup).
+    mutating func removeAll(through index: Int) {
+        let (k, found) = position(of: index)
+        slots.removeFirst(found ? k + 1 : k)
     }
 }
 

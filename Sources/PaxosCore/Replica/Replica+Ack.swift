@@ -27,22 +27,23 @@ extension Replica {
         let start = log.start
         if everyoneAcked >= start {
             log.removeEntries(through: everyoneAcked)
-            if everyoneAcked - start < leadership?.accepts.count ?? 0 {
-                for cleaned in start..<(everyoneAcked + 1) { leadership?.accepts.removeValue(forKey: cleaned) }
-            } else {
-                let kept = leadership?.accepts.filter { $0.key > everyoneAcked } ?? [:]
-                leadership?.accepts = kept
-            }
+            leadership?.accepts.removeAll(through: everyoneAcked)
             c.local(.cleanup(through: everyoneAcked), .cleansUp(through: everyoneAcked))
         } else if index >= start {
-            var missing: [ReplicaID] = []
-            for number in replicas where leadership?.ackedIndex(of: ReplicaID(number)) ?? 0 < index {
-                missing.append(ReplicaID(number))
-            }
-            c.local(.cleanupWaits(index: index, missing: missing), .cleanupWaits(index: index, missing: missing))
+            c.local(.cleanupWaits(index: index, missing: notAcked(index, replicas)),
+                    .cleanupWaits(index: index, missing: notAcked(index, replicas)))
         } else {
             c.outcome(.countsAck(index: index))
         }
+    }
+
+    /// The replicas (numbered in `replicas`) that have not acked `index`, in id order.
+    func notAcked(_ index: Int, _ replicas: Range<Int>) -> [ReplicaID] {
+        var missing: [ReplicaID] = []
+        for number in replicas where leadership?.ackedIndex(of: ReplicaID(number)) ?? 0 < index {
+            missing.append(ReplicaID(number))
+        }
+        return missing
     }
 
     /// Where followers may clean up to: every replica acked it.

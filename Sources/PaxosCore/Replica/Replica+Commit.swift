@@ -36,13 +36,14 @@ extension Replica {
 
     /// Commits entry `index` once a majority accepted it under the leader's ballot, and says how far it is.
     mutating func countAccepts(at index: Int, _ c: inout Context) {
-        guard let ballot = leadership?.ballot, let entry = log[index] else {
+        // The entry's status is read in place; its records only when an observation is built.
+        guard let ballot = leadership?.ballot, let status = log.status(at: index) else {
             c.outcome(.alreadyCommitted(index: index, acceptors: []))
             return
         }
         let acceptors = leadership?.accepts[index] ?? ReplicaSet()
         let needed = c.mutations.contains(.commitWithoutMajority) ? 1 : c.config.majority
-        if entry.status > .accepted {
+        if status > .accepted {
             c.outcome(.alreadyCommitted(index: index, acceptors: acceptors.members))
         } else if acceptors.count < needed {
             // Right after proposing, only the leader's own accept is in: nothing to say yet.
@@ -51,10 +52,10 @@ extension Replica {
             }
         } else {
             log.setStatus(.committed, at: index)
-            let members = acceptors.members
-            c.observe(.committed(index: index, ballot: ballot, redo: entry.redo, acceptors: members))
+            let replicas = c.config.replicaCount
+            c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: acceptors.members))
             broadcast(.commit(index: index, ballot: ballot),
-                      .majority(index: index, ballot: ballot, acceptors: members, replicas: c.config.replicaCount), &c)
+                      .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas), &c)
             advanceCommitIndex()
             applyCommitted(.leaderCommit, &c)
             proposeQueued(&c)
@@ -73,21 +74,21 @@ extension Replica {
             knownLeader = ballot.ownerID
             ticksWithoutLeader = 0
         }
-        if index < log.start || (log[index]?.ballot == ballot && log[index]?.status == .applied) {
+        if index < log.start || (log.ballot(at: index) == ballot && log.status(at: index) == .applied) {
             // Applied already: the leader missed the ack.
             c.send(.ack(index: index), from: id, to: .replica(ballot.ownerID ?? id), .reacks(index: index))
             return
         }
-        guard let entry = log[index], entry.ballot == ballot else {
-            c.outcome(.cannotCommit(index: index, ballot: ballot, holds: log[index]?.ballot))
+        guard log.ballot(at: index) == ballot else {
+            c.outcome(.cannotCommit(index: index, ballot: ballot, holds: log.ballot(at: index)))
             return
         }
-        guard entry.status == .accepted else {
+        guard log.status(at: index) == .accepted else {
             c.outcome(.ignored("\(id) already knows \(index) is committed"))
             return
         }
         log.setStatus(.committed, at: index)
-        c.observe(.committed(index: index, ballot: ballot, redo: entry.redo, acceptors: nil))
+        c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: nil))
         guard index > appliedIndex else {
             // Only an unsafe run gets here: other records were applied at this index before.
             c.outcome(.ignored("\(id) marks \(index) committed under \(ballot), but it applied other records at \(index) before: its data has diverged"))
@@ -107,7 +108,7 @@ extension Replica {
 
     /// Moves the commit index over every contiguous committed entry.
     mutating func advanceCommitIndex() {
-        while let next = log[commitIndex + 1], next.status >= .committed {
+        while let status = log.status(at: commitIndex + 1), status >= .committed {
             commitIndex += 1
         }
     }
@@ -120,7 +121,8 @@ extension Replica {
             do {
                 mode = try c.policies.commit.applyMode(for: id, index: index, config: c.config)
             } catch {
-                c.outcome(.policyFailed(policy: c.policies.commitName, error: "\(error)", fallback: "apply at once"))
+                let policy = c.policies.commitName
+                c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "apply at once"))
                 mode = .immediately
             }
             switch mode {
@@ -128,7 +130,7 @@ extension Replica {
                 applyCommitted(trigger, &c)
             case .separateEvent:
                 c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
-                c.effects.append(.queueApply)
+                c.queueApply()
             case .afterTicks(let ticks):
                 c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
                 applyCountdowns.append(max(0, ticks))

@@ -36,7 +36,8 @@ extension Replica {
         do {
             verdict = try c.policies.election.preference(of: voterView, for: view, config: c.config)
         } catch {
-            c.outcome(.policyFailed(policy: c.policies.electionName, error: "\(error)", fallback: "refuse the vote"))
+            let policy = c.policies.electionName
+            c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "refuse the vote"))
             verdict = .refuse("the \(c.policies.electionName) policy failed")
         }
         switch verdict {
@@ -65,7 +66,8 @@ extension Replica {
             return
         }
         guard promise.granted else {
-            c.outcome(.countsPromise(ballot: state.ballot, granted: state.granted.members, needed: c.config.majority))
+            let needed = c.config.majority
+            c.outcome(.countsPromise(ballot: state.ballot, granted: state.granted.members, needed: needed))
             return
         }
         state.granted.insert(voter)
@@ -74,7 +76,8 @@ extension Replica {
         if state.granted.count >= c.config.majority {
             becomeLeader(&c)
         } else {
-            c.outcome(.countsPromise(ballot: state.ballot, granted: state.granted.members, needed: c.config.majority))
+            let needed = c.config.majority
+            c.outcome(.countsPromise(ballot: state.ballot, granted: state.granted.members, needed: needed))
         }
     }
 

@@ -73,12 +73,13 @@ extension Replica {
         ticksWithoutLeader = 0
         knownLeader = nil
         c.local(.timeout, .timedOut(ticks: waited))
-        electionTimeoutTicks = drawTimeout(policies: c.policies, config: c.config, into: &c.effects)
+        electionTimeoutTicks = drawTimeout(&c)
         let stands: Bool
         do {
             stands = try c.policies.election.shouldStand(voterView, config: c.config)
         } catch {
-            c.outcome(.policyFailed(policy: c.policies.electionName, error: "\(error)", fallback: "stand"))
+            let policy = c.policies.electionName
+            c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "stand"))
             stands = true
         }
         if stands { stand(&c) }

@@ -13,10 +13,14 @@ extension Replica {
             var transactions: [Int] = []
             transactions.reserveCapacity(count)
             if let batch = leadership?.queue.prefix(count) {
-                for transaction in batch {
-                    if redo.isEmpty { redo = transaction.redo } else { redo += transaction.redo }
-                    transactions.append(transaction.id)
+                if batch.count == 1, let only = batch.first {
+                    redo = only.redo
+                } else {
+                    // One allocation for the batch's records, not one per growth.
+                    redo.reserveCapacity(batch.reduce(0) { $0 + $1.redo.count })
+                    for transaction in batch { redo += transaction.redo }
                 }
+                for transaction in batch { transactions.append(transaction.id) }
             }
             leadership?.queue.removeFirst(count)
             let entry = LogEntry(index: log.lastIndex + 1, ballot: ballot, redo: redo, transactions: transactions)
@@ -30,7 +34,7 @@ extension Replica {
     /// The leader's own copy takes the new ballot, as every acceptor's does (or a later recovery would rank
     /// it too low), and this leader's own status: a status it did not reach itself would make it skip the
     /// commit (and the apply) of that entry.
-    mutating func propose(_ entry: LogEntry, _ reason: Reason, _ c: inout Context) {
+    mutating func propose(_ entry: LogEntry, _ reason: @autoclosure () -> Reason, _ c: inout Context) {
         guard let ballot = leadership?.ballot else { return }
         var own = entry
         own.ballot = ballot
@@ -42,7 +46,7 @@ extension Replica {
         log.put(own)
         c.observe(.accepted(index: entry.index, ballot: ballot, redo: entry.redo))
         leadership?.accepts[entry.index] = ReplicaSet(id)
-        broadcast(.propose(Proposal(entry, ballot: ballot)), reason, &c)
+        broadcast(.propose(Proposal(entry, ballot: ballot)), reason(), &c)
         countAccepts(at: entry.index, &c)
     }
 

@@ -66,7 +66,8 @@ extension Replica {
         if recovery.replied.count >= c.config.majority {
             finishRecovery(with: recovery.best, from: recovery.from, to: recovery.to, &c)
         } else {
-            c.outcome(.countsLogRange(ballot: leader.ballot, replied: recovery.replied.members, needed: c.config.majority))
+            let needed = c.config.majority
+            c.outcome(.countsLogRange(ballot: leader.ballot, replied: recovery.replied.members, needed: needed))
         }
     }
 

@@ -9,9 +9,9 @@ extension Replica {
         }
         // In place: a copy of the leader state would copy the whole queue.
         leadership?.queue.append(transaction)
-        let sent = c.effects.count
+        let sent = c.produced
         proposeQueued(&c)
-        if c.effects.count == sent {
+        if c.produced == sent {
             let cause: QueueCause = leadership?.recovery != nil
                 ? .recovering
                 : .windowFull(inFlight: log.lastIndex - commitIndex, window: c.config.window)

@@ -29,7 +29,7 @@ extension Replica {
     func rejection(of proposal: Proposal, _ mutations: Mutations) -> RejectReason? {
         if !mutations.contains(.acceptLowerBallot) {
             if proposal.ballot < promised { return .ballotBelowPromise(promised: promised) }
-            if let held = log[proposal.index], held.ballot > proposal.ballot { return .stale(accepted: held.ballot) }
+            if let held = log.ballot(at: proposal.index), held > proposal.ballot { return .stale(accepted: held) }
         }
         if proposal.index > log.lastIndex + 1 { return .gap(logEnd: log.lastIndex) }
         return nil
@@ -40,8 +40,8 @@ extension Replica {
     mutating func accept(_ proposal: Proposal) {
         guard proposal.index >= log.start else { return }
         var status = EntryStatus.accepted
-        if let held = log[proposal.index], held.status > .accepted, held.redo == proposal.redo {
-            status = held.status
+        if let held = log.status(at: proposal.index), held > .accepted, log[proposal.index]?.redo == proposal.redo {
+            status = held
         }
         log.put(LogEntry(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo,
                          transactions: proposal.transactions, status: status))

@@ -15,8 +15,11 @@ public enum Input: Hashable, Sendable {
 
 /// The shared core replica: one value per replica, the same whatever the policies.
 ///
-/// `handle(_:policies:config:)` is the only way in: an input goes in, ``Effect``s come out. No I/O, clock,
-/// printing or global randomness: the election policy's draws come from the replica's own seeded generator.
+/// `handle(_:policies:config:)` is the only way in: an input goes in, ``Effect``s come out. Its two forms
+/// for callers that step many times run the same code: `handle(_:policies:config:into:)` appends the effects
+/// to the caller's buffer, and `handle(_:policies:config:sendingTo:)` hands an outbox only the sends and
+/// queued applies (nothing else is built). No I/O, clock, printing or global randomness: the election
+/// policy's draws come from the replica's own seeded generator.
 /// Each phase of PROTOCOL.md lives in one file: `Replica+Transaction` (§2(1)), `+Propose` (§2(2)),
 /// `+Vote` (§2(3)), `+Commit` (§2(4) commit and apply), `+Ack` (§2(5) ack and cleanup), `+Heartbeat`
 /// (§3(1)), `+Election` (§3(2)), `+Recovery` (§3(3)).
@@ -55,8 +58,7 @@ public struct Replica: Hashable, Sendable {
         self.id = id
         random = SplitMix64(seed: seed ^ (UInt64(id.number) &* 0x9E37_79B9_7F4A_7C15))
         electionTimeoutTicks = config.electionTimeoutTicks
-        var effects: [Effect] = []
-        electionTimeoutTicks = drawTimeout(policies: policies, config: config, into: &effects)
+        electionTimeoutTicks = Context.with(policies, config) { c in drawTimeout(&c) }
     }
 
     /// Whether this replica holds leader state. A pattern match: here `leadership != nil` type-checks as
@@ -75,16 +77,45 @@ public struct Replica: Hashable, Sendable {
 
     /// Handles one input and returns what it produced, in order.
     public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig) -> [Effect] {
-        var context = Context(policies: policies, config: config)
+        var effects: [Effect] = []
+        // Most inputs produce up to four effects: one allocation instead of growing 1, 2, 4.
+        effects.reserveCapacity(4)
+        handle(input, policies: policies, config: config, into: &effects)
+        return effects
+    }
+
+    /// Handles one input and appends what it produced, in order, to `effects` (the same effects as
+    /// ``handle(_:policies:config:)`` returns). What `effects` held before is left as it was: a caller that
+    /// handles many inputs empties one buffer between them (`removeAll(keepingCapacity: true)`) and so
+    /// allocates no array per input.
+    public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig, into effects: inout [Effect]) {
+        Context.with(policies, config) { context in
+            // The caller's buffer becomes the context's for the call (a swap moves no element, copies nothing).
+            swap(&context.effects, &effects)
+            run(input, &context)
+            swap(&context.effects, &effects)
+        }
+    }
+
+    /// Handles one input and hands `outbox` only what it asks of the world, as it happens: each message it
+    /// sends (the envelope of a ``Effect/send(_:_:)``) and each apply it queues (a ``Effect/queueApply``).
+    /// The same code as ``handle(_:policies:config:into:)``, with the same sends and queued applies in the
+    /// same order and the same replica state after; what only explains or reports (the reasons, outcomes,
+    /// local events and the observations for the invariant checks) is not built.
+    public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig,
+                                sendingTo outbox: any ReplicaOutbox) {
+        Context.with(policies, config, outbox: outbox) { context in run(input, &context) }
+    }
+
+    private mutating func run(_ input: Input, _ c: inout Context) {
         switch input {
         case .receive(let envelope):
-            receive(envelope, &context)
+            receive(envelope, &c)
         case .tick:
-            tick(&context)
+            tick(&c)
         case .applyNext:
-            applyNextCommitted(.applyEvent, &context)
+            applyNextCommitted(.applyEvent, &c)
         }
-        return context.effects
     }
 
     mutating func receive(_ envelope: Envelope, _ c: inout Context) {
@@ -144,18 +175,20 @@ public struct Replica: Hashable, Sendable {
 
     /// Comes back after a crash: committed entries not yet applied are applied per the commit policy.
     public mutating func restart(policies: Policies, config: ClusterConfig) -> [Effect] {
-        var c = Context(policies: policies, config: config)
         highestRound = promised.round
-        electionTimeoutTicks = drawTimeout(policies: policies, config: config, into: &c.effects)
-        scheduleApplies(from: appliedIndex + 1, through: commitIndex, .restart, &c)
-        return c.effects
+        return Context.with(policies, config) { c in
+            electionTimeoutTicks = drawTimeout(&c)
+            scheduleApplies(from: appliedIndex + 1, through: commitIndex, .restart, &c)
+            return c.effects
+        }
     }
 
     /// Draws a new election timeout, as after a policy switch; the time already waited counts.
     public mutating func redrawElectionTimeout(policies: Policies, config: ClusterConfig) -> [Effect] {
-        var effects: [Effect] = []
-        electionTimeoutTicks = drawTimeout(policies: policies, config: config, into: &effects)
-        return effects
+        Context.with(policies, config) { c in
+            electionTimeoutTicks = drawTimeout(&c)
+            return c.effects
+        }
     }
 
     /// Sets up `self` as the leader of `ballot` with an empty log (the `cluster N leader nK` start).
@@ -177,28 +210,108 @@ public struct Replica: Hashable, Sendable {
 
 // MARK: - Helpers shared by the phases
 
-/// The policies and config of one call, and the effects it collects.
-struct Context {
-    let policies: Policies
-    let config: ClusterConfig
-    var effects: [Effect] = []
+/// What a replica asks of the world while it handles one input, handed over as it happens: see
+/// ``Replica/handle(_:policies:config:sendingTo:)``. A class, so that the caller's side of it can change
+/// (put messages on its network) while the replica changes itself.
+public protocol ReplicaOutbox: AnyObject {
+    /// A message to put on the network: the envelope of a ``Effect/send(_:_:)``, handed over (not copied).
+    func send(_ envelope: consuming Envelope)
+    /// One apply is now due at this replica: a ``Effect/queueApply``.
+    func queueApply()
+}
 
-    init(policies: Policies, config: ClusterConfig) {
-        self.policies = policies
-        self.config = config
-        // Most inputs produce up to four effects: one allocation instead of growing 1, 2, 4.
-        effects.reserveCapacity(4)
+/// The policies and config of one call, and where its effects go.
+///
+/// Every effect goes through the methods below, in order. By default they collect the effects in
+/// `effects`. With an `outbox` (``Replica/handle(_:policies:config:sendingTo:)``) sends and queued applies
+/// go to it as they happen and nothing else is kept: reasons, events and observations are autoclosures,
+/// built only when they are collected.
+struct Context {
+    /// The call's policies and config, read where the caller's arguments are: a copy of them in every
+    /// call's context (two policy existentials and the config copied, then destroyed) cost about a tenth of
+    /// a quiet delivery. Valid for the call only: a context lives inside ``with(_:_:outbox:_:)``.
+    private let policiesAddress: UnsafePointer<Policies>
+    private let configAddress: UnsafePointer<ClusterConfig>
+    /// The effects so far, in order. ``Replica/handle(_:policies:config:into:)`` lends it the caller's buffer.
+    var effects: [Effect] = []
+    let forward: (any ReplicaOutbox)?
+    /// How many effects this call produced so far, collected or not.
+    private(set) var produced = 0
+
+    private init(_ policies: UnsafePointer<Policies>, _ config: UnsafePointer<ClusterConfig>, _ outbox: (any ReplicaOutbox)?) {
+        policiesAddress = policies
+        configAddress = config
+        forward = outbox
     }
+
+    /// Runs `body` with a context for `policies` and `config` (and `outbox`, if any).
+    static func with<Result>(_ policies: Policies, _ config: ClusterConfig, outbox: (any ReplicaOutbox)? = nil,
+                             _ body: (inout Context) -> Result) -> Result {
+        withUnsafePointer(to: policies) { policies in
+            withUnsafePointer(to: config) { config in
+                var context = Context(policies, config, outbox)
+                return body(&context)
+            }
+        }
+    }
+
+    var policies: Policies { policiesAddress.pointee }
+    var config: ClusterConfig { configAddress.pointee }
 
     var mutations: Mutations { config.mutations }
 
-    mutating func send(_ message: Message, from: ReplicaID, to: Endpoint, _ reason: Reason) {
-        effects.append(.send(Envelope(from: .replica(from), to: to, message: message), reason))
+    mutating func send(_ message: Message, from: ReplicaID, to: Endpoint, _ reason: @autoclosure () -> Reason) {
+        produced += 1
+        let envelope = Envelope(from: .replica(from), to: to, message: message)
+        if let forward {
+            forward.send(envelope)
+        } else {
+            effects.append(.send(envelope, reason()))
+        }
     }
 
-    mutating func outcome(_ reason: Reason) { effects.append(.outcome(reason)) }
-    mutating func local(_ event: LocalEvent, _ reason: Reason) { effects.append(.local(event, reason)) }
-    mutating func observe(_ observation: Observation) { effects.append(.observed(observation)) }
+    /// Sends `message` from `from` to every replica numbered in `numbers` but `from`, in order, all for one
+    /// reason (built once, when collected).
+    mutating func sendToEach(_ message: Message, from: ReplicaID, numbers: Range<Int>, _ reason: @autoclosure () -> Reason) {
+        if let forward {
+            for number in numbers where number != from.number {
+                produced += 1
+                forward.send(Envelope(from: .replica(from), to: .replica(ReplicaID(number)), message: message))
+            }
+            return
+        }
+        var built: Reason?
+        for number in numbers where number != from.number {
+            produced += 1
+            let why = built ?? reason()
+            built = why
+            effects.append(.send(Envelope(from: .replica(from), to: .replica(ReplicaID(number)), message: message), why))
+        }
+    }
+
+    mutating func outcome(_ reason: @autoclosure () -> Reason) {
+        produced += 1
+        if case .none = forward { effects.append(.outcome(reason())) }
+    }
+
+    mutating func local(_ event: @autoclosure () -> LocalEvent, _ reason: @autoclosure () -> Reason) {
+        produced += 1
+        if case .none = forward { effects.append(.local(event(), reason())) }
+    }
+
+    mutating func observe(_ observation: @autoclosure () -> Observation) {
+        produced += 1
+        if case .none = forward { effects.append(.observed(observation())) }
+    }
+
+    mutating func queueApply() {
+        produced += 1
+        if let forward {
+            forward.queueApply()
+        } else {
+            effects.append(.queueApply)
+        }
+    }
 }
 
 extension Replica {
@@ -208,10 +321,8 @@ extension Replica {
     }
 
     /// Sends `message` to every other replica, in id order (as `peers`, without building the list).
-    func broadcast(_ message: Message, _ reason: Reason, _ c: inout Context) {
-        for number in 1..<(max(1, c.config.replicaCount) + 1) where number != id.number {
-            c.send(message, from: id, to: .replica(ReplicaID(number)), reason)
-        }
+    func broadcast(_ message: Message, _ reason: @autoclosure () -> Reason, _ c: inout Context) {
+        c.sendToEach(message, from: id, numbers: 1..<(max(1, c.config.replicaCount) + 1), reason())
     }
 
     /// A view of this replica for the election policy.
@@ -234,13 +345,13 @@ extension Replica {
         ticksWithoutLeader = 0
     }
 
-    mutating func drawTimeout(policies: Policies, config: ClusterConfig, into effects: inout [Effect]) -> Int {
+    mutating func drawTimeout(_ c: inout Context) -> Int {
         do {
-            return max(1, try policies.election.electionTimeout(for: id, config: config, random: &random))
+            return max(1, try c.policies.election.electionTimeout(for: id, config: c.config, random: &random))
         } catch {
-            effects.append(.outcome(.policyFailed(policy: policies.electionName, error: "\(error)",
-                                                  fallback: "timeout of \(config.electionTimeoutTicks) ticks")))
-            return config.electionTimeoutTicks
+            let policy = c.policies.electionName, ticks = c.config.electionTimeoutTicks
+            c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "timeout of \(ticks) ticks"))
+            return ticks
         }
     }
 }
