@@ -79,6 +79,13 @@ struct AcceptsTable: Hashable, Sendable {
         set { self[index] = newValue }
     }
 
+    /// The same table with each slot's replicas transformed (renamed, for the model checker's symmetry).
+    func mapReplicas(_ transform: (ReplicaSet) -> ReplicaSet) -> AcceptsTable {
+        var copy = self
+        for k in copy.slots.indices { copy.slots[k].replicas = transform(slots[k].replicas) }
+        return copy
+    }
+
     /// Removes the slots of every index up to `index` (cleanup).
     mutating func removeAll(through index: Int) {
         let (k, found) = position(of: index)

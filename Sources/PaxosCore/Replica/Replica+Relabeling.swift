@@ -43,7 +43,7 @@ extension LeaderState {
                           replied: $0.replied.relabeled(by: permutation),
                           best: $0.best.mapValues { $0.relabeled(by: permutation) })
         }
-        copy.accepts = accepts.mapValues { $0.relabeled(by: permutation) }
+        copy.accepts = accepts.mapReplicas { $0.relabeled(by: permutation) }
         copy.acked = permutation.permuting(acked)
         return copy
     }
