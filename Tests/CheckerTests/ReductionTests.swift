@@ -95,6 +95,21 @@ import PaxosPlayground
         #expect(bfs.verdict == .verified)
     }
 
+    /// A depth bound: depth-first search re-explores a state reached in fewer steps than before, so it
+    /// counts every state within the bound, as breadth-first search does.
+    @Test(arguments: [8, 12])
+    func depthFirstWithADepthBoundCountsWhatBreadthFirstDoes(depth: Int) throws {
+        var c = Bounds.ticking(recovery: true)
+        c.drops = 1
+        c.maxDepth = depth
+        let bfs = try ModelChecker(c).run()
+        c.order = .depthFirst
+        let dfs = try ModelChecker(c).run()
+        #expect(dfs.states == bfs.states)
+        #expect(dfs.verdict == .verified)
+        #expect(bfs.verdict == .verified)
+    }
+
     @Test func symmetryAppliesWhereTheAnalysisAllows() {
         let start = CheckerConfiguration().initialSimulation()
         #expect(SymmetryAnalysis.interchangeable(in: Bounds.small()).classes.isEmpty, "priority ranks replicas apart")

@@ -5,6 +5,10 @@ import Foundation
 ///
 /// No partial-order reduction here: sleep sets with a visited set need each state's sleep set kept, which
 /// is what this search saves memory on.
+///
+/// With a depth bound, a state first met deep in one run may lie shallower in another, with more of its
+/// future within the bound: the visited set keeps the fewest steps each state was reached in, and a state
+/// reached in fewer is explored again (counted once).
 struct DepthFirstSearch {
     let explorer: Explorer
     let configuration: CheckerConfiguration
@@ -22,6 +26,7 @@ struct DepthFirstSearch {
         var lastReport = began
         let deadline = configuration.timeLimitSeconds.map { began + $0 }
         let visited = VisitedSet(shardCount: 1, initialCapacityPerShard: 1 << 16)
+        let bounded = configuration.maxDepth != nil
         _ = visited.insert(start.fingerprint, level: 0)
         var states = 1, transitions = 0, deepest = 0
         if start.hasViolation { return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0) }
@@ -43,9 +48,15 @@ struct DepthFirstSearch {
                 return SearchOutcome(verdict: .violated, path: path, states: states, transitions: transitions,
                                      depth: max(deepest, path.count))
             }
-            guard visited.insert(successor.fingerprint, level: 0) == .new else { continue }
+            if bounded {
+                let seen = visited.insert(successor.fingerprint, fewestSteps: stack.count)
+                guard seen != .notFewer else { continue }
+                if seen == .new { states += 1 }
+            } else {
+                guard visited.insert(successor.fingerprint, level: 0) == .new else { continue }
+                states += 1
+            }
             let child = explorer.node(successor, after: stack[top].node)
-            states += 1
             stack.append(Frame(node: child, steps: explorer.transitions(of: child), via: step))
             deepest = max(deepest, stack.count - 1)
 

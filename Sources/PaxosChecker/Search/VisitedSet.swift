@@ -60,6 +60,9 @@ final class VisitedSet: @unchecked Sendable {
             }
         }
 
+        func level(at slot: Int) -> UInt32 { levels[slot] }
+        func setLevel(_ level: UInt32, at slot: Int) { levels[slot] = level }
+
         /// Keeps `node` beside the key in `slot` until the level ends.
         func keep(_ node: Node, at slot: Int) {
             if nodes == nil {
@@ -129,6 +132,30 @@ final class VisitedSet: @unchecked Sendable {
         shard.lock.lock()
         defer { shard.lock.unlock() }
         return shard.insert(key, level: UInt32(truncatingIfNeeded: level)).0
+    }
+
+    enum StepsInsertion {
+        /// Not seen before.
+        case new
+        /// Seen before, in more steps: now recorded with `steps`.
+        case fewer
+        /// Seen before in as few steps or fewer.
+        case notFewer
+    }
+
+    /// For a depth-bounded depth-first search: records `fingerprint` as reached in `steps`, keeping the
+    /// fewest steps each state was reached in (the level field holds them).
+    func insert(_ fingerprint: UInt64, fewestSteps steps: Int) -> StepsInsertion {
+        let key = fingerprint == 0 ? 1 : fingerprint
+        let shard = shard(of: key)
+        shard.lock.lock()
+        defer { shard.lock.unlock() }
+        let level = UInt32(truncatingIfNeeded: steps)
+        let (insertion, slot) = shard.insert(key, level: level)
+        if insertion == .new { return .new }
+        guard level < shard.level(at: slot) else { return .notFewer }
+        shard.setLevel(level, at: slot)
+        return .fewer
     }
 
     /// Inserts a fingerprint reached with `sleep()` asleep. New: `makeNode` makes its state, kept beside the
