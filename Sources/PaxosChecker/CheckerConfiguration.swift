@@ -53,7 +53,8 @@ public struct CheckerConfiguration: Sendable {
         /// Interchangeable replicas counted once: a state and its renamings (n2 and n3 swapped, say) share
         /// one fingerprint, the least of theirs. The search keeps the real states, so counterexamples are real
         /// runs. Applies only where ``SymmetryAnalysis`` finds interchangeable replicas (abstract time,
-        /// `longest-term` or `randomized`, at most one election); fewer states.
+        /// `longest-term` or `randomized`, at most one election) and gives at most
+        /// ``SymmetryAnalysis/renamingLimit`` renamings; fewer states.
         public static let symmetry = Reductions(rawValue: 1 << 1)
 
         public static let all: Reductions = [.partialOrder, .deadLetters, .symmetry]

@@ -46,12 +46,18 @@ public enum SymmetryAnalysis {
         return (classes, classes.isEmpty ? ["fewer than two replicas are alike (n1, the initial leader, and candidates against the others)"] : [])
     }
 
+    /// The most renamings the search uses: each state's fingerprint is the least over all of them, so a
+    /// state costs that many renamed digests (24: four interchangeable replicas).
+    public static let renamingLimit = 24
+
     /// Every renaming the search may use, the identity first: the permutations within each class. Just the
-    /// identity when none applies, or when `start` has a partition or a cut.
+    /// identity when none applies, when `start` has a partition or a cut, or when there would be more than
+    /// ``renamingLimit``.
     public static func renamings(in c: CheckerConfiguration, from start: Simulation) -> [ReplicaPermutation] {
         var result = [ReplicaPermutation.identity(count: c.replicas)]
-        guard start.isWholeNetwork else { return result }
-        for members in interchangeable(in: c).classes {
+        let classes = interchangeable(in: c).classes
+        guard start.isWholeNetwork, renamingCount(of: classes) <= renamingLimit else { return result }
+        for members in classes {
             result = result.flatMap { outer in
                 ReplicaPermutation.all(of: members, replicaCount: c.replicas).map { inner in
                     ReplicaPermutation(images: outer.images.map { inner.images[$0 - 1] }) ?? outer
@@ -59,6 +65,11 @@ public enum SymmetryAnalysis {
             }
         }
         return result
+    }
+
+    /// The product of the classes' factorials.
+    static func renamingCount(of classes: [[ReplicaID]]) -> Int {
+        classes.reduce(1) { count, members in (1...members.count).reduce(count, *) }
     }
 
     static func hasBuiltInCommit(_ c: CheckerConfiguration) -> Bool {
@@ -74,7 +85,10 @@ public enum SymmetryAnalysis {
         }
         guard start.isWholeNetwork else { return "symmetry: none applies (the network is partitioned or cut)" }
         let list = classes.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")
-        let count = renamings(in: c, from: start).count
+        let count = renamingCount(of: classes)
+        guard count <= renamingLimit else {
+            return "symmetry: \(list) are interchangeable, not applied: \(count) renamings would cost each state more than they save (at most \(renamingLimit))"
+        }
         return "symmetry: \(list) are interchangeable; each state counts once for its \(count) renamings"
     }
 }

@@ -122,6 +122,12 @@ import PaxosPlayground
             == "symmetry: n2 n3 are interchangeable; each state counts once for its 2 renamings")
         c.replicas = 5
         #expect(SymmetryAnalysis.renamings(in: c, from: c.initialSimulation()).count == 24)
+        // Five alike would be 120 renamings a state: not applied, and the report says why.
+        c.replicas = 6
+        #expect(SymmetryAnalysis.renamings(in: c, from: c.initialSimulation()).count == 1)
+        #expect(SymmetryAnalysis.note(for: c, from: c.initialSimulation())
+            == "symmetry: n2 n3 n4 n5 n6 are interchangeable, not applied: 120 renamings would cost each state more than they save (at most 24)")
+        c.replicas = 5
         // Only n2 may stand: n3, n4 and n5 are alike, n2 is not.
         c.candidates = [ReplicaID(2)]
         #expect(SymmetryAnalysis.interchangeable(in: c).classes == [[ReplicaID(3), ReplicaID(4), ReplicaID(5)]])
