@@ -37,6 +37,13 @@ import PaxosPlayground
         return list
     }()
 
+    /// A reduction keeps the verdict and the length of the shortest counterexample.
+    static func expectSameOutcome(_ full: CheckReport, _ reduced: CheckReport, _ name: String,
+                                  sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(full.verdict == reduced.verdict, "\(name)", sourceLocation: sourceLocation)
+        #expect(full.steps == reduced.steps, "\(name): counterexample lengths", sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: configurations.indices)
     func sleepSetsKeepStatesAndVerdicts(_ index: Int) throws {
         let (name, c) = Self.configurations[index]
@@ -46,8 +53,7 @@ import PaxosPlayground
         reduced.reductions = .all
         let a = try ModelChecker(full).run()
         let b = try ModelChecker(reduced).run()
-        #expect(a.verdict == b.verdict, "\(name)")
-        #expect(a.steps == b.steps, "\(name): counterexample lengths")
+        Self.expectSameOutcome(a, b, name)
         if a.verdict == .verified {
             #expect(a.states == b.states, "\(name): states")
             #expect(b.transitions < a.transitions, "\(name): the reduction saved nothing")
@@ -66,8 +72,7 @@ import PaxosPlayground
         let reduced = try ModelChecker(c).run()
         c.reductions = []
         let full = try ModelChecker(c).run()
-        #expect(reduced.verdict == full.verdict)
-        #expect(reduced.steps == full.steps)
+        Self.expectSameOutcome(full, reduced, "dead letters, recovery \(recovery)")
         if recovery { #expect(reduced.states < full.states) }
         #expect(reduced.reductionNotes.contains { $0.hasPrefix("dead letters") })
     }
@@ -170,16 +175,14 @@ import PaxosPlayground
         let a = try ModelChecker(full).run()
         let b = try ModelChecker(c).run()
         #expect(b.reductionNotes.contains { $0.hasPrefix("symmetry: n2 n3 are interchangeable") }, "\(name)")
-        #expect(a.verdict == b.verdict, "\(name)")
-        #expect(a.steps == b.steps, "\(name): counterexample lengths")
+        Self.expectSameOutcome(a, b, name)
         if a.verdict == .verified {
             #expect(b.states < a.states, "\(name): the symmetry saved nothing (\(a.states) states)")
         }
         // And against no reduction at all.
         full.reductions = []
         let none = try ModelChecker(full).run()
-        #expect(none.verdict == b.verdict, "\(name)")
-        #expect(none.steps == b.steps, "\(name): counterexample lengths")
+        Self.expectSameOutcome(none, b, name)
     }
 
     /// With sleep sets on or off, symmetry counts the same states (sleep sets prune transitions only).
