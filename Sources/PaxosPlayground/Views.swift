@@ -44,7 +44,7 @@ enum Views {
 
     static func data(_ r: Replica) -> String {
         guard !r.data.isEmpty else { return "\(r.id) data: (empty) · applied \(r.appliedIndex)" }
-        let pairs = r.data.keys.sorted().map { "\($0)=\(r.data[$0] ?? "")" }
+        let pairs = r.data.pairs.map { "\($0.key)=\($0.value)" }
         return "\(r.id) data (applied \(r.appliedIndex)): " + pairs.joined(separator: " ")
     }
 

@@ -34,13 +34,13 @@ public struct InvariantMonitor: Hashable, Sendable {
     var leaders: [Ballot: ReplicaID] = [:]
     /// Invariant 4: per replica, the last index applied and the replay of what it applied.
     var lastApplied: [Int]
-    var replayed: [[String: String]]
+    var replayed: [KeyValueData]
     /// Violations so far, each reported once per invariant and index.
     public private(set) var violations: [Violation] = []
 
     public init(replicaCount: Int) {
         lastApplied = Array(repeating: 0, count: replicaCount)
-        replayed = Array(repeating: [:], count: replicaCount)
+        replayed = Array(repeating: KeyValueData(), count: replicaCount)
     }
 
     mutating func observe(_ observation: Observation, by replica: ReplicaID, state: Replica, majority: Int) -> [Violation] {

@@ -7,7 +7,7 @@ import Testing
 struct HappyPathTests {
     static let transactions = ["a=1", "b=2", "a=3", "c=4", "b="]
     /// What every replica holds once all of them applied the five transactions (`b=` deletes b).
-    static let expected = ["a": "3", "c": "4"]
+    static let expected: KeyValueData = ["a": "3", "c": "4"]
 
     @Test("every replica ends with the same data", arguments: [3, 5], ["sync", "async"])
     func everyReplicaEndsWithTheSameData(replicas: Int, commit: String) throws {

@@ -2,24 +2,26 @@
 public struct RedoRecord: Hashable, Sendable, CustomStringConvertible {
     public let key: String
     public let value: String
+    /// The key's hash in ``KeyValueData``: computed once, here, not by every replica that applies the record.
+    let keyHash: UInt64
 
     public init(key: String, value: String) {
         self.key = key
         self.value = value
+        keyHash = KeyValueData.hash(of: key)
     }
 
     /// Parses `K=V`; nil when there is no `=` or the key is empty.
     public init?(parsing text: some StringProtocol) {
         guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { return nil }
-        key = String(text[..<equals])
-        value = String(text[text.index(after: equals)...])
+        self.init(key: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
     }
 
     public var description: String { "\(key)=\(value)" }
 
     /// Applies the record to key/value data.
-    public func apply(to data: inout [String: String]) {
-        if value.isEmpty { data[key] = nil } else { data[key] = value }
+    public func apply(to data: inout KeyValueData) {
+        data.apply(self)
     }
 }
 

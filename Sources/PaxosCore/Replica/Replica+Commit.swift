@@ -166,7 +166,7 @@ extension Replica {
     /// Applies entry `index` to the data, then (a follower) acks it to the leader.
     mutating func apply(_ index: Int, _ trigger: ApplyTrigger, _ c: inout Context) {
         guard let entry = log[index] else { return }
-        for record in entry.redo { record.apply(to: &data) }
+        data.apply(entry.redo)
         log.setStatus(.applied, at: index)
         appliedIndex = max(appliedIndex, index)
         c.observe(.applied(index: index, redo: entry.redo))

@@ -37,7 +37,7 @@ public struct Replica: Hashable, Sendable {
     /// Every entry up to here is applied to `data`, in order.
     public internal(set) var appliedIndex = 0
     /// The key/value state that applying the redo records produced.
-    public internal(set) var data: [String: String] = [:]
+    public internal(set) var data = KeyValueData()
 
     // MARK: Volatile state (lost in a crash)
 

@@ -48,7 +48,7 @@ public enum HTMLRenderer {
                 .object([("index", .int(e.index)), ("ballot", e.ballot.json), ("status", .string(e.status.description)),
                          ("redo", e.redo.json)])
             }
-            let data: [(String, JSONValue)] = r.data.keys.sorted().map { ($0, .string(r.data[$0] ?? "")) }
+            let data: [(String, JSONValue)] = r.data.pairs.map { ($0.key, .string($0.value)) }
             return .object([
                 ("id", .string(r.id.description)), ("role", .string(r.role.rawValue)), ("ballot", r.promised.json),
                 ("alive", .bool(sim.isAlive(r.id))), ("commit", .int(r.commitIndex)), ("applied", .int(r.appliedIndex)),

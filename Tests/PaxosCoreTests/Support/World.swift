@@ -188,7 +188,7 @@ struct World {
     var summary: String {
         sim.replicas.map { r in
             "\(r.id)\(sim.isAlive(r.id) ? "" : "✝") \(r.role.rawValue) promised \(r.promised) log \(r.log.start)…\(r.log.lastIndex) "
-                + "commit \(r.commitIndex) applied \(r.appliedIndex) data \(r.data.sorted { $0.key < $1.key })"
+                + "commit \(r.commitIndex) applied \(r.appliedIndex) data \(r.data)"
         }.joined(separator: "; ")
     }
 }
