@@ -112,7 +112,7 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
     }
 
     /// The slot holding `key`, or the empty slot where it would go.
-    private func slot(of key: String, hash: UInt64) -> (slot: Int, found: Bool) {
+    private func slot(of key: borrowing String, hash: UInt64) -> (slot: Int, found: Bool) {
         guard !slots.isEmpty else { return (0, false) }
         let mask = slots.count - 1
         var slot = home(hash)
@@ -123,18 +123,19 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
         return (slot, false)
     }
 
-    private mutating func insert(_ key: String, _ value: String, hash: UInt64) {
+    /// Borrowing: a write copies the value in (and the key, when new), and nothing else.
+    private mutating func insert(_ key: borrowing String, _ value: borrowing String, hash: UInt64) {
         if (count + 1) * 4 > slots.count * 3 { grow() }
         let (slot, found) = slot(of: key, hash: hash)
         if found {
-            slots[slot].value = value
+            slots[slot].value = copy value
         } else {
-            slots[slot] = Slot(hash: hash, key: key, value: value)
+            slots[slot] = Slot(hash: hash, key: copy key, value: copy value)
             count += 1
         }
     }
 
-    private mutating func remove(_ key: String, hash: UInt64) {
+    private mutating func remove(_ key: borrowing String, hash: UInt64) {
         var (hole, found) = slot(of: key, hash: hash)
         guard found else { return }
         // Backward shift: every later key of the run that may sit in the hole moves up into it.

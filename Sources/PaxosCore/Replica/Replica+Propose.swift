@@ -16,11 +16,14 @@ extension Replica {
                 if batch.count == 1, let only = batch.first {
                     redo = only.redo
                 } else {
-                    // One allocation for the batch's records, not one per growth.
-                    redo.reserveCapacity(batch.reduce(0) { $0 + $1.redo.count })
-                    for transaction in batch { redo += transaction.redo }
+                    // One allocation for the batch's records, not one per growth; by index, so that no
+                    // transaction is copied.
+                    var records = 0
+                    for k in batch.indices { records += batch[k].redo.count }
+                    redo.reserveCapacity(records)
+                    for k in batch.indices { redo.append(contentsOf: batch[k].redo) }
                 }
-                for transaction in batch { transactions.append(transaction.id) }
+                for k in batch.indices { transactions.append(batch[k].id) }
             }
             leadership?.queue.removeFirst(count)
             let entry = LogEntry(index: log.lastIndex + 1, ballot: ballot, redo: redo, transactions: transactions)
