@@ -77,15 +77,34 @@ import PaxosPlayground
         #expect(reduced.reductionNotes.contains { $0.hasPrefix("dead letters") })
     }
 
-    @Test func threadsDoNotChangeTheCounts() throws {
-        var c = Bounds.small(election: LongestTermElection.name)
-        c.maxDepth = 16
+    /// Several threads give what one thread gives, run after run: the verdict, the states, the transitions
+    /// (sleep sets included) and the counterexample, step for step.
+    static let threadConfigurations: [CheckerConfiguration] = {
+        var reduced = Bounds.small(election: LongestTermElection.name)
+        reduced.maxDepth = 16
+        var unreduced = reduced
+        unreduced.reductions = []
+        var violated = Bounds.ticking(recovery: false)
+        violated.drops = 1
+        return [reduced, unreduced, violated]
+    }()
+
+    @Test(arguments: threadConfigurations)
+    func threadsDoNotChangeTheOutcome(_ configuration: CheckerConfiguration) throws {
+        var c = configuration
         c.threads = 1
-        let one = try ModelChecker(c).run()
-        c.threads = 2
-        let two = try ModelChecker(c).run()
-        #expect(one.states == two.states)
-        #expect(one.verdict == two.verdict)
+        let checker = try ModelChecker(c)
+        let one = checker.run()
+        for _ in 0..<3 {
+            c.threads = 2
+            let two = try ModelChecker(c).run()
+            #expect(two.verdict == one.verdict)
+            #expect(two.states == one.states)
+            #expect(two.transitions == one.transitions)
+            #expect(two.depth == one.depth)
+            #expect(two.counterexample.map(checker.script(for:)) == one.counterexample.map(checker.script(for:)))
+        }
+        if case .violated = one.verdict { #expect(one.counterexample != nil) }
     }
 
     /// Depth-first search (no sleep sets, one thread) counts the same states as breadth-first. With a depth

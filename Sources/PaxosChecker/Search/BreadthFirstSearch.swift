@@ -109,13 +109,27 @@ private final class Frontier: @unchecked Sendable {
     }
 }
 
+/// A state of the next level, as one path reached it: kept if that path still holds it when the level is
+/// done (no path of lower rank reached it).
+private struct Candidate: Sendable {
+    var rank: UInt64
+    var node: Node
+    var trail: Trail
+}
+
 /// What one chunk of a level produced.
 private struct ChunkOutput: Sendable {
-    var nodes: [Node] = []
-    var trails: [Trail] = []
-    /// The first step of this chunk that broke an invariant: (parent index, step).
+    var candidates: [Candidate] = []
+    /// The first step of this chunk that broke an invariant: (parent index, step), and its rank.
     var violation: (Int, Transition)?
+    var violationRank: UInt64 = .max
     var transitions = 0
+}
+
+/// The order a single thread meets paths in: the parent's place in its level, then the step's place among
+/// the parent's steps. Threads may meet paths in any order; states and counts follow this one.
+private func rank(parent: Int, step: Int) -> UInt64 {
+    UInt64(parent) << 24 | UInt64(step)
 }
 
 private final class LevelOutputs: @unchecked Sendable {
@@ -150,9 +164,11 @@ private final class LevelOutputs: @unchecked Sendable {
 /// equivalent reordering), and a state reached at the same level by several paths keeps the intersection
 /// of their sleep sets. Sleep sets prune transitions, never states: the states counted are the same.
 ///
-/// With several threads, which path reaches a state first decides the copy kept (its message ids, so the
-/// order its steps are tried in, so which steps later sleep): the states, the verdict and the length of
-/// the counterexample never change; the transitions counted and the counterexample's exact path may.
+/// Several threads give what one thread gives: a state reached by several paths of one level keeps the
+/// copy of the path a single thread would meet first (the least ``rank(parent:step:)``; the copy decides
+/// its message ids, so the order of its steps and what sleeps after them), the next level is ordered by
+/// rank, and a violation is the first in that order, counted as one thread counts it. So the
+/// counterexample, the states and the transitions are the same whatever the threads.
 struct BreadthFirstSearch {
     let explorer: Explorer
     let configuration: CheckerConfiguration
@@ -170,6 +186,8 @@ struct BreadthFirstSearch {
         var trails: [[Trail]] = [[Trail(parent: .max, kind: .tick, argument: 0)]]
         var level = 0
         let threads = max(1, configuration.threads)
+        // What the completed levels counted: the same whatever the threads.
+        var statesBefore = 1, transitionsBefore = 0
 
         while !frontier.isEmpty {
             if let maxDepth = configuration.maxDepth, level >= maxDepth { break }
@@ -207,8 +225,10 @@ struct BreadthFirstSearch {
                 DispatchQueue.concurrentPerform(iterations: threads, execute: work)
             }
 
-            // The first violation in chunk order: with one thread, the first the search met.
-            if let (parent, step) = outputs.chunks.lazy.compactMap({ $0?.violation }).first {
+            // The first violation in chunk order, which is rank order: with one thread, the first the search
+            // met. Every chunk before it is done; it counts what one thread would have counted by then.
+            if let chunk = outputs.chunks.firstIndex(where: { $0?.violation != nil }),
+               let output = outputs.chunks[chunk], let (parent, step) = output.violation {
                 var path = [step]
                 var index = parent
                 for depth in stride(from: level, to: 0, by: -1) {
@@ -216,25 +236,35 @@ struct BreadthFirstSearch {
                     path.append(trail.transition)
                     index = Int(trail.parent)
                 }
-                return SearchOutcome(verdict: .violated, path: path.reversed(), states: shared.states,
-                                     transitions: shared.transitions, depth: nextLevel)
+                let before = outputs.chunks[...chunk].compactMap { $0 }
+                let states = before.reduce(0) { total, output in
+                    total + output.candidates.count { candidate in
+                        candidate.rank < output.violationRank
+                            && visited.holds(candidate.node.fingerprint, level: nextLevel, rank: candidate.rank)
+                    }
+                }
+                return SearchOutcome(verdict: .violated, path: path.reversed(), states: statesBefore + states,
+                                     transitions: transitionsBefore + before.reduce(0) { $0 + $1.transitions },
+                                     depth: nextLevel)
             }
             if let reason = shared.stopReason {
                 return SearchOutcome(verdict: .incomplete(reason), path: nil, states: shared.states,
                                      transitions: shared.transitions, depth: level)
             }
 
-            var next: [Node] = []
-            var nextTrails: [Trail] = []
+            // The next level: the states whose path still holds them, in rank order.
+            var held: [Candidate] = []
             for chunk in outputs.chunks {
                 guard let chunk else { continue }
-                next += chunk.nodes
-                nextTrails += chunk.trails
+                held += chunk.candidates.filter { visited.holds($0.node.fingerprint, level: nextLevel, rank: $0.rank) }
             }
+            if threads > 1 { held.sort { $0.rank < $1.rank } }  // one thread meets them in rank order
             if partialOrder { visited.endLevel() }
-            frontier = next
-            if !next.isEmpty {
-                trails.append(nextTrails)
+            frontier = held.map(\.node)
+            statesBefore += held.count
+            transitionsBefore = shared.transitions
+            if !held.isEmpty {
+                trails.append(held.map(\.trail))
                 level = nextLevel
             }
         }
@@ -242,22 +272,24 @@ struct BreadthFirstSearch {
                              depth: level)
     }
 
-    /// Computes every successor of `node`, records the new ones, and notes a violation.
+    /// Computes every successor of `node`, records the ones its paths hold, and notes a violation.
     private func expand(_ node: Node, parentIndex: Int, level: Int, visited: VisitedSet, into output: inout ChunkOutput,
                         newStates: inout Int) {
         let steps = explorer.transitions(of: node)
         var done: [SleepEntry] = []
-        for step in steps {
+        for (stepIndex, step) in steps.enumerated() {
             if partialOrder, node.sleep.contains(where: { $0.identity == step.identity }) { continue }
             guard let successor = explorer.successor(of: node, by: step) else { continue }
             output.transitions += 1
+            let rank = rank(parent: parentIndex, step: stepIndex)
             if !successor.sim.monitor.violations.isEmpty {
                 output.violation = (parentIndex, step)
+                output.violationRank = rank
                 return
             }
             let entry = successor.entry
-            var isNew = false
-            var made: Node?
+            let insertion: VisitedSet.Insertion
+            var held: Node?
             if partialOrder {
                 // Asleep in the successor: what was asleep here or done here before, and commutes with this step.
                 let sleep = { [done] () -> [SleepEntry] in
@@ -267,19 +299,22 @@ struct BreadthFirstSearch {
                     return sleep
                 }
                 done.append(entry)
-                (isNew, made) = visited.insert(successor.fingerprint, concrete: successor.concrete, level: level,
-                                               sleep: sleep) { sleep in
+                (insertion, held) = visited.insert(successor.fingerprint, concrete: successor.concrete, level: level,
+                                                   rank: rank, sleep: sleep) { sleep in
                     let child = explorer.node(successor, after: node)
                     child.sleep = sleep
                     return child
                 }
             } else {
-                isNew = visited.insert(successor.fingerprint, level: level) == .new
+                let holds: Bool
+                (insertion, holds) = visited.insert(successor.fingerprint, level: level, rank: rank)
+                if holds { held = explorer.node(successor, after: node) }
             }
-            if isNew {
-                newStates += 1
-                output.trails.append(Trail(parent: UInt32(parentIndex), kind: step.kind, argument: UInt32(step.argument)))
-                output.nodes.append(made ?? explorer.node(successor, after: node))
+            if insertion == .new { newStates += 1 }
+            if let held {
+                output.candidates.append(Candidate(
+                    rank: rank, node: held,
+                    trail: Trail(parent: UInt32(parentIndex), kind: step.kind, argument: UInt32(step.argument))))
             }
         }
     }

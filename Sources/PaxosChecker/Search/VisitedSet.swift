@@ -26,6 +26,9 @@ final class VisitedSet: @unchecked Sendable {
         /// sleep-set merges. `levelSlots` lists those slots, to let go of them when the level ends.
         var nodes: UnsafeMutablePointer<Unmanaged<Node>?>?
         var levelSlots: [Int] = []
+        /// Beside each key (breadth-first search only): the rank of the path that holds it at its level, the
+        /// least of every path that reached it there (``VisitedSet/insert(_:level:rank:)``).
+        var ranks: UnsafeMutablePointer<UInt64>?
 
         init(capacity: Int) {
             self.capacity = capacity
@@ -40,6 +43,7 @@ final class VisitedSet: @unchecked Sendable {
             keys.deallocate()
             levels.deallocate()
             nodes?.deallocate()
+            ranks?.deallocate()
         }
 
         /// Inserts or finds `key` (never 0), and says in which slot. Call under the lock.
@@ -60,6 +64,17 @@ final class VisitedSet: @unchecked Sendable {
             }
         }
 
+        /// The slot of `key`, if recorded. Call under the lock.
+        func find(_ key: UInt64) -> Int? {
+            let mask = capacity - 1
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while keys[slot] != 0 {
+                if keys[slot] == key { return slot }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
+
         func level(at slot: Int) -> UInt32 { levels[slot] }
         func setLevel(_ level: UInt32, at slot: Int) { levels[slot] = level }
 
@@ -77,6 +92,22 @@ final class VisitedSet: @unchecked Sendable {
             nodes?[slot]?.takeUnretainedValue()
         }
 
+        /// Puts `node` beside the key in `slot` in place of the one kept there.
+        func replaceKept(with node: Node, at slot: Int) {
+            nodes?[slot]?.release()
+            nodes?[slot] = Unmanaged.passRetained(node)
+        }
+
+        func rank(at slot: Int) -> UInt64 { ranks?[slot] ?? .max }
+
+        func setRank(_ rank: UInt64, at slot: Int) {
+            if ranks == nil {
+                ranks = .allocate(capacity: capacity)
+                ranks?.initialize(repeating: .max, count: capacity)
+            }
+            ranks?[slot] = rank
+        }
+
         func endLevel() {
             guard let nodes else { return }
             for slot in levelSlots {
@@ -87,7 +118,7 @@ final class VisitedSet: @unchecked Sendable {
         }
 
         private func grow() {
-            let oldKeys = keys, oldLevels = levels, oldNodes = nodes, oldCapacity = capacity
+            let oldKeys = keys, oldLevels = levels, oldNodes = nodes, oldRanks = ranks, oldCapacity = capacity
             capacity *= 2
             keys = .allocate(capacity: capacity)
             keys.initialize(repeating: 0, count: capacity)
@@ -97,6 +128,10 @@ final class VisitedSet: @unchecked Sendable {
                 nodes = .allocate(capacity: capacity)
                 nodes?.initialize(repeating: nil, count: capacity)
             }
+            if oldRanks != nil {
+                ranks = .allocate(capacity: capacity)
+                ranks?.initialize(repeating: .max, count: capacity)
+            }
             var moved: [Int: Int] = [:]
             let mask = capacity - 1
             for index in 0..<oldCapacity where oldKeys[index] != 0 {
@@ -104,6 +139,7 @@ final class VisitedSet: @unchecked Sendable {
                 while keys[slot] != 0 { slot = (slot + 1) & mask }
                 keys[slot] = oldKeys[index]
                 levels[slot] = oldLevels[index]
+                if let oldRanks { ranks?[slot] = oldRanks[index] }
                 if let oldNodes, let node = oldNodes[index] {
                     nodes?[slot] = node
                     moved[index] = slot
@@ -113,6 +149,7 @@ final class VisitedSet: @unchecked Sendable {
             oldKeys.deallocate()
             oldLevels.deallocate()
             oldNodes?.deallocate()
+            oldRanks?.deallocate()
         }
     }
 
@@ -127,11 +164,36 @@ final class VisitedSet: @unchecked Sendable {
     }
 
     func insert(_ fingerprint: UInt64, level: Int) -> Insertion {
-        let key = fingerprint == 0 ? 1 : fingerprint
-        let shard = shard(of: key)
-        shard.lock.lock()
-        defer { shard.lock.unlock() }
-        return shard.insert(key, level: UInt32(truncatingIfNeeded: level)).0
+        withShard(of: fingerprint) { shard, key in
+            return shard.insert(key, level: UInt32(truncatingIfNeeded: level)).0
+        }
+    }
+
+    /// For breadth-first search: inserts `fingerprint` reached at `level` by the path of `rank` (the order a
+    /// single thread would reach it in). `holds`: this path is now the least to reach it at this level, so
+    /// its copy of the state is the one to keep (``holds(_:level:rank:)`` tells once the level is done).
+    func insert(_ fingerprint: UInt64, level: Int, rank: UInt64) -> (insertion: Insertion, holds: Bool) {
+        withShard(of: fingerprint) { shard, key in
+            let (insertion, slot) = shard.insert(key, level: UInt32(truncatingIfNeeded: level))
+            switch insertion {
+            case .new:
+                shard.setRank(rank, at: slot)
+                return (.new, true)
+            case .sameLevel where rank < shard.rank(at: slot):
+                shard.setRank(rank, at: slot)
+                return (.sameLevel, true)
+            case .sameLevel, .earlier:
+                return (insertion, false)
+            }
+        }
+    }
+
+    /// Whether the path of `rank` still holds `fingerprint` at `level`: no path of a lower rank reached it.
+    func holds(_ fingerprint: UInt64, level: Int, rank: UInt64) -> Bool {
+        withShard(of: fingerprint) { shard, key in
+            guard let slot = shard.find(key) else { return false }
+            return shard.level(at: slot) == UInt32(truncatingIfNeeded: level) && shard.rank(at: slot) == rank
+        }
     }
 
     enum StepsInsertion {
@@ -146,47 +208,53 @@ final class VisitedSet: @unchecked Sendable {
     /// For a depth-bounded depth-first search: records `fingerprint` as reached in `steps`, keeping the
     /// fewest steps each state was reached in (the level field holds them).
     func insert(_ fingerprint: UInt64, fewestSteps steps: Int) -> StepsInsertion {
-        let key = fingerprint == 0 ? 1 : fingerprint
-        let shard = shard(of: key)
-        shard.lock.lock()
-        defer { shard.lock.unlock() }
-        let level = UInt32(truncatingIfNeeded: steps)
-        let (insertion, slot) = shard.insert(key, level: level)
-        if insertion == .new { return .new }
-        guard level < shard.level(at: slot) else { return .notFewer }
-        shard.setLevel(level, at: slot)
-        return .fewer
+        withShard(of: fingerprint) { shard, key in
+            let level = UInt32(truncatingIfNeeded: steps)
+            let (insertion, slot) = shard.insert(key, level: level)
+            if insertion == .new { return .new }
+            guard level < shard.level(at: slot) else { return .notFewer }
+            shard.setLevel(level, at: slot)
+            return .fewer
+        }
     }
 
     /// Inserts a fingerprint reached with `sleep()` asleep. New: `makeNode` makes its state, kept beside the
     /// key for this level. Reached at this level before: that state keeps asleep only what `sleep` also
     /// has (the partial-order reduction's merge). Reached as a renaming of that state (symmetry: another
     /// `concrete` fingerprint), its sleep set names other messages: the state keeps nothing asleep.
-    func insert(_ fingerprint: UInt64, concrete: UInt64, level: Int, sleep: () -> [SleepEntry],
-                makeNode: ([SleepEntry]) -> Node) -> (isNew: Bool, node: Node?) {
-        let key = fingerprint == 0 ? 1 : fingerprint
-        let shard = shard(of: key)
-        shard.lock.lock()
-        defer { shard.lock.unlock() }
-        let (insertion, slot) = shard.insert(key, level: UInt32(truncatingIfNeeded: level))
-        switch insertion {
-        case .new:
-            let node = makeNode(sleep())
-            shard.keep(node, at: slot)
-            return (true, node)
-        case .sameLevel:
-            if let first = shard.kept(at: slot), !first.sleep.isEmpty {
-                if first.concrete != concrete {
-                    first.sleep.removeAll()
-                } else {
+    ///
+    /// As ``insert(_:level:rank:)``, the path of least `rank` holds the state: reached by a path of lower
+    /// rank than the one holding it, the state kept is this path's copy, with the merged sleep set. So what
+    /// is kept does not depend on which thread got there first.
+    func insert(_ fingerprint: UInt64, concrete: UInt64, level: Int, rank: UInt64, sleep: () -> [SleepEntry],
+                makeNode: ([SleepEntry]) -> Node) -> (insertion: Insertion, node: Node?) {
+        withShard(of: fingerprint) { shard, key in
+            let (insertion, slot) = shard.insert(key, level: UInt32(truncatingIfNeeded: level))
+            switch insertion {
+            case .new:
+                let node = makeNode(sleep())
+                shard.keep(node, at: slot)
+                shard.setRank(rank, at: slot)
+                return (.new, node)
+            case .sameLevel:
+                guard let held = shard.kept(at: slot) else { return (.sameLevel, nil) }
+                var merged: [SleepEntry] = []
+                if !held.sleep.isEmpty, held.concrete == concrete {
                     let asleep = sleep()
-                    first.sleep.removeAll { entry in !asleep.contains { $0.identity == entry.identity } }
+                    merged = held.sleep.filter { entry in asleep.contains { $0.identity == entry.identity } }
                 }
+                guard rank < shard.rank(at: slot) else {
+                    held.sleep = merged
+                    return (.sameLevel, nil)
+                }
+                let node = makeNode(merged)
+                shard.replaceKept(with: node, at: slot)
+                shard.setRank(rank, at: slot)
+                return (.sameLevel, node)
+            case .earlier:
+                return (.earlier, nil)
             }
-        case .earlier:
-            break
         }
-        return (false, nil)
     }
 
     /// Forgets the states of the level just built (their sleep sets are final).
@@ -196,6 +264,16 @@ final class VisitedSet: @unchecked Sendable {
             shard.endLevel()
             shard.lock.unlock()
         }
+    }
+
+    /// Runs `body` with the shard of `fingerprint` locked, and the key it is kept under (never 0).
+    @inline(__always)
+    private func withShard<Result>(of fingerprint: UInt64, _ body: (Shard, UInt64) -> Result) -> Result {
+        let key = fingerprint == 0 ? 1 : fingerprint
+        let shard = shard(of: key)
+        shard.lock.lock()
+        defer { shard.lock.unlock() }
+        return body(shard, key)
     }
 
     /// The shard from the top bits, the slot from the low bits: independent parts of the key.
@@ -216,7 +294,7 @@ final class VisitedSet: @unchecked Sendable {
         shards.reduce(0) { total, shard in
             shard.lock.lock()
             defer { shard.lock.unlock() }
-            return total + shard.capacity * (shard.nodes == nil ? 12 : 20)
+            return total + shard.capacity * (12 + (shard.nodes == nil ? 0 : 8) + (shard.ranks == nil ? 0 : 8))
         }
     }
 }
