@@ -47,21 +47,31 @@ public struct ModelChecker: Sendable {
 
     /// The script lines that set up the start: policies, settings, then `cluster`.
     public var setupLines: [String] {
-        let c = configuration
-        var lines = ["election \(c.election)", "commit \(c.commit)"]
-        if let priorities = c.priorities {
-            // `cluster N` first so that the priorities belong to a cluster of this size, which the second
-            // `cluster N` keeps.
-            lines.append("cluster \(c.replicas)")
-            for (offset, priority) in priorities.enumerated() { lines.append("priority n\(offset + 1) \(priority)") }
+        Self.setupLines(election: configuration.election, commit: configuration.commit,
+                        config: configuration.clusterConfig, leader: configuration.initialLeader)
+    }
+
+    /// The script lines that start a cluster like this one: the policies, `cluster N` (so that priorities
+    /// belong to a cluster of this size, which the second `cluster N` keeps), the priorities and settings that
+    /// differ from the defaults, then `cluster N [leader nK]`. `check`'s counterexamples and `explore`'s
+    /// paths both begin with them.
+    public static func setupLines(election: String, commit: String, config: ClusterConfig, leader: ReplicaID?) -> [String] {
+        let replicas = config.replicaCount
+        var lines = ["election \(election)", "commit \(commit)", "cluster \(replicas)"]
+        let defaults = ClusterConfig(replicaCount: replicas)
+        for (k, priority) in config.priorities.enumerated() where priority != defaults.priorities[k] {
+            lines.append("priority n\(k + 1) \(priority)")
         }
-        let defaults = ClusterConfig(replicaCount: c.replicas)
-        lines.append("set heartbeat \(c.heartbeatIntervalTicks)")
-        lines.append("set timeout \(c.electionTimeoutTicks)")
-        if c.batchSize != defaults.batchSize { lines.append("set batch \(c.batchSize)") }
-        if c.window != defaults.window { lines.append("set window \(c.window)") }
-        lines.append("set recovery \(c.recovery ? "on" : "off")")
-        lines.append("cluster \(c.replicas)" + (c.initialLeader.map { " leader \($0)" } ?? ""))
+        if config.batchSize != defaults.batchSize { lines.append("set batch \(config.batchSize)") }
+        if config.window != defaults.window { lines.append("set window \(config.window)") }
+        if config.heartbeatIntervalTicks != defaults.heartbeatIntervalTicks {
+            lines.append("set heartbeat \(config.heartbeatIntervalTicks)")
+        }
+        if config.electionTimeoutTicks != defaults.electionTimeoutTicks {
+            lines.append("set timeout \(config.electionTimeoutTicks)")
+        }
+        if config.recovery != defaults.recovery { lines.append("set recovery \(config.recovery ? "on" : "off")") }
+        lines.append("cluster \(replicas)" + (leader.map { " leader \($0)" } ?? ""))
         return lines
     }
 

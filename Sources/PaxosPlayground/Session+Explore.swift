@@ -60,18 +60,8 @@ extension Session {
         var lines: [String] = []
         for entry in journal {
             switch entry {
-            case .start(let replicas, let leader, let election, let commit, let config):
-                lines += ["election \(election)", "commit \(commit)", "cluster \(replicas)"]
-                let defaults = ClusterConfig(replicaCount: replicas)
-                for (k, priority) in config.priorities.enumerated() where priority != defaults.priorities[k] {
-                    lines.append("priority n\(k + 1) \(priority)")
-                }
-                if config.batchSize != defaults.batchSize { lines.append("set batch \(config.batchSize)") }
-                if config.window != defaults.window { lines.append("set window \(config.window)") }
-                if config.heartbeatIntervalTicks != defaults.heartbeatIntervalTicks { lines.append("set heartbeat \(config.heartbeatIntervalTicks)") }
-                if config.electionTimeoutTicks != defaults.electionTimeoutTicks { lines.append("set timeout \(config.electionTimeoutTicks)") }
-                if !config.recovery { lines.append("set recovery off") }
-                lines.append("cluster \(replicas)" + (leader.map { " leader \($0)" } ?? ""))
+            case .start(_, let leader, let election, let commit, let config):
+                lines += ModelChecker.setupLines(election: election, commit: commit, config: config, leader: leader)
             case .setup(let command):
                 if let line = command.scriptLine { lines.append(line) }
             case .action(let action):
