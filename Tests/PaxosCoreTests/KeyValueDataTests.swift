@@ -52,7 +52,8 @@ import Testing
     }
 }
 
-@Suite struct KeyValueDataCopyTests {
+extension KeyValueDataTests {
+    /// Copies share storage until one is written: every version stays as it was written, hashing included.
     @Test func copiesAreIndependent() {
         var random = SplitMix64(seed: 9)
         var versions: [KeyValueData] = [KeyValueData()]

@@ -7,7 +7,7 @@
 /// (`Docs/Performance.md`). Nothing here depends on the order keys were written in: equality, hashing,
 /// ``pairs`` and ``keys`` see the same data the same way.
 public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, CustomStringConvertible {
-    private struct Slot: Hashable, Sendable {
+    private struct Slot: Sendable {
         /// The key's hash; 0 marks an empty slot (``hash(of:)`` never returns 0).
         var hash: UInt64 = 0
         var key = ""
