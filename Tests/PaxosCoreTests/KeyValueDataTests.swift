@@ -22,6 +22,24 @@ import Testing
         for key in (0..<300).map({ "k\($0)" }) { #expect(data[key] == expected[key], "\(key)") }
     }
 
+    /// Whole batches (`apply(_:)` with many records: slots looked up first, then written), with a key written
+    /// twice in one batch, deleted and written again, new keys that make the table grow: the same as the
+    /// records applied one by one to a dictionary.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func batchesMatchADictionary(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        var data = KeyValueData(), expected: [String: String] = [:]
+        for batch in 0..<400 {
+            let records = (0..<(1 + random.next(below: 40))).map { n in
+                RedoRecord(key: "k\(random.next(below: 120))", value: random.next(below: 4) == 0 ? "" : "v\(batch).\(n)")
+            }
+            data.apply(records)
+            for record in records { expected[record.key] = record.value.isEmpty ? nil : record.value }
+            #expect(data.dictionary == expected, "batch \(batch)")
+            #expect(data.count == expected.count, "batch \(batch)")
+        }
+    }
+
     @Test func rewritingAKeyKeepsOneEntry() {
         var data = KeyValueData()
         for round in 0..<3 {

@@ -48,8 +48,30 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
     }
 
     /// Applies the records in order.
+    ///
+    /// In two passes: first every record's slot is looked up, then the values are written. The lookups do not
+    /// depend on one another, so the processor overlaps their cache misses instead of waiting out one after
+    /// another (with 7 replicas, batch 64 and window 1, a quarter of the bench's wall time). A write goes to its
+    /// slot only if the slot still holds the key: a removal or a growth earlier in the batch may have moved
+    /// it, and a key new to the table has no slot yet; those take the one-record path.
     public mutating func apply(_ records: [RedoRecord]) {
-        for index in records.indices { apply(records[index]) }
+        var slotsFound: [Int] = []
+        if records.count > 1, !slots.isEmpty {
+            slotsFound.reserveCapacity(records.count)
+            for index in records.indices {
+                let (slot, found) = slot(of: records[index].key, hash: records[index].keyHash)
+                slotsFound.append(found ? slot : -1)
+            }
+        }
+        for index in records.indices {
+            let slot = index < slotsFound.count ? slotsFound[index] : -1
+            if slot >= 0, slot < slots.count, !records[index].value.isEmpty,
+               slots[slot].hash == records[index].keyHash, slots[slot].key == records[index].key {
+                slots[slot].value = records[index].value
+            } else {
+                apply(records[index])
+            }
+        }
     }
 
     /// Every key, in order.
