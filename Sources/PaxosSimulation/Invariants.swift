@@ -70,7 +70,7 @@ public struct InvariantMonitor: Hashable, Sendable {
                                        detail: "\(replica) applied \(index) after \(lastApplied[k])"))
             }
             lastApplied[k] = max(lastApplied[k], index)
-            for record in redo { record.apply(to: &replayed[k]) }
+            for record in redo { replayed[k].apply(record) }
             // `state` is the replica after the whole step, which may have applied several entries (a commit
             // that closes a hole, a restart): compare once the replay has caught up with what it applied.
             if lastApplied[k] == state.appliedIndex, replayed[k] != state.data {

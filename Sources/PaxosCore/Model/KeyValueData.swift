@@ -4,8 +4,8 @@
 /// open-addressing hash table (linear probing, backward-shift deletion) over a deterministic FNV-1a hash of
 /// the key's UTF-8 bytes, which a ``RedoRecord`` computes once for all the replicas that apply it:
 /// `[String: String]` spent about 330 instructions a write hashing each key with Swift's seeded SipHash
-/// (`Docs/Performance.md`). Nothing here depends on the order keys were written in: equality, hashing,
-/// ``pairs`` and ``keys`` see the same data the same way.
+/// (`Docs/Performance.md`). Nothing here depends on the order keys were written in: equality, hashing and
+/// ``pairs`` see the same data the same way.
 public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     private struct Slot: Sendable {
         /// The key's hash; 0 marks an empty slot (``hash(of:)`` never returns 0).
@@ -65,7 +65,7 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
         }
         for index in records.indices {
             let slot = index < slotsFound.count ? slotsFound[index] : -1
-            if slot >= 0, slot < slots.count, !records[index].value.isEmpty,
+            if slot >= 0, !records[index].value.isEmpty,
                slots[slot].hash == records[index].keyHash, slots[slot].key == records[index].key {
                 slots[slot].value = records[index].value
             } else {
@@ -74,17 +74,9 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
         }
     }
 
-    /// Every key, in order.
-    public var keys: [String] { pairs.map(\.key) }
-
     /// Every key and its value, in key order.
     public var pairs: [(key: String, value: String)] {
         slots.filter { $0.hash != 0 }.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
-    }
-
-    /// The same data as a dictionary.
-    public var dictionary: [String: String] {
-        Dictionary(uniqueKeysWithValues: pairs.map { ($0.key, $0.value) })
     }
 
     public var description: String {

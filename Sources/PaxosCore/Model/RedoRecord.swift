@@ -18,11 +18,6 @@ public struct RedoRecord: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(key)=\(value)" }
-
-    /// Applies the record to key/value data.
-    public func apply(to data: inout KeyValueData) {
-        data.apply(self)
-    }
 }
 
 /// A client transaction: the redo records its reads and writes produced.
