@@ -12,11 +12,14 @@ import PaxosCore
 
 extension Simulation {
     /// Does `.submit(redo)` as ``perform(_:)`` does, through the same client code, but builds no trace event.
-    public mutating func submitQuietly(_ redo: [RedoRecord]) throws(SimulationError) {
+    /// Returns the transaction message's id.
+    @discardableResult
+    public mutating func submitQuietly(_ redo: [RedoRecord]) throws(SimulationError) -> Int {
         try check(.submit(redo))
         step += 1
-        _ = sendTransaction(redo)
+        let id = sendTransaction(redo).id
         forgetSettledHistory()
+        return id
     }
 
     /// A replica's log length, commit index and client queue length (0 unless it leads), read in place:

@@ -411,14 +411,15 @@ public struct Simulation: Sendable {
     /// none, to the replica it last knew as leader.
     private mutating func submit(_ redo: [RedoRecord]) -> TraceEvent {
         let (transaction, target, id, route) = sendTransaction(redo)
+        let sent = Transaction(id: transaction, redo: redo)
         let why = switch route {
         case .leader(let ballot): "\(target) leads with the highest ballot (\(ballot))"
         case .firstGuess: "no replica leads yet; it tries n1"
         case .lastKnown: "no live leader; it tries the last it knew"
         }
         return TraceEvent(step: step, tick: tick, phase: .transaction, kind: "transaction", from: .client,
-                          to: .replica(target), payload: Message.transaction(transaction).payload,
-                          note: "client sends t\(transaction.id) to \(target): \(why)", messageID: id)
+                          to: .replica(target), payload: Message.transaction(sent).payload,
+                          note: "client sends t\(transaction) to \(target): \(why)", messageID: id)
     }
 
     /// Why the client sent a transaction where it did.
@@ -432,7 +433,8 @@ public struct Simulation: Sendable {
     }
 
     /// The client's part of a submit, with no trace: numbers the transaction, picks the replica and sends it.
-    mutating func sendTransaction(_ redo: [RedoRecord]) -> (Transaction, ReplicaID, id: Int, ClientRoute) {
+    /// Returns the transaction's number, not the transaction: the caller that traces it rebuilds it from `redo`.
+    mutating func sendTransaction(_ redo: [RedoRecord]) -> (transaction: Int, ReplicaID, id: Int, ClientRoute) {
         let transaction = Transaction(id: client.nextTransaction, redo: redo)
         client.nextTransaction += 1
         let target: ReplicaID
@@ -446,7 +448,7 @@ public struct Simulation: Sendable {
         }
         client.lastKnownLeader = target
         let envelope = Envelope(from: .client, to: .replica(target), message: .transaction(transaction))
-        return (transaction, target, enqueue(.message(envelope)), route)
+        return (transaction.id, target, enqueue(.message(envelope)), route)
     }
 
     private mutating func clientReceives(_ envelope: Envelope, id: Int) -> [TraceEvent] {

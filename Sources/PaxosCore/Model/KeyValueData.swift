@@ -49,29 +49,49 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
 
     /// Applies the records in order.
     ///
-    /// In two passes: first every record's slot is looked up, then the values are written. The lookups do not
-    /// depend on one another, so the processor overlaps their cache misses instead of waiting out one after
-    /// another (with 7 replicas, batch 64 and window 1, a quarter of the bench's wall time). A write goes to its
-    /// slot only if the slot still holds the key: a removal or a growth earlier in the batch may have moved
-    /// it, and a key new to the table has no slot yet; those take the one-record path.
+    /// In two passes over the table's storage: first every record's slot is looked up, then the values are
+    /// written. The lookups do not depend on one another, so the processor overlaps their cache misses instead
+    /// of waiting out one after another (with 7 replicas, batch 64 and window 1, a quarter of the bench's wall
+    /// time), and the table is checked for uniqueness once a batch, not once a write. Only writes to keys
+    /// already there go this way: from the first record that adds or removes a key (which may grow the table
+    /// or move keys), the rest are applied one by one.
     public mutating func apply(_ records: [RedoRecord]) {
-        var slotsFound: [Int] = []
-        if records.count > 1, !slots.isEmpty {
-            slotsFound.reserveCapacity(records.count)
-            for index in records.indices {
-                let (slot, found) = slot(of: records[index].key, hash: records[index].keyHash)
-                slotsFound.append(found ? slot : -1)
+        guard records.count > 1, !slots.isEmpty else {
+            for record in records { apply(record) }
+            return
+        }
+        let written = slots.withUnsafeMutableBufferPointer { table in
+            records.withUnsafeBufferPointer { records in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: records.count) { found in
+                    Self.overwrite(records, in: table, slotsFound: found)
+                }
+            }
+        }
+        for index in written..<records.count { apply(records[index]) }
+    }
+
+    /// The two passes of a batch: looks up each record's slot, then writes the values up to the first record
+    /// whose key is not in the table or whose value is empty. Returns how many records were written.
+    private static func overwrite(_ records: UnsafeBufferPointer<RedoRecord>, in table: UnsafeMutableBufferPointer<Slot>,
+                                  slotsFound found: UnsafeMutableBufferPointer<Int>) -> Int {
+        let mask = table.count - 1
+        for index in records.indices {
+            let hash = records[index].keyHash
+            var slot = home(hash, slots: table.count)
+            found[index] = -1
+            while table[slot].hash != 0 {
+                if table[slot].hash == hash, table[slot].key == records[index].key {
+                    found[index] = slot
+                    break
+                }
+                slot = (slot + 1) & mask
             }
         }
         for index in records.indices {
-            let slot = index < slotsFound.count ? slotsFound[index] : -1
-            if slot >= 0, !records[index].value.isEmpty,
-               slots[slot].hash == records[index].keyHash, slots[slot].key == records[index].key {
-                slots[slot].value = records[index].value
-            } else {
-                apply(records[index])
-            }
+            guard found[index] >= 0, !records[index].value.isEmpty else { return index }
+            table[found[index]].value = records[index].value
         }
+        return records.count
     }
 
     /// Every key and its value, in key order.
@@ -119,17 +139,17 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
         return hash
     }
 
-    /// Where a key of this hash starts probing (Fibonacci hashing takes the mixed high bits).
-    private func home(_ hash: UInt64) -> Int {
-        let bits = slots.count.trailingZeroBitCount
-        return Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+    /// Where a key of this hash starts probing in a table of `slots` slots, a power of two (Fibonacci hashing
+    /// takes the mixed high bits).
+    private static func home(_ hash: UInt64, slots: Int) -> Int {
+        Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slots.trailingZeroBitCount))
     }
 
     /// The slot holding `key`, or the empty slot where it would go.
     private func slot(of key: borrowing String, hash: UInt64) -> (slot: Int, found: Bool) {
         guard !slots.isEmpty else { return (0, false) }
         let mask = slots.count - 1
-        var slot = home(hash)
+        var slot = Self.home(hash, slots: slots.count)
         while slots[slot].hash != 0 {
             if slots[slot].hash == hash, slots[slot].key == key { return (slot, true) }
             slot = (slot + 1) & mask
@@ -156,7 +176,7 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
         let mask = slots.count - 1
         var next = (hole + 1) & mask
         while slots[next].hash != 0 {
-            if (next - home(slots[next].hash)) & mask >= (next - hole) & mask {
+            if (next - Self.home(slots[next].hash, slots: slots.count)) & mask >= (next - hole) & mask {
                 slots.swapAt(hole, next)
                 hole = next
             }

@@ -28,6 +28,34 @@ public struct LeaderState: Hashable, Sendable {
         guard acked.indices.contains(replica.number - 1) else { return }
         acked[replica.number - 1] = max(acked[replica.number - 1], index)
     }
+
+    /// Takes the first `count` queued transactions off the queue: their redo records, joined in order, and
+    /// their ids. The records go into one allocation, copied by index (a copy of a transaction would retain
+    /// and release its records).
+    mutating func takeBatch(_ count: Int) -> (redo: [RedoRecord], transactions: [Int]) {
+        let count = min(count, queue.count)
+        guard count > 1 else {
+            guard let only = queue.first else { return ([], []) }
+            queue.removeFirst()
+            return (only.redo, [only.id])
+        }
+        var records = 0
+        for k in 0..<count { records += queue[k].redo.count }
+        var redo: [RedoRecord] = []
+        redo.reserveCapacity(records)
+        var transactions: [Int] = []
+        transactions.reserveCapacity(count)
+        for k in 0..<count {
+            if queue[k].redo.count == 1 {
+                redo.append(queue[k].redo[0])
+            } else {
+                redo.append(contentsOf: queue[k].redo)
+            }
+            transactions.append(queue[k].id)
+        }
+        queue.removeFirst(count)
+        return (redo, transactions)
+    }
 }
 
 /// Per log index, the replicas that accepted the entry: one slot per entry not yet cleaned up, in index order.

@@ -8,24 +8,7 @@ extension Replica {
         // The leader state is changed in place (`leadership?.`): a copy of it would copy the whole queue.
         while let ballot = leadership?.ballot, leadership?.recovery == nil, let queued = leadership?.queue.count,
               queued > 0, log.lastIndex - commitIndex < c.config.window {
-            let count = min(queued, max(1, c.config.batchSize))
-            var redo: [RedoRecord] = []
-            var transactions: [Int] = []
-            transactions.reserveCapacity(count)
-            if let batch = leadership?.queue.prefix(count) {
-                if batch.count == 1, let only = batch.first {
-                    redo = only.redo
-                } else {
-                    // One allocation for the batch's records, not one per growth; by index, so that no
-                    // transaction is copied.
-                    var records = 0
-                    for k in batch.indices { records += batch[k].redo.count }
-                    redo.reserveCapacity(records)
-                    for k in batch.indices { redo.append(contentsOf: batch[k].redo) }
-                }
-                for k in batch.indices { transactions.append(batch[k].id) }
-            }
-            leadership?.queue.removeFirst(count)
+            guard let (redo, transactions) = leadership?.takeBatch(max(1, c.config.batchSize)) else { return }
             let entry = LogEntry(index: log.lastIndex + 1, ballot: ballot, redo: redo, transactions: transactions)
             propose(entry, .proposes(index: entry.index, ballot: ballot, transactions: entry.transactions), &c)
         }
