@@ -74,18 +74,9 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
     /// whose key is not in the table or whose value is empty. Returns how many records were written.
     private static func overwrite(_ records: UnsafeBufferPointer<RedoRecord>, in table: UnsafeMutableBufferPointer<Slot>,
                                   slotsFound found: UnsafeMutableBufferPointer<Int>) -> Int {
-        let mask = table.count - 1
         for index in records.indices {
-            let hash = records[index].keyHash
-            var slot = home(hash, slots: table.count)
-            found[index] = -1
-            while table[slot].hash != 0 {
-                if table[slot].hash == hash, table[slot].key == records[index].key {
-                    found[index] = slot
-                    break
-                }
-                slot = (slot + 1) & mask
-            }
+            let (slot, isThere) = probe(UnsafeBufferPointer(table), for: records[index].key, hash: records[index].keyHash)
+            found[index] = isThere ? slot : -1
         }
         for index in records.indices {
             guard found[index] >= 0, !records[index].value.isEmpty else { return index }
@@ -146,12 +137,18 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
     }
 
     /// The slot holding `key`, or the empty slot where it would go.
-    private func slot(of key: borrowing String, hash: UInt64) -> (slot: Int, found: Bool) {
-        guard !slots.isEmpty else { return (0, false) }
-        let mask = slots.count - 1
-        var slot = Self.home(hash, slots: slots.count)
-        while slots[slot].hash != 0 {
-            if slots[slot].hash == hash, slots[slot].key == key { return (slot, true) }
+    private func slot(of key: String, hash: UInt64) -> (slot: Int, found: Bool) {
+        slots.withUnsafeBufferPointer { Self.probe($0, for: key, hash: hash) }
+    }
+
+    /// Linear probing from the key's home slot.
+    private static func probe(_ table: UnsafeBufferPointer<Slot>, for key: borrowing String, hash: UInt64)
+        -> (slot: Int, found: Bool) {
+        guard !table.isEmpty else { return (0, false) }
+        let mask = table.count - 1
+        var slot = home(hash, slots: table.count)
+        while table[slot].hash != 0 {
+            if table[slot].hash == hash, table[slot].key == key { return (slot, true) }
             slot = (slot + 1) & mask
         }
         return (slot, false)

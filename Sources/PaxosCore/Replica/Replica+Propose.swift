@@ -6,8 +6,8 @@ extension Replica {
     /// Proposes queued transactions while the window has room. Only a ready leader proposes.
     mutating func proposeQueued(_ c: inout Context) {
         // The leader state is changed in place (`leadership?.`): a copy of it would copy the whole queue.
-        while let ballot = leadership?.ballot, leadership?.recovery == nil, let queued = leadership?.queue.count,
-              queued > 0, log.lastIndex - commitIndex < c.config.window {
+        while let ballot = leadership?.ballot, leadership?.recovery == nil, leadership?.queue.isEmpty == false,
+              log.lastIndex - commitIndex < c.config.window {
             guard let (redo, transactions) = leadership?.takeBatch(max(1, c.config.batchSize)) else { return }
             let entry = LogEntry(index: log.lastIndex + 1, ballot: ballot, redo: redo, transactions: transactions)
             propose(entry, .proposes(index: entry.index, ballot: ballot, transactions: entry.transactions), &c)
