@@ -410,16 +410,15 @@ public struct Simulation: Sendable {
     /// The client sends the transaction to the live replica leading with the highest ballot, or, with
     /// none, to the replica it last knew as leader.
     private mutating func submit(_ redo: [RedoRecord]) -> TraceEvent {
-        let (transaction, target, id, route) = sendTransaction(redo)
-        let sent = Transaction(id: transaction, redo: redo)
+        let (number, target, id, route) = sendTransaction(redo)
         let why = switch route {
         case .leader(let ballot): "\(target) leads with the highest ballot (\(ballot))"
         case .firstGuess: "no replica leads yet; it tries n1"
         case .lastKnown: "no live leader; it tries the last it knew"
         }
         return TraceEvent(step: step, tick: tick, phase: .transaction, kind: "transaction", from: .client,
-                          to: .replica(target), payload: Message.transaction(sent).payload,
-                          note: "client sends t\(transaction) to \(target): \(why)", messageID: id)
+                          to: .replica(target), payload: Message.transaction(Transaction(id: number, redo: redo)).payload,
+                          note: "client sends t\(number) to \(target): \(why)", messageID: id)
     }
 
     /// Why the client sent a transaction where it did.
