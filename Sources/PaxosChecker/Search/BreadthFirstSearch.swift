@@ -277,6 +277,7 @@ struct BreadthFirstSearch {
                         newStates: inout Int) {
         let steps = explorer.transitions(of: node)
         var done: [SleepEntry] = []
+        if partialOrder { done.reserveCapacity(steps.count) }
         for (stepIndex, step) in steps.enumerated() {
             if partialOrder, node.sleep.contains(where: { $0.identity == step.identity }) { continue }
             guard let successor = explorer.successor(of: node, by: step) else { continue }
@@ -294,6 +295,7 @@ struct BreadthFirstSearch {
                 // Asleep in the successor: what was asleep here or done here before, and commutes with this step.
                 let sleep = { [done] () -> [SleepEntry] in
                     var sleep: [SleepEntry] = []
+                    sleep.reserveCapacity(node.sleep.count + done.count)
                     for asleep in node.sleep where !asleep.conflicts(with: entry) { sleep.append(asleep) }
                     for earlier in done where !earlier.conflicts(with: entry) { sleep.append(earlier) }
                     return sleep
