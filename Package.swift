@@ -57,6 +57,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "CheckerTests", dependencies: ["PaxosChecker", "PaxosPlayground"]),
+        .testTarget(name: "PlaygroundCLITests", dependencies: ["PlaygroundCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )
