@@ -34,7 +34,8 @@ public struct CheckerConfiguration: Sendable {
     public enum SearchOrder: String, Hashable, Sendable, CaseIterable {
         /// Level by level: the first counterexample found is a shortest one. Uses every thread.
         case breadthFirst = "bfs"
-        /// Deepest first, one thread: less memory, counterexamples not shortest.
+        /// Deepest first: less memory, counterexamples not shortest. Every thread without a depth bound,
+        /// one with it.
         case depthFirst = "dfs"
     }
 

@@ -119,7 +119,7 @@ public struct ModelChecker: Sendable {
         var report = CheckReport(verdict: outcome.verdict, counterexample: nil, states: outcome.states,
                                  transitions: outcome.transitions, depth: outcome.depth,
                                  seconds: monotonicSeconds() - began, peakMemoryBytes: peakResidentMemoryBytes(),
-                                 threads: bounds.order == .breadthFirst ? max(1, bounds.threads) : 1,
+                                 threads: bounds.order == .breadthFirst || bounds.maxDepth == nil ? max(1, bounds.threads) : 1,
                                  reductionNotes: notes, bounds: bounds.summary)
         if let path = outcome.path {
             report.counterexample = replay(path.map(\.action), from: simulation)

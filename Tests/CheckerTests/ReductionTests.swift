@@ -136,6 +136,32 @@ import PaxosPlayground
         #expect(bfs.verdict == .verified)
     }
 
+    /// Without a depth bound depth-first search runs on every thread asked for: the states, the transitions
+    /// and the counterexample are one thread's whatever the threads.
+    @Test func depthFirstThreadsCountWhatOneThreadCounts() throws {
+        var verifying = Self.depthFirstConfigurations[0]
+        verifying.order = .depthFirst
+        var violating = Bounds.ticking(recovery: false)
+        violating.order = .depthFirst
+        violating.drops = 1
+        for var c in [verifying, violating] {
+            c.threads = 1
+            let one = try ModelChecker(c).run()
+            #expect(one.threads == 1)
+            for threads in [2, 3] {
+                c.threads = threads
+                let many = try ModelChecker(c).run()
+                #expect(many.threads == threads)
+                #expect(many.verdict == one.verdict)
+                #expect(many.states == one.states)
+                #expect(many.transitions == one.transitions)
+                #expect(many.counterexample?.actions == one.counterexample?.actions)
+            }
+        }
+        let verdicts = try [verifying, violating].map { try ModelChecker($0).run().verdict }
+        #expect(verdicts == [.verified, .violated])
+    }
+
     @Test func symmetryAppliesWhereTheAnalysisAllows() {
         let start = CheckerConfiguration().initialSimulation()
         #expect(SymmetryAnalysis.interchangeable(in: Bounds.small()).classes.isEmpty, "priority ranks replicas apart")

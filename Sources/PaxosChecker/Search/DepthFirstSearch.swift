@@ -1,14 +1,21 @@
+import Dispatch
 import Foundation
 
-/// Depth-first search over fingerprints, on one thread: it holds only the current path, so it needs less
-/// memory than breadth-first search, but its counterexample is the first found, not a shortest one.
+/// Depth-first search over fingerprints: it holds only the current path, so it needs less memory than
+/// breadth-first search, but its counterexample is the first found, not a shortest one.
 ///
 /// No partial-order reduction here: sleep sets with a visited set need each state's sleep set kept, which
 /// is what this search saves memory on.
 ///
 /// With a depth bound, a state first met deep in one run may lie shallower in another, with more of its
 /// future within the bound: the visited set keeps the fewest steps each state was reached in, and a state
-/// reached in fewer is explored again (counted once).
+/// reached in fewer is explored again (counted once). That search runs on one thread.
+///
+/// Without one it runs on `threads` threads sharing the visited set: each searches from the start, the
+/// steps of every state taken in its own rotation, and expands only the states it was first to record. Every
+/// recorded state is expanded once by one thread, every step of it taken, so the states and transitions
+/// counted are a one-thread search's whatever the timing; the depth reached is not. A violation found by
+/// several threads is searched for again on one, so that the counterexample does not depend on timing.
 struct DepthFirstSearch {
     let explorer: Explorer
     let configuration: CheckerConfiguration
@@ -17,20 +24,57 @@ struct DepthFirstSearch {
         var node: Node
         var steps: [Transition]
         var next = 0
+        /// Where this thread starts among `steps` (its rotation).
+        var offset = 0
         /// The step that led here.
         var via: Transition?
+
+        init(node: Node, steps: [Transition], via: Transition? = nil, worker: Int, workers: Int) {
+            self.node = node
+            self.steps = steps
+            self.via = via
+            offset = steps.count * worker / workers
+        }
+
+        /// Takes the next step in this thread's rotation.
+        mutating func take() -> Transition {
+            let index = next + offset
+            next += 1
+            return steps[index < steps.count ? index : index - steps.count]
+        }
     }
 
     func run(from start: Node, progress: (@Sendable (CheckProgress) -> Void)?) -> SearchOutcome {
-        let began = monotonicSeconds()
-        var lastReport = began
-        let deadline = configuration.timeLimitSeconds.map { began + $0 }
-        let visited = VisitedSet(shardCount: 1, initialCapacityPerShard: 1 << 16)
-        let bounded = configuration.maxDepth != nil
+        let workers = configuration.maxDepth == nil ? max(1, configuration.threads) : 1
+        let outcome = search(from: start, workers: workers, progress: progress)
+        guard workers > 1, outcome.verdict == .violated else { return outcome }
+        // Which thread meets a violation first depends on timing: one thread finds the same one every time.
+        return search(from: start, workers: 1, progress: progress)
+    }
+
+    private func search(from start: Node, workers: Int, progress: (@Sendable (CheckProgress) -> Void)?) -> SearchOutcome {
+        let shared = SharedSearch(start: monotonicSeconds(), configuration: configuration, progress: progress)
+        let visited = VisitedSet(shardCount: workers == 1 ? 1 : 64, initialCapacityPerShard: workers == 1 ? 1 << 16 : 1 << 12)
         _ = visited.insert(start.fingerprint, level: 0)
-        var states = 1, transitions = 0, deepest = 0
         if start.hasViolation { return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0) }
-        var stack = [Frame(node: start, steps: explorer.transitions(of: start))]
+        shared.add(states: 1, transitions: 0, depth: 0)
+        if workers == 1 {
+            explore(from: start, worker: 0, workers: 1, visited: visited, shared: shared)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                explore(from: start, worker: worker, workers: workers, visited: visited, shared: shared)
+            }
+        }
+        return shared.outcome
+    }
+
+    /// One thread's search: from the start, through the states this thread records first.
+    private func explore(from start: Node, worker: Int, workers: Int, visited: VisitedSet, shared: SharedSearch) {
+        let bounded = configuration.maxDepth != nil
+        var states = 0, transitions = 0, deepest = 0
+        /// The states every thread had recorded at this thread's last report.
+        var recorded = shared.recordedStates
+        var stack = [Frame(node: start, steps: explorer.transitions(of: start), worker: worker, workers: workers)]
 
         while !stack.isEmpty {
             let top = stack.count - 1
@@ -39,14 +83,15 @@ struct DepthFirstSearch {
                 stack.removeLast()
                 continue
             }
-            let step = stack[top].steps[stack[top].next]
-            stack[top].next += 1
+            let step = stack[top].take()
             guard let successor = explorer.successor(of: stack[top].node, by: step) else { continue }
-            transitions += 1
+            // Every thread expands the start; its steps count once.
+            if top > 0 || worker == 0 { transitions += 1 }
             if !successor.sim.monitor.violations.isEmpty {
                 let path = stack.compactMap(\.via) + [step]
-                return SearchOutcome(verdict: .violated, path: path, states: states, transitions: transitions,
-                                     depth: max(deepest, path.count))
+                shared.add(states: states, transitions: transitions, depth: max(deepest, path.count))
+                shared.report(violation: path)
+                return
             }
             if bounded {
                 let seen = visited.insert(successor.fingerprint, fewestSteps: stack.count)
@@ -57,29 +102,107 @@ struct DepthFirstSearch {
                 states += 1
             }
             let child = explorer.node(successor, after: stack[top].node)
-            stack.append(Frame(node: child, steps: explorer.transitions(of: child), via: step))
+            stack.append(Frame(node: child, steps: explorer.transitions(of: child), via: step, worker: worker,
+                               workers: workers))
             deepest = max(deepest, stack.count - 1)
 
-            if let limit = configuration.stateLimit, states >= limit {
-                return SearchOutcome(verdict: .incomplete("the state limit of \(CheckReport.grouped(limit)) was reached"),
-                                     path: nil, states: states, transitions: transitions, depth: deepest)
+            // The state limit is met exactly on one thread; several may pass it by up to a chunk each.
+            if let limit = configuration.stateLimit, recorded + states >= limit {
+                shared.add(states: states, transitions: transitions, depth: deepest)
+                return
             }
             if states & 0x3FF == 0 {
-                let now = monotonicSeconds()
-                if let limit = configuration.memoryLimitBytes, states & 0xFFFF == 0, currentResidentMemoryBytes() > limit {
-                    return SearchOutcome(verdict: .incomplete("the memory limit of \(CheckReport.megabytes(limit)) was reached"),
-                                         path: nil, states: states, transitions: transitions, depth: deepest)
-                }
-                if let deadline, now >= deadline {
-                    return SearchOutcome(verdict: .incomplete(String(format: "the time limit of %.0f s was reached", deadline - began)),
-                                         path: nil, states: states, transitions: transitions, depth: deepest)
-                }
-                if let progress, now - lastReport >= 0.5 {
-                    lastReport = now
-                    progress(CheckProgress(states: states, transitions: transitions, depth: stack.count - 1, frontier: 0,
-                                           seconds: now - began, residentMemoryBytes: currentResidentMemoryBytes()))
-                }
+                recorded = shared.add(states: states, transitions: transitions, depth: deepest)
+                states = 0
+                transitions = 0
+                if shared.shouldStop { return }
             }
+        }
+        shared.add(states: states, transitions: transitions, depth: deepest)
+    }
+}
+
+/// What the threads of a depth-first search share: the counts, the limits, and how the search ended.
+private final class SharedSearch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var states = 0
+    private var transitions = 0
+    private var deepest = 0
+    private var stopReason: String?
+    private var violation: [Transition]?
+    private var lastReport: Double
+    private let start: Double
+    private let configuration: CheckerConfiguration
+    private let deadline: Double?
+    private let progress: (@Sendable (CheckProgress) -> Void)?
+
+    init(start: Double, configuration: CheckerConfiguration, progress: (@Sendable (CheckProgress) -> Void)?) {
+        self.start = start
+        lastReport = start
+        self.configuration = configuration
+        deadline = configuration.timeLimitSeconds.map { start + $0 }
+        self.progress = progress
+    }
+
+    var shouldStop: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopReason != nil || violation != nil
+    }
+
+    /// The first violation reported stops every thread.
+    func report(violation path: [Transition]) {
+        lock.lock()
+        if violation == nil { violation = path }
+        lock.unlock()
+    }
+
+    var recordedStates: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return states
+    }
+
+    /// Adds a thread's counts since its last call, and checks the limits. Returns the states recorded so far.
+    @discardableResult
+    func add(states newStates: Int, transitions newTransitions: Int, depth: Int) -> Int {
+        let now = monotonicSeconds()
+        var report: CheckProgress?
+        lock.lock()
+        states += newStates
+        transitions += newTransitions
+        deepest = max(deepest, depth)
+        if stopReason == nil {
+            if let limit = configuration.stateLimit, states >= limit {
+                stopReason = "the state limit of \(CheckReport.grouped(limit)) was reached"
+            } else if let deadline, now >= deadline {
+                stopReason = String(format: "the time limit of %.0f s was reached", deadline - start)
+            } else if let limit = configuration.memoryLimitBytes, states & 0xFFFF < newStates,
+                      currentResidentMemoryBytes() > limit {
+                stopReason = "the memory limit of \(CheckReport.megabytes(limit)) was reached"
+            }
+        }
+        if progress != nil, now - lastReport >= 0.5 {
+            lastReport = now
+            report = CheckProgress(states: states, transitions: transitions, depth: depth, frontier: 0,
+                                   seconds: now - start, residentMemoryBytes: currentResidentMemoryBytes())
+        }
+        let total = states
+        lock.unlock()
+        if let report { progress?(report) }
+        return total
+    }
+
+    var outcome: SearchOutcome {
+        lock.lock()
+        defer { lock.unlock() }
+        if let violation {
+            return SearchOutcome(verdict: .violated, path: violation, states: states, transitions: transitions,
+                                 depth: deepest)
+        }
+        if let stopReason {
+            return SearchOutcome(verdict: .incomplete(stopReason), path: nil, states: states, transitions: transitions,
+                                 depth: deepest)
         }
         return SearchOutcome(verdict: .verified, path: nil, states: states, transitions: transitions, depth: deepest)
     }
