@@ -115,6 +115,9 @@ public struct ModelChecker: Sendable {
         if bounds.reductions.contains(.deadLetters), bounds.crashes > bounds.restarts {
             notes.append("dead letters: messages to a replica down for good leave the network")
         }
+        if bounds.reductions.contains(.ignoredMessages), bounds.mutations.isEmpty {
+            notes.append("ignored messages: messages their receiver will ignore whenever they arrive leave the network")
+        }
         if bounds.reductions.contains(.symmetry) { notes.append(SymmetryAnalysis.note(for: bounds, from: simulation)) }
         var report = CheckReport(verdict: outcome.verdict, counterexample: nil, states: outcome.states,
                                  transitions: outcome.transitions, depth: outcome.depth,

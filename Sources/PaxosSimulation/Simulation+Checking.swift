@@ -396,6 +396,22 @@ extension Simulation {
         }
         return older
     }
+
+    /// Takes off the network every message its receiver will ignore whenever it arrives
+    /// (``Replica/ignoresForever(_:config:)``), of those to the replicas numbered in `receivers` and those
+    /// sent from id `firstNew` on: a step changes only its own replica, so only the messages to it, and the
+    /// ones it sent, can have turned stale. Returns how many it took.
+    @discardableResult
+    public mutating func discardIgnoredMessages(to receivers: Range<Int>, sentFrom firstNew: Int) -> Int {
+        let before = inFlight.count
+        let replicas = replicas, config = config
+        inFlight.removeAll {
+            guard case .message(let envelope) = $0.item, let receiver = envelope.to.replica else { return false }
+            guard $0.id >= firstNew || receivers.contains(receiver.number) else { return false }
+            return replicas[receiver.number - 1].ignoresForever(envelope, config: config)
+        }
+        return before - inFlight.count
+    }
 }
 
 // MARK: - Abstract time

@@ -206,6 +206,7 @@ struct Explorer: Sendable {
     let timeouts: Bool
     let timeBudget: Int
     let discardsDeadLetters: Bool
+    let discardsIgnoredMessages: Bool
     /// The renamings a state is counted once for, the identity first; just the identity without symmetry.
     let renamings: [ReplicaPermutation]
 
@@ -221,6 +222,7 @@ struct Explorer: Sendable {
         case .timeouts(let n): (timeouts, timeBudget) = (true, n)
         }
         discardsDeadLetters = configuration.reductions.contains(.deadLetters)
+        discardsIgnoredMessages = configuration.reductions.contains(.ignoredMessages)
         renamings = configuration.reductions.contains(.symmetry)
             ? SymmetryAnalysis.renamings(in: configuration, from: start)
             : [ReplicaPermutation.identity(count: configuration.replicas)]
@@ -370,6 +372,12 @@ struct Explorer: Sendable {
             replicaDigests[k] = sim.replicaDigest(at: k)
         }
 
+        // Messages that turned stale: only the stepping replica's own can have, and what it just sent.
+        if discardsIgnoredMessages {
+            sim.discardIgnoredMessages(to: (touched.lowerBound + 1)..<(touched.upperBound + 1),
+                                       sentFrom: node.sim.nextMessageIdentifier)
+        }
+
         let history = summary.touchedHistory || summary.actor == StepSummary.client || summary.actor == StepSummary.everyone
             ? sim.historyDigest() : node.history
         var items: [UInt64] = []
@@ -392,6 +400,14 @@ struct Explorer: Sendable {
                 digests.items = items
                 renamed.append(digests)
             }
+        }
+        // A drop or a duplicate touches only its message, but that message sits in its receiver's inbox,
+        // which the receiver's own steps may empty (dead letters, ignored messages): it commutes with them
+        // only as a step of the receiver would.
+        if transition.kind == .drop || transition.kind == .duplicate,
+           case .message(let envelope)? = node.sim.inFlight(transition.argument)?.item,
+           let receiver = envelope.to.replica {
+            summary.actor = receiver.number
         }
         return Successor(sim: sim, used: used, replicaDigests: replicaDigests, history: history, renamed: renamed,
                          fingerprint: canonicalFingerprint(renamed, used: used, concrete: concrete), concrete: concrete,

@@ -105,3 +105,39 @@ extension Message {
         }
     }
 }
+
+extension Replica {
+    /// Whether this replica will ignore `envelope` whenever it arrives, now or after anything else happens
+    /// (crash and restart included): it changes nothing and sends nothing. The model checker takes such
+    /// messages off the network at once, since delivering, dropping or duplicating them can make no
+    /// difference. Conservative: false when unsure, and always with a mutation on.
+    ///
+    /// Why each case lasts: `promised` only grows and survives a crash; a crash lowers the highest round seen
+    /// no lower than `promised.round`; a replica stands only under a new ballot above every round it saw, so
+    /// it is never again candidate or leader under a ballot it has left; a recovery starts only as its
+    /// replica becomes leader, and its set of replies only grows.
+    public func ignoresForever(_ envelope: Envelope, config: ClusterConfig) -> Bool {
+        guard config.mutations.isEmpty, let sender = envelope.from.replica else { return false }
+        switch envelope.message {
+        case .heartbeat(let heartbeat):
+            // `receiveHeartbeat`: a ballot below the promise is stale.
+            return heartbeat.ballot < promised
+        case .requestLogRange(let ballot, _, _):
+            // `receiveLogRequest` answers only the ballot promised.
+            return ballot < promised
+        case .vote(let vote):
+            // `receiveVote` counts only votes for the ballot it leads.
+            return vote.ballot < promised && leadership?.ballot != vote.ballot
+        case .promise(let promise):
+            // `receivePromise` counts only promises for the election it runs; it notes the voter's promise.
+            return promise.ballot <= promised && election?.ballot != promise.ballot
+                && promise.promised.round <= promised.round
+        case .logRange(let range):
+            // `receiveLogRange` takes one reply per replier, only while recovering under the range's ballot.
+            guard let leader = leadership, leader.ballot == range.ballot else { return range.ballot < promised }
+            return leader.recovery.map { $0.replied.contains(sender) } ?? true
+        case .transaction, .redirect, .propose, .commit, .ack, .candidacy:
+            return false
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Testing
+import PaxosChecker
+import PaxosCore
+import PaxosSimulation
+
+/// The checker takes off the network the messages their receiver will ignore whenever they arrive
+/// (`Replica.ignoresForever`). Random runs with elections, crashes, restarts, drops and duplicates check
+/// the promise: once a message is said to be ignored, delivering it then and at every later step changes
+/// nothing and sends nothing.
+@Suite struct IgnoredMessageTests {
+    /// Delivers `envelope` to a copy of its receiver: whether the replica stayed as it was and nothing but
+    /// explanations came out.
+    static func isNoOp(_ envelope: Envelope, in sim: Simulation) -> Bool {
+        guard let receiver = envelope.to.replica else { return false }
+        let before = sim.replicas[receiver.number - 1]
+        var after = before
+        let effects = after.handle(.receive(envelope), policies: sim.policies, config: sim.config)
+        let onlyExplains = effects.allSatisfy { if case .outcome = $0 { true } else { false } }
+        return after == before && onlyExplains
+    }
+
+    @Test(arguments: [PriorityElection.name, LongestTermElection.name, RandomizedElection.name])
+    func ignoredMessagesStayIgnored(election: String) throws {
+        var generator = SplitMix64(seed: 11)
+        var flagged = 0, checks = 0
+        for run in 0..<60 {
+            var config = CheckerConfiguration()
+            config.election = election
+            config.commit = run.isMultiple(of: 2) ? SyncCommit.name : AsyncCommit.name
+            config.initialLeader = run.isMultiple(of: 3) ? ReplicaID(1) : nil
+            var sim = config.initialSimulation()
+            // Messages said to be ignored, by id, kept in flight to be tried again later.
+            var ignored: [Int: Envelope] = [:]
+            for _ in 0..<80 {
+                for flight in sim.inFlight {
+                    guard case .message(let envelope) = flight.item, let receiver = envelope.to.replica else { continue }
+                    if sim.replicas[receiver.number - 1].ignoresForever(envelope, config: sim.config) {
+                        if ignored.updateValue(envelope, forKey: flight.id) == nil { flagged += 1 }
+                    }
+                }
+                for id in ignored.keys.sorted() {
+                    guard let envelope = ignored[id], let receiver = envelope.to.replica else { continue }
+                    checks += 1
+                    let noOp = Self.isNoOp(envelope, in: sim)
+                    let stillIgnored = sim.replicas[receiver.number - 1].ignoresForever(envelope, config: sim.config)
+                    #expect(noOp, "run \(run), step \(sim.step): \(envelope.message) to \(receiver) is not ignored")
+                    #expect(stillIgnored, "run \(run), step \(sim.step): \(envelope.message) to \(receiver) no longer said to be ignored")
+                }
+                let choices = QuietStepTests.actions(in: sim).filter { action in
+                    // Ignored messages stay in flight, untouched, to be tried at every later step.
+                    switch action {
+                    case .deliver(let id), .drop(let id), .duplicate(let id): ignored[id] == nil
+                    default: true
+                    }
+                }
+                let timers = sim.replicas.map(\.id).filter(sim.canTimeOut)
+                if !timers.isEmpty, generator.next(below: 6) == 0 {
+                    sim.fireElectionTimeoutQuietly(timers[generator.next(below: timers.count)])
+                    continue
+                }
+                let deliveries = choices.filter { if case .deliver = $0 { true } else { false } }
+                let pool = !deliveries.isEmpty && generator.next(below: 4) > 0 ? deliveries : choices
+                let action = pool[generator.next(below: pool.count)]
+                if case .crash = action, generator.next(below: 3) > 0 { continue }
+                sim.performQuietly(action)
+            }
+        }
+        // The runs reach the cases the checker relies on.
+        #expect(flagged > 100, "\(flagged) messages flagged")
+        #expect(checks > 1_000, "\(checks) checks")
+    }
+
+    /// Without the reduction the checker counts more states, and reaches the same verdicts and shortest
+    /// counterexamples.
+    @Test(arguments: [true, false])
+    func ignoredMessagesKeepVerdicts(recovery: Bool) throws {
+        var c = Bounds.small()
+        c.recovery = recovery
+        c.initialLeader = nil
+        c.elections = 2
+        c.electionsPerReplica = 1
+        c.candidates = [ReplicaID(1), ReplicaID(2)]
+        c.time = .timeouts(2)
+        c.maxDepth = 12
+        var without = c
+        without.reductions.remove(.ignoredMessages)
+        let reduced = try ModelChecker(c).run()
+        let full = try ModelChecker(without).run()
+        ReductionTests.expectSameOutcome(full, reduced, "recovery \(recovery)")
+        #expect(reduced.verdict == (recovery ? .verified : .violated))
+        if recovery { #expect(reduced.states < full.states) }
+    }
+}
