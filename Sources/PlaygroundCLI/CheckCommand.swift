@@ -55,7 +55,7 @@ struct Check: ParsableCommand {
     var maxSeconds: Double?
     @Option(name: .customLong("max-depth"), help: "Explore runs of at most this many steps.")
     var maxDepth: Int?
-    @Flag(name: .customLong("no-reductions"), help: "Explore without reductions (sleep sets, symmetry, dead letters), to compare.")
+    @Flag(name: .customLong("no-reductions"), help: "Explore without reductions (sleep sets, symmetry, dead letters, ignored messages), to compare.")
     var noReductions = false
     @Option(help: "Where to write a counterexample script.")
     var script = "counterexample.pxs"
