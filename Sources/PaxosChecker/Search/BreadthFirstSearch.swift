@@ -30,20 +30,14 @@ private final class SharedProgress: @unchecked Sendable {
     var violationFound = false
     var lastReport: Double
     var lastMemoryCheck: Double
-    let start: Double
-    let stateLimit: Int?
-    let deadline: Double?
-    let memoryLimit: Int?
+    let limits: SearchLimits
     let progress: (@Sendable (CheckProgress) -> Void)?
 
     init(states: Int, start: Double, configuration: CheckerConfiguration, progress: (@Sendable (CheckProgress) -> Void)?) {
         self.states = states
-        self.start = start
         lastReport = start
         lastMemoryCheck = start
-        stateLimit = configuration.stateLimit
-        memoryLimit = configuration.memoryLimitBytes
-        deadline = configuration.timeLimitSeconds.map { start + $0 }
+        limits = SearchLimits(start: start, configuration: configuration)
         self.progress = progress
     }
 
@@ -60,22 +54,16 @@ private final class SharedProgress: @unchecked Sendable {
         lock.lock()
         states += newStates
         transitions += newTransitions
-        if let stateLimit, states >= stateLimit, stopReason == nil {
-            stopReason = "the state limit of \(CheckReport.grouped(stateLimit)) was reached"
-        }
-        if let deadline, now >= deadline, stopReason == nil {
-            stopReason = String(format: "the time limit of %.0f s was reached", deadline - start)
-        }
-        if let memoryLimit, now - lastMemoryCheck >= 0.1, stopReason == nil {
-            lastMemoryCheck = now
-            if currentResidentMemoryBytes() > memoryLimit {
-                stopReason = "the memory limit of \(CheckReport.megabytes(memoryLimit)) was reached"
-            }
+        if stopReason == nil {
+            // Memory every 0.1 s.
+            let readMemory = limits.memoryLimit != nil && now - lastMemoryCheck >= 0.1
+            if readMemory { lastMemoryCheck = now }
+            stopReason = limits.stopReason(states: states, now: now, readMemory: readMemory)
         }
         if progress != nil, now - lastReport >= 0.5 {
             lastReport = now
             report = CheckProgress(states: states, transitions: transitions, depth: depth, frontier: frontier,
-                                   seconds: now - start, residentMemoryBytes: currentResidentMemoryBytes())
+                                   seconds: now - limits.start, residentMemoryBytes: currentResidentMemoryBytes())
         }
         lock.unlock()
         if let report { progress?(report) }

@@ -131,16 +131,12 @@ private final class SharedSearch: @unchecked Sendable {
     private var stopReason: String?
     private var violation: [Transition]?
     private var lastReport: Double
-    private let start: Double
-    private let configuration: CheckerConfiguration
-    private let deadline: Double?
+    private let limits: SearchLimits
     private let progress: (@Sendable (CheckProgress) -> Void)?
 
     init(start: Double, configuration: CheckerConfiguration, progress: (@Sendable (CheckProgress) -> Void)?) {
-        self.start = start
         lastReport = start
-        self.configuration = configuration
-        deadline = configuration.timeLimitSeconds.map { start + $0 }
+        limits = SearchLimits(start: start, configuration: configuration)
         self.progress = progress
     }
 
@@ -173,19 +169,13 @@ private final class SharedSearch: @unchecked Sendable {
         transitions += newTransitions
         deepest = max(deepest, depth)
         if stopReason == nil {
-            if let limit = configuration.stateLimit, states >= limit {
-                stopReason = "the state limit of \(CheckReport.grouped(limit)) was reached"
-            } else if let deadline, now >= deadline {
-                stopReason = String(format: "the time limit of %.0f s was reached", deadline - start)
-            } else if let limit = configuration.memoryLimitBytes, states & 0xFFFF < newStates,
-                      currentResidentMemoryBytes() > limit {
-                stopReason = "the memory limit of \(CheckReport.megabytes(limit)) was reached"
-            }
+            // Memory every 65,536 states.
+            stopReason = limits.stopReason(states: states, now: now, readMemory: states & 0xFFFF < newStates)
         }
         if progress != nil, now - lastReport >= 0.5 {
             lastReport = now
             report = CheckProgress(states: states, transitions: transitions, depth: depth, frontier: 0,
-                                   seconds: now - start, residentMemoryBytes: currentResidentMemoryBytes())
+                                   seconds: now - limits.start, residentMemoryBytes: currentResidentMemoryBytes())
         }
         let total = states
         lock.unlock()
