@@ -21,55 +21,6 @@ struct SearchOutcome: Sendable {
     var depth: Int
 }
 
-/// Everything the search threads share, under one lock (taken once per chunk of states, not per state).
-private final class SharedProgress: @unchecked Sendable {
-    let lock = NSLock()
-    var states: Int
-    var transitions = 0
-    var stopReason: String?
-    var violationFound = false
-    var lastReport: Double
-    var lastMemoryCheck: Double
-    let limits: SearchLimits
-    let progress: (@Sendable (CheckProgress) -> Void)?
-
-    init(states: Int, start: Double, configuration: CheckerConfiguration, progress: (@Sendable (CheckProgress) -> Void)?) {
-        self.states = states
-        lastReport = start
-        lastMemoryCheck = start
-        limits = SearchLimits(start: start, configuration: configuration)
-        self.progress = progress
-    }
-
-    var shouldStop: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopReason != nil || violationFound
-    }
-
-    /// Adds a chunk's counts, checks the limits, and says whether to report progress now.
-    func add(states newStates: Int, transitions newTransitions: Int, depth: Int, frontier: Int) {
-        let now = monotonicSeconds()
-        var report: CheckProgress?
-        lock.lock()
-        states += newStates
-        transitions += newTransitions
-        if stopReason == nil {
-            // Memory every 0.1 s.
-            let readMemory = limits.memoryLimit != nil && now - lastMemoryCheck >= 0.1
-            if readMemory { lastMemoryCheck = now }
-            stopReason = limits.stopReason(states: states, now: now, readMemory: readMemory)
-        }
-        if progress != nil, now - lastReport >= 0.5 {
-            lastReport = now
-            report = CheckProgress(states: states, transitions: transitions, depth: depth, frontier: frontier,
-                                   seconds: now - limits.start, residentMemoryBytes: currentResidentMemoryBytes())
-        }
-        lock.unlock()
-        if let report { progress?(report) }
-    }
-}
-
 /// A level's states, freed one by one as they are expanded, so that a level being built and the one being
 /// expanded do not both stay whole in memory. Each index is read and cleared by the one thread that
 /// claimed its chunk.
@@ -166,7 +117,7 @@ struct BreadthFirstSearch {
         let began = monotonicSeconds()
         let visited = VisitedSet()
         _ = visited.insert(start.fingerprint, level: 0)
-        let shared = SharedProgress(states: 1, start: began, configuration: configuration, progress: progress)
+        let shared = SearchProgress(states: 1, start: began, configuration: configuration, progress: progress)
         if start.hasViolation {
             return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0)
         }
@@ -200,9 +151,7 @@ struct BreadthFirstSearch {
                     }
                     outputs.store(output, at: chunk)
                     if output.violation != nil {
-                        shared.lock.lock()
-                        shared.violationFound = true
-                        shared.lock.unlock()
+                        shared.reportViolation()
                     }
                     shared.add(states: newStates, transitions: output.transitions, depth: nextLevel, frontier: current.count)
                 }

@@ -53,11 +53,10 @@ struct DepthFirstSearch {
     }
 
     private func search(from start: Node, workers: Int, progress: (@Sendable (CheckProgress) -> Void)?) -> SearchOutcome {
-        let shared = SharedSearch(start: monotonicSeconds(), configuration: configuration, progress: progress)
+        let shared = SearchProgress(states: 1, start: monotonicSeconds(), configuration: configuration, progress: progress)
         let visited = VisitedSet(shardCount: workers == 1 ? 1 : 64, initialCapacityPerShard: workers == 1 ? 1 << 16 : 1 << 12)
         _ = visited.insert(start.fingerprint, level: 0)
         if start.hasViolation { return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0) }
-        shared.add(states: 1, transitions: 0, depth: 0)
         if workers == 1 {
             explore(from: start, worker: 0, workers: 1, visited: visited, shared: shared)
         } else {
@@ -65,11 +64,16 @@ struct DepthFirstSearch {
                 explore(from: start, worker: worker, workers: workers, visited: visited, shared: shared)
             }
         }
-        return shared.outcome
+        if shared.violationFound {
+            return SearchOutcome(verdict: .violated, path: shared.violationPath, states: shared.states,
+                                 transitions: shared.transitions, depth: shared.deepest)
+        }
+        return SearchOutcome(verdict: shared.stopReason.map { .incomplete($0) } ?? .verified, path: nil,
+                             states: shared.states, transitions: shared.transitions, depth: shared.deepest)
     }
 
     /// One thread's search: from the start, through the states this thread records first.
-    private func explore(from start: Node, worker: Int, workers: Int, visited: VisitedSet, shared: SharedSearch) {
+    private func explore(from start: Node, worker: Int, workers: Int, visited: VisitedSet, shared: SearchProgress) {
         let bounded = configuration.maxDepth != nil
         var states = 0, transitions = 0, deepest = 0
         /// The states every thread had recorded at this thread's last report.
@@ -90,7 +94,7 @@ struct DepthFirstSearch {
             if !successor.sim.monitor.violations.isEmpty {
                 let path = stack.compactMap(\.via) + [step]
                 shared.add(states: states, transitions: transitions, depth: max(deepest, path.count))
-                shared.report(violation: path)
+                shared.reportViolation(path: path)
                 return
             }
             if bounded {
@@ -119,81 +123,5 @@ struct DepthFirstSearch {
             }
         }
         shared.add(states: states, transitions: transitions, depth: deepest)
-    }
-}
-
-/// What the threads of a depth-first search share: the counts, the limits, and how the search ended.
-private final class SharedSearch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var states = 0
-    private var transitions = 0
-    private var deepest = 0
-    private var stopReason: String?
-    private var violation: [Transition]?
-    private var lastReport: Double
-    private let limits: SearchLimits
-    private let progress: (@Sendable (CheckProgress) -> Void)?
-
-    init(start: Double, configuration: CheckerConfiguration, progress: (@Sendable (CheckProgress) -> Void)?) {
-        lastReport = start
-        limits = SearchLimits(start: start, configuration: configuration)
-        self.progress = progress
-    }
-
-    var shouldStop: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopReason != nil || violation != nil
-    }
-
-    /// The first violation reported stops every thread.
-    func report(violation path: [Transition]) {
-        lock.lock()
-        if violation == nil { violation = path }
-        lock.unlock()
-    }
-
-    var recordedStates: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return states
-    }
-
-    /// Adds a thread's counts since its last call, and checks the limits. Returns the states recorded so far.
-    @discardableResult
-    func add(states newStates: Int, transitions newTransitions: Int, depth: Int) -> Int {
-        let now = monotonicSeconds()
-        var report: CheckProgress?
-        lock.lock()
-        states += newStates
-        transitions += newTransitions
-        deepest = max(deepest, depth)
-        if stopReason == nil {
-            // Memory every 65,536 states.
-            stopReason = limits.stopReason(states: states, now: now, readMemory: states & 0xFFFF < newStates)
-        }
-        if progress != nil, now - lastReport >= 0.5 {
-            lastReport = now
-            report = CheckProgress(states: states, transitions: transitions, depth: depth, frontier: 0,
-                                   seconds: now - limits.start, residentMemoryBytes: currentResidentMemoryBytes())
-        }
-        let total = states
-        lock.unlock()
-        if let report { progress?(report) }
-        return total
-    }
-
-    var outcome: SearchOutcome {
-        lock.lock()
-        defer { lock.unlock() }
-        if let violation {
-            return SearchOutcome(verdict: .violated, path: violation, states: states, transitions: transitions,
-                                 depth: deepest)
-        }
-        if let stopReason {
-            return SearchOutcome(verdict: .incomplete(stopReason), path: nil, states: states, transitions: transitions,
-                                 depth: deepest)
-        }
-        return SearchOutcome(verdict: .verified, path: nil, states: states, transitions: transitions, depth: deepest)
     }
 }
