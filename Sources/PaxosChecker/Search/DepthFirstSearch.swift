@@ -4,18 +4,20 @@ import Foundation
 /// Depth-first search over fingerprints: it holds only the current path, so it needs less memory than
 /// breadth-first search, but its counterexample is the first found, not a shortest one.
 ///
-/// No partial-order reduction here: sleep sets with a visited set need each state's sleep set kept, which
-/// is what this search saves memory on.
+/// No partial-order reduction here. Stateful sleep sets (each visited state keeping the steps it has not
+/// taken, re-expanded when reached with fewer asleep) were tried: on SPIN's S5 bound they cut a fifth of
+/// the transitions but made the search slower, the bookkeeping on every revisit costing more than it saved.
 ///
 /// With a depth bound, a state first met deep in one run may lie shallower in another, with more of its
 /// future within the bound: the visited set keeps the fewest steps each state was reached in, and a state
 /// reached in fewer is explored again (counted once). That search runs on one thread.
 ///
-/// Without one it runs on `threads` threads sharing the visited set: each searches from the start, the
-/// steps of every state taken in its own rotation, and expands only the states it was first to record. Every
-/// recorded state is expanded once by one thread, every step of it taken, so the states and transitions
-/// counted are a one-thread search's whatever the timing; the depth reached is not. A violation found by
-/// several threads is searched for again on one, so that the counterexample does not depend on timing.
+/// Without one it runs on `threads` threads sharing the visited set. One starts from the start state; a
+/// thread with nothing to do waits, and a busy one gives it the steps not yet taken at the bottom of its
+/// stack. Each thread expands only the states it records first, every step of them taken (by it, or by the
+/// thread it gave some to), so the states and transitions counted are a one-thread search's whatever the
+/// timing; the depth reached is not. A violation found by several threads is searched for again on one, so
+/// that the counterexample does not depend on timing.
 struct DepthFirstSearch {
     let explorer: Explorer
     let configuration: CheckerConfiguration
@@ -24,23 +26,13 @@ struct DepthFirstSearch {
         var node: Node
         var steps: [Transition]
         var next = 0
-        /// Where this thread starts among `steps` (its rotation).
-        var offset = 0
         /// The step that led here.
         var via: Transition?
 
-        init(node: Node, steps: [Transition], via: Transition? = nil, worker: Int, workers: Int) {
-            self.node = node
-            self.steps = steps
-            self.via = via
-            offset = steps.count * worker / workers
-        }
-
-        /// Takes the next step in this thread's rotation.
-        mutating func take() -> Transition {
-            let index = next + offset
-            next += 1
-            return steps[index < steps.count ? index : index - steps.count]
+        /// The steps not yet taken, no longer this frame's to take.
+        mutating func giveAway() -> [Transition] {
+            defer { next = steps.count }
+            return Array(steps[next...])
         }
     }
 
@@ -57,11 +49,12 @@ struct DepthFirstSearch {
         let visited = VisitedSet(shardCount: workers == 1 ? 1 : 64, initialCapacityPerShard: workers == 1 ? 1 << 16 : 1 << 12)
         _ = visited.insert(start.fingerprint, level: 0)
         if start.hasViolation { return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0) }
+        let pool = WorkPool(first: Work(node: start, steps: explorer.transitions(of: start), path: []))
         if workers == 1 {
-            explore(from: start, worker: 0, workers: 1, visited: visited, shared: shared)
+            explore(pool: pool, visited: visited, shared: shared)
         } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                explore(from: start, worker: worker, workers: workers, visited: visited, shared: shared)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                explore(pool: pool, visited: visited, shared: shared)
             }
         }
         if shared.violationFound {
@@ -72,13 +65,34 @@ struct DepthFirstSearch {
                              states: shared.states, transitions: shared.transitions, depth: shared.deepest)
     }
 
-    /// One thread's search: from the start, through the states this thread records first.
-    private func explore(from start: Node, worker: Int, workers: Int, visited: VisitedSet, shared: SearchProgress) {
-        let bounded = configuration.maxDepth != nil
+    /// One thread's search: the work it takes from the pool, one piece after another, until none is left.
+    private func explore(pool: WorkPool, visited: VisitedSet, shared: SearchProgress) {
+        var counts = Counts(recorded: shared.recordedStates)
+        while let work = pool.take() {
+            let finished = explore(work, pool: pool, visited: visited, shared: shared, counts: &counts)
+            pool.done()
+            guard finished else {
+                pool.stop()
+                break
+            }
+        }
+        shared.add(states: counts.states, transitions: counts.transitions, depth: counts.deepest)
+    }
+
+    /// A thread's counts since it last added them to the shared ones.
+    private struct Counts {
         var states = 0, transitions = 0, deepest = 0
         /// The states every thread had recorded at this thread's last report.
-        var recorded = shared.recordedStates
-        var stack = [Frame(node: start, steps: explorer.transitions(of: start), worker: worker, workers: workers)]
+        var recorded: Int
+    }
+
+    /// Searches below `work`'s state, through the states this thread records, giving the bottom of its
+    /// stack to the pool when another thread is idle. False when the search must stop.
+    private func explore(_ work: Work, pool: WorkPool, visited: VisitedSet, shared: SearchProgress,
+                         counts: inout Counts) -> Bool {
+        let bounded = configuration.maxDepth != nil
+        let base = work.path.count
+        var stack = [Frame(node: work.node, steps: work.steps)]
 
         while !stack.isEmpty {
             let top = stack.count - 1
@@ -87,41 +101,122 @@ struct DepthFirstSearch {
                 stack.removeLast()
                 continue
             }
-            let step = stack[top].take()
+            let step = stack[top].steps[stack[top].next]
+            stack[top].next += 1
             guard let successor = explorer.successor(of: stack[top].node, by: step) else { continue }
-            // Every thread expands the start; its steps count once.
-            if top > 0 || worker == 0 { transitions += 1 }
+            counts.transitions += 1
             if !successor.sim.monitor.violations.isEmpty {
-                let path = stack.compactMap(\.via) + [step]
-                shared.add(states: states, transitions: transitions, depth: max(deepest, path.count))
+                let path = work.path + stack.compactMap(\.via) + [step]
+                shared.add(states: counts.states, transitions: counts.transitions, depth: max(counts.deepest, path.count))
+                counts = Counts(recorded: 0)
                 shared.reportViolation(path: path)
-                return
+                return false
             }
             if bounded {
                 let seen = visited.insert(successor.fingerprint, fewestSteps: stack.count)
                 guard seen != .notFewer else { continue }
-                if seen == .new { states += 1 }
+                if seen == .new { counts.states += 1 }
             } else {
                 guard visited.insert(successor.fingerprint, level: 0) == .new else { continue }
-                states += 1
+                counts.states += 1
             }
             let child = explorer.node(successor, after: stack[top].node)
-            stack.append(Frame(node: child, steps: explorer.transitions(of: child), via: step, worker: worker,
-                               workers: workers))
-            deepest = max(deepest, stack.count - 1)
+            stack.append(Frame(node: child, steps: explorer.transitions(of: child), via: step))
+            counts.deepest = max(counts.deepest, base + stack.count - 1)
 
             // The state limit is met exactly on one thread; several may pass it by up to a chunk each.
-            if let limit = configuration.stateLimit, recorded + states >= limit {
-                shared.add(states: states, transitions: transitions, depth: deepest)
-                return
+            if let limit = configuration.stateLimit, counts.recorded + counts.states >= limit {
+                shared.add(states: counts.states, transitions: counts.transitions, depth: counts.deepest)
+                counts = Counts(recorded: 0)
+                return false
             }
-            if states & 0x3FF == 0 {
-                recorded = shared.add(states: states, transitions: transitions, depth: deepest)
-                states = 0
-                transitions = 0
-                if shared.shouldStop { return }
+            if counts.states & 0x3F == 0, pool.isHungry,
+               let bottom = stack.firstIndex(where: { $0.next < $0.steps.count }) {
+                pool.give(Work(node: stack[bottom].node, steps: stack[bottom].giveAway(),
+                               path: work.path + stack[...bottom].compactMap(\.via)))
+            }
+            if counts.states & 0x3FF == 0 {
+                counts.recorded = shared.add(states: counts.states, transitions: counts.transitions, depth: counts.deepest)
+                counts.states = 0
+                counts.transitions = 0
+                if shared.shouldStop { return false }
             }
         }
-        shared.add(states: states, transitions: transitions, depth: deepest)
+        return true
+    }
+}
+
+/// A state to search below, and the steps of it to take there.
+private struct Work {
+    let node: Node
+    let steps: [Transition]
+    /// The steps from the start to `node`.
+    let path: [Transition]
+}
+
+/// The work the threads of a depth-first search share: a thread with nothing to do waits here, and a busy
+/// one gives away the bottom of its stack when it sees one waiting. Done when no thread is busy and no
+/// work is left (however many threads run at once), or when a thread stops the search.
+private final class WorkPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Work]
+    private var waiting = 0
+    private var busy = 0
+    private var finished = false
+
+    init(first: Work) {
+        items = [first]
+    }
+
+    /// Whether a thread is waiting for work and none is there.
+    var isHungry: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiting > 0 && items.isEmpty
+    }
+
+    func give(_ work: Work) {
+        condition.lock()
+        items.append(work)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The next piece of work, waiting for one; nil when the search is done. The caller is busy until it
+    /// calls ``done()``.
+    func take() -> Work? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty, !finished {
+            if busy == 0 {
+                finished = true
+                condition.broadcast()
+                break
+            }
+            waiting += 1
+            condition.wait()
+            waiting -= 1
+        }
+        guard !finished else { return nil }
+        busy += 1
+        return items.removeLast()
+    }
+
+    /// The caller is done with the work it took.
+    func done() {
+        condition.lock()
+        busy -= 1
+        if busy == 0, items.isEmpty {
+            finished = true
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
