@@ -118,6 +118,9 @@ public struct ModelChecker: Sendable {
         if bounds.reductions.contains(.ignoredMessages), bounds.mutations.isEmpty {
             notes.append("ignored messages: messages their receiver will ignore whenever they arrive leave the network")
         }
+        if bounds.reductions.contains(.dropsAsDelays), bounds.drops > 0 {
+            notes.append("drops as delays: no message is dropped; a lost message is one never delivered, which the search covers")
+        }
         if bounds.reductions.contains(.symmetry) { notes.append(SymmetryAnalysis.note(for: bounds, from: simulation)) }
         var report = CheckReport(verdict: outcome.verdict, counterexample: nil, states: outcome.states,
                                  transitions: outcome.transitions, depth: outcome.depth,

@@ -55,8 +55,10 @@ struct Check: ParsableCommand {
     var maxSeconds: Double?
     @Option(name: .customLong("max-depth"), help: "Explore runs of at most this many steps.")
     var maxDepth: Int?
-    @Flag(name: .customLong("no-reductions"), help: "Explore without reductions (sleep sets, symmetry, dead letters, ignored messages), to compare.")
+    @Flag(name: .customLong("no-reductions"), help: "Explore without reductions (sleep sets, symmetry, dead letters, ignored messages, drops as delays), to compare.")
     var noReductions = false
+    @Option(help: "Explore without these reductions, e.g. drops-as-delays,sleep-sets (of \(CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", "))).")
+    var without: String?
     @Option(help: "Where to write a counterexample script.")
     var script = "counterexample.pxs"
     @Option(help: "Seed (randomized elections draw their timeouts from it).")
@@ -112,6 +114,13 @@ struct Check: ParsableCommand {
         c.timeLimitSeconds = maxSeconds
         c.maxDepth = maxDepth
         c.reductions = noReductions ? [] : .all
+        for word in (without ?? "").split(separator: ",") {
+            guard let reduction = CheckerConfiguration.Reductions.named.first(where: { $0.key == word })?.value else {
+                let names = CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", ")
+                throw ValidationError("--without takes reductions from \(names); '\(word)' is not one")
+            }
+            c.reductions.remove(reduction)
+        }
         c.seed = seed
         do {
             try c.validate()

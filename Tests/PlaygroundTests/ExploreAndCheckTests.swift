@@ -103,5 +103,27 @@ import Testing
         let result = try CLITests.playground(["check", "--recovery", "maybe"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--recovery takes on or off, not 'maybe'"))
+        let reduction = try CLITests.playground(["check", "--without", "drops-as-delays,symetry"])
+        #expect(reduction.status == 2)
+        #expect(reduction.stderr.hasPrefix("Error: --without takes reductions from sleep-sets, dead-letters, ignored-messages, drops-as-delays, symmetry; 'symetry' is not one\n"))
+    }
+
+    /// `--without` turns off the reductions it names, and only those: the report names the others.
+    @Test func checkWithoutAReductionTakesTheDrops() throws {
+        let options = ["check", "--quiet", "--drops", "1", "--timeouts", "1", "--candidates", "n2"]
+        let reduced = try CLITests.playground(options)
+        let full = try CLITests.playground(options + ["--without", "drops-as-delays"])
+        #expect(reduced.status == 0)
+        #expect(full.status == 0)
+        let note = "reduction: drops as delays: no message is dropped; a lost message is one never delivered, which the search covers"
+        #expect(reduced.stdout.contains(note))
+        #expect(!full.stdout.contains(note))
+        #expect(full.stdout.contains("reduction: partial order: sleep sets over independent steps"))
+        func states(_ output: String) -> Int? {
+            output.split(separator: "\n").first { $0.contains(" states, ") }
+                .flatMap { Int($0.prefix { $0 != " " }.filter(\.isNumber)) }
+        }
+        let fewer = try #require(states(reduced.stdout)), more = try #require(states(full.stdout))
+        #expect(fewer < more)
     }
 }
