@@ -3,6 +3,17 @@
 
 /// The small bounds the tests use: enough for each behaviour to show, small enough for a debug build.
 enum Bounds {
+    /// The cluster of random run number `run`: the commit policy and the start (a leader or none) vary
+    /// from run to run, and recovery is off in every `recoveryOffEvery`-th run.
+    static func randomRun(_ run: Int, election: String, recoveryOffEvery: Int? = nil) -> CheckerConfiguration {
+        var config = CheckerConfiguration()
+        config.election = election
+        config.commit = run.isMultiple(of: 2) ? SyncCommit.name : AsyncCommit.name
+        config.initialLeader = run.isMultiple(of: 3) ? nil : ReplicaID(1)
+        if let recoveryOffEvery { config.recovery = !run.isMultiple(of: recoveryOffEvery) }
+        return config
+    }
+
     /// `cluster 3 leader n1`, one transaction, one election by n2 (its timer may fire once, at any time),
     /// nothing lost: every policy must be safe here.
     static func small(election: String = PriorityElection.name, commit: String = SyncCommit.name) -> CheckerConfiguration {

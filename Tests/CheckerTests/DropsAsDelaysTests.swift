@@ -13,11 +13,7 @@ import PaxosSimulation
         var generator = SplitMix64(seed: 23)
         var drops = 0
         for run in 0..<60 {
-            var config = CheckerConfiguration()
-            config.election = election
-            config.commit = run.isMultiple(of: 2) ? SyncCommit.name : AsyncCommit.name
-            config.initialLeader = run.isMultiple(of: 3) ? nil : ReplicaID(1)
-            config.recovery = !run.isMultiple(of: 2)
+            let config = Bounds.randomRun(run, election: election, recoveryOffEvery: 2)
             var lossy = config.initialSimulation()
             var kept = lossy
             // The messages `lossy` dropped: `kept` holds them in flight and never delivers them.

@@ -24,10 +24,7 @@ import PaxosSimulation
         var generator = SplitMix64(seed: 11)
         var flagged = 0, checks = 0
         for run in 0..<60 {
-            var config = CheckerConfiguration()
-            config.election = election
-            config.commit = run.isMultiple(of: 2) ? SyncCommit.name : AsyncCommit.name
-            config.initialLeader = run.isMultiple(of: 3) ? ReplicaID(1) : nil
+            let config = Bounds.randomRun(run, election: election)
             var sim = config.initialSimulation()
             // Messages said to be ignored, by id, kept in flight to be tried again later.
             var ignored: [Int: Envelope] = [:]

@@ -26,11 +26,7 @@ import PaxosSimulation
     func quietStepsMatchTracedSteps(election: String, checksInvariants: Bool) throws {
         var generator = SplitMix64(seed: 7)
         for run in 0..<40 {
-            var config = CheckerConfiguration()
-            config.election = election
-            config.commit = run.isMultiple(of: 2) ? SyncCommit.name : AsyncCommit.name
-            config.initialLeader = run.isMultiple(of: 3) ? nil : ReplicaID(1)
-            config.recovery = !run.isMultiple(of: 5)
+            let config = Bounds.randomRun(run, election: election, recoveryOffEvery: 5)
             var traced = config.initialSimulation()
             traced.checksInvariants = checksInvariants
             var quiet = traced
