@@ -47,7 +47,7 @@ struct DepthFirstSearch {
     private func search(from start: Node, workers: Int, progress: (@Sendable (CheckProgress) -> Void)?) -> SearchOutcome {
         let shared = SearchProgress(states: 1, start: monotonicSeconds(), configuration: configuration, progress: progress)
         let visited = VisitedSet(shardCount: workers == 1 ? 1 : 64, initialCapacityPerShard: workers == 1 ? 1 << 16 : 1 << 12)
-        _ = visited.insert(start.fingerprint, level: 0)
+        _ = visited.insert(start.fingerprint)
         if start.hasViolation { return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0) }
         let pool = WorkPool(first: Work(node: start, steps: explorer.transitions(of: start), path: []))
         if workers == 1 {
@@ -117,7 +117,7 @@ struct DepthFirstSearch {
                 guard seen != .notFewer else { continue }
                 if seen == .new { counts.states += 1 }
             } else {
-                guard visited.insert(successor.fingerprint, level: 0) == .new else { continue }
+                guard visited.insert(successor.fingerprint) else { continue }
                 counts.states += 1
             }
             let child = explorer.node(successor, after: stack[top].node)

@@ -162,13 +162,14 @@ final class Node: @unchecked Sendable {
     }
 
     /// The canonical fingerprint: replicas by position, in-flight items as a multiset, history, budgets.
+    /// Its parts are digests already; each is folded in through a bijective mix (cheaper than `Hasher`, which
+    /// this ran through on every transition).
     static func fingerprint(_ replicas: ReplicaDigests, items: UInt64, _ history: UInt64, _ used: Used) -> UInt64 {
-        var hasher = Hasher()
-        for index in 0..<replicas.count { hasher.combine(replicas[index]) }
-        hasher.combine(items)
-        hasher.combine(history)
-        hasher.combine(used.packed)
-        return UInt64(bitPattern: Int64(hasher.finalize()))
+        var folded = UInt64(truncatingIfNeeded: replicas.count)
+        for index in 0..<replicas.count { folded = Simulation.mix64(folded ^ replicas[index]) }
+        folded = Simulation.mix64(folded ^ items)
+        folded = Simulation.mix64(folded ^ history)
+        return Simulation.mix64(folded ^ used.packed)
     }
 
     var hasViolation: Bool { !sim.monitor.violations.isEmpty }

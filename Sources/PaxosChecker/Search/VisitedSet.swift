@@ -64,6 +64,24 @@ final class VisitedSet: @unchecked Sendable {
             }
         }
 
+        /// Inserts `key` (never 0) without a level: whether it is new. Reads only the key array (one cache
+        /// miss, where ``insert(_:level:)`` takes two). Call under the lock.
+        func insert(_ key: UInt64) -> Bool {
+            if (count + 1) * 2 > capacity { grow() }
+            let mask = capacity - 1
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while true {
+                let found = keys[slot]
+                if found == 0 {
+                    keys[slot] = key
+                    count += 1
+                    return true
+                }
+                if found == key { return false }
+                slot = (slot + 1) & mask
+            }
+        }
+
         /// The slot of `key`, if recorded. Call under the lock.
         func find(_ key: UInt64) -> Int? {
             let mask = capacity - 1
@@ -161,6 +179,11 @@ final class VisitedSet: @unchecked Sendable {
         precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0)
         shards = (0..<shardCount).map { _ in Shard(capacity: initialCapacityPerShard) }
         shardShift = UInt64(64 - shardCount.trailingZeroBitCount)
+    }
+
+    /// Records `fingerprint`, with no level (level 0): whether it is new. For a search that needs no levels.
+    func insert(_ fingerprint: UInt64) -> Bool {
+        withShard(of: fingerprint) { shard, key in shard.insert(key) }
     }
 
     func insert(_ fingerprint: UInt64, level: Int) -> Insertion {
