@@ -48,25 +48,23 @@ final class VisitedSet: @unchecked Sendable {
 
         /// Inserts or finds `key` (never 0), and says in which slot. Call under the lock.
         func insert(_ key: UInt64, level: UInt32) -> (Insertion, slot: Int) {
-            if (count + 1) * 2 > capacity { grow() }
-            let mask = capacity - 1
-            var slot = Int(truncatingIfNeeded: key) & mask
-            while true {
-                let found = keys[slot]
-                if found == 0 {
-                    keys[slot] = key
-                    levels[slot] = level
-                    count += 1
-                    return (.new, slot)
-                }
-                if found == key { return (levels[slot] == level ? .sameLevel : .earlier, slot) }
-                slot = (slot + 1) & mask
+            let (isNew, slot) = insertKey(key)
+            if isNew {
+                levels[slot] = level
+                return (.new, slot)
             }
+            return (levels[slot] == level ? .sameLevel : .earlier, slot)
         }
 
         /// Inserts `key` (never 0) without a level: whether it is new. Reads only the key array (one cache
         /// miss, where ``insert(_:level:)`` takes two). Call under the lock.
         func insert(_ key: UInt64) -> Bool {
+            insertKey(key).isNew
+        }
+
+        /// Records `key` in its slot, if not there yet. Call under the lock.
+        @inline(__always)
+        private func insertKey(_ key: UInt64) -> (isNew: Bool, slot: Int) {
             if (count + 1) * 2 > capacity { grow() }
             let mask = capacity - 1
             var slot = Int(truncatingIfNeeded: key) & mask
@@ -75,9 +73,9 @@ final class VisitedSet: @unchecked Sendable {
                 if found == 0 {
                     keys[slot] = key
                     count += 1
-                    return true
+                    return (true, slot)
                 }
-                if found == key { return false }
+                if found == key { return (false, slot) }
                 slot = (slot + 1) & mask
             }
         }
