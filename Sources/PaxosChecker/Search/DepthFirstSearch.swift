@@ -97,7 +97,7 @@ struct DepthFirstSearch {
         while !stack.isEmpty {
             let top = stack.count - 1
             guard stack[top].next < stack[top].steps.count,
-                  configuration.maxDepth.map({ top < $0 }) ?? true else {
+                  configuration.maxDepth.map({ base + top < $0 }) ?? true else {
                 stack.removeLast()
                 continue
             }
@@ -113,7 +113,7 @@ struct DepthFirstSearch {
                 return false
             }
             if bounded {
-                let seen = visited.insert(successor.fingerprint, fewestSteps: stack.count)
+                let seen = visited.insert(successor.fingerprint, fewestSteps: base + stack.count)
                 guard seen != .notFewer else { continue }
                 if seen == .new { counts.states += 1 }
             } else {
