@@ -61,11 +61,7 @@ import PaxosSimulation
         c.drops = 2
         c.crashes = recovery ? 0 : 1
         c.maxDepth = recovery ? 12 : nil
-        var without = c
-        without.reductions.remove(.dropsAsDelays)
-        let reduced = try ModelChecker(c).run()
-        let full = try ModelChecker(without).run()
-        ReductionTests.expectSameOutcome(full, reduced, "recovery \(recovery)")
+        let (full, reduced) = try ReductionTests.withAndWithout(.dropsAsDelays, c, "recovery \(recovery)")
         #expect(reduced.verdict == (recovery ? .verified : .violated))
         #expect(reduced.states < full.states)
         #expect(reduced.reductionNotes.contains { $0.hasPrefix("drops as delays") })

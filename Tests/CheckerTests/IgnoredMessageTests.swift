@@ -79,11 +79,7 @@ import PaxosSimulation
         c.candidates = [ReplicaID(1), ReplicaID(2)]
         c.time = .timeouts(2)
         c.maxDepth = 12
-        var without = c
-        without.reductions.remove(.ignoredMessages)
-        let reduced = try ModelChecker(c).run()
-        let full = try ModelChecker(without).run()
-        ReductionTests.expectSameOutcome(full, reduced, "recovery \(recovery)")
+        let (full, reduced) = try ReductionTests.withAndWithout(.ignoredMessages, c, "recovery \(recovery)")
         #expect(reduced.verdict == (recovery ? .verified : .violated))
         if recovery { #expect(reduced.states < full.states) }
     }

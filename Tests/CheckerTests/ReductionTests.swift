@@ -44,6 +44,17 @@ import PaxosPlayground
         #expect(full.steps == reduced.steps, "\(name): counterexample lengths", sourceLocation: sourceLocation)
     }
 
+    /// Checks `c` with and without `reduction`, expecting the same outcome: (without, with).
+    static func withAndWithout(_ reduction: CheckerConfiguration.Reductions, _ c: CheckerConfiguration, _ name: String,
+                               sourceLocation: SourceLocation = #_sourceLocation) throws -> (full: CheckReport, reduced: CheckReport) {
+        var without = c
+        without.reductions.remove(reduction)
+        let reduced = try ModelChecker(c).run()
+        let full = try ModelChecker(without).run()
+        expectSameOutcome(full, reduced, name, sourceLocation: sourceLocation)
+        return (full, reduced)
+    }
+
     @Test(arguments: configurations.indices)
     func sleepSetsKeepStatesAndVerdicts(_ index: Int) throws {
         let (name, c) = Self.configurations[index]
