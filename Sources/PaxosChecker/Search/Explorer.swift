@@ -208,8 +208,8 @@ struct Explorer: Sendable {
     let timeBudget: Int
     let discardsDeadLetters: Bool
     let discardsIgnoredMessages: Bool
-    /// With ``CheckerConfiguration/Reductions/dropsAsDelays``: no drop is offered.
-    let drops: Int
+    /// The drops a run may take: none with ``CheckerConfiguration/Reductions/dropsAsDelays``.
+    let dropBudget: Int
     /// The renamings a state is counted once for, the identity first; just the identity without symmetry.
     let renamings: [ReplicaPermutation]
 
@@ -226,7 +226,7 @@ struct Explorer: Sendable {
         }
         discardsDeadLetters = configuration.reductions.contains(.deadLetters)
         discardsIgnoredMessages = configuration.reductions.contains(.ignoredMessages)
-        drops = configuration.reductions.contains(.dropsAsDelays) ? 0 : configuration.drops
+        dropBudget = configuration.reductions.contains(.dropsAsDelays) ? 0 : configuration.drops
         renamings = configuration.reductions.contains(.symmetry)
             ? SymmetryAnalysis.renamings(in: configuration, from: start)
             : [ReplicaPermutation.identity(count: configuration.replicas)]
@@ -278,7 +278,7 @@ struct Explorer: Sendable {
             if index > 0, node.itemDigests[..<index].contains(digest) { continue }
             result.append(Transition(kind: .deliver, argument: flight.id, item: digest))
             guard case .message = flight.item else { continue }
-            if Int(node.used.drops) < drops {
+            if Int(node.used.drops) < dropBudget {
                 result.append(Transition(kind: .drop, argument: flight.id, item: digest))
             }
             if Int(node.used.duplicates) < c.duplicates {
