@@ -49,6 +49,9 @@ public enum RunCondition: Hashable, Sendable {
     case leader
     case committed(Int)
     case applied(ReplicaID, Int)
+    /// The progress property of PROTOCOL.md: one ready leader followed by every live replica, and every
+    /// live replica applied every committed entry (see ``Simulation/divergence()``).
+    case converged
 }
 
 public enum Expectation: Hashable, Sendable {
@@ -57,6 +60,8 @@ public enum Expectation: Hashable, Sendable {
     case applied(ReplicaID, Int)
     case data(ReplicaID, key: String, value: String)
     case invariants
+    /// The cluster is converged now (PROTOCOL.md, "Progress (liveness)").
+    case converged
 }
 
 public enum ExportFormat: String, Hashable, Sendable, CaseIterable {

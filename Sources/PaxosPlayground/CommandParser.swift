@@ -111,19 +111,22 @@ public enum CommandParser {
 
     private static func runCondition(_ a: inout Arguments) throws(CommandError) -> RunCondition {
         guard let first = a.next() else { return .quiet }
-        guard first == "until" else { throw CommandError("run takes 'until leader|committed I|applied nK I|quiet', not '\(first)'") }
-        let what = try a.word("CONDITION", "leader, committed I, applied nK I or quiet")
+        guard first == "until" else {
+            throw CommandError("run takes 'until leader|committed I|applied nK I|converged|quiet', not '\(first)'")
+        }
+        let what = try a.word("CONDITION", "leader, committed I, applied nK I, converged or quiet")
         switch what {
         case "leader": return .leader
         case "quiet": return .quiet
+        case "converged": return .converged
         case "committed": return .committed(try a.number("I", min: 0))
         case "applied": return .applied(try a.replica(), try a.number("I", min: 0))
-        default: throw CommandError("unknown condition '\(what)': run until leader|committed I|applied nK I|quiet")
+        default: throw CommandError("unknown condition '\(what)': run until leader|committed I|applied nK I|converged|quiet")
         }
     }
 
     private static func expectation(_ a: inout Arguments) throws(CommandError) -> Expectation {
-        let what = try a.word("WHAT", "leader, committed, applied, data or invariants")
+        let what = try a.word("WHAT", "leader, committed, applied, data, invariants or converged")
         switch what {
         case "leader": return .leader(try a.replica())
         case "committed": return .committed(try a.number("I", min: 0))
@@ -136,8 +139,9 @@ public enum CommandParser {
             }
             return .data(replica, key: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...]))
         case "invariants": return .invariants
+        case "converged": return .converged
         default:
-            throw CommandError("unknown expectation '\(what)': expect leader|committed|applied|data|invariants")
+            throw CommandError("unknown expectation '\(what)': expect leader|committed|applied|data|invariants|converged")
         }
     }
 }

@@ -148,7 +148,7 @@ extension Session {
             if holds(condition, elected: elected) { return }
             if let next = simulation.inFlight.first {
                 guard deliveries < deliveryLimit else {
-                    say("run stops after \(deliveryLimit) deliveries: messages keep flowing")
+                    say("run stops after \(deliveryLimit) deliveries: messages keep flowing\(whyNot(condition).map { "; \($0)" } ?? "")")
                     return
                 }
                 deliveries += 1
@@ -157,7 +157,7 @@ extension Session {
             } else {
                 if condition == .quiet { return }
                 guard ticks < tickLimit else {
-                    say("run stops after \(tickLimit) ticks: the condition does not hold yet")
+                    say("run stops after \(tickLimit) ticks: \(whyNot(condition) ?? "the condition does not hold yet")")
                     return
                 }
                 ticks += 1
@@ -181,7 +181,14 @@ extension Session {
         case .leader: elected
         case .committed(let index): check(.committed(index)).held
         case .applied(let id, let index): check(.applied(id, index)).held
+        case .converged: simulation.divergence() == nil
         }
+    }
+
+    /// Why a condition that does not hold fails, where there is more to say than that it does not hold.
+    func whyNot(_ condition: RunCondition) -> String? {
+        guard condition == .converged, let divergence = simulation.divergence() else { return nil }
+        return "not converged: \(divergence)"
     }
 
     // MARK: - expect
@@ -214,7 +221,28 @@ extension Session {
             guard !violations.isEmpty else { return (true, "expect invariants: invariants 1-5 hold") }
             let list = violations.map { "\($0.invariant) (\($0.name)\($0.index.map { " at \($0)" } ?? ""))" }
             return (false, "expect invariants: violated \(list.joined(separator: ", "))")
+        case .converged:
+            if let divergence = sim.divergence() { return (false, "expect converged: \(divergence)") }
+            return (true, "expect converged: \(convergedSummary())")
         }
+    }
+
+    /// What a converged cluster looks like: `n1 leads 3.n1, n2 n3 follow it, every live replica applied 4`.
+    func convergedSummary() -> String {
+        let sim = simulation
+        let live = sim.replicas.filter { sim.isAlive($0.id) }
+        guard let leader = live.first(where: { $0.role == .leader }) else { return "no leader" }
+        var parts = ["\(leader.id) leads \(leader.leaderBallot ?? leader.promised)"]
+        let followers = live.filter { $0.id != leader.id }.map(\.id.description)
+        if !followers.isEmpty {
+            parts.append("\(followers.joined(separator: " ")) \(followers.count == 1 ? "follows" : "follow") it")
+        }
+        let down = sim.config.replicas.filter { !sim.isAlive($0) }.map(\.description)
+        if !down.isEmpty {
+            parts.append("\(down.joined(separator: " ")) \(down.count == 1 ? "is" : "are") down")
+        }
+        parts.append("every live replica applied \(live.map(\.appliedIndex).max() ?? 0)")
+        return parts.joined(separator: ", ")
     }
 
     // MARK: - undo

@@ -39,6 +39,12 @@ import PaxosCore
         ("apply n2", "error: n2 has no apply due (applied 0, committed 0; apply events exist under commit async)"),
         ("undo", "error: nothing to undo: no event since the cluster started"),
         ("timeout n1", "error: n1's election timer cannot fire: it leads (a leader has none)"),
+        ("expect converged now", "error: unexpected 'now' after expect (see help expect)"),
+        ("expect convergence", "error: unknown expectation 'convergence': expect leader|committed|applied|data|invariants|converged"),
+        ("expect", "error: expect needs WHAT: leader, committed, applied, data, invariants or converged (see help expect)"),
+        ("run until converged now", "error: unexpected 'now' after run (see help run)"),
+        ("run until calm", "error: unknown condition 'calm': run until leader|committed I|applied nK I|converged|quiet"),
+        ("run converged", "error: run takes 'until leader|committed I|applied nK I|converged|quiet', not 'converged'"),
     ])
     func badInputSaysWhatIsWrongAndChangesNothing(_ line: String, _ expected: String) {
         let (session, transcript) = Self.session()
@@ -101,7 +107,9 @@ import PaxosCore
         #expect(session.completions(line: "election l", word: "l") == ["longest-term"])
         #expect(session.completions(line: "commit ", word: "") == ["sync", "async"])
         #expect(session.completions(line: "deliver ", word: "") == ["2", "3"])
-        #expect(session.completions(line: "expect ", word: "") == ["leader", "committed", "applied", "data", "invariants"])
+        #expect(session.completions(line: "expect ", word: "") == ["leader", "committed", "applied", "data", "invariants", "converged"])
+        #expect(session.completions(line: "expect c", word: "c") == ["committed", "converged"])
+        #expect(session.completions(line: "run until ", word: "") == ["leader", "committed", "applied", "converged", "quiet"])
     }
 
     @Test func expectationsSayWhatTheyFound() {
@@ -119,6 +127,58 @@ import PaxosCore
             "✓ expect data n2 y=: y is absent",
         ])
         #expect(session.failedExpectations == 3)
+    }
+
+    @Test func convergedParsesAsAConditionAndAnExpectation() throws {
+        #expect(try CommandParser.parse("run until converged") == .run(.converged))
+        #expect(try CommandParser.parse("expect converged   # one leader, all caught up") == .expect(.converged))
+    }
+
+    @Test func expectConvergedSaysWhoLeadsAndWhatEveryoneApplied() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nrun")
+        #expect(session.execute("expect converged") == .ok)
+        session.execute("crash n2")
+        transcript.lines = []
+        #expect(session.execute("expect converged") == .ok)
+        let (single, singleTranscript) = Self.session("cluster 1 leader n1")
+        #expect(single.execute("expect converged") == .ok)
+        #expect(transcript.lines == ["✓ expect converged: n1 leads 1.n1, n3 follows it, n2 is down, every live replica applied 1"])
+        #expect(singleTranscript.lines == ["✓ expect converged: n1 leads 1.n1, every live replica applied 0"])
+        #expect(session.failedExpectations == 0)
+    }
+
+    @Test func expectConvergedHoldsAfterACommittedTransaction() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nrun")
+        session.execute("expect converged")
+        #expect(transcript.lines == ["✓ expect converged: n1 leads 1.n1, n2 n3 follow it, every live replica applied 1"])
+    }
+
+    @Test func expectConvergedFailsWithTheFirstProblem() {
+        // n1's messages to n3 are lost: n1 and n2 commit x=1, n3 never hears of it.
+        let (session, transcript) = Self.session("cluster 3 leader n1\ncut n1 n3\nsubmit x=1\nrun")
+        #expect(session.simulation.replica(ReplicaID(1)).commitIndex == 1)
+        #expect(session.execute("expect converged") == .expectFailed)
+        session.execute("crash n1")
+        #expect(session.execute("expect converged") == .expectFailed)
+        #expect(transcript.lines.first == "✗ expect converged: n3 lacks committed 1")
+        #expect(transcript.lines.last == "✗ expect converged: no leader")
+        #expect(session.failedExpectations == 2)
+    }
+
+    @Test func runUntilConvergedStopsAtOnceWhenConverged() {
+        // Converged is a reading of the state: a transaction still in flight does not change it.
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1")
+        let before = (session.simulation.step, session.simulation.inFlight.count)
+        #expect(session.execute("run until converged") == .ok)
+        #expect(transcript.lines.isEmpty)
+        #expect(session.simulation.step == before.0 && session.simulation.inFlight.count == before.1)
+    }
+
+    @Test func runUntilConvergedSaysWhyItStopped() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ncrash n2\ncrash n3")
+        session.execute("run until converged")
+        #expect(transcript.lines.last == "run stops after 1000 ticks: not converged: only n1 is up: a majority needs 2")
+        #expect(session.simulation.tick == 1000)
     }
 
     @Test func sameSeedSameCommandsSameBytes() {

@@ -1,0 +1,87 @@
+import PaxosCore
+
+/// Why the cluster is not converged (PROTOCOL.md, "Progress (liveness)"): the first problem found.
+///
+/// Converged means: a majority of replicas is up; exactly one live replica leads and has finished log
+/// recovery; every other live replica follows it (role follower, knows it as leader, promised its ballot);
+/// and every live replica has applied every entry committed at any live replica.
+public enum Divergence: Hashable, Sendable, CustomStringConvertible {
+    /// Fewer than a majority of replicas are up: `up` lists the live ones in id order.
+    case noMajorityUp(up: [ReplicaID], needed: Int)
+    /// No live replica is in role leader.
+    case noLeader
+    /// Several live replicas are in role leader, in id order.
+    case severalLeaders([ReplicaID])
+    /// The one leader has not finished log recovery, so it does not take new transactions yet.
+    case leaderRecovering(ReplicaID, ballot: Ballot)
+    /// A live replica stands as a candidate instead of following the leader.
+    case candidate(ReplicaID, leader: ReplicaID)
+    /// A live follower knows another replica as leader, or none (`follows` nil).
+    case notFollowing(ReplicaID, follows: ReplicaID?, leader: ReplicaID)
+    /// A live follower knows the leader but promised another ballot than the leader's.
+    case promisedAnotherBallot(ReplicaID, promised: Ballot, leaderBallot: Ballot)
+    /// A live replica has not applied an entry committed at some live replica; `index` is the first it lacks.
+    case lacksCommitted(ReplicaID, index: Int)
+
+    /// One short line, such as `n3 lacks committed 1`.
+    public var description: String {
+        switch self {
+        case .noMajorityUp(let up, let needed):
+            guard !up.isEmpty else { return "no replica is up: a majority needs \(needed)" }
+            let names = up.map(\.description).joined(separator: " ")
+            return "only \(names) \(up.count == 1 ? "is" : "are") up: a majority needs \(needed)"
+        case .noLeader:
+            return "no leader"
+        case .severalLeaders(let leaders):
+            let names = leaders.map(\.description)
+            guard let last = names.last, names.count > 1 else { return "\(names.first ?? "no one") leads" }
+            let listed = names.dropLast().joined(separator: ", ") + " and " + last
+            return "\(listed) \(names.count == 2 ? "both" : "all") lead"
+        case .leaderRecovering(let id, let ballot):
+            return "\(id) leads \(ballot) but is still recovering its log"
+        case .candidate(let id, let leader):
+            return "\(id) stands as a candidate, not following the leader \(leader)"
+        case .notFollowing(let id, let follows, let leader):
+            return "\(id) follows \(follows.map(\.description) ?? "no one"), not the leader \(leader)"
+        case .promisedAnotherBallot(let id, let promised, let leaderBallot):
+            return "\(id) promised \(promised), not the leader's ballot \(leaderBallot)"
+        case .lacksCommitted(let id, let index):
+            return "\(id) lacks committed \(index)"
+        }
+    }
+}
+
+extension Simulation {
+    /// Why the cluster is not converged now, or nil when it is (PROTOCOL.md, "Progress (liveness)").
+    ///
+    /// A pure read of the state. The checks run in the order of ``Divergence``'s cases (majority up, one
+    /// leader, its recovery, every other live replica following it, every live replica applied every
+    /// committed entry), each scanning the replicas in id order, and the first problem found is reported.
+    /// For one replica that does not follow, its role is checked first, then the leader it knows, then its
+    /// promise.
+    public func divergence() -> Divergence? {
+        let live = replicas.filter { isAlive($0.id) }
+        guard live.count >= config.majority else {
+            return .noMajorityUp(up: live.map(\.id), needed: config.majority)
+        }
+        let leaders = live.filter { $0.role == .leader }
+        guard let leader = leaders.first else { return .noLeader }
+        guard leaders.count == 1 else { return .severalLeaders(leaders.map(\.id)) }
+        let ballot = leader.leaderBallot ?? leader.promised
+        guard leader.isReadyLeader else { return .leaderRecovering(leader.id, ballot: ballot) }
+        for replica in live where replica.id != leader.id {
+            if replica.role != .follower { return .candidate(replica.id, leader: leader.id) }
+            if replica.knownLeader != leader.id {
+                return .notFollowing(replica.id, follows: replica.knownLeader, leader: leader.id)
+            }
+            if replica.promised != ballot {
+                return .promisedAnotherBallot(replica.id, promised: replica.promised, leaderBallot: ballot)
+            }
+        }
+        let committed = live.map(\.commitIndex).max() ?? 0
+        if let behind = live.first(where: { $0.appliedIndex < committed }) {
+            return .lacksCommitted(behind.id, index: behind.appliedIndex + 1)
+        }
+        return nil
+    }
+}

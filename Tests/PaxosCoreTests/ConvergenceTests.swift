@@ -1,0 +1,187 @@
+import Testing
+@testable import PaxosCore
+@testable import PaxosSimulation
+
+/// `Simulation.divergence()`: the progress property of PROTOCOL.md as a verdict, one case at a time. The
+/// states are built directly (faults through `perform`, the rest set on the replicas), so these tests do not
+/// depend on how fast the core elects or catches up.
+@Suite struct ConvergenceTests {
+    static let n1 = ReplicaID(1), n2 = ReplicaID(2), n3 = ReplicaID(3), n4 = ReplicaID(4), n5 = ReplicaID(5)
+
+    /// `cluster N leader n1`: n1 leads 1.n1, the others follow it.
+    static func cluster(_ count: Int = 3, leader: ReplicaID? = n1) -> Simulation {
+        Simulation(replicaCount: count, seed: 1, leader: leader)
+    }
+
+    static func crash(_ ids: ReplicaID..., in sim: inout Simulation) {
+        for id in ids {
+            do { _ = try sim.perform(.crash(id)) } catch { Issue.record("crash \(id) refused: \(error)") }
+        }
+    }
+
+    /// Makes `id` a leader of `ballot`, done with recovery unless `recovering`.
+    static func lead(_ id: ReplicaID, _ ballot: Ballot, recovering: Bool = false, in sim: inout Simulation) {
+        let k = id.number - 1
+        sim.replicas[k].promised = ballot
+        sim.replicas[k].role = .leader
+        sim.replicas[k].knownLeader = id
+        var leadership = LeaderState(ballot: ballot, replicaCount: sim.config.replicaCount)
+        if recovering {
+            leadership.recovery = RecoveryState(from: 1, to: 1, asked: ReplicaSet(id), replied: ReplicaSet(id))
+        }
+        sim.replicas[k].leadership = leadership
+    }
+
+    /// Sets `id`'s commit and applied indexes (the log is not needed by the verdict).
+    static func indexes(_ id: ReplicaID, committed: Int, applied: Int, in sim: inout Simulation) {
+        sim.replicas[id.number - 1].commitIndex = committed
+        sim.replicas[id.number - 1].appliedIndex = applied
+    }
+
+    @Test func aFreshClusterWithALeaderIsConverged() {
+        #expect(Self.cluster().divergence() == nil)
+        #expect(Self.cluster(1).divergence() == nil)
+    }
+
+    @Test func aCrashedMinorityDoesNotMatter() {
+        var sim = Self.cluster(5)
+        Self.crash(Self.n2, Self.n4, in: &sim)
+        Self.indexes(Self.n2, committed: 0, applied: 0, in: &sim)
+        Self.indexes(Self.n1, committed: 2, applied: 2, in: &sim)
+        Self.indexes(Self.n3, committed: 2, applied: 2, in: &sim)
+        Self.indexes(Self.n5, committed: 2, applied: 2, in: &sim)
+        #expect(sim.divergence() == nil)
+    }
+
+    @Test func noMajorityUp() {
+        var sim = Self.cluster()
+        Self.crash(Self.n2, Self.n3, in: &sim)
+        #expect(sim.divergence() == .noMajorityUp(up: [Self.n1], needed: 2))
+        #expect(sim.divergence()?.description == "only n1 is up: a majority needs 2")
+
+        var five = Self.cluster(5)
+        Self.crash(Self.n5, Self.n1, Self.n3, in: &five)
+        #expect(five.divergence() == .noMajorityUp(up: [Self.n2, Self.n4], needed: 3))
+        #expect(five.divergence()?.description == "only n2 n4 are up: a majority needs 3")
+
+        Self.crash(Self.n2, Self.n4, in: &five)
+        #expect(five.divergence()?.description == "no replica is up: a majority needs 3")
+    }
+
+    @Test func noLeader() {
+        #expect(Self.cluster(leader: nil).divergence() == .noLeader)
+        var sim = Self.cluster()
+        Self.crash(Self.n1, in: &sim)
+        #expect(sim.divergence() == .noLeader)
+        #expect(sim.divergence()?.description == "no leader")
+    }
+
+    @Test func severalLeaders() {
+        var sim = Self.cluster(5)
+        Self.lead(Self.n4, Ballot(round: 2, owner: Self.n4), in: &sim)
+        Self.crash(Self.n1, in: &sim)
+        Self.lead(Self.n2, Ballot(round: 3, owner: Self.n2), in: &sim)
+        #expect(sim.divergence() == .severalLeaders([Self.n2, Self.n4]))
+        #expect(sim.divergence()?.description == "n2 and n4 both lead")
+
+        var three = Self.cluster(5)
+        Self.lead(Self.n4, Ballot(round: 2, owner: Self.n4), in: &three)
+        Self.lead(Self.n2, Ballot(round: 3, owner: Self.n2), in: &three)
+        #expect(three.divergence()?.description == "n1, n2 and n4 all lead")
+    }
+
+    @Test func leaderRecovering() {
+        var sim = Self.cluster()
+        Self.crash(Self.n1, in: &sim)
+        let ballot = Ballot(round: 2, owner: Self.n2)
+        Self.lead(Self.n2, ballot, recovering: true, in: &sim)
+        sim.replicas[2].promised = ballot
+        sim.replicas[2].knownLeader = Self.n2
+        #expect(sim.divergence() == .leaderRecovering(Self.n2, ballot: ballot))
+        #expect(sim.divergence()?.description == "n2 leads 2.n2 but is still recovering its log")
+
+        Self.lead(Self.n2, ballot, in: &sim)
+        #expect(sim.divergence() == nil)
+    }
+
+    @Test func aCandidateDoesNotFollow() {
+        var sim = Self.cluster()
+        sim.replicas[2].role = .candidate
+        sim.replicas[2].knownLeader = nil
+        sim.replicas[2].promised = Ballot(round: 2, owner: Self.n3)
+        #expect(sim.divergence() == .candidate(Self.n3, leader: Self.n1))
+        #expect(sim.divergence()?.description == "n3 stands as a candidate, not following the leader n1")
+    }
+
+    @Test func aFollowerOfAnotherReplicaOrOfNoOne() {
+        var sim = Self.cluster()
+        sim.replicas[2].knownLeader = Self.n2
+        #expect(sim.divergence() == .notFollowing(Self.n3, follows: Self.n2, leader: Self.n1))
+        #expect(sim.divergence()?.description == "n3 follows n2, not the leader n1")
+
+        sim.replicas[1].knownLeader = nil
+        #expect(sim.divergence() == .notFollowing(Self.n2, follows: nil, leader: Self.n1), "n2 is found before n3")
+        #expect(sim.divergence()?.description == "n2 follows no one, not the leader n1")
+    }
+
+    @Test func aRestartedFollowerKnowsNoLeaderYet() throws {
+        var sim = Self.cluster()
+        Self.crash(Self.n3, in: &sim)
+        #expect(sim.divergence() == nil)
+        _ = try sim.perform(.restart(Self.n3))
+        #expect(sim.replica(Self.n3).knownLeader == nil)
+        #expect(sim.divergence()?.description == "n3 follows no one, not the leader n1")
+    }
+
+    @Test func aFollowerThatPromisedAnotherBallot() {
+        var sim = Self.cluster()
+        sim.replicas[1].promised = Ballot(round: 3, owner: Self.n3)
+        #expect(sim.divergence() == .promisedAnotherBallot(Self.n2, promised: Ballot(round: 3, owner: Self.n3),
+                                                            leaderBallot: Ballot(round: 1, owner: Self.n1)))
+        #expect(sim.divergence()?.description == "n2 promised 3.n3, not the leader's ballot 1.n1")
+    }
+
+    @Test func lacksCommitted() {
+        var sim = Self.cluster()
+        Self.indexes(Self.n1, committed: 1, applied: 1, in: &sim)
+        Self.indexes(Self.n2, committed: 1, applied: 1, in: &sim)
+        #expect(sim.divergence() == .lacksCommitted(Self.n3, index: 1))
+        #expect(sim.divergence()?.description == "n3 lacks committed 1")
+
+        // Committed but not applied (async): the first missing index counts from the applied index.
+        Self.indexes(Self.n1, committed: 4, applied: 4, in: &sim)
+        Self.indexes(Self.n3, committed: 4, applied: 2, in: &sim)
+        #expect(sim.divergence() == .lacksCommitted(Self.n2, index: 2), "n2 is found before n3")
+        Self.indexes(Self.n2, committed: 4, applied: 4, in: &sim)
+        #expect(sim.divergence() == .lacksCommitted(Self.n3, index: 3))
+
+        // A crashed replica's commit index does not count.
+        Self.indexes(Self.n3, committed: 4, applied: 4, in: &sim)
+        Self.indexes(Self.n2, committed: 6, applied: 6, in: &sim)
+        Self.crash(Self.n2, in: &sim)
+        #expect(sim.divergence() == nil)
+    }
+
+    /// Checked in the order of the cases: the first problem is the one reported.
+    @Test func theFirstProblemIsReported() {
+        var sim = Self.cluster()
+        Self.indexes(Self.n1, committed: 1, applied: 1, in: &sim)
+        sim.replicas[2].knownLeader = nil
+        #expect(sim.divergence() == .notFollowing(Self.n3, follows: nil, leader: Self.n1))
+        Self.lead(Self.n1, Ballot(round: 1, owner: Self.n1), recovering: true, in: &sim)
+        #expect(sim.divergence() == .leaderRecovering(Self.n1, ballot: Ballot(round: 1, owner: Self.n1)))
+        Self.lead(Self.n2, Ballot(round: 2, owner: Self.n2), in: &sim)
+        #expect(sim.divergence() == .severalLeaders([Self.n1, Self.n2]))
+        Self.crash(Self.n1, Self.n2, in: &sim)
+        #expect(sim.divergence() == .noMajorityUp(up: [Self.n3], needed: 2))
+    }
+
+    @Test func readingTheVerdictChangesNothing() {
+        var sim = Self.cluster()
+        Self.indexes(Self.n1, committed: 1, applied: 1, in: &sim)
+        let before = sim.replicas
+        _ = sim.divergence()
+        #expect(sim.replicas == before)
+        #expect(sim.step == 0 && sim.tick == 0 && sim.inFlight.isEmpty)
+    }
+}
