@@ -89,27 +89,55 @@ public struct Annotator: Sendable {
             return "\(r) counts the ack of \(index): it is cleaned up already"
         case .heartbeat(let ballot, let commitIndex):
             return "\(r) leads \(ballot): heartbeat to every follower (commit index \(commitIndex))"
-        case .followsLeader(let ballot, let cleaned):
+        case .followsLeader(let ballot, let cleaned, let logEnd, let applied):
             let cleanup = cleaned.map { "; it cleans its log up to \($0)" } ?? ""
-            return "\(r) follows \(ballot.ownerID.map(\.description) ?? "?") (ballot \(ballot)); its election timer restarts\(cleanup)"
+            return "\(r) follows \(ballot.ownerID.map(\.description) ?? "?") (ballot \(ballot)); its election timer restarts\(cleanup); it answers that its log ends at \(logEnd) and it applied \(applied)"
         case .ignoresStaleLeader(let ballot, let promised):
-            return "\(r) ignores the heartbeat of \(ballot): it promised \(promised)"
-        case .timedOut(let ticks):
+            return "\(r) ignores the heartbeat of \(ballot): it promised \(promised); it answers with its promise, so \(ballot.ownerID.map(\.description) ?? "the sender") learns it"
+        case .followerUpToDate(let follower, let logEnd, let applied):
+            return "\(follower)'s log ends at \(logEnd) and it applied \(applied): it misses nothing \(r) can send now"
+        case .catchesUp(let follower, let logEnd, let applied, let commitIndex):
+            return "\(follower)'s log ends at \(logEnd), it applied \(applied) of \(commitIndex) committed: \(r) sends what it misses"
+        case .lostMajority(let ballot, let ticks, let heard):
+            return "\(r) leads \(ballot) but heard from only \(list(heard)) in \(ticks) ticks, no majority: it steps down"
+        case .timedOut(let ticks, nil):
             return "no heartbeat for \(ticks) ticks: \(r) reports \"Leader heartbeat timeout\" to the monitor"
+        case .timedOut(let ticks, let ignored?):
+            return "no heartbeat it could follow for \(ticks) ticks (it ignored those of \(ignored), below its promise): \(r) reports \"Leader heartbeat timeout\" to the monitor"
+        case .asksPreVote(let ballot):
+            return "\(r) asks for a pre-vote: would a majority grant \(ballot)? Nothing is promised yet, so a replica that cannot win disturbs no one"
+        case .grantsPreVote(let ballot):
+            return "\(r) would grant \(ballot): it hears no leader, round \(ballot.round) is above its promise, and its election policy agrees (it promises nothing yet)"
+        case .refusesPreVote(let ballot, let why):
+            return "\(r) would not grant \(ballot): \(why)"
+        case .countsPreVote(let ballot, let granted, let refused, let needed):
+            return "\(r) has \(granted.count) pre-vote\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refused.isEmpty ? "" : ", \(refused.count) refused (\(list(refused)))"): a majority needs \(needed)"
+        case .stalePreVote(let ballot):
+            return "\(r) ignores a pre-vote answer for \(ballot): it is not asking for it any more"
         case .stands(let ballot):
             return "\(r) stands for election with ballot \(ballot), above every round it has seen, and votes for itself"
         case .grants(let ballot):
             return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised, and its election policy agrees"
         case .refuses(let ballot, let why):
             return "\(r) refuses \(ballot): \(why)"
-        case .countsPromise(let ballot, let granted, let needed):
-            return "\(r) has \(granted.count) promise\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted))): a majority needs \(needed)"
+        case .countsPromise(let ballot, let granted, let refused, let needed):
+            return "\(r) has \(granted.count) promise\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refused.isEmpty ? "" : ", \(refused.count) refused (\(list(refused)))"): a majority needs \(needed)"
         case .stalePromise(let ballot):
             return "\(r) ignores a promise for \(ballot): that election is over"
         case .elected(let ballot, let granted):
             return "\(granted.count) promises for \(ballot) (\(list(granted))): \(r) leads, and recovers the log before anything new"
-        case .restandsAbove(let round):
-            return "\(r) leads, but a candidate reached round \(round): \(r) stands again above it"
+        case .standsAside(let ballot, .heardLeader(let leader), _):
+            return "\(r) stands aside from \(ballot): \(leader.ownerID.map(\.description) ?? "?") leads \(leader), of round \(leader.round), so \(r) follows it"
+        case .standsAside(let ballot, .refused(let voters), let retry):
+            return "a majority refused \(ballot) (\(list(voters))): \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
+        case .standsAside(let ballot, .preVoteRefused(let voters), let retry):
+            return "a majority would not grant \(ballot) (\(list(voters))): \(r) stands aside without raising any ballot, and asks again in \(retry) ticks if it hears no leader"
+        case .standsAside(let ballot, .noMajority(let ticks), let retry):
+            return "no majority for \(ballot) in \(ticks) ticks: \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
+        case .withdraws(let promised, let leader):
+            return "\(leader.ownerID.map(\.description) ?? "?") leads \(leader) in round \(leader.round): \(r) withdraws its promise to \(promised), which can no longer win that round (one vote per round), and follows \(leader)"
+        case .restandsAbove(let round, let replica):
+            return "\(r) leads, but \(replica) promised round \(round) and refuses whatever \(r) sends: \(r) stands again above it, a pre-vote first"
         case .requestsLogRange(let from, let to):
             return "\(r) asks for request_log_range(\(from), \(to)) to learn what a majority accepted"
         case .sendsLogRange(let from, let to, let count):

@@ -25,14 +25,18 @@ extension Message {
             .object([("heartbeat", .object([("ballot", heartbeat.ballot.json),
                                              ("commit_index", .int(heartbeat.commitIndex)),
                                              ("cleanup_index", .int(heartbeat.cleanupIndex))]))])
+        case .heartbeatReply(let reply):
+            .object([("heartbeat_reply", .object([("ballot", reply.ballot.json), ("promised", reply.promised.json),
+                                                   ("log_end", .int(reply.logEnd)),
+                                                   ("applied_index", .int(reply.appliedIndex))]))])
         case .candidacy(let candidacy):
-            .object([("candidacy", .object([("ballot", candidacy.ballot.json),
-                                             ("last_index", .int(candidacy.lastIndex)),
-                                             ("last_ballot", candidacy.lastBallot.json)]))])
+            .object([("candidacy", candidacy.json)])
+        case .preVote(let candidacy):
+            .object([("pre_vote", candidacy.json)])
         case .promise(let promise):
-            .object([("promise", .object([("ballot", promise.ballot.json), ("granted", .bool(promise.granted))]
-                + (promise.refusal.map { [("reason", JSONValue.string($0))] } ?? [])
-                + [("promised", promise.promised.json), ("last_index", .int(promise.lastIndex))]))])
+            .object([("promise", promise.json)])
+        case .preVoteReply(let promise):
+            .object([("pre_vote_reply", promise.json)])
         case .requestLogRange(let ballot, let from, let to):
             .object([("request_log_range", .object([("from", .int(from)), ("to", .int(to)), ("ballot", ballot.json)]))])
         case .logRange(let range):
@@ -40,6 +44,20 @@ extension Message {
                                             ("ballot", range.ballot.json),
                                             ("entries", .array(range.entries.map(\.json)))]))])
         }
+    }
+}
+
+extension Candidacy {
+    var json: JSONValue {
+        .object([("ballot", ballot.json), ("last_index", .int(lastIndex)), ("last_ballot", lastBallot.json)])
+    }
+}
+
+extension Promise {
+    var json: JSONValue {
+        .object([("ballot", ballot.json), ("granted", .bool(granted))]
+            + (refusal.map { [("reason", JSONValue.string($0))] } ?? [])
+            + [("promised", promised.json), ("last_index", .int(lastIndex))])
     }
 }
 
@@ -75,6 +93,7 @@ extension LocalEvent {
         case .cleanup, .cleanupWaits: "cleanup"
         case .timeout: "timeout"
         case .elected: "elected"
+        case .stepDown: "step_down"
         case .recovered: "recovered"
         }
     }
@@ -88,6 +107,7 @@ extension LocalEvent {
                                            ("waiting_for", .array(missing.map { .string($0.description) }))]))])
         case .timeout: "Leader heartbeat timeout"
         case .elected(let ballot): .object([("ballot", ballot.json)])
+        case .stepDown(let ballot): .object([("step_down", .object([("ballot", ballot.json)]))])
         case .recovered(let ballot, let from, let to):
             .object([("ballot", ballot.json), ("from", .int(from)), ("to", .int(to))])
         }

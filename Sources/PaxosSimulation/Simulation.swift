@@ -513,8 +513,8 @@ extension Message {
         case .vote: .vote
         case .commit: .commit
         case .ack: .ack
-        case .heartbeat: .heartbeat
-        case .candidacy, .promise: .election
+        case .heartbeat, .heartbeatReply: .heartbeat
+        case .candidacy, .promise, .preVote, .preVoteReply: .election
         case .requestLogRange, .logRange: .recovery
         }
     }
@@ -526,7 +526,7 @@ extension LocalEvent {
         case .apply: .apply
         case .cleanup, .cleanupWaits: .cleanup
         case .timeout: .timeout
-        case .elected: .election
+        case .elected, .stepDown: .election
         case .recovered: .recovery
         }
     }

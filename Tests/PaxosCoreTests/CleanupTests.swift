@@ -34,7 +34,7 @@ struct CleanupTests {
 
         let effects = bench.deliver(.heartbeat(Heartbeat(ballot: ballot(1, 1), commitIndex: 2, cleanupIndex: 2)), from: 1, to: 2)
 
-        #expect(effects.reasons == [.followsLeader(ballot: ballot(1, 1), cleanedThrough: 1)])
+        #expect(effects.reasons == [.followsLeader(ballot: ballot(1, 1), cleanedThrough: 1, logEnd: 2, applied: 1)])
         #expect(bench[2].log.start == 2 && bench[2].log.entries.map(\.index) == [2])
     }
 

@@ -116,7 +116,7 @@ struct PhaseRuleTests {
         #expect(bench[2].log[1]?.status == .accepted)
     }
 
-    @Test("§2(3) legality: a ballot below the promise is rejected with the reason, and the old leader steps down")
+    @Test("§2(3) legality: a ballot below the promise is rejected with the reason, and the old leader stands again above it")
     func voteRejectsBallotBelowPromise() throws {
         var bench = Bench(3, leader: 1)
         bench.deliver(.heartbeat(Heartbeat(ballot: ballot(2, 3), commitIndex: 0, cleanupIndex: 0)), from: 3, to: 2)
@@ -130,10 +130,12 @@ struct PhaseRuleTests {
         #expect(reject.json == #"{"vote": "reject", "proposal_id": 1, "ballot": "1.n1", "reason": "ballot below promise", "promised": "2.n3"}"#)
         #expect(bench[2].log.lastIndex == 0)
         #expect(bench[2].promised == ballot(2, 3))
-        // The leader learns a higher ballot exists: it stops leading.
+        // The leader learns that n2 promised a higher round: it stops leading and stands again above it,
+        // a pre-vote first (it raises no ballot until a majority says yes).
         let answer = bench.deliver(reject)
-        #expect(answer.reasons == [.preempted(by: ballot(2, 3))])
-        #expect(bench[1].role == .follower)
+        #expect(answer.reasons.first == .restandsAbove(round: 2, replica: n(2)))
+        #expect(answer.sent("pre_vote").map(\.json) == Array(repeating: #"{"pre_vote": {"ballot": "3.n1", "last_index": 1, "last_ballot": "1.n1"}}"#, count: 2))
+        #expect(bench[1].role == .candidate && bench[1].promised == ballot(1, 1))
         #expect(bench[1].leadership == nil)
     }
 
@@ -340,22 +342,45 @@ struct PhaseRuleTests {
         let follows = bench.deliver(heartbeat)
         let after = bench.tick(2, timeout - 1)
 
-        #expect(follows.reasons == [.followsLeader(ballot: ballot(1, 1), cleanedThrough: nil)])
+        #expect(follows.reasons == [.followsLeader(ballot: ballot(1, 1), cleanedThrough: nil, logEnd: 0, applied: 0)])
         #expect((before + after).locals.isEmpty, "no timeout: the heartbeat restarted the timer")
         #expect(bench[2].role == .follower && bench[2].knownLeader == n(1))
         #expect(bench.tick(2).locals == [.timeout], "one more silent tick and the timer fires")
     }
 
-    @Test("§3(1) heartbeat timeout: the follower reports it and stands for election")
-    func heartbeatTimeoutStartsCandidacy() throws {
+    @Test("§3(1) heartbeat timeout: the follower reports it and asks for a pre-vote, promising nothing yet")
+    func heartbeatTimeoutAsksPreVote() throws {
         var bench = Bench(3, leader: 1)
 
         let effects = bench.tick(2, 4)
 
         #expect(effects.locals == [.timeout])
-        #expect(effects.sent("candidacy").map(\.to) == [.replica(n(1)), .replica(n(3))])
+        #expect(effects.sent("pre_vote").map(\.to) == [.replica(n(1)), .replica(n(3))])
+        #expect(effects.sent("pre_vote").map(\.json) == Array(repeating: #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#, count: 2))
+        #expect(effects.sent("candidacy").isEmpty)
+        #expect(bench[2].role == .candidate && bench[2].promised == ballot(1, 1), "a pre-vote raises no ballot")
+    }
+
+    @Test("§3(2) with a majority of pre-votes the replica stands: a candidacy above every round it saw")
+    func preVoteMajorityStands() throws {
+        var bench = Bench(3, leader: 1)
+
+        let effects = bench.stand(2, 4)
+
+        #expect(effects.reasons.contains(.grantsPreVote(ballot: ballot(2, 2))) == false, "the voter's reason is its own")
         #expect(effects.sent("candidacy").map(\.json) == Array(repeating: #"{"candidacy": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#, count: 2))
         #expect(bench[2].role == .candidate && bench[2].promised == ballot(2, 2))
+    }
+
+    @Test("§3(2) leader stickiness: a follower that heard its leader within the election timeout refuses a pre-vote")
+    func stickyFollowerRefusesPreVote() throws {
+        var bench = Bench(3, leader: 1)
+        let ask = try #require(bench.tick(2, 4).sent("pre_vote").first { $0.to == .replica(n(3)) })
+
+        let answer = bench.deliver(ask)
+
+        #expect(answer.sent.map(\.json) == [#"{"pre_vote_reply": {"ballot": "2.n2", "granted": false, "reason": "n3 heard its leader n1 this tick, within the election timeout of 3: it keeps following", "promised": "1.n1", "last_index": 0}}"#])
+        #expect(bench[3].promised == ballot(1, 1) && bench[3].knownLeader == n(1), "a pre-vote changes nothing at the voter")
     }
 
     @Test("§3(1) the timeout is a trace event from the follower to itself: \"Leader heartbeat timeout\"")
@@ -369,7 +394,7 @@ struct PhaseRuleTests {
         #expect(world.events("timeout").count == 1)
         #expect(timeout.phase == .timeout && timeout.from == .replica(n(2)) && timeout.to == .replica(n(2)))
         #expect(timeout.payload.rendered == #""Leader heartbeat timeout""#)
-        #expect(world.events("candidacy").count == 2)
+        #expect(world.events("pre_vote").count == 2)
     }
 
     // MARK: - §3(2) election
@@ -377,7 +402,7 @@ struct PhaseRuleTests {
     @Test("§3(2) a majority of granted votes, the candidate's own counted, elects it")
     func electionMajorityElects() throws {
         var bench = Bench(5, leader: 1)
-        let candidacies = bench.tick(2, 4).sent("candidacy")
+        let candidacies = bench.stand(2, 4).sent("candidacy")
         let grants = candidacies.filter { $0.to != .replica(n(1)) }.map { bench.deliver($0) }
         #expect(grants.map { $0.sent.map(\.json) } == Array(repeating: [
             #"{"promise": {"ballot": "2.n2", "granted": true, "promised": "2.n2", "last_index": 0}}"#,
@@ -385,7 +410,7 @@ struct PhaseRuleTests {
         #expect(grants.allSatisfy { $0.sent.allSatisfy { $0.to == .replica(n(2)) } })
 
         let first = bench.deliver(try #require(grants[0].sent.first))
-        #expect(first.reasons == [.countsPromise(ballot: ballot(2, 2), granted: [n(2), n(3)], needed: 3)])
+        #expect(first.reasons == [.countsPromise(ballot: ballot(2, 2), granted: [n(2), n(3)], refused: [], needed: 3)])
         #expect(bench[2].role == .candidate)
 
         let second = bench.deliver(try #require(grants[1].sent.first))
@@ -409,7 +434,7 @@ struct PhaseRuleTests {
 
     // MARK: - §3(3) recovery
 
-    @Test("§3(3) recovery: request_log_range to the promisers, highest ballot per index, re-proposed, committed; new transactions after")
+    @Test("§3(3) recovery: request_log_range to every replica, highest ballot per index among a majority, re-proposed, committed; new transactions after")
     func recoveryChoosesHighestBallotAndReproposes() throws {
         var bench = Bench(5, leader: nil)
         // n2 accepted a and b from the leader of 1.n1; n3 accepted a, then c from a short-lived leader of 2.n4.
@@ -419,7 +444,7 @@ struct PhaseRuleTests {
         bench.deliver(propose(2, ballot(2, 4), "c=1"), from: 4, to: 3)
         bench.deliver(.heartbeat(Heartbeat(ballot: ballot(2, 4), commitIndex: 0, cleanupIndex: 0)), from: 4, to: 2)
         // n2 times out and stands under 3.n2; n3 and n5 promise.
-        let candidacies = bench.tick(2, 4).sent("candidacy")
+        let candidacies = bench.stand(2, 4).sent("candidacy")
         #expect(candidacies.first?.message == .candidacy(Candidacy(ballot: ballot(3, 2), lastIndex: 2, lastBallot: ballot(1, 1))))
         let promises = candidacies.filter { [n(3), n(5)].contains($0.to.replica) }.flatMap { bench.deliver($0).sent }
         #expect(promises.map(\.json) == [
@@ -430,10 +455,11 @@ struct PhaseRuleTests {
 
         let elected = bench.deliver(promises[1])
 
-        // Asked: the promisers, and only them.
-        let requests = elected.sent("request_log_range")
-        #expect(requests.map(\.to) == [.replica(n(3)), .replica(n(5))])
-        #expect(requests.map(\.json) == Array(repeating: #"{"request_log_range": {"from": 1, "to": 2, "ballot": "3.n2"}}"#, count: 2))
+        // Asked: every replica (any majority of answers will do); the range ends at the last index a voter reported.
+        let asked = elected.sent("request_log_range")
+        #expect(asked.map(\.to) == [.replica(n(1)), .replica(n(3)), .replica(n(4)), .replica(n(5))])
+        #expect(asked.map(\.json) == Array(repeating: #"{"request_log_range": {"from": 1, "to": 2, "ballot": "3.n2"}}"#, count: 4))
+        let requests = asked.filter { [n(3), n(5)].contains($0.to.replica) }
         #expect(elected.sent("propose").isEmpty)
         #expect(bench[2].leadership?.isRecovering == true)
 

@@ -7,12 +7,16 @@ import Testing
 struct RegressionTests {
     /// Two candidates stood in the same round; n1 won it with n3, n2 kept its own higher ballot 1.n2 of
     /// that round. The leader used to step down on n2's reject, time out together with n2, and the two
-    /// duelled round after round (fault seed 182 under the first generator).
-    @Test("a leader keeps leading when a rival candidate of its own round rejects its proposal")
-    func leaderIgnoresSameRoundRival() throws {
+    /// duelled round after round (fault seed 182 under the first generator). Later n2 kept rejecting the
+    /// leader of its round for ever. Now n2 withdraws its promise to itself, follows n1 and accepts.
+    @Test("§3(2) a candidate that hears the leader of its own round withdraws its own promise, follows and accepts")
+    func sameRoundRivalWithdrawsAndAccepts() throws {
         var bench = Bench(3, leader: nil)
-        let candidacies = bench.tick(1, 3).sent("candidacy")
-        #expect(bench.tick(2, 4).sent("candidacy").count == 2)
+        let candidacies = bench.stand(1, 3).sent("candidacy")
+        // n2 asks n3 alone for a pre-vote before n1's candidacy reaches anyone: it stands in round 1 too.
+        let ask = try #require(bench.tick(2, 4).sent("pre_vote").first { $0.to == .replica(n(3)) })
+        let yes = try #require(bench.deliver(ask).sent.first)
+        #expect(bench.deliver(yes).sent("candidacy").count == 2)
         #expect(bench[2].promised == ballot(1, 2))
         let toN3 = try #require(candidacies.first { $0.to == .replica(n(3)) })
         let grant = try #require(bench.deliver(toN3).sent.first)
@@ -21,16 +25,16 @@ struct RegressionTests {
 
         let proposals = bench.deliver(transaction(1, "x=1"), from: nil, to: 1).sent("propose")
         let proposalToN2 = try #require(proposals.first { $0.to == .replica(n(2)) })
-        let reject = try #require(bench.deliver(proposalToN2).sent.first)
-        #expect(reject.json == #"{"vote": "reject", "proposal_id": 1, "ballot": "1.n1", "reason": "ballot below promise", "promised": "1.n2"}"#)
-        let answer = bench.deliver(reject)
+        let answer = bench.deliver(proposalToN2)
 
-        #expect(answer.reasons == [.ignored("n1 keeps leading 1.n1: 1.n2 is a rival candidacy of round 1, which n1 won")])
-        #expect(bench[1].role == .leader)
-        let proposalToN3 = try #require(proposals.first { $0.to == .replica(n(3)) })
-        let accept = try #require(bench.deliver(proposalToN3).sent.first)
-        bench.deliver(accept)
-        #expect(bench[1].commitIndex == 1)
+        #expect(answer.reasons.prefix(2) == [
+            .withdraws(promised: ballot(1, 2), leader: ballot(1, 1)),
+            .standsAside(ballot: ballot(1, 2), cause: .heardLeader(ballot(1, 1)), retryTicks: bench[2].electionTimeoutTicks),
+        ])
+        #expect(answer.sent.map(\.json) == [#"{"vote": "accept", "proposal_id": 1, "ballot": "1.n1"}"#])
+        #expect(bench[2].role == .follower && bench[2].promised == ballot(1, 1) && bench[2].knownLeader == n(1))
+        bench.deliver(try #require(answer.sent.first))
+        #expect(bench[1].commitIndex == 1 && bench[1].role == .leader)
     }
 
     @Test("two candidates of one round, the winner ahead of the loser's log: the cluster settles")
@@ -48,14 +52,13 @@ struct RegressionTests {
         world.tick()
         world.restart(1)
         world.tick(3)
-        #expect(world.events("candidacy").map(\.payload.rendered) == [
-            #"{"candidacy": {"ballot": "2.n1", "last_index": 1, "last_ballot": "1.n1"}}"#,
-            #"{"candidacy": {"ballot": "2.n1", "last_index": 1, "last_ballot": "1.n1"}}"#,
-            #"{"candidacy": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#,
-            #"{"candidacy": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#,
+        #expect(world.events("pre_vote").map(\.payload.rendered) == [
+            #"{"pre_vote": {"ballot": "2.n1", "last_index": 1, "last_ballot": "1.n1"}}"#,
+            #"{"pre_vote": {"ballot": "2.n1", "last_index": 1, "last_ballot": "1.n1"}}"#,
+            #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#,
+            #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#,
         ])
 
-        // n1 wins round 2 with n3; n2 keeps its own promise 2.n2 and rejects n1's proposals.
         let settled = world.runUntilQuiet(maxTicks: 40)
 
         #expect(settled, "\(world.convergenceProblem ?? ""): \(world.summary)")
@@ -67,18 +70,21 @@ struct RegressionTests {
     /// A new leader took over entries its followers had already applied (and acked to the leader before
     /// it), so their acks arrived; it then skipped those followers when re-sending proposals and never
     /// got the accepts to commit the entries itself (fault seeds 30210 and 30114 under `randomized`).
-    @Test("retransmission re-proposes entries the leader has not committed, even to followers that acked them")
+    @Test("catch-up re-proposes entries the leader has not committed, even to followers that acked them")
     func retransmitUncommittedEntriesToAckedFollowers() throws {
         var bench = Bench(3, leader: 1)
         bench.deliver(transaction(1, "x=1"), from: nil, to: 1)
         bench.deliver(.ack(index: 1), from: 2, to: 1)
         bench.deliver(.ack(index: 1), from: 3, to: 1)
         #expect(bench[1].commitIndex == 0 && bench[1].leadership?.acked == [0, 1, 1])
+        let heartbeats = bench.tick(1).sent("heartbeat")
+        #expect(heartbeats.count == 2)
 
-        let tick = bench.tick(1)
+        let replies = heartbeats.flatMap { bench.deliver($0).sent("heartbeat_reply") }
+        let resent = replies.flatMap { bench.deliver($0) }
 
-        #expect(tick.sent("propose").map(\.to) == [.replica(n(2)), .replica(n(3))])
-        #expect(tick.reasons.contains(.resends(index: 1, ballot: ballot(1, 1), cause: .retransmit)))
+        #expect(resent.sent("propose").map(\.to) == [.replica(n(2)), .replica(n(3))])
+        #expect(resent.reasons.contains(.resends(index: 1, ballot: ballot(1, 1), cause: .retransmit)))
     }
 
     /// The monitor compared the replay of each applied entry with the replica's data after the whole step,

@@ -38,6 +38,20 @@ public struct ClusterConfig: Hashable, Sendable {
         replicas.filter { outranks($0, replica) }.count
     }
 
+    /// The ticks a replica waits before it retries after an election it stood in failed: the base timeout,
+    /// plus one tick per replica, plus its own number, so that two replicas that failed together never
+    /// retry together, whatever their election policy draws.
+    public func retryTimeoutTicks(of replica: ReplicaID) -> Int {
+        electionTimeoutTicks &+ replicaCount &+ replica.number &- 1
+    }
+
+    /// A leader that hears from no majority for this many ticks steps down: an election timeout and a
+    /// heartbeat interval, so a leader whose followers answer every heartbeat never does.
+    public var stepDownTicks: Int { electionTimeoutTicks &+ heartbeatIntervalTicks }
+
+    /// The longest election timeout the core lets a policy draw: a policy cannot stop progress by waiting.
+    public var longestElectionTimeoutTicks: Int { 2 &* electionTimeoutTicks &+ replicaCount }
+
     /// Whether `a` ranks above `b` by priority, ties going to the lower id.
     public func outranks(_ a: ReplicaID, _ b: ReplicaID) -> Bool {
         let pa = priority(of: a), pb = priority(of: b)
@@ -63,4 +77,10 @@ public struct ClusterConfig: Hashable, Sendable {
     public static let skipHighestBallotChoice = Mutations(rawValue: 1 << 4)
     /// Recovery ignores what the replies carry (the new leader keeps only its own log).
     public static let ignoreRecoveredValues = Mutations(rawValue: 1 << 5)
+    /// Progress, not safety: the leader reads no position from heartbeat replies, so a follower behind is
+    /// never caught up.
+    public static let noCatchUp = Mutations(rawValue: 1 << 6)
+    /// Progress, not safety: a candidate never stands aside (neither for a leader of its round nor after a
+    /// majority refused it), and nobody withdraws a promise to a candidate that lost its round.
+    public static let noStandAside = Mutations(rawValue: 1 << 7)
 }

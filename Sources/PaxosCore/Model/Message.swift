@@ -14,6 +14,15 @@ public enum Message: Hashable, Sendable {
     case ack(index: Int)
     /// §3(1) leader → followers, every heartbeat interval.
     case heartbeat(Heartbeat)
+    /// §3(1) follower → leader: the answer to a heartbeat, saying where the follower's log ends and what it
+    /// applied (so the leader sends what it misses, as §3(3) has followers return the missing redo log),
+    /// and what it promised (so a leader below it learns so).
+    case heartbeatReply(HeartbeatReply)
+    /// §3(2) would-be candidate → all: "would you vote for me?" (a pre-vote), asked before raising any
+    /// ballot, so a replica that cannot win never disturbs the others.
+    case preVote(Candidacy)
+    /// §3(2) voter → would-be candidate: the answer to a pre-vote; it binds the voter to nothing.
+    case preVoteReply(Promise)
     /// §3(2) candidate → all: a request to lead under a higher ballot.
     case candidacy(Candidacy)
     /// §3(2) voter → candidate: the vote (a Paxos promise), granted or refused.
@@ -33,6 +42,9 @@ public enum Message: Hashable, Sendable {
         case .commit: "commit"
         case .ack: "ack"
         case .heartbeat: "heartbeat"
+        case .heartbeatReply: "heartbeat_reply"
+        case .preVote: "pre_vote"
+        case .preVoteReply: "pre_vote_reply"
         case .candidacy: "candidacy"
         case .promise: "promise"
         case .requestLogRange: "request_log_range"
@@ -96,6 +108,25 @@ public struct Heartbeat: Hashable, Sendable {
         self.ballot = ballot
         self.commitIndex = commitIndex
         self.cleanupIndex = cleanupIndex
+    }
+}
+
+/// A follower's answer to a heartbeat.
+public struct HeartbeatReply: Hashable, Sendable {
+    /// The heartbeat's ballot: the leader it answers.
+    public let ballot: Ballot
+    /// The follower's own promise after the heartbeat: above `ballot` when it ignored a stale leader.
+    public let promised: Ballot
+    /// The last index in the follower's log.
+    public let logEnd: Int
+    /// The follower's applied index.
+    public let appliedIndex: Int
+
+    public init(ballot: Ballot, promised: Ballot, logEnd: Int, appliedIndex: Int) {
+        self.ballot = ballot
+        self.promised = promised
+        self.logEnd = logEnd
+        self.appliedIndex = appliedIndex
     }
 }
 

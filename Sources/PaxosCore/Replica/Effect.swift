@@ -19,6 +19,8 @@ public enum LocalEvent: Hashable, Sendable {
     case cleanupWaits(index: Int, missing: [ReplicaID])
     case timeout
     case elected(Ballot)
+    /// A leader that heard from no majority for too long leaves leadership.
+    case stepDown(Ballot)
     case recovered(ballot: Ballot, from: Int, to: Int)
 }
 
@@ -61,19 +63,39 @@ public enum Reason: Hashable, Sendable {
     case cleansUp(through: Int)
     case cleanupWaits(index: Int, missing: [ReplicaID])
     case countsAck(index: Int)
-    // §3(1) heartbeat and timeout
+    // §3(1) heartbeat, its reply, and timeout
     case heartbeat(ballot: Ballot, commitIndex: Int)
-    case followsLeader(ballot: Ballot, cleanedThrough: Int?)
+    /// A follower answers its leader's heartbeat with where its log ends and what it applied.
+    case followsLeader(ballot: Ballot, cleanedThrough: Int?, logEnd: Int, applied: Int)
+    /// A heartbeat below the promise is ignored, and answered with the promise so its sender learns it.
     case ignoresStaleLeader(ballot: Ballot, promised: Ballot)
-    case timedOut(ticks: Int)
+    /// The leader reads a heartbeat reply: the follower misses nothing.
+    case followerUpToDate(follower: ReplicaID, logEnd: Int, applied: Int)
+    /// The leader reads a heartbeat reply: the follower misses entries or commits, which it now sends.
+    case catchesUp(follower: ReplicaID, logEnd: Int, applied: Int, commitIndex: Int)
+    /// A leader that has heard from no majority for `ticks` ticks (only from `heard`) steps down.
+    case lostMajority(ballot: Ballot, ticks: Int, heard: [ReplicaID])
+    /// No leader it could follow for `ticks` ticks; `ignored`: the highest heartbeat it had to ignore then.
+    case timedOut(ticks: Int, ignored: Ballot?)
     // §3(2) election
+    case asksPreVote(ballot: Ballot)
+    case grantsPreVote(ballot: Ballot)
+    case refusesPreVote(ballot: Ballot, why: String)
+    case countsPreVote(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
+    case stalePreVote(ballot: Ballot)
     case stands(ballot: Ballot)
     case grants(ballot: Ballot)
     case refuses(ballot: Ballot, why: String)
-    case countsPromise(ballot: Ballot, granted: [ReplicaID], needed: Int)
+    case countsPromise(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePromise(ballot: Ballot)
     case elected(ballot: Ballot, granted: [ReplicaID])
-    case restandsAbove(round: Int)
+    /// A candidate that lost its round follows, and retries after `retryTicks` if no leader is heard.
+    case standsAside(ballot: Ballot, cause: StandAsideCause, retryTicks: Int)
+    /// A replica withdraws the promise it gave a candidate of `leader`'s round: `leader` won that round,
+    /// and one vote per round means the candidate never can.
+    case withdraws(promised: Ballot, leader: Ballot)
+    /// A leader learned that `replica` promised a round above its own: it stands again above it.
+    case restandsAbove(round: Int, replica: ReplicaID)
     // §3(3) recovery
     case requestsLogRange(from: Int, to: Int)
     case sendsLogRange(from: Int, to: Int, count: Int)
@@ -109,6 +131,18 @@ public enum QueueCause: Hashable, Sendable {
 public enum ResendCause: Hashable, Sendable {
     /// The follower's log ends at `logEnd`: the leader fills the gap.
     case gap(logEnd: Int)
-    /// No accept arrived by the heartbeat: sent again.
+    /// The follower's heartbeat reply shows it lacks the entry, or its commit: sent again.
     case retransmit
+}
+
+/// Why a candidate stood aside.
+public enum StandAsideCause: Hashable, Sendable {
+    /// It heard the leader of a ballot of its round or above.
+    case heardLeader(Ballot)
+    /// A majority refused its real candidacy.
+    case refused([ReplicaID])
+    /// A majority refused its pre-vote.
+    case preVoteRefused([ReplicaID])
+    /// Its election (or pre-vote) reached no majority within its timeout of `ticks`.
+    case noMajority(ticks: Int)
 }

@@ -12,6 +12,16 @@ public struct LeaderState: Hashable, Sendable {
     /// `acked[k - 1]`: the highest index `nk` acked (the leader's own: its applied index).
     public internal(set) var acked: [Int]
     var ticksSinceHeartbeat = 0
+    /// The leader's last index and commit index when it sent its last heartbeat. A follower's reply to it
+    /// has seen every proposal and commit sent before it (each link delivers in order when nothing fails):
+    /// only those are sent again, not the ones still on their way.
+    var markedLastIndex = 0
+    var markedCommitIndex = 0
+    /// The followers heard from (an answer under this ballot) since a majority was last complete.
+    var heard = ReplicaSet()
+    /// Ticks since the leader last heard from a majority (itself counted): past an election timeout and a
+    /// heartbeat interval, it has lost its majority and steps down.
+    var ticksWithoutMajority = 0
 
     init(ballot: Ballot, replicaCount: Int) {
         self.ballot = ballot
@@ -22,6 +32,17 @@ public struct LeaderState: Hashable, Sendable {
 
     func ackedIndex(of replica: ReplicaID) -> Int {
         acked.indices.contains(replica.number - 1) ? acked[replica.number - 1] : 0
+    }
+
+    /// Notes an answer from `follower` under this ballot; a majority complete (the leader counted) restarts
+    /// the count of ticks without one.
+    mutating func noteHeard(_ follower: ReplicaID, leader: ReplicaID, majority: Int) {
+        heard.insert(follower)
+        heard.insert(leader)
+        if heard.count >= majority {
+            heard = ReplicaSet()
+            ticksWithoutMajority = 0
+        }
     }
 
     mutating func noteAck(_ index: Int, from replica: ReplicaID) {
@@ -121,10 +142,13 @@ struct AcceptsTable: Hashable, Sendable {
     }
 }
 
-/// A candidate's election: the promises it has collected for its ballot.
+/// A candidate's election: the answers it has collected for its ballot, in its pre-vote or its real vote.
 struct ElectionState: Hashable, Sendable {
     let ballot: Ballot
+    /// A pre-vote asks whether a majority would grant `ballot`; nobody has promised anything yet.
+    var preVote: Bool
     var granted: ReplicaSet
+    var refused = ReplicaSet()
     /// The highest last index any granting voter reported: where recovery must look up to.
     var highestLastIndex: Int
 }
@@ -133,7 +157,7 @@ struct ElectionState: Hashable, Sendable {
 struct RecoveryState: Hashable, Sendable {
     let from: Int
     let to: Int
-    /// The replicas asked: those that promised.
+    /// The replicas asked: every replica (any live majority of them ends recovery).
     let asked: ReplicaSet
     var replied: ReplicaSet
     /// Per index, the entry with the highest ballot among the replies so far.

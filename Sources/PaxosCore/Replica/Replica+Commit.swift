@@ -10,6 +10,7 @@ extension Replica {
             c.outcome(.staleVote(index: vote.index, ballot: vote.ballot, current: leadership?.ballot))
             return
         }
+        leadership?.noteHeard(voter, leader: id, majority: c.config.majority)
         switch vote.rejection {
         case nil:
             // A late accept for an entry already cleaned up counts for nothing: keep no record of it.
@@ -29,8 +30,7 @@ extension Replica {
                 c.outcome(.ignored("\(id) keeps leading \(ballot): \(higher) is a rival candidacy of round \(higher.round), which \(id) won"))
                 return
             }
-            becomeFollower(of: nil)
-            c.outcome(.preempted(by: higher))
+            restand(above: higher.round, learnedFrom: voter, &c)
         }
     }
 
@@ -64,16 +64,9 @@ extension Replica {
 
     /// A follower learns that entry `index` is committed under `ballot`.
     mutating func receiveCommit(index: Int, ballot: Ballot, _ c: inout Context) {
-        see(ballot)
-        if ballot > promised {
-            // Only a leader with a majority for `ballot` commits under it: follow it.
-            if role != .follower { c.outcome(.preempted(by: ballot)) }
-            promised = ballot
-            becomeFollower(of: ballot)
-        } else if ballot == promised, !hasLeadership {
-            knownLeader = ballot.ownerID
-            ticksWithoutLeader = 0
-        }
+        // Only a leader with a majority for `ballot` commits under it: follow it. A stale commit still
+        // says what was chosen at `index`.
+        _ = hearLeader(ballot, &c)
         if index < log.start || (log.ballot(at: index) == ballot && log.status(at: index) == .applied) {
             // Applied already: the leader missed the ack.
             c.send(.ack(index: index), from: id, to: .replica(ballot.ownerID ?? id), .reacks(index: index))

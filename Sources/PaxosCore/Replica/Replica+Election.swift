@@ -1,8 +1,91 @@
-// §3(2) Election: a candidate asks every replica to let it lead under a ballot above every round it has
-// seen. A voter grants at most one candidate per round (the core's rule, a Paxos promise), and only one the
-// election policy prefers. A majority of grants, the candidate's own counted, makes it leader.
+// §3(2) Election. A replica whose election timeout fired first asks for a pre-vote: "would you vote for me
+// under a ballot above every round you promised?" A voter says yes only if it has not heard its own leader
+// within the election timeout (leader stickiness), the round is above its promise, and its election policy
+// prefers the candidate; the pre-vote binds nobody and raises no ballot, so a replica that cannot win (cut
+// off, rejoining, or behind) never disturbs a leader that still hears a majority. With a majority of yeses
+// the replica stands for real: it asks every replica to let it lead under a ballot above every round it has
+// seen. A voter grants at most one candidate per round (the core's rule, a Paxos promise), and only one it
+// would pre-vote for. A majority of grants, the candidate's own counted, makes it leader.
+//
+// Elections settle. A candidate that lost its round stands aside and follows: it hears a leader of its
+// round or above, or a majority refused it, or its timeout passed without a majority. It then waits its
+// retry timeout (``ClusterConfig/retryTimeoutTicks(of:)``), different for every replica, so candidates that
+// failed together never collide again. A promise to a candidate whose round another leader won is withdrawn.
 
 extension Replica {
+    /// The first step of standing: asks every replica whether it would grant a ballot above every round
+    /// seen. Nothing is promised yet.
+    mutating func askPreVote(_ c: inout Context) {
+        let ballot = Ballot(round: max(highestRound, promised.round) + 1, owner: id)
+        role = .candidate
+        knownLeader = nil
+        leadership = nil
+        ticksWithoutLeader = 0
+        election = ElectionState(ballot: ballot, preVote: true, granted: ReplicaSet(id), highestLastIndex: log.lastIndex)
+        guard c.config.majority > 1 else {
+            stand(&c)
+            return
+        }
+        let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot)
+        broadcast(.preVote(candidacy), .asksPreVote(ballot: ballot), &c)
+    }
+
+    /// Why this replica would not vote for `candidacy` now, or nil if it would (pre-vote and real vote alike).
+    mutating func refusal(of candidacy: Candidacy, _ c: inout Context) -> String? {
+        let ballot = candidacy.ballot
+        guard let candidate = ballot.ownerID else { return "\(ballot) names no replica" }
+        if ballot.round <= promised.round, ballot != promised, !c.mutations.contains(.voteTwiceInBallot) {
+            return "\(id) already promised \(promised) in round \(promised.round)"
+        }
+        if let leader = leadership, leader.ballot != ballot, !c.mutations.contains(.voteTwiceInBallot) {
+            return "\(id) leads \(leader.ballot) and still hears a majority"
+        }
+        if let leader = knownLeader, leader != candidate, ticksWithoutLeader < c.config.electionTimeoutTicks,
+           !c.mutations.contains(.voteTwiceInBallot) {
+            let ago = ticksWithoutLeader == 0 ? "this tick" : "\(ticksWithoutLeader) tick\(ticksWithoutLeader == 1 ? "" : "s") ago"
+            return "\(id) heard its leader \(leader) \(ago), within the election timeout of \(c.config.electionTimeoutTicks): it keeps following"
+        }
+        let view = CandidateView(id: candidate, ballot: ballot, lastIndex: candidacy.lastIndex,
+                                 lastBallot: candidacy.lastBallot)
+        do {
+            switch try c.policies.election.preference(of: voterView, for: view, config: c.config) {
+            case .grant: return nil
+            case .refuse(let why): return why
+            }
+        } catch {
+            let policy = c.policies.electionName
+            c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "refuse the vote"))
+            return "the \(policy) policy failed"
+        }
+    }
+
+    mutating func receivePreVote(_ candidacy: Candidacy, _ c: inout Context) {
+        guard let candidate = candidacy.ballot.ownerID else { return }
+        let why = refusal(of: candidacy, &c)
+        let answer = Promise(ballot: candidacy.ballot, refusal: why, promised: promised, lastIndex: log.lastIndex)
+        c.send(.preVoteReply(answer), from: id, to: .replica(candidate),
+               why.map { .refusesPreVote(ballot: candidacy.ballot, why: $0) } ?? .grantsPreVote(ballot: candidacy.ballot))
+    }
+
+    mutating func receivePreVoteReply(_ answer: Promise, from voter: ReplicaID, _ c: inout Context) {
+        see(answer.promised)
+        guard var state = election, state.preVote, state.ballot == answer.ballot else {
+            c.outcome(.stalePreVote(ballot: answer.ballot))
+            return
+        }
+        if answer.granted { state.granted.insert(voter) } else { state.refused.insert(voter) }
+        election = state
+        let needed = c.config.majority
+        if state.granted.count >= needed {
+            stand(&c)
+        } else if state.refused.count >= needed {
+            standAside(.preVoteRefused(state.refused.members), &c)
+        } else {
+            c.outcome(.countsPreVote(ballot: state.ballot, granted: state.granted.members,
+                                     refused: state.refused.members, needed: needed))
+        }
+    }
+
     /// Stands for election under a new ballot, voting for itself.
     mutating func stand(_ c: inout Context) {
         highestRound = max(highestRound, promised.round) + 1
@@ -11,7 +94,8 @@ extension Replica {
         role = .candidate
         knownLeader = nil
         leadership = nil
-        election = ElectionState(ballot: ballot, granted: ReplicaSet(id), highestLastIndex: log.lastIndex)
+        ticksWithoutLeader = 0
+        election = ElectionState(ballot: ballot, preVote: false, granted: ReplicaSet(id), highestLastIndex: log.lastIndex)
         let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot)
         broadcast(.candidacy(candidacy), .stands(ballot: ballot), &c)
         if c.config.majority <= 1 { becomeLeader(&c) }
@@ -21,70 +105,92 @@ extension Replica {
         let ballot = candidacy.ballot
         see(ballot)
         guard let candidate = ballot.ownerID else { return }
-        let reply = { (refusal: String?, promised: Ballot, lastIndex: Int) in
-            Message.promise(Promise(ballot: ballot, refusal: refusal, promised: promised, lastIndex: lastIndex))
-        }
-        if ballot != promised, ballot.round <= promised.round, !c.mutations.contains(.voteTwiceInBallot) {
-            let why = "\(id) already promised \(promised) in round \(promised.round)"
-            c.send(reply(why, promised, log.lastIndex), from: id, to: .replica(candidate), .refuses(ballot: ballot, why: why))
-            restandIfLeading(above: ballot.round, &c)
+        if let why = refusal(of: candidacy, &c) {
+            c.send(.promise(Promise(ballot: ballot, refusal: why, promised: promised, lastIndex: log.lastIndex)),
+                   from: id, to: .replica(candidate), .refuses(ballot: ballot, why: why))
             return
         }
-        let view = CandidateView(id: candidate, ballot: ballot, lastIndex: candidacy.lastIndex,
-                                 lastBallot: candidacy.lastBallot)
-        let verdict: PolicyVerdict
-        do {
-            verdict = try c.policies.election.preference(of: voterView, for: view, config: c.config)
-        } catch {
-            let policy = c.policies.electionName
-            c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "refuse the vote"))
-            verdict = .refuse("the \(c.policies.electionName) policy failed")
-        }
-        switch verdict {
-        case .grant:
-            promised = ballot
-            becomeFollower(of: nil)
-            c.send(reply(nil, promised, log.lastIndex), from: id, to: .replica(candidate), .grants(ballot: ballot))
-        case .refuse(let why):
-            c.send(reply(why, promised, log.lastIndex), from: id, to: .replica(candidate), .refuses(ballot: ballot, why: why))
-            restandIfLeading(above: ballot.round, &c)
-        }
-    }
-
-    /// A leader that refused a candidate of a higher round would be ignored by it from now on: it runs a
-    /// new election above that round, which it should win, and recovers again.
-    mutating func restandIfLeading(above round: Int, _ c: inout Context) {
-        guard let leader = leadership, round > leader.ballot.round else { return }
-        c.outcome(.restandsAbove(round: round))
-        stand(&c)
+        promised = ballot
+        becomeFollower(of: nil)
+        c.send(.promise(Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex)),
+               from: id, to: .replica(candidate), .grants(ballot: ballot))
     }
 
     mutating func receivePromise(_ promise: Promise, from voter: ReplicaID, _ c: inout Context) {
         see(promise.promised)
-        guard role == .candidate, var state = election, state.ballot == promise.ballot else {
+        guard role == .candidate, var state = election, !state.preVote, state.ballot == promise.ballot else {
             c.outcome(.stalePromise(ballot: promise.ballot))
             return
         }
-        guard promise.granted else {
-            let needed = c.config.majority
-            c.outcome(.countsPromise(ballot: state.ballot, granted: state.granted.members, needed: needed))
-            return
-        }
-        state.granted.insert(voter)
-        state.highestLastIndex = max(state.highestLastIndex, promise.lastIndex)
-        election = state
-        if state.granted.count >= c.config.majority {
-            becomeLeader(&c)
+        let needed = c.config.majority
+        if promise.granted {
+            state.granted.insert(voter)
+            state.highestLastIndex = max(state.highestLastIndex, promise.lastIndex)
         } else {
-            let needed = c.config.majority
-            c.outcome(.countsPromise(ballot: state.ballot, granted: state.granted.members, needed: needed))
+            state.refused.insert(voter)
         }
+        election = state
+        if state.granted.count >= needed {
+            becomeLeader(&c)
+        } else if state.refused.count >= needed, !c.mutations.contains(.noStandAside) {
+            standAside(.refused(state.refused.members), &c)
+        } else {
+            c.outcome(.countsPromise(ballot: state.ballot, granted: state.granted.members,
+                                     refused: state.refused.members, needed: needed))
+        }
+    }
+
+    /// A candidate that lost its round follows nobody and waits its retry timeout, different for every
+    /// replica, before it asks again.
+    mutating func standAside(_ cause: StandAsideCause, _ c: inout Context) {
+        guard let state = election else { return }
+        let retry = c.config.retryTimeoutTicks(of: id)
+        c.outcome(.standsAside(ballot: state.ballot, cause: cause, retryTicks: retry))
+        becomeFollower(of: nil)
+        electionTimeoutTicks = retry
+    }
+
+    /// A message only an elected leader sends (heartbeat, proposal, commit, request_log_range) came under
+    /// `ballot`. This replica follows that leader: a candidate stands aside, a leader of a lower ballot
+    /// steps down, and a promise to a candidate of the same round is withdrawn (that candidate lost its
+    /// round: voters grant one candidate per round, and a majority granted `ballot`, so it can never win
+    /// it). Returns false, following nobody, when `ballot` is below the promise in an earlier round: stale.
+    mutating func hearLeader(_ ballot: Ballot, _ c: inout Context) -> Bool {
+        see(ballot)
+        if let own = leadership?.ballot, own == ballot { return true }
+        if ballot < promised {
+            guard ballot.round == promised.round, !hasLeadership, !c.mutations.contains(.noStandAside) else { return false }
+            c.outcome(.withdraws(promised: promised, leader: ballot))
+            promised = ballot
+        }
+        promised = max(promised, ballot)
+        if hasLeadership || role != .follower || knownLeader != ballot.ownerID {
+            if let state = election {
+                c.outcome(.standsAside(ballot: state.ballot, cause: .heardLeader(ballot), retryTicks: electionTimeoutTicks))
+            } else if hasLeadership {
+                c.outcome(.preempted(by: ballot))
+            }
+            becomeFollower(of: ballot)
+        }
+        ticksWithoutLeader = 0
+        ignoredHeartbeat = nil
+        return true
+    }
+
+    /// A leader learned that `replica` promised a round above its own: that replica refuses all it sends.
+    /// It stands again above that round, a pre-vote first (its followers grant it: it is their leader; if a
+    /// majority follows a newer leader, they refuse, and it stands aside and follows that one).
+    mutating func restand(above round: Int, learnedFrom replica: ReplicaID, _ c: inout Context) {
+        c.outcome(.restandsAbove(round: round, replica: replica))
+        highestRound = max(highestRound, round)
+        becomeFollower(of: nil)
+        askPreVote(&c)
     }
 
     /// A majority promised: lead, tell the followers at once, then recover the log before anything new.
     mutating func becomeLeader(_ c: inout Context) {
         // A candidate that has since promised a higher ballot cannot lead under its own.
-        guard let state = election, state.ballot == promised else { return }
+        guard let state = election, !state.preVote, state.ballot == promised else { return }
         election = nil
         role = .leader
         knownLeader = id
@@ -92,8 +198,7 @@ extension Replica {
         leader.noteAck(appliedIndex, from: id)
         leadership = leader
         c.local(.elected(state.ballot), .elected(ballot: state.ballot, granted: state.granted.members))
-        let heartbeat = Heartbeat(ballot: state.ballot, commitIndex: commitIndex, cleanupIndex: cleanupIndex)
-        broadcast(.heartbeat(heartbeat), .heartbeat(ballot: state.ballot, commitIndex: commitIndex), &c)
-        startRecovery(askFrom: state.granted, upTo: state.highestLastIndex, &c)
+        sendHeartbeat(&c)
+        startRecovery(upTo: state.highestLastIndex, &c)
     }
 }

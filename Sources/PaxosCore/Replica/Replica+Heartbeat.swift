@@ -1,78 +1,142 @@
-// §3(1) Heartbeat and timeout: the leader sends a heartbeat to every follower each heartbeat interval, and
-// with it re-sends what a follower has not confirmed (proposals it did not accept, commits it did not ack).
-// A follower that hears no leader for its election timeout reports "Leader heartbeat timeout" to the
-// monitor, and failure recovery starts.
+// §3(1) Heartbeat and timeout: the leader sends a heartbeat to every follower each heartbeat interval. A
+// follower answers it with where its log ends and what it applied, and the leader sends it at once what it
+// misses (proposals it did not accept, commits of entries it did not apply): catch-up is driven by these
+// answers, as §3(3) has followers return the missing redo log, not by a timer alone. A leader that hears
+// from no majority for an election timeout and a heartbeat interval has lost its majority and steps down.
+// A follower that hears no leader it can follow for its election timeout reports "Leader heartbeat
+// timeout" to the monitor, and failure recovery starts (`Replica+Election`: a pre-vote first).
 
 extension Replica {
     mutating func leaderTick(_ c: inout Context) {
         guard var leader = leadership else { return }
         leader.ticksSinceHeartbeat += 1
+        leader.ticksWithoutMajority += 1
+        if leader.ticksWithoutMajority >= c.config.stepDownTicks, c.config.majority > 1 {
+            leadership = leader
+            stepDown(&c)
+            return
+        }
         guard leader.ticksSinceHeartbeat >= c.config.heartbeatIntervalTicks else {
             leadership = leader
             return
         }
         leader.ticksSinceHeartbeat = 0
         leadership = leader
-        let heartbeat = Heartbeat(ballot: leader.ballot, commitIndex: commitIndex, cleanupIndex: cleanupIndex)
-        broadcast(.heartbeat(heartbeat), .heartbeat(ballot: leader.ballot, commitIndex: commitIndex), &c)
+        sendHeartbeat(&c)
         if let recovery = leader.recovery {
             for peer in recovery.asked.members where peer != id && !recovery.replied.contains(peer) {
                 c.send(.requestLogRange(ballot: leader.ballot, from: recovery.from, to: recovery.to), from: id,
                        to: .replica(peer), .requestsLogRange(from: recovery.from, to: recovery.to))
             }
-        } else {
-            for peer in peers(c.config) { retransmit(to: peer, &c) }
         }
     }
 
-    /// Re-sends to `follower` up to `window` proposals it has not accepted, and commits it has not acked.
-    ///
-    /// An ack says the follower applied the entry, not that it accepted it under this ballot: entries this
-    /// leader has not committed yet are proposed again even to a follower that acked them (an ack from an
-    /// earlier leader's time), or the leader would wait forever for the accepts that commit them.
-    func retransmit(to follower: ReplicaID, _ c: inout Context) {
+    /// Sends a heartbeat to every follower, and marks how far the log and the commits went before it.
+    mutating func sendHeartbeat(_ c: inout Context) {
+        guard let ballot = leadership?.ballot else { return }
+        leadership?.markedLastIndex = log.lastIndex
+        leadership?.markedCommitIndex = commitIndex
+        let heartbeat = Heartbeat(ballot: ballot, commitIndex: commitIndex, cleanupIndex: cleanupIndex)
+        broadcast(.heartbeat(heartbeat), .heartbeat(ballot: ballot, commitIndex: commitIndex), &c)
+    }
+
+    /// A leader that heard from no majority (itself counted) for ``ClusterConfig/stepDownTicks`` ticks
+    /// leaves leadership: it may be cut off, and a majority elsewhere may elect another.
+    mutating func stepDown(_ c: inout Context) {
         guard let leader = leadership else { return }
-        var budget = max(1, c.config.window)
-        let confirmed = min(leader.ackedIndex(of: follower), commitIndex)
-        for entry in log.entries(from: max(log.start, confirmed + 1), through: log.lastIndex) where budget > 0 {
-            if leader.accepts[entry.index]?.contains(follower) != true {
-                c.send(.propose(Proposal(entry, ballot: leader.ballot)), from: id, to: .replica(follower),
-                       .resends(index: entry.index, ballot: leader.ballot, cause: .retransmit))
-                budget -= 1
-            } else if entry.status > .accepted {
-                c.send(.commit(index: entry.index, ballot: leader.ballot), from: id, to: .replica(follower),
-                       .retransmitsCommit(index: entry.index, ballot: leader.ballot))
-                budget -= 1
-            }
-        }
+        var heard = leader.heard
+        heard.insert(id)
+        c.local(.stepDown(leader.ballot),
+                .lostMajority(ballot: leader.ballot, ticks: leader.ticksWithoutMajority, heard: heard.members))
+        becomeFollower(of: nil)
     }
 
     mutating func receiveHeartbeat(_ heartbeat: Heartbeat, _ c: inout Context) {
-        see(heartbeat.ballot)
-        guard heartbeat.ballot >= promised else {
-            c.outcome(.ignoresStaleLeader(ballot: heartbeat.ballot, promised: promised))
+        guard hearLeader(heartbeat.ballot, &c) else {
+            // Stale: answered with the promise, so a leader left behind learns it is.
+            ignoredHeartbeat = max(ignoredHeartbeat ?? .zero, heartbeat.ballot)
+            c.send(.heartbeatReply(reply(to: heartbeat.ballot)), from: id, to: .replica(heartbeat.ballot.ownerID ?? id),
+                   .ignoresStaleLeader(ballot: heartbeat.ballot, promised: promised))
             return
         }
-        promised = heartbeat.ballot
-        if hasLeadership || role != .follower || knownLeader != heartbeat.ballot.ownerID {
-            becomeFollower(of: heartbeat.ballot)
-        }
-        ticksWithoutLeader = 0
         let cleanable = min(heartbeat.cleanupIndex, appliedIndex)
         var cleaned: Int?
         if cleanable >= log.start {
             log.removeEntries(through: cleanable)
             cleaned = cleanable
         }
-        c.outcome(.followsLeader(ballot: heartbeat.ballot, cleanedThrough: cleaned))
+        c.send(.heartbeatReply(reply(to: heartbeat.ballot)), from: id, to: .replica(heartbeat.ballot.ownerID ?? id),
+               .followsLeader(ballot: heartbeat.ballot, cleanedThrough: cleaned, logEnd: log.lastIndex, applied: appliedIndex))
     }
 
-    /// The election timeout fired: report it to the monitor, and stand if the policy says so.
+    private func reply(to ballot: Ballot) -> HeartbeatReply {
+        HeartbeatReply(ballot: ballot, promised: promised, logEnd: log.lastIndex, appliedIndex: appliedIndex)
+    }
+
+    /// The leader reads a follower's answer: it heard from it, and sends it what it misses.
+    mutating func receiveHeartbeatReply(_ reply: HeartbeatReply, from follower: ReplicaID, _ c: inout Context) {
+        see(reply.promised)
+        guard let ballot = leadership?.ballot, reply.ballot == ballot else {
+            c.outcome(.ignored("\(id) no longer leads \(reply.ballot): the answer comes too late"))
+            return
+        }
+        if reply.promised.round > ballot.round {
+            restand(above: reply.promised.round, learnedFrom: follower, &c)
+            return
+        }
+        leadership?.noteHeard(follower, leader: id, majority: c.config.majority)
+        let sent = c.produced
+        if !c.mutations.contains(.noCatchUp) {
+            retransmit(to: follower, applied: reply.appliedIndex, &c)
+        }
+        if c.produced == sent {
+            c.outcome(.followerUpToDate(follower: follower, logEnd: reply.logEnd, applied: reply.appliedIndex))
+        }
+    }
+
+    /// Sends `follower` up to `window` proposals it has not accepted under this ballot and commits of
+    /// entries it has not applied, above `applied` (what its heartbeat reply said it applied), of those sent
+    /// before the last heartbeat. A committed entry it had not accepted goes as its proposal and its commit
+    /// at once. While the leader recovers, only committed entries go: the others are not settled until
+    /// recovery ends.
+    ///
+    /// An ack says the follower applied the entry, not that it accepted it under this ballot: entries this
+    /// leader has not committed yet are proposed again even to a follower that acked them (an ack from an
+    /// earlier leader's time), or the leader would wait forever for the accepts that commit them.
+    func retransmit(to follower: ReplicaID, applied: Int, _ c: inout Context) {
+        guard let leader = leadership else { return }
+        var budget = max(1, c.config.window)
+        let confirmed = min(max(leader.ackedIndex(of: follower), applied), commitIndex)
+        let through = min(leader.isRecovering ? commitIndex : log.lastIndex, leader.markedLastIndex)
+        for entry in log.entries(from: max(log.start, confirmed + 1), through: through) where budget > 0 {
+            let accepted = leader.accepts[entry.index]?.contains(follower) == true
+            let committed = entry.status > .accepted && entry.index <= leader.markedCommitIndex
+            guard !accepted || committed else { continue }
+            if !accepted {
+                c.send(.propose(Proposal(entry, ballot: leader.ballot)), from: id, to: .replica(follower),
+                       .resends(index: entry.index, ballot: leader.ballot, cause: .retransmit))
+            }
+            if committed {
+                c.send(.commit(index: entry.index, ballot: leader.ballot), from: id, to: .replica(follower),
+                       .retransmitsCommit(index: entry.index, ballot: leader.ballot))
+            }
+            budget -= 1
+        }
+    }
+
+    /// The election timeout fired. A candidate whose election reached no majority in time stands aside and
+    /// waits its retry timeout; a follower reports "Leader heartbeat timeout" to the monitor and, if its
+    /// policy says so, asks for a pre-vote.
     mutating func heartbeatTimedOut(_ c: inout Context) {
         let waited = ticksWithoutLeader
         ticksWithoutLeader = 0
         knownLeader = nil
-        c.local(.timeout, .timedOut(ticks: waited))
+        if election != nil {
+            standAside(.noMajority(ticks: waited), &c)
+            return
+        }
+        c.local(.timeout, .timedOut(ticks: waited, ignored: ignoredHeartbeat))
+        ignoredHeartbeat = nil
         electionTimeoutTicks = drawTimeout(&c)
         let stands: Bool
         do {
@@ -82,6 +146,6 @@ extension Replica {
             c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "stand"))
             stands = true
         }
-        if stands { stand(&c) }
+        if stands { askPreVote(&c) }
     }
 }

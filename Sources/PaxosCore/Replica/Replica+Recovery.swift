@@ -1,10 +1,14 @@
-// §3(3) Log recovery: the new leader sends `request_log_range(from, to)` to the replicas that promised (a
-// majority, itself included) and, for each index, keeps the entry with the highest ballot among the
+// §3(3) Log recovery: the new leader sends `request_log_range(from, to)` to every replica and, once a
+// majority (itself included) has answered, keeps for each index the entry with the highest ballot among the
 // replies. It re-proposes those entries under its own ballot, and only then proposes new transactions.
-// This is Paxos phase 1: whichever replica wins, it learns every entry a majority accepted.
+// This is Paxos phase 1: whichever replica wins, it learns every entry a majority accepted. Any live
+// majority ends recovery: a replica that answers promises the leader's ballot first (if it had not), so
+// the leader does not wait for ever on a voter that crashed after its vote. The range ends at the last
+// index any voter reported: no entry past it can be committed, since every majority that accepted one
+// includes a voter, which reported it.
 
 extension Replica {
-    mutating func startRecovery(askFrom promisers: ReplicaSet, upTo highestLastIndex: Int, _ c: inout Context) {
+    mutating func startRecovery(upTo highestLastIndex: Int, _ c: inout Context) {
         guard var leader = leadership else { return }
         guard c.config.recovery else {
             // Unsafe teaching setting: re-propose only what this replica holds itself.
@@ -18,11 +22,13 @@ extension Replica {
             finishRecovery(with: [:], from: from, to: to, &c)
             return
         }
-        var recovery = RecoveryState(from: from, to: to, asked: promisers, replied: ReplicaSet(id))
+        var everyone = ReplicaSet()
+        for replica in c.config.replicas { everyone.insert(replica) }
+        var recovery = RecoveryState(from: from, to: to, asked: everyone, replied: ReplicaSet(id))
         for entry in log.entries(from: from, through: to) { recovery.best[entry.index] = entry }
         leader.recovery = recovery
         leadership = leader
-        for peer in promisers.members where peer != id {
+        for peer in everyone.members where peer != id {
             c.send(.requestLogRange(ballot: leader.ballot, from: from, to: to), from: id, to: .replica(peer),
                    .requestsLogRange(from: from, to: to))
         }
@@ -32,8 +38,8 @@ extension Replica {
     }
 
     mutating func receiveLogRequest(ballot: Ballot, from: Int, to: Int, _ c: inout Context) {
-        see(ballot)
-        guard ballot == promised, let leaderID = ballot.ownerID else {
+        // Only an elected leader asks: answering promises its ballot (Paxos phase 1) if this replica had not.
+        guard hearLeader(ballot, &c), ballot == promised, let leaderID = ballot.ownerID else {
             c.outcome(.ignoresLogRequest(ballot: ballot, promised: promised))
             return
         }
@@ -49,6 +55,7 @@ extension Replica {
             return
         }
         recovery.replied.insert(replier)
+        leader.noteHeard(replier, leader: id, majority: c.config.majority)
         if !c.mutations.contains(.ignoreRecoveredValues) {
             let keepLowest = c.mutations.contains(.skipHighestBallotChoice)
             for entry in range.entries {

@@ -13,9 +13,10 @@ extension Replica {
         copy.log = log.relabeled(by: permutation)
         copy.knownLeader = permutation(knownLeader)
         copy.election = election.map {
-            ElectionState(ballot: permutation($0.ballot), granted: $0.granted.relabeled(by: permutation),
-                          highestLastIndex: $0.highestLastIndex)
+            ElectionState(ballot: permutation($0.ballot), preVote: $0.preVote, granted: $0.granted.relabeled(by: permutation),
+                          refused: $0.refused.relabeled(by: permutation), highestLastIndex: $0.highestLastIndex)
         }
+        copy.ignoredHeartbeat = ignoredHeartbeat.map { permutation($0) }
         copy.leadership = leadership.map { $0.relabeled(by: permutation) }
         return copy
     }
@@ -30,6 +31,7 @@ extension Replica {
         copy.electionTimeoutTicks = 0
         copy.random = SplitMix64(seed: 0)
         copy.leadership?.ticksSinceHeartbeat = 0
+        copy.leadership?.ticksWithoutMajority = 0
         return copy
     }
 }
@@ -44,6 +46,7 @@ extension LeaderState {
                           best: $0.best.mapValues { $0.relabeled(by: permutation) })
         }
         copy.accepts = accepts.mapReplicas { $0.relabeled(by: permutation) }
+        copy.heard = heard.relabeled(by: permutation)
         copy.acked = permutation.permuting(acked)
         return copy
     }
@@ -92,11 +95,17 @@ extension Message {
             return self
         case .heartbeat(let h):
             return .heartbeat(Heartbeat(ballot: permutation(h.ballot), commitIndex: h.commitIndex, cleanupIndex: h.cleanupIndex))
+        case .heartbeatReply(let r):
+            return .heartbeatReply(HeartbeatReply(ballot: permutation(r.ballot), promised: permutation(r.promised),
+                                                  logEnd: r.logEnd, appliedIndex: r.appliedIndex))
         case .candidacy(let c):
-            return .candidacy(Candidacy(ballot: permutation(c.ballot), lastIndex: c.lastIndex, lastBallot: permutation(c.lastBallot)))
+            return .candidacy(c.relabeled(by: permutation))
+        case .preVote(let c):
+            return .preVote(c.relabeled(by: permutation))
         case .promise(let p):
-            return .promise(Promise(ballot: permutation(p.ballot), refusal: p.refusal.map { _ in "refused" },
-                                    promised: permutation(p.promised), lastIndex: p.lastIndex))
+            return .promise(p.relabeled(by: permutation))
+        case .preVoteReply(let p):
+            return .preVoteReply(p.relabeled(by: permutation))
         case .requestLogRange(let ballot, let from, let to):
             return .requestLogRange(ballot: permutation(ballot), from: from, to: to)
         case .logRange(let r):
@@ -106,37 +115,53 @@ extension Message {
     }
 }
 
+extension Candidacy {
+    func relabeled(by permutation: ReplicaPermutation) -> Candidacy {
+        Candidacy(ballot: permutation(ballot), lastIndex: lastIndex, lastBallot: permutation(lastBallot))
+    }
+}
+
+extension Promise {
+    func relabeled(by permutation: ReplicaPermutation) -> Promise {
+        Promise(ballot: permutation(ballot), refusal: refusal.map { _ in "refused" }, promised: permutation(promised),
+                lastIndex: lastIndex)
+    }
+}
+
 extension Replica {
     /// Whether this replica will ignore `envelope` whenever it arrives, now or after anything else happens
     /// (crash and restart included): it changes nothing and sends nothing. The model checker takes such
     /// messages off the network at once, since delivering, dropping or duplicating them can make no
     /// difference. Conservative: false when unsure, and always with a mutation on.
     ///
-    /// Why each case lasts: `promised` only grows and survives a crash; a crash lowers the highest round seen
-    /// no lower than `promised.round`; a replica stands only under a new ballot above every round it saw, so
-    /// it is never again candidate or leader under a ballot it has left; a recovery starts only as its
-    /// replica becomes leader, and its set of replies only grows.
+    /// Why each case lasts: the round of `promised` only grows and survives a crash (within a round the
+    /// promise may move down, when it is withdrawn for the leader of that round, so rounds are compared, not
+    /// ballots); a crash lowers the highest round seen no lower than `promised.round`; a replica stands (or
+    /// asks a pre-vote) only under a new ballot above every round it saw, so it is never again candidate or
+    /// leader under a ballot of an earlier round; a recovery starts only as its replica becomes leader, and
+    /// its set of replies only grows. A heartbeat is never ignored for ever: a stale one is answered.
     public func ignoresForever(_ envelope: Envelope, config: ClusterConfig) -> Bool {
         guard config.mutations.isEmpty, let sender = envelope.from.replica else { return false }
+        let round = promised.round
         switch envelope.message {
-        case .heartbeat(let heartbeat):
-            // `receiveHeartbeat`: a ballot below the promise is stale.
-            return heartbeat.ballot < promised
         case .requestLogRange(let ballot, _, _):
-            // `receiveLogRequest` answers only the ballot promised.
-            return ballot < promised
+            // `receiveLogRequest` answers only a leader of its round or above.
+            return ballot.round < round
         case .vote(let vote):
             // `receiveVote` counts only votes for the ballot it leads.
-            return vote.ballot < promised && leadership?.ballot != vote.ballot
-        case .promise(let promise):
-            // `receivePromise` counts only promises for the election it runs; it notes the voter's promise.
-            return promise.ballot <= promised && election?.ballot != promise.ballot
-                && promise.promised.round <= promised.round
+            return vote.ballot.round < round && leadership?.ballot != vote.ballot
+        case .promise(let promise), .preVoteReply(let promise):
+            // `receivePromise` and `receivePreVoteReply` count only answers for the election it runs; they
+            // note the voter's promise.
+            return promise.ballot.round < round && election?.ballot != promise.ballot && promise.promised.round <= round
         case .logRange(let range):
             // `receiveLogRange` takes one reply per replier, only while recovering under the range's ballot.
-            guard let leader = leadership, leader.ballot == range.ballot else { return range.ballot < promised }
+            guard let leader = leadership, leader.ballot == range.ballot else { return range.ballot.round < round }
             return leader.recovery.map { $0.replied.contains(sender) } ?? true
-        case .transaction, .redirect, .propose, .commit, .ack, .candidacy:
+        case .heartbeatReply(let reply):
+            // `receiveHeartbeatReply` reads only answers to the ballot it leads; it notes the promise.
+            return reply.ballot.round < round && leadership?.ballot != reply.ballot && reply.promised.round <= round
+        case .transaction, .redirect, .propose, .commit, .ack, .heartbeat, .candidacy, .preVote:
             return false
         }
     }

@@ -6,23 +6,21 @@
 
 extension Replica {
     mutating func receivePropose(_ proposal: Proposal, _ c: inout Context) {
-        see(proposal.ballot)
         let leaderID = Endpoint.replica(proposal.ballot.ownerID ?? id)
+        let promisedBefore = promised
+        // Only an elected leader proposes: follow it (or withdraw a promise to a candidate it beat) first.
+        _ = hearLeader(proposal.ballot, &c)
         if let rejection = rejection(of: proposal, c.mutations) {
             let vote = Vote(index: proposal.index, ballot: proposal.ballot, rejection: rejection)
             c.send(.vote(vote), from: id, to: leaderID, .rejects(index: proposal.index, ballot: proposal.ballot, rejection))
             return
         }
-        let promisedBefore = promised, logEnd = log.lastIndex
-        promised = max(promised, proposal.ballot)
-        if role != .follower || knownLeader != proposal.ballot.ownerID {
-            becomeFollower(of: proposal.ballot)
-        }
-        ticksWithoutLeader = 0
+        let logEnd = log.lastIndex
+        let compared = min(promisedBefore, promised)
         accept(proposal)
         c.observe(.accepted(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo))
         c.send(.vote(Vote(index: proposal.index, ballot: proposal.ballot, rejection: nil)), from: id, to: leaderID,
-               .accepts(index: proposal.index, ballot: proposal.ballot, promised: promisedBefore, logEnd: logEnd))
+               .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd))
     }
 
     /// Why the proposal must be rejected, or nil to accept it.

@@ -44,6 +44,9 @@ public struct Replica: Hashable, Sendable {
     public internal(set) var role: Role = .follower
     public internal(set) var knownLeader: ReplicaID?
     var ticksWithoutLeader = 0
+    /// The highest heartbeat ignored (below the promise) since this replica last followed a leader or
+    /// timed out: its timeout then says that heartbeats came, but none it could follow.
+    var ignoredHeartbeat: Ballot?
     public internal(set) var electionTimeoutTicks: Int
     /// The highest round seen in any ballot, so a new candidacy goes above it.
     var highestRound = 0
@@ -135,6 +138,12 @@ public struct Replica: Hashable, Sendable {
             if let sender { receiveAck(index: index, from: sender, &c) }
         case .heartbeat(let heartbeat):
             receiveHeartbeat(heartbeat, &c)
+        case .heartbeatReply(let reply):
+            if let sender { receiveHeartbeatReply(reply, from: sender, &c) }
+        case .preVote(let candidacy):
+            receivePreVote(candidacy, &c)
+        case .preVoteReply(let answer):
+            if let sender { receivePreVoteReply(answer, from: sender, &c) }
         case .candidacy(let candidacy):
             receiveCandidacy(candidacy, &c)
         case .promise(let promise):
@@ -167,6 +176,7 @@ public struct Replica: Hashable, Sendable {
         role = .follower
         knownLeader = nil
         ticksWithoutLeader = 0
+        ignoredHeartbeat = nil
         election = nil
         leadership = nil
         applyCountdowns = []
@@ -343,15 +353,20 @@ extension Replica {
         election = nil
         knownLeader = ballot?.ownerID
         ticksWithoutLeader = 0
+        ignoredHeartbeat = nil
     }
 
+    /// The election policy's timeout for this replica, kept by the core between the base timeout and
+    /// ``ClusterConfig/longestElectionTimeoutTicks`` (no policy can stop progress by waiting for ever).
     mutating func drawTimeout(_ c: inout Context) -> Int {
+        let base = max(1, c.config.electionTimeoutTicks)
         do {
-            return max(1, try c.policies.election.electionTimeout(for: id, config: c.config, random: &random))
+            let drawn = try c.policies.election.electionTimeout(for: id, config: c.config, random: &random)
+            return min(max(base, drawn), max(base, c.config.longestElectionTimeoutTicks))
         } catch {
             let policy = c.policies.electionName, ticks = c.config.electionTimeoutTicks
             c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "timeout of \(ticks) ticks"))
-            return ticks
+            return base
         }
     }
 }

@@ -57,6 +57,23 @@ struct Bench {
     mutating func tick(_ number: Int, _ count: Int = 1) -> [Effect] {
         (0..<count).flatMap { _ in handle(number, .tick) }
     }
+
+    /// Ticks `nK` `count` times and, when it asks for a pre-vote, lets the others answer: their leader has
+    /// been as silent to them (their timers are set to an election timeout), so only the vote rules and
+    /// the policy decide. Their answers are delivered to `nK`. Returns `nK`'s effects, in order: with a
+    /// majority of yeses, its candidacy.
+    @discardableResult
+    mutating func stand(_ number: Int, _ count: Int = 1) -> [Effect] {
+        var effects = tick(number, count)
+        let asks = effects.sent("pre_vote")
+        for k in replicas.indices where k != number - 1 {
+            replicas[k].ticksWithoutLeader = max(replicas[k].ticksWithoutLeader, config.electionTimeoutTicks)
+        }
+        for ask in asks {
+            for answer in deliver(ask).sent { effects += deliver(answer) }
+        }
+        return effects
+    }
 }
 
 /// Shorthands for building the protocol's values in tests.
