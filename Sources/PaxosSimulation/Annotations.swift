@@ -100,10 +100,8 @@ public struct Annotator: Sendable {
             return "\(follower)'s log ends at \(logEnd), it applied \(applied) of \(commitIndex) committed: \(r) sends what it misses"
         case .lostMajority(let ballot, let ticks, let heard):
             return "\(r) leads \(ballot) but heard from only \(list(heard)) in \(ticks) ticks, no majority: it steps down"
-        case .timedOut(let ticks, nil):
-            return "no heartbeat for \(ticks) ticks: \(r) reports \"Leader heartbeat timeout\" to the monitor"
-        case .timedOut(let ticks, let ignored?):
-            return "no heartbeat it could follow for \(ticks) ticks (it ignored those of \(ignored), below its promise): \(r) reports \"Leader heartbeat timeout\" to the monitor"
+        case .timedOut(let ticks):
+            return "no heartbeat from a leader it could follow for \(ticks) ticks: \(r) reports \"Leader heartbeat timeout\" to the monitor"
         case .asksPreVote(let ballot):
             return "\(r) asks for a pre-vote: would a majority grant \(ballot)? Nothing is promised yet, so a replica that cannot win disturbs no one"
         case .grantsPreVote(let ballot):
@@ -136,8 +134,8 @@ public struct Annotator: Sendable {
             return "no majority for \(ballot) in \(ticks) ticks: \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
         case .withdraws(let promised, let leader):
             return "\(leader.ownerID.map(\.description) ?? "?") leads \(leader) in round \(leader.round): \(r) withdraws its promise to \(promised), which can no longer win that round (one vote per round), and follows \(leader)"
-        case .restandsAbove(let round, let replica):
-            return "\(r) leads, but \(replica) promised round \(round) and refuses whatever \(r) sends: \(r) stands again above it, a pre-vote first"
+        case .learnsHigherRound(let round, let replica):
+            return "\(replica) promised round \(round), above \(r)'s, and refuses whatever \(r) sends: \(r) steps down, and stands above it if no newer leader is heard"
         case .requestsLogRange(let from, let to):
             return "\(r) asks for request_log_range(\(from), \(to)) to learn what a majority accepted"
         case .sendsLogRange(let from, let to, let count):

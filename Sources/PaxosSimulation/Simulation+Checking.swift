@@ -19,10 +19,16 @@ extension Simulation {
 
     /// A 64-bit digest of replica `index`'s whole state (durable and volatile, timers included) and whether
     /// it is up. Equal replicas have equal digests within one process (Swift's hashing is seeded per process).
-    public func replicaDigest(at index: Int) -> UInt64 {
+    /// Without `quorumWatch`, a leader's watch on its majority is left out
+    /// (``Replica/withoutQuorumWatch()``): for a search in which no leader can step down.
+    public func replicaDigest(at index: Int, quorumWatch: Bool = true) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(alive[index])
-        replicas[index].hash(into: &hasher)
+        if quorumWatch {
+            replicas[index].hash(into: &hasher)
+        } else {
+            replicas[index].withoutQuorumWatch().hash(into: &hasher)
+        }
         return UInt64(bitPattern: Int64(hasher.finalize()))
     }
 

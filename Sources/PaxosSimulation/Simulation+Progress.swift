@@ -85,3 +85,22 @@ extension Simulation {
         return nil
     }
 }
+
+extension ClusterConfig {
+    /// K of the progress property (`Docs/Progress.md`): once the faults stop, the cluster converges within
+    /// this many ticks. With T the base election timeout, H the heartbeat interval and N the replicas:
+    /// K = S + 2 (Tmax + Rmax), where S = T + H is how long a leader without a majority takes to step down,
+    /// Tmax = 2T + N the longest timeout the core lets a policy draw, and Rmax = T + 2N - 1 the longest
+    /// retry timeout after a failed election; that is K = 7T + H + 6N - 2. Saturates instead of trapping.
+    public var progressBoundTicks: Int {
+        let terms = [7.multipliedReportingOverflow(by: electionTimeoutTicks), (heartbeatIntervalTicks, false),
+                     6.multipliedReportingOverflow(by: replicaCount)]
+        var total = -2
+        for (value, overflow) in terms {
+            let (sum, carry) = total.addingReportingOverflow(value)
+            if overflow || carry { return Int.max }
+            total = sum
+        }
+        return max(0, total)
+    }
+}

@@ -14,8 +14,9 @@ enum Bounds {
         return config
     }
 
-    /// `cluster 3 leader n1`, one transaction, one election by n2 (its timer may fire once, at any time),
-    /// nothing lost: every policy must be safe here.
+    /// `cluster 3 leader n1`, one transaction, one election by n2, nothing lost: every policy must be safe
+    /// here. Two election timers may fire, each at any time: n2's, and another's so that a voter has stopped
+    /// counting n1 as its leader (leader stickiness) and grants n2's pre-vote.
     static func small(election: String = PriorityElection.name, commit: String = SyncCommit.name) -> CheckerConfiguration {
         var c = CheckerConfiguration()
         c.election = election
@@ -23,7 +24,7 @@ enum Bounds {
         c.transactions = 1
         c.elections = 1
         c.candidates = [ReplicaID(2)]
-        c.time = .timeouts(1)
+        c.time = .timeouts(2)
         return c
     }
 

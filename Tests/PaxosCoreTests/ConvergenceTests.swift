@@ -27,7 +27,7 @@ import Testing
         sim.replicas[k].knownLeader = id
         var leadership = LeaderState(ballot: ballot, replicaCount: sim.config.replicaCount)
         if recovering {
-            leadership.recovery = RecoveryState(from: 1, to: 1, asked: ReplicaSet(id), replied: ReplicaSet(id))
+            leadership.recovery = RecoveryState(from: 1, to: 1, replied: ReplicaSet(id))
         }
         sim.replicas[k].leadership = leadership
     }

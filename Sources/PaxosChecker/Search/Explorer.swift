@@ -206,6 +206,9 @@ struct Explorer: Sendable {
     let candidateMask: UInt64
     let timeouts: Bool
     let timeBudget: Int
+    /// Whether a leader could step down within the time budget (see ``Replica/withoutQuorumWatch()``):
+    /// only then do the states keep its watch on its majority apart.
+    let watchesQuorum: Bool
     let discardsDeadLetters: Bool
     let discardsIgnoredMessages: Bool
     /// The drops a run may take: none with ``CheckerConfiguration/Reductions/dropsAsDelays``.
@@ -224,6 +227,8 @@ struct Explorer: Sendable {
         case .ticks(let n): (timeouts, timeBudget) = (false, n)
         case .timeouts(let n): (timeouts, timeBudget) = (true, n)
         }
+        let stepDownTicks = configuration.electionTimeoutTicks &+ configuration.heartbeatIntervalTicks
+        watchesQuorum = !timeouts && timeBudget >= stepDownTicks
         discardsDeadLetters = configuration.reductions.contains(.deadLetters)
         discardsIgnoredMessages = configuration.reductions.contains(.ignoredMessages)
         dropBudget = configuration.reductions.contains(.dropsAsDelays) ? 0 : configuration.drops
@@ -234,7 +239,7 @@ struct Explorer: Sendable {
 
     func node(from simulation: Simulation) -> Node {
         var digests = ReplicaDigests(count: simulation.replicas.count)
-        for index in simulation.replicas.indices { digests[index] = simulation.replicaDigest(at: index) }
+        for index in simulation.replicas.indices { digests[index] = simulation.replicaDigest(at: index, quorumWatch: watchesQuorum) }
         let items = simulation.inFlight.map { Simulation.digest(of: $0.item) }
         let history = simulation.historyDigest()
         let concrete = Node.fingerprint(digests, items: Simulation.multisetDigest(items), history, Used())
@@ -287,8 +292,14 @@ struct Explorer: Sendable {
         }
         if Int(node.used.time) < timeBudget {
             if timeouts {
-                for number in 1...c.replicas where candidateMask & (1 << UInt64(number - 1)) != 0 {
-                    if node.sim.canTimeOut(ReplicaID(number)) { result.append(Transition(kind: .timeout, argument: number)) }
+                // A candidate's timer may fire; so may a replica's that may not stand but still counts a leader
+                // as its own: once it fired, it no longer does (leader stickiness) and grants a pre-vote. The
+                // timer of a replica that may not stand and follows nobody changes nothing that matters: its
+                // pre-vote binds nobody and it can never stand, so the search leaves it out.
+                for number in 1...c.replicas {
+                    let id = ReplicaID(number)
+                    guard candidateMask & (1 << UInt64(number - 1)) != 0 || node.sim.replica(id).knownLeader != nil else { continue }
+                    if node.sim.canTimeOut(id) { result.append(Transition(kind: .timeout, argument: number)) }
                 }
             } else {
                 result.append(Transition(kind: .tick, argument: 0))
@@ -373,7 +384,7 @@ struct Explorer: Sendable {
                 used.standsPerReplica += 1 << UInt64(4 * k)
                 budgets.insert(.elections)
             }
-            replicaDigests[k] = sim.replicaDigest(at: k)
+            replicaDigests[k] = sim.replicaDigest(at: k, quorumWatch: watchesQuorum)
         }
 
         // Messages that turned stale: only the stepping replica's own can have, and what it just sent.

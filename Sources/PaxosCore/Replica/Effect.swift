@@ -75,8 +75,8 @@ public enum Reason: Hashable, Sendable {
     case catchesUp(follower: ReplicaID, logEnd: Int, applied: Int, commitIndex: Int)
     /// A leader that has heard from no majority for `ticks` ticks (only from `heard`) steps down.
     case lostMajority(ballot: Ballot, ticks: Int, heard: [ReplicaID])
-    /// No leader it could follow for `ticks` ticks; `ignored`: the highest heartbeat it had to ignore then.
-    case timedOut(ticks: Int, ignored: Ballot?)
+    /// No heartbeat from a leader it could follow for `ticks` ticks (a stale one, below its promise, does not count).
+    case timedOut(ticks: Int)
     // §3(2) election
     case asksPreVote(ballot: Ballot)
     case grantsPreVote(ballot: Ballot)
@@ -94,8 +94,8 @@ public enum Reason: Hashable, Sendable {
     /// A replica withdraws the promise it gave a candidate of `leader`'s round: `leader` won that round,
     /// and one vote per round means the candidate never can.
     case withdraws(promised: Ballot, leader: Ballot)
-    /// A leader learned that `replica` promised a round above its own: it stands again above it.
-    case restandsAbove(round: Int, replica: ReplicaID)
+    /// A leader learned that `replica` promised a round above its own: it steps down.
+    case learnsHigherRound(round: Int, replica: ReplicaID)
     // §3(3) recovery
     case requestsLogRange(from: Int, to: Int)
     case sendsLogRange(from: Int, to: Int, count: Int)

@@ -157,8 +157,6 @@ struct ElectionState: Hashable, Sendable {
 struct RecoveryState: Hashable, Sendable {
     let from: Int
     let to: Int
-    /// The replicas asked: every replica (any live majority of them ends recovery).
-    let asked: ReplicaSet
     var replied: ReplicaSet
     /// Per index, the entry with the highest ballot among the replies so far.
     var best: [Int: LogEntry] = [:]

@@ -30,7 +30,7 @@ extension Replica {
                 c.outcome(.ignored("\(id) keeps leading \(ballot): \(higher) is a rival candidacy of round \(higher.round), which \(id) won"))
                 return
             }
-            restand(above: higher.round, learnedFrom: voter, &c)
+            stepDown(learnedRound: higher.round, from: voter, &c)
         }
     }
 

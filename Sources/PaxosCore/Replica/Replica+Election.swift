@@ -173,21 +173,22 @@ extension Replica {
             becomeFollower(of: ballot)
         }
         ticksWithoutLeader = 0
-        ignoredHeartbeat = nil
         return true
     }
 
     /// A leader learned that `replica` promised a round above its own: that replica refuses all it sends.
-    /// It stands again above that round, a pre-vote first (its followers grant it: it is their leader; if a
-    /// majority follows a newer leader, they refuse, and it stands aside and follows that one).
-    mutating func restand(above round: Int, learnedFrom replica: ReplicaID, _ c: inout Context) {
-        c.outcome(.restandsAbove(round: round, replica: replica))
+    /// It steps down. If no newer leader exists, it times out first (its followers still count it as their
+    /// leader, so they refuse anyone else's pre-vote for an election timeout but grant its own) and stands
+    /// above that round; if one exists, its heartbeat arrives and this replica follows it.
+    mutating func stepDown(learnedRound round: Int, from replica: ReplicaID, _ c: inout Context) {
+        c.outcome(.learnsHigherRound(round: round, replica: replica))
         highestRound = max(highestRound, round)
         becomeFollower(of: nil)
-        askPreVote(&c)
     }
 
-    /// A majority promised: lead, tell the followers at once, then recover the log before anything new.
+    /// A majority promised: lead, and recover the log before anything new. The voters learn of the new
+    /// leader at once from its `request_log_range` (or, with nothing to recover, from a heartbeat); the
+    /// others from its first heartbeat.
     mutating func becomeLeader(_ c: inout Context) {
         // A candidate that has since promised a higher ballot cannot lead under its own.
         guard let state = election, !state.preVote, state.ballot == promised else { return }
@@ -198,7 +199,6 @@ extension Replica {
         leader.noteAck(appliedIndex, from: id)
         leadership = leader
         c.local(.elected(state.ballot), .elected(ballot: state.ballot, granted: state.granted.members))
-        sendHeartbeat(&c)
-        startRecovery(upTo: state.highestLastIndex, &c)
+        startRecovery(askFrom: state.granted, upTo: state.highestLastIndex, &c)
     }
 }

@@ -24,7 +24,7 @@ extension Replica {
         leadership = leader
         sendHeartbeat(&c)
         if let recovery = leader.recovery {
-            for peer in recovery.asked.members where peer != id && !recovery.replied.contains(peer) {
+            for peer in c.config.replicas where peer != id && !recovery.replied.contains(peer) {
                 c.send(.requestLogRange(ballot: leader.ballot, from: recovery.from, to: recovery.to), from: id,
                        to: .replica(peer), .requestsLogRange(from: recovery.from, to: recovery.to))
             }
@@ -54,7 +54,6 @@ extension Replica {
     mutating func receiveHeartbeat(_ heartbeat: Heartbeat, _ c: inout Context) {
         guard hearLeader(heartbeat.ballot, &c) else {
             // Stale: answered with the promise, so a leader left behind learns it is.
-            ignoredHeartbeat = max(ignoredHeartbeat ?? .zero, heartbeat.ballot)
             c.send(.heartbeatReply(reply(to: heartbeat.ballot)), from: id, to: .replica(heartbeat.ballot.ownerID ?? id),
                    .ignoresStaleLeader(ballot: heartbeat.ballot, promised: promised))
             return
@@ -81,7 +80,7 @@ extension Replica {
             return
         }
         if reply.promised.round > ballot.round {
-            restand(above: reply.promised.round, learnedFrom: follower, &c)
+            stepDown(learnedRound: reply.promised.round, from: follower, &c)
             return
         }
         leadership?.noteHeard(follower, leader: id, majority: c.config.majority)
@@ -135,8 +134,7 @@ extension Replica {
             standAside(.noMajority(ticks: waited), &c)
             return
         }
-        c.local(.timeout, .timedOut(ticks: waited, ignored: ignoredHeartbeat))
-        ignoredHeartbeat = nil
+        c.local(.timeout, .timedOut(ticks: waited))
         electionTimeoutTicks = drawTimeout(&c)
         let stands: Bool
         do {

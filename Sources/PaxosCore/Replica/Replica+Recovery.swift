@@ -1,17 +1,19 @@
-// §3(3) Log recovery: the new leader sends `request_log_range(from, to)` to every replica and, once a
-// majority (itself included) has answered, keeps for each index the entry with the highest ballot among the
-// replies. It re-proposes those entries under its own ballot, and only then proposes new transactions.
-// This is Paxos phase 1: whichever replica wins, it learns every entry a majority accepted. Any live
-// majority ends recovery: a replica that answers promises the leader's ballot first (if it had not), so
-// the leader does not wait for ever on a voter that crashed after its vote. The range ends at the last
-// index any voter reported: no entry past it can be committed, since every majority that accepted one
-// includes a voter, which reported it.
+// §3(3) Log recovery: the new leader sends `request_log_range(from, to)` to the replicas that promised (a
+// majority, itself included) and, once a majority has answered, keeps for each index the entry with the
+// highest ballot among the replies. It re-proposes those entries under its own ballot, and only then
+// proposes new transactions. This is Paxos phase 1: whichever replica wins, it learns every entry a
+// majority accepted. Any live majority ends recovery: with each heartbeat the leader asks every replica
+// that has not answered yet, voter or not, and a replica that answers promises the leader's ballot first
+// (if it had not), so the leader does not wait for ever on a voter that crashed after its vote. The range
+// ends at the last index any voter reported: no entry past it can be committed, since every majority that
+// accepted one includes a voter, which reported it.
 
 extension Replica {
-    mutating func startRecovery(upTo highestLastIndex: Int, _ c: inout Context) {
+    mutating func startRecovery(askFrom voters: ReplicaSet, upTo highestLastIndex: Int, _ c: inout Context) {
         guard var leader = leadership else { return }
         guard c.config.recovery else {
             // Unsafe teaching setting: re-propose only what this replica holds itself.
+            sendHeartbeat(&c)
             finishRecovery(with: Dictionary(uniqueKeysWithValues: log.entries(from: commitIndex + 1, through: log.lastIndex)
                 .map { ($0.index, $0) }), from: commitIndex + 1, to: log.lastIndex, skipped: true, &c)
             return
@@ -19,16 +21,15 @@ extension Replica {
         let from = commitIndex + 1, to = max(highestLastIndex, log.lastIndex)
         guard from <= to else {
             // Every promiser's log ends at or below this leader's commit index: nothing to learn.
+            sendHeartbeat(&c)
             finishRecovery(with: [:], from: from, to: to, &c)
             return
         }
-        var everyone = ReplicaSet()
-        for replica in c.config.replicas { everyone.insert(replica) }
-        var recovery = RecoveryState(from: from, to: to, asked: everyone, replied: ReplicaSet(id))
+        var recovery = RecoveryState(from: from, to: to, replied: ReplicaSet(id))
         for entry in log.entries(from: from, through: to) { recovery.best[entry.index] = entry }
         leader.recovery = recovery
         leadership = leader
-        for peer in everyone.members where peer != id {
+        for peer in voters.members where peer != id {
             c.send(.requestLogRange(ballot: leader.ballot, from: from, to: to), from: id, to: .replica(peer),
                    .requestsLogRange(from: from, to: to))
         }

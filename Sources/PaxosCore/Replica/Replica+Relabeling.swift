@@ -16,7 +16,6 @@ extension Replica {
             ElectionState(ballot: permutation($0.ballot), preVote: $0.preVote, granted: $0.granted.relabeled(by: permutation),
                           refused: $0.refused.relabeled(by: permutation), highestLastIndex: $0.highestLastIndex)
         }
-        copy.ignoredHeartbeat = ignoredHeartbeat.map { permutation($0) }
         copy.leadership = leadership.map { $0.relabeled(by: permutation) }
         return copy
     }
@@ -31,6 +30,16 @@ extension Replica {
         copy.electionTimeoutTicks = 0
         copy.random = SplitMix64(seed: 0)
         copy.leadership?.ticksSinceHeartbeat = 0
+        return copy.withoutQuorumWatch()
+    }
+
+    /// This replica with a leader's watch on its majority zeroed: the followers heard from and the ticks
+    /// without a majority. They decide nothing while fewer ticks remain than ``ClusterConfig/stepDownTicks``
+    /// (no step-down can come), as under abstract time (a leader's clock never moves) or when the heartbeat
+    /// interval is beyond the tick budget.
+    public func withoutQuorumWatch() -> Replica {
+        var copy = self
+        copy.leadership?.heard = ReplicaSet()
         copy.leadership?.ticksWithoutMajority = 0
         return copy
     }
@@ -41,8 +50,7 @@ extension LeaderState {
         var copy = self
         copy.ballot = permutation(ballot)
         copy.recovery = recovery.map {
-            RecoveryState(from: $0.from, to: $0.to, asked: $0.asked.relabeled(by: permutation),
-                          replied: $0.replied.relabeled(by: permutation),
+            RecoveryState(from: $0.from, to: $0.to, replied: $0.replied.relabeled(by: permutation),
                           best: $0.best.mapValues { $0.relabeled(by: permutation) })
         }
         copy.accepts = accepts.mapReplicas { $0.relabeled(by: permutation) }
@@ -150,10 +158,14 @@ extension Replica {
         case .vote(let vote):
             // `receiveVote` counts only votes for the ballot it leads.
             return vote.ballot.round < round && leadership?.ballot != vote.ballot
-        case .promise(let promise), .preVoteReply(let promise):
-            // `receivePromise` and `receivePreVoteReply` count only answers for the election it runs; they
-            // note the voter's promise.
-            return promise.ballot.round < round && election?.ballot != promise.ballot && promise.promised.round <= round
+        case .promise(let promise):
+            // `receivePromise` counts only promises for the real election it runs; it notes the voter's promise.
+            return promise.ballot.round <= round && !(election?.preVote == false && election?.ballot == promise.ballot)
+                && promise.promised.round <= round
+        case .preVoteReply(let answer):
+            // `receivePreVoteReply` counts only answers for the pre-vote it asks; a pre-vote asks above its
+            // promise, so one at or below it is over.
+            return answer.ballot.round <= round && answer.promised.round <= round
         case .logRange(let range):
             // `receiveLogRange` takes one reply per replier, only while recovering under the range's ballot.
             guard let leader = leadership, leader.ballot == range.ballot else { return range.ballot.round < round }

@@ -44,9 +44,6 @@ public struct Replica: Hashable, Sendable {
     public internal(set) var role: Role = .follower
     public internal(set) var knownLeader: ReplicaID?
     var ticksWithoutLeader = 0
-    /// The highest heartbeat ignored (below the promise) since this replica last followed a leader or
-    /// timed out: its timeout then says that heartbeats came, but none it could follow.
-    var ignoredHeartbeat: Ballot?
     public internal(set) var electionTimeoutTicks: Int
     /// The highest round seen in any ballot, so a new candidacy goes above it.
     var highestRound = 0
@@ -176,7 +173,6 @@ public struct Replica: Hashable, Sendable {
         role = .follower
         knownLeader = nil
         ticksWithoutLeader = 0
-        ignoredHeartbeat = nil
         election = nil
         leadership = nil
         applyCountdowns = []
@@ -353,7 +349,6 @@ extension Replica {
         election = nil
         knownLeader = ballot?.ownerID
         ticksWithoutLeader = 0
-        ignoredHeartbeat = nil
     }
 
     /// The election policy's timeout for this replica, kept by the core between the base timeout and

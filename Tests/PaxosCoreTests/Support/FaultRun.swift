@@ -2,18 +2,23 @@ import Testing
 @testable import PaxosCore
 @testable import PaxosSimulation
 
-/// One randomized fault run: a seeded SplitMix64 is the only source of choices. It picks the cluster (3 or
-/// 5 replicas, a leader or not, batch and window), the run's mix of actions, then for `actions` steps
+/// One randomized fault run: a seeded SplitMix64 is the only source of choices. It picks the cluster (3, 5
+/// or 7 replicas, a leader or not, batch and window), the run's mix of actions, then for `actions` steps
 /// delivers a random in-flight item (out of order) or the oldest, drops, duplicates, ticks, submits, crashes
 /// and restarts replicas (mostly keeping a majority up, sometimes not), partitions, cuts and heals.
-/// Then the faults stop: the network heals, every replica restarts, and the run delivers and ticks until the
-/// cluster converges (or gives up after `convergenceTicks`); one more transaction must then commit everywhere.
+///
+/// Then the faults stop, as `Docs/Progress.md` defines it: the network heals, crashed replicas restart
+/// until a majority is up (all of them in some runs, just enough in others), and time passes one tick at a
+/// time with every due message delivered in between. The cluster must converge within
+/// ``ClusterConfig/progressBoundTicks`` ticks, stay converged (no leader deposed without a fault) for as
+/// long again, and one more transaction must then commit and be applied on every live replica.
 struct FaultRun {
     let seed: UInt64
     var election = "priority"
     var commit = "sync"
     var actions = 100
-    var convergenceTicks = 300
+    /// The cluster size; nil lets the seed pick 3, 5 or 7.
+    var replicas: Int?
     /// Where the policy names are looked up: the built-ins, or a registry with a test's own policies.
     var registry = PolicyRegistry.builtIn
 
@@ -21,8 +26,12 @@ struct FaultRun {
     struct Outcome {
         /// Invariant violations, at any step.
         var violations: [Violation] = []
-        /// Why the cluster did not converge once the faults stopped, or nil.
+        /// Why the cluster did not make progress once the faults stopped, or nil.
         var convergence: String?
+        /// Ticks from the end of the faults until the cluster converged.
+        var ticksToConverge: Int?
+        /// The bound it had to converge within.
+        var bound = 0
         /// This run's action weights, for the failure message.
         var weights = ""
         /// The last actions before the faults stopped, for the failure message.
@@ -31,36 +40,73 @@ struct FaultRun {
         var summary = ""
     }
 
-    /// Plays the run: the fault phase, then convergence.
+    /// Plays the run: the fault phase, then progress once the faults stop.
     func run() -> (outcome: Outcome, world: World) {
         var outcome = Outcome()
         var world = faultPhase(&outcome)
         if world.sim.violations.isEmpty {
-            outcome.recent.append("-- faults stop: heal, restart every replica, run until quiet --")
-            world.perform(.heal)
-            for r in world.replicas where !world.sim.isAlive(r.id) { world.perform(.restart(r.id)) }
-            world.runUntilQuiet(maxTicks: convergenceTicks)
-            outcome.convergence = world.sim.violations.isEmpty ? world.convergenceProblem : nil
-        }
-        if world.sim.violations.isEmpty, outcome.convergence == nil {
-            // Progress resumed: a new transaction is committed and applied everywhere.
-            world.submit("final=\(seed)")
-            world.runUntilQuiet(maxTicks: 20)
-            if let problem = world.convergenceProblem {
-                outcome.convergence = "after one more transaction: \(problem)"
-            } else if let stale = world.replicas.first(where: { $0.data["final"] != "\(seed)" }) {
-                outcome.convergence = "the transaction after the faults is missing at \(stale.id)"
-            }
+            outcome.recent.append("-- faults stop --")
+            outcome.convergence = faultsStop(&world, &outcome)
         }
         outcome.violations = world.sim.violations
         outcome.summary = world.summary
         return (outcome, world)
     }
 
+    /// The faults stop: heal, restart until a majority is up, then let time pass (one tick at a time, every
+    /// due message delivered in between). Returns why progress failed, or nil.
+    func faultsStop(_ world: inout World, _ outcome: inout Outcome) -> String? {
+        var random = SplitMix64(seed: seed ^ 0x5EED_0F_FA17)
+        world.perform(.heal)
+        var down = world.replicas.map(\.id).filter { !world.sim.isAlive($0) }
+        let restartAll = random.next(below: 2) == 0
+        while !down.isEmpty, restartAll || world.replicas.count - down.count < world.sim.config.majority {
+            let back = down.remove(at: random.next(below: down.count))
+            world.perform(.restart(back))
+        }
+        let bound = world.sim.config.progressBoundTicks
+        outcome.bound = bound
+        for tick in 0...bound {
+            guard world.deliverAll() else { return "messages kept flowing without time passing" }
+            if !world.sim.violations.isEmpty { return nil }
+            if world.sim.divergence() == nil {
+                outcome.ticksToConverge = tick
+                break
+            }
+            if tick < bound { world.perform(.tick) }
+        }
+        guard outcome.ticksToConverge != nil else {
+            return "not converged \(bound) ticks after the faults stopped: \(world.sim.divergence()?.description ?? "")"
+        }
+        // Converged stays converged: nobody deposes a healthy leader.
+        let leader = world.sim.leader
+        for tick in 1...bound {
+            world.perform(.tick)
+            world.deliverAll()
+            if let divergence = world.sim.divergence() {
+                return "converged, then \(tick) ticks later: \(divergence)"
+            }
+            if world.sim.leader != leader {
+                return "converged under \(leader.map(\.description) ?? "-"), then \(tick) ticks later \(world.sim.leader.map(\.description) ?? "nobody") leads"
+            }
+        }
+        // Progress: a new transaction commits and is applied on every live replica, with no time passing.
+        world.submit("final=\(seed)")
+        world.deliverAll()
+        if let missing = world.replicas.first(where: { world.sim.isAlive($0.id) && $0.data["final"] != "\(seed)" }) {
+            return "the transaction after the faults is not applied at \(missing.id): \(world.sim.divergence()?.description ?? "converged")"
+        }
+        let live = world.replicas.filter { world.sim.isAlive($0.id) }
+        if let first = live.first, let other = live.first(where: { $0.data != first.data }) {
+            return "\(other.id)'s data differs from \(first.id)'s"
+        }
+        return nil
+    }
+
     /// The faults: `actions` steps chosen by the seeded generator alone (stops early on a violation).
     func faultPhase(_ outcome: inout Outcome) -> World {
         var random = SplitMix64(seed: seed)
-        let replicaCount = random.next(below: 4) == 0 ? 5 : 3
+        let replicaCount = replicas ?? [3, 3, 3, 5, 5, 7][random.next(below: 6)]
         let startingLeader = random.next(below: 2) == 0 ? 1 + random.next(below: replicaCount) : nil
         let batch = 1 + random.next(below: 3), window = 1 + random.next(below: 4)
         var world = World(replicas: replicaCount, seed: seed, election: election, commit: commit, leader: startingLeader,

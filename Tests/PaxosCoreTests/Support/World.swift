@@ -8,8 +8,12 @@ import Testing
 /// An action the simulation refuses is recorded as a test issue, so scenarios read as straight lines.
 struct World {
     var sim: Simulation
+    /// The replica that led ballot 1 at the start, if any (`cluster N leader nK`).
+    let startingLeader: ReplicaID?
     /// Every event of the run so far, in order.
     private(set) var trace: [TraceEvent] = []
+    /// Every action the simulation performed, in order (for a replay script).
+    private(set) var actions: [Action] = []
     /// Called after every step (the 10,000-transaction cleanup test checks a bound here).
     var afterEachStep: ((Simulation) -> Void)?
 
@@ -22,6 +26,7 @@ struct World {
         #expect(registry.commit(named: commit) != nil, "unknown commit policy \(commit)")
         var config = ClusterConfig(replicaCount: replicas)
         configure(&config)
+        startingLeader = leader.map(ReplicaID.init)
         sim = Simulation(replicaCount: replicas, seed: seed, policies: policies, config: config,
                          leader: leader.map(ReplicaID.init))
     }
@@ -58,6 +63,7 @@ struct World {
     mutating func perform(_ action: Action, sourceLocation: SourceLocation = #_sourceLocation) -> [TraceEvent] {
         do {
             let events = try sim.perform(action)
+            actions.append(action)
             trace += events
             afterEachStep?(sim)
             return events
