@@ -84,11 +84,11 @@ import Testing
     @Test func checkMutantCatchesItsMutation() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mutant-\(getpid()).pxs").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try CLITests.playground(["ignore-recovered-values", "--quiet", "--timeouts", "1", "--candidates", "n2",
+        let result = try CLITests.playground(["ignore-recovered-values", "--quiet", "--timeouts", "2", "--candidates", "n2",
                                               "--script", path], executable: "check-mutant")
         #expect(result.status == 1)
         #expect(result.stdout.contains("mutations 32"))
-        #expect(result.stdout.contains("VIOLATION: invariant 2 (durability): 1 was committed (x=1) but the leader of 2.n2, n2, does not hold it after 9 steps"))
+        #expect(result.stdout.contains("VIOLATION: invariant 2 (durability): 1 was committed (x=1) but the leader of 2.n2, n2, does not hold it after 12 steps"))
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("# Needs protocol mutations 32, which only the tests and check-mutant switch on."))
 
         let unknown = try CLITests.playground(["no-such-bug"], executable: "check-mutant")
