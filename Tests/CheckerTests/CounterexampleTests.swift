@@ -82,10 +82,10 @@ import PaxosSimulation
         let session = Session(options: SessionOptions(), write: { _ in })
         for line in setup { #expect(session.execute(line) == .ok, "\(line)") }
 
-        let report = ModelChecker.explore(from: session.simulation, depth: 8, bounds: CheckerConfiguration())
+        let report = ModelChecker.explore(from: session.simulation, depth: 9, bounds: CheckerConfiguration())
         #expect(report.verdict == .violated)
         let counterexample = try #require(report.counterexample)
-        #expect(counterexample.actions.count == 7)
+        #expect(counterexample.actions.count == 8)
 
         let replay = Session(options: SessionOptions(), write: { _ in })
         let exit = ScriptRunner.run(counterexample.script(setup: setup), name: "explore.pxs", in: replay)
@@ -93,9 +93,9 @@ import PaxosSimulation
         #expect(replay.simulation.violations.map(\.invariant) == [2])
 
         // Fewer steps than the violation needs: nothing found within them.
-        let short = ModelChecker.explore(from: session.simulation, depth: 6, bounds: CheckerConfiguration())
+        let short = ModelChecker.explore(from: session.simulation, depth: 7, bounds: CheckerConfiguration())
         #expect(short.verdict == .verified)
-        #expect(short.depth == 6)
+        #expect(short.depth == 7)
     }
 
     @Test func abstractTimeoutsFindItSooner() throws {

@@ -26,9 +26,9 @@ import Testing
         session.execute("explore 9")
         #expect((session.simulation.step, session.trace.count) == before, "explore changes nothing")
         #expect(lines.contains("wrote the path as a script: \(path)"))
-        #expect(lines.contains { $0.hasPrefix("VIOLATION: invariant 2 (durability): 1 was committed (x=1) but the leader of 2.n3, n3, does not hold it after 5 steps") })
+        #expect(lines.contains { $0.hasPrefix("VIOLATION: invariant 2 (durability): 1 was committed (x=1) but the leader of 2.n3, n3, does not hold it after 7 steps") })
         let script = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(script.hasSuffix("deliver 19        # candidacy n3 → n1\ndeliver 21        # promise n1 → n3\nexpect invariants\n"))
+        #expect(script.hasSuffix("deliver 14        # pre_vote n3 → n2\ndeliver 15        # pre_vote_reply n2 → n3\ndeliver 17        # candidacy n3 → n2\ndeliver 18        # promise n2 → n3\nexpect invariants\n"))
         var replayed: [String] = []
         let replay = Session(write: { replayed.append($0) })
         #expect(ScriptRunner.run(script, name: path, in: replay) == .expectFailed)
@@ -57,7 +57,7 @@ import Testing
         let result = try CLITests.playground(["check", "--recovery", "off", "--drops", "1", "--crashes", "1",
                                               "--elections", "2", "--no-color", "--script", path])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("shortest path to the violation (8 steps):"))
+        #expect(result.stdout.contains("shortest path to the violation (10 steps):"))
         #expect(result.stdout.contains("VIOLATION: invariant 2 (durability)"))
         let replay = try CLITests.playground(["run", "--quiet", "--no-color", path])
         #expect(replay.status == 1)

@@ -71,10 +71,10 @@ import PaxosSimulation
             "? quiz · tick 3: whose election timeout fires (replicas, or nobody)?",
             "  ✗ it was nobody · no replica's election timeout ran out at this tick",
             "? quiz · tick 4: whose election timeout fires (replicas, or nobody)?",
-            "  ✓ right: n2 · no heartbeat for 4 ticks: n2 reports \"Leader heartbeat timeout\" to the monitor",
-            "? quiz · #2 candidacy n2 → n3 (ballot 2.n2, last index 0): will n3 grant or refuse its vote?",
+            "  ✓ right: n2 · no heartbeat from a leader it could follow for 4 ticks: n2 reports \"Leader heartbeat timeout\" to the monitor",
+            "? quiz · #5 candidacy n2 → n3 (ballot 2.n2, last index 0): will n3 grant or refuse its vote?",
             "  ✓ right: grant · n3 grants 2.n2: round 2 is above every round it promised, and its election policy agrees",
-            "? quiz · #3 promise n3 → n2 (ballot 2.n2, granted): who wins the election now (a replica, or none yet)?",
+            "? quiz · #6 promise n3 → n2 (ballot 2.n2, granted): who wins the election now (a replica, or none yet)?",
             "  ✓ right: n2 · 2 promises for 2.n2 (n2, n3): n2 leads, and recovers the log before anything new",
         ])
         #expect(session.quiz.score == "quiz score · 5 of 6 right")
@@ -82,8 +82,9 @@ import PaxosSimulation
 
     /// A proposal from a deposed leader is rejected: the reveal gives the rule (ballot below promise).
     @Test func rejectIsRevealedWithItsRule() {
-        // n1 proposes (#2 to n2, #3 to n3) and crashes; n2 stands and n3 promises it 2.n2 (#6) before #3 arrives.
-        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep 2\ncrash n1\ntick 4\ndeliver 6\nquiz on",
+        // n1 proposes (#2 to n2, #3 to n3) and crashes; n2 asks n3 for a pre-vote (#6), n3 says yes (#7), n2
+        // stands (#9 to n3), and n3 promises it 2.n2 before #3 arrives.
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep 2\ncrash n1\ntick 4\ndeliver 6\ndeliver 7\ndeliver 9\nquiz on",
                                                  answers: ["accept"])
         session.execute("deliver 3")
         #expect(Self.quizLines(transcript) == [
