@@ -110,6 +110,8 @@ public struct Annotator: Sendable {
             return "\(r) would not grant \(ballot): \(why)"
         case .countsPreVote(let ballot, let granted, let refused, let needed):
             return "\(r) has \(granted.count) pre-vote\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refused.isEmpty ? "" : ", \(refused.count) refused (\(list(refused)))"): a majority needs \(needed)"
+        case .asksAbove(let ballot, let promised):
+            return "the voter promised \(promised), of round \(promised.round): \(r) gives up \(ballot) and asks again above that round"
         case .stalePreVote(let ballot):
             return "\(r) ignores a pre-vote answer for \(ballot): it is not asking for it any more"
         case .stands(let ballot):

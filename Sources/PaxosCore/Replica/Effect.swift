@@ -83,6 +83,9 @@ public enum Reason: Hashable, Sendable {
     case refusesPreVote(ballot: Ballot, why: String)
     case countsPreVote(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePreVote(ballot: Ballot)
+    /// A voter refused a pre-vote for having promised `promised`, of a round at or above `ballot`'s: the
+    /// would-be candidate asks again above it.
+    case asksAbove(ballot: Ballot, promised: Ballot)
     case stands(ballot: Ballot)
     case grants(ballot: Ballot)
     case refuses(ballot: Ballot, why: String)

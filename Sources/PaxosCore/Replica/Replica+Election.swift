@@ -73,6 +73,12 @@ extension Replica {
             c.outcome(.stalePreVote(ballot: answer.ballot))
             return
         }
+        if !answer.granted, answer.promised.round >= state.ballot.round {
+            // The voter promised a round at or above the one asked for: ask again above it, at once.
+            c.outcome(.asksAbove(ballot: state.ballot, promised: answer.promised))
+            askPreVote(&c)
+            return
+        }
         if answer.granted { state.granted.insert(voter) } else { state.refused.insert(voter) }
         election = state
         let needed = c.config.majority
