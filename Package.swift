@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "check-mutant", dependencies: ["PlaygroundCLI", "PaxosCore"]),
 
         // MARK: - Tests
-        .testTarget(name: "PaxosCoreTests", dependencies: ["PaxosCore", "PaxosSimulation"]),
+        .testTarget(name: "PaxosCoreTests", dependencies: ["PaxosCore", "PaxosSimulation", "PaxosPlayground"]),
         .testTarget(
             name: "PlaygroundTests",
             dependencies: ["PaxosPlayground"],

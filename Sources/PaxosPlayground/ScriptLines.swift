@@ -22,7 +22,8 @@ extension Command {
 }
 
 extension Action {
-    var scriptLine: String {
+    /// The command that performs this action in a script (`deliver 12`, `partition n1 | n2 n3`).
+    public var scriptLine: String {
         switch self {
         case .deliver(let id): "deliver \(id)"
         case .drop(let id): "drop \(id)"

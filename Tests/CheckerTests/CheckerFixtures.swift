@@ -16,7 +16,8 @@ enum Bounds {
 
     /// `cluster 3 leader n1`, one transaction, one election by n2, nothing lost: every policy must be safe
     /// here. Two election timers may fire, each at any time: n2's, and another's so that a voter has stopped
-    /// counting n1 as its leader (leader stickiness) and grants n2's pre-vote.
+    /// counting n1 as its leader (leader stickiness) and grants n2's pre-vote. Runs of up to 12 steps: enough
+    /// for every bug these bounds catch (the longest takes 12), small enough for a debug build.
     static func small(election: String = PriorityElection.name, commit: String = SyncCommit.name) -> CheckerConfiguration {
         var c = CheckerConfiguration()
         c.election = election
@@ -25,6 +26,7 @@ enum Bounds {
         c.elections = 1
         c.candidates = [ReplicaID(2)]
         c.time = .timeouts(2)
+        c.maxDepth = 12
         return c
     }
 

@@ -78,7 +78,7 @@ import PaxosSimulation
         c.electionsPerReplica = 1
         c.candidates = [ReplicaID(1), ReplicaID(2)]
         c.time = .timeouts(2)
-        c.maxDepth = 16
+        c.maxDepth = 15
         let (full, reduced) = try ReductionTests.withAndWithout(.ignoredMessages, c, "recovery \(recovery)")
         #expect(reduced.verdict == (recovery ? .verified : .violated))
         if recovery { #expect(reduced.states < full.states) }

@@ -150,7 +150,7 @@ import PaxosPlayground
     /// Without a depth bound depth-first search runs on every thread asked for: the states, the transitions
     /// and the counterexample are one thread's whatever the threads.
     @Test func depthFirstThreadsCountWhatOneThreadCounts() throws {
-        var verifying = Self.depthFirstConfigurations[0]
+        var verifying = Bounds.ticking(recovery: true)
         verifying.order = .depthFirst
         var violating = Bounds.ticking(recovery: false)
         violating.order = .depthFirst

@@ -160,12 +160,7 @@ extension Replica {
             return vote.ballot.round < round && leadership?.ballot != vote.ballot
         case .promise(let promise):
             // `receivePromise` counts only promises for the real election it runs; it notes the voter's promise.
-            return promise.ballot.round <= round && !(election?.preVote == false && election?.ballot == promise.ballot)
-                && promise.promised.round <= round
-        case .preVoteReply(let answer):
-            // `receivePreVoteReply` counts only answers for the pre-vote it asks; a pre-vote asks above its
-            // promise, so one at or below it is over.
-            return answer.ballot.round <= round && answer.promised.round <= round
+            return promise.ballot.round < round && election?.ballot != promise.ballot && promise.promised.round <= round
         case .logRange(let range):
             // `receiveLogRange` takes one reply per replier, only while recovering under the range's ballot.
             guard let leader = leadership, leader.ballot == range.ballot else { return range.ballot.round < round }
@@ -173,7 +168,8 @@ extension Replica {
         case .heartbeatReply(let reply):
             // `receiveHeartbeatReply` reads only answers to the ballot it leads; it notes the promise.
             return reply.ballot.round < round && leadership?.ballot != reply.ballot && reply.promised.round <= round
-        case .transaction, .redirect, .propose, .commit, .ack, .heartbeat, .candidacy, .preVote:
+        case .transaction, .redirect, .propose, .commit, .ack, .heartbeat, .candidacy, .preVote, .preVoteReply:
+            // A pre-vote answer is kept: a later pre-vote may ask for the same ballot again.
             return false
         }
     }

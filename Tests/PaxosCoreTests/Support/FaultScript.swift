@@ -1,6 +1,7 @@
 import Foundation
 @testable import PaxosCore
 @testable import PaxosSimulation
+import PaxosPlayground
 
 /// A failed fault run as a script of the playground's command language, so that
 /// `paxos-playground run --seed S FILE` replays it step by step (the same seed gives the same message ids).
@@ -17,27 +18,9 @@ enum FaultScript {
             "commit \(run.commit)",
             "cluster \(config.replicaCount)\(world.startingLeader.map { " leader \($0)" } ?? "")",
         ]
-        lines += world.actions.map(line)
+        lines += world.actions.map(\.scriptLine)
         lines += ["expect invariants", "expect converged"]
         return lines
-    }
-
-    /// One action as the command that performs it.
-    static func line(_ action: Action) -> String {
-        switch action {
-        case .deliver(let id): "deliver \(id)"
-        case .drop(let id): "drop \(id)"
-        case .duplicate(let id): "duplicate \(id)"
-        case .tick: "tick"
-        case .crash(let id): "crash \(id)"
-        case .restart(let id): "restart \(id)"
-        case .submit(let redo): "submit " + redo.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        case .partition(let groups): "partition " + groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")
-        case .heal: "heal"
-        case .cut(let from, let to): "cut \(from) \(to)"
-        case .uncut(let from, let to): "uncut \(from) \(to)"
-        case .timeout(let id): "timeout \(id)"
-        }
     }
 
     /// Writes the script to the temporary directory and returns its path.
