@@ -62,9 +62,10 @@ import PaxosSimulation
                 sim.performQuietly(action)
             }
         }
-        // The runs reach the cases the checker relies on.
-        #expect(flagged > 100, "\(flagged) messages flagged")
-        #expect(checks > 1_000, "\(checks) checks")
+        // The runs reach the cases the checker relies on. Since heartbeats are answered (never ignored) and
+        // pre-vote answers are kept, fewer messages qualify: 3 to 18 flagged, 116 to 518 checks per policy.
+        #expect(flagged > 2, "\(flagged) messages flagged")
+        #expect(checks > 100, "\(checks) checks")
     }
 
     /// Without the reduction the checker counts more states, and reaches the same verdicts and shortest
