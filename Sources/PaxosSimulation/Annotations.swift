@@ -109,7 +109,7 @@ public struct Annotator: Sendable {
         case .refusesPreVote(let ballot, let why):
             return "\(r) would not grant \(ballot): \(why)"
         case .countsPreVote(let ballot, let granted, let refused, let needed):
-            return "\(r) has \(granted.count) pre-vote\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refused.isEmpty ? "" : ", \(refused.count) refused (\(list(refused)))"): a majority needs \(needed)"
+            return tally(r, "pre-vote", ballot, granted, refused, needed)
         case .asksAbove(let ballot, let promised):
             return "the voter promised \(promised), of round \(promised.round): \(r) gives up \(ballot) and asks again above that round"
         case .stalePreVote(let ballot):
@@ -121,7 +121,7 @@ public struct Annotator: Sendable {
         case .refuses(let ballot, let why):
             return "\(r) refuses \(ballot): \(why)"
         case .countsPromise(let ballot, let granted, let refused, let needed):
-            return "\(r) has \(granted.count) promise\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refused.isEmpty ? "" : ", \(refused.count) refused (\(list(refused)))"): a majority needs \(needed)"
+            return tally(r, "promise", ballot, granted, refused, needed)
         case .stalePromise(let ballot):
             return "\(r) ignores a promise for \(ballot): that election is over"
         case .elected(let ballot, let granted):
@@ -164,6 +164,13 @@ public struct Annotator: Sendable {
         case .ignored(let text):
             return text
         }
+    }
+
+    /// `n2 has 2 promises for 3.n2 (n2, n3), 1 refused (n1): a majority needs 3`.
+    private func tally(_ r: ReplicaID, _ noun: String, _ ballot: Ballot, _ granted: [ReplicaID], _ refused: [ReplicaID],
+                       _ needed: Int) -> String {
+        let refusals = refused.isEmpty ? "" : ", \(refused.count) refused (\(list(refused)))"
+        return "\(r) has \(granted.count) \(noun)\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refusals): a majority needs \(needed)"
     }
 
     private func list(_ replicas: [ReplicaID]) -> String {
