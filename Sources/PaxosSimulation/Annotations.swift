@@ -102,10 +102,14 @@ public struct Annotator: Sendable {
             return "\(r) leads \(ballot) but heard from only \(list(heard)) in \(ticks) ticks, no majority: it steps down"
         case .timedOut(let ticks):
             return "no heartbeat from a leader it could follow for \(ticks) ticks: \(r) reports \"Leader heartbeat timeout\" to the monitor"
+        case .waitsToStand(let ticks):
+            return "its election policy says \(r) should not stand yet: it waits \(ticks) more ticks, and then stands whatever the policy says (a policy may delay an election, never block it)"
         case .asksPreVote(let ballot):
             return "\(r) asks for a pre-vote: would a majority grant \(ballot)? Nothing is promised yet, so a replica that cannot win disturbs no one"
         case .grantsPreVote(let ballot):
             return "\(r) would grant \(ballot): it hears no leader, round \(ballot.round) is above its promise, and its election policy agrees (it promises nothing yet)"
+        case .grantsRetryPreVote(let ballot):
+            return "\(r) would grant \(ballot): it hears no leader and round \(ballot.round) is above its promise; \(ballot.ownerID.map(\.description) ?? "the candidate") asks again after a failed election, so its election policy is not asked (a policy may delay an election, never block it)"
         case .refusesPreVote(let ballot, let why):
             return "\(r) would not grant \(ballot): \(why)"
         case .countsPreVote(let ballot, let granted, let refused, let needed):
@@ -118,6 +122,8 @@ public struct Annotator: Sendable {
             return "\(r) stands for election with ballot \(ballot), above every round it has seen, and votes for itself"
         case .grants(let ballot):
             return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised, and its election policy agrees"
+        case .grantsRetry(let ballot):
+            return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised; a retry after a failed election, so its election policy is not asked"
         case .refuses(let ballot, let why):
             return "\(r) refuses \(ballot): \(why)"
         case .countsPromise(let ballot, let granted, let refused, let needed):

@@ -49,7 +49,8 @@ extension Message {
 
 extension Candidacy {
     var json: JSONValue {
-        .object([("ballot", ballot.json), ("last_index", .int(lastIndex)), ("last_ballot", lastBallot.json)])
+        .object([("ballot", ballot.json), ("last_index", .int(lastIndex)), ("last_ballot", lastBallot.json)]
+                + (retry ? [("retry", JSONValue.bool(true))] : []))
     }
 }
 

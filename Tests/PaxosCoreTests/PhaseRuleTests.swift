@@ -432,6 +432,48 @@ struct PhaseRuleTests {
         #expect(bench[1].promised == ballot(2, 2))
     }
 
+    /// Refuses every candidate; with `stands` false, also tells every replica not to stand.
+    struct Unwilling: ElectionPolicy {
+        static let name = "unwilling"
+        static let summary = "refuses everyone"
+        var stands = true
+        func shouldStand(_ replica: VoterView, config: ClusterConfig) throws -> Bool { stands }
+        func preference(of voter: VoterView, for candidate: CandidateView, config: ClusterConfig) throws -> PolicyVerdict {
+            .refuse("\(voter.id) refuses everyone")
+        }
+    }
+
+    @Test("§3(2) a policy shapes a first attempt only: a retry after a failed election is judged without it")
+    func retryIsJudgedWithoutThePolicy() throws {
+        var bench = Bench(3, leader: 1, policies: Policies(election: Unwilling()))
+
+        let first = bench.stand(2, 3)
+        #expect(first.sent("pre_vote").map(\.json).first == #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#)
+        #expect(first.reasons.last == .standsAside(ballot: ballot(2, 2), cause: .preVoteRefused([n(1), n(3)]), retryTicks: 7))
+        #expect(first.sent("candidacy").isEmpty)
+
+        let retry = bench.stand(2, 7)
+        #expect(retry.sent("pre_vote").map(\.json).first == #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0", "retry": true}}"#)
+        let candidacies = retry.sent("candidacy")
+        #expect(candidacies.map(\.to) == [.replica(n(1)), .replica(n(3))], "both voters would grant the retry: n2 stands")
+        let grant = bench.deliver(try #require(candidacies.last))
+        #expect(grant.reasons == [.grantsRetry(ballot: ballot(2, 2))])
+        #expect(bench[3].promised == ballot(2, 2))
+    }
+
+    @Test("§3(2) a policy that says not to stand holds a replica back one timeout, not two")
+    func shouldStandIsOverruledAtTheNextTimeout() throws {
+        var bench = Bench(3, leader: 1, policies: Policies(election: Unwilling(stands: false)))
+
+        let first = bench.tick(2, 3)
+        #expect(first.locals == [.timeout])
+        #expect(first.reasons == [.timedOut(ticks: 3), .waitsToStand(ticks: 3)])
+        #expect(first.sent("pre_vote").isEmpty)
+        let second = bench.tick(2, 3)
+        #expect(second.locals == [.timeout])
+        #expect(second.sent("pre_vote").count == 2, "the second timeout without a leader: it asks, whatever the policy says")
+    }
+
     // MARK: - §3(3) recovery
 
     @Test("§3(3) recovery: request_log_range to the voters, highest ballot per index among a majority, re-proposed, committed; new transactions after")

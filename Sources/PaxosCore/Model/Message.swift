@@ -134,11 +134,15 @@ public struct Candidacy: Hashable, Sendable {
     public let ballot: Ballot
     public let lastIndex: Int
     public let lastBallot: Ballot
+    /// The candidate asks again after a failed election without having heard a leader since: voters
+    /// decide by the core's rules alone, without asking their election policy.
+    public let retry: Bool
 
-    public init(ballot: Ballot, lastIndex: Int, lastBallot: Ballot) {
+    public init(ballot: Ballot, lastIndex: Int, lastBallot: Ballot, retry: Bool = false) {
         self.ballot = ballot
         self.lastIndex = lastIndex
         self.lastBallot = lastBallot
+        self.retry = retry
     }
 }
 

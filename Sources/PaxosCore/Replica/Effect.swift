@@ -77,9 +77,14 @@ public enum Reason: Hashable, Sendable {
     case lostMajority(ballot: Ballot, ticks: Int, heard: [ReplicaID])
     /// No heartbeat from a leader it could follow for `ticks` ticks (a stale one, below its promise, does not count).
     case timedOut(ticks: Int)
+    /// The election policy said not to stand yet: the replica waits `ticks` more; at its next timeout
+    /// without a leader it stands whatever the policy says.
+    case waitsToStand(ticks: Int)
     // §3(2) election
     case asksPreVote(ballot: Ballot)
     case grantsPreVote(ballot: Ballot)
+    /// The candidate asks again after a failed election: the voter's policy was not asked.
+    case grantsRetryPreVote(ballot: Ballot)
     case refusesPreVote(ballot: Ballot, why: String)
     case countsPreVote(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePreVote(ballot: Ballot)
@@ -88,6 +93,7 @@ public enum Reason: Hashable, Sendable {
     case asksAbove(ballot: Ballot, promised: Ballot)
     case stands(ballot: Ballot)
     case grants(ballot: Ballot)
+    case grantsRetry(ballot: Ballot)
     case refuses(ballot: Ballot, why: String)
     case countsPromise(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePromise(ballot: Ballot)

@@ -26,7 +26,8 @@ extension Replica {
             stand(&c)
             return
         }
-        let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot)
+        let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot,
+                                  retry: failedElection)
         broadcast(.preVote(candidacy), .asksPreVote(ballot: ballot), &c)
     }
 
@@ -45,6 +46,9 @@ extension Replica {
             let ago = ticksWithoutLeader == 0 ? "this tick" : "\(ticksWithoutLeader) tick\(ticksWithoutLeader == 1 ? "" : "s") ago"
             return "\(id) heard its leader \(leader) \(ago), within the election timeout of \(c.config.electionTimeoutTicks): it keeps following"
         }
+        // A policy shapes a candidate's first attempt only: a retry after a failed election is judged by
+        // the core's rules alone, so no policy, however it answers, can keep a live majority leaderless.
+        if candidacy.retry { return nil }
         let view = CandidateView(id: candidate, ballot: ballot, lastIndex: candidacy.lastIndex,
                                  lastBallot: candidacy.lastBallot)
         do {
@@ -64,7 +68,8 @@ extension Replica {
         let why = refusal(of: candidacy, &c)
         let answer = Promise(ballot: candidacy.ballot, refusal: why, promised: promised, lastIndex: log.lastIndex)
         c.send(.preVoteReply(answer), from: id, to: .replica(candidate),
-               why.map { .refusesPreVote(ballot: candidacy.ballot, why: $0) } ?? .grantsPreVote(ballot: candidacy.ballot))
+               why.map { .refusesPreVote(ballot: candidacy.ballot, why: $0) }
+                   ?? (candidacy.retry ? .grantsRetryPreVote(ballot: candidacy.ballot) : .grantsPreVote(ballot: candidacy.ballot)))
     }
 
     mutating func receivePreVoteReply(_ answer: Promise, from voter: ReplicaID, _ c: inout Context) {
@@ -102,7 +107,8 @@ extension Replica {
         leadership = nil
         ticksWithoutLeader = 0
         election = ElectionState(ballot: ballot, preVote: false, granted: ReplicaSet(id), highestLastIndex: log.lastIndex)
-        let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot)
+        let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot,
+                                  retry: failedElection)
         broadcast(.candidacy(candidacy), .stands(ballot: ballot), &c)
         if c.config.majority <= 1 { becomeLeader(&c) }
     }
@@ -119,7 +125,7 @@ extension Replica {
         promised = ballot
         becomeFollower(of: nil)
         c.send(.promise(Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex)),
-               from: id, to: .replica(candidate), .grants(ballot: ballot))
+               from: id, to: .replica(candidate), candidacy.retry ? .grantsRetry(ballot: ballot) : .grants(ballot: ballot))
     }
 
     mutating func receivePromise(_ promise: Promise, from voter: ReplicaID, _ c: inout Context) {
@@ -153,6 +159,7 @@ extension Replica {
         let retry = c.config.retryTimeoutTicks(of: id)
         c.outcome(.standsAside(ballot: state.ballot, cause: cause, retryTicks: retry))
         becomeFollower(of: nil)
+        failedElection = true
         electionTimeoutTicks = retry
     }
 
@@ -199,6 +206,7 @@ extension Replica {
         // A candidate that has since promised a higher ballot cannot lead under its own.
         guard let state = election, !state.preVote, state.ballot == promised else { return }
         election = nil
+        failedElection = false
         role = .leader
         knownLeader = id
         var leader = LeaderState(ballot: state.ballot, replicaCount: c.config.replicaCount)

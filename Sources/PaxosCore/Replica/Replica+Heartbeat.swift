@@ -125,7 +125,8 @@ extension Replica {
 
     /// The election timeout fired. A candidate whose election reached no majority in time stands aside and
     /// waits its retry timeout; a follower reports "Leader heartbeat timeout" to the monitor and, if its
-    /// policy says so, asks for a pre-vote.
+    /// policy says so, asks for a pre-vote. A policy may hold a replica back for one timeout, not two: at
+    /// the next one without a leader it stands whatever the policy says.
     mutating func heartbeatTimedOut(_ c: inout Context) {
         let waited = ticksWithoutLeader
         ticksWithoutLeader = 0
@@ -136,14 +137,23 @@ extension Replica {
         }
         c.local(.timeout, .timedOut(ticks: waited))
         electionTimeoutTicks = drawTimeout(&c)
-        let stands: Bool
+        let stands = failedElection || policySaysStand(&c)
+        if stands {
+            askPreVote(&c)
+        } else {
+            failedElection = true
+            c.outcome(.waitsToStand(ticks: electionTimeoutTicks))
+        }
+    }
+
+    /// The election policy's `shouldStand`; a policy that fails is taken to say yes.
+    mutating func policySaysStand(_ c: inout Context) -> Bool {
         do {
-            stands = try c.policies.election.shouldStand(voterView, config: c.config)
+            return try c.policies.election.shouldStand(voterView, config: c.config)
         } catch {
             let policy = c.policies.electionName
             c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "stand"))
-            stands = true
+            return true
         }
-        if stands { askPreVote(&c) }
     }
 }

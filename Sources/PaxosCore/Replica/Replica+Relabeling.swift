@@ -125,7 +125,7 @@ extension Message {
 
 extension Candidacy {
     func relabeled(by permutation: ReplicaPermutation) -> Candidacy {
-        Candidacy(ballot: permutation(ballot), lastIndex: lastIndex, lastBallot: permutation(lastBallot))
+        Candidacy(ballot: permutation(ballot), lastIndex: lastIndex, lastBallot: permutation(lastBallot), retry: retry)
     }
 }
 

@@ -52,6 +52,9 @@ public struct Replica: Hashable, Sendable {
     public internal(set) var leadership: LeaderState?
     /// Under `ApplyMode.afterTicks`: ticks left before each pending apply.
     var applyCountdowns: [Int] = []
+    /// Its last election failed (or its policy told it not to stand) and it has followed no leader since:
+    /// its next candidacy is a retry, which voters judge without their election policy.
+    var failedElection = false
 
     /// A fresh replica; `seed` feeds its generator (timeouts drawn by the election policy).
     public init(id: ReplicaID, seed: UInt64, policies: Policies, config: ClusterConfig) {
@@ -173,6 +176,7 @@ public struct Replica: Hashable, Sendable {
         role = .follower
         knownLeader = nil
         ticksWithoutLeader = 0
+        failedElection = false
         election = nil
         leadership = nil
         applyCountdowns = []
@@ -233,36 +237,27 @@ public protocol ReplicaOutbox: AnyObject {
 /// go to it as they happen and nothing else is kept: reasons, events and observations are autoclosures,
 /// built only when they are collected.
 struct Context {
-    /// The call's policies and config, read where the caller's arguments are: a copy of them in every
-    /// call's context (two policy existentials and the config copied, then destroyed) cost about a tenth of
-    /// a quiet delivery. Valid for the call only: a context lives inside ``with(_:_:outbox:_:)``.
-    private let policiesAddress: UnsafePointer<Policies>
-    private let configAddress: UnsafePointer<ClusterConfig>
+    /// The call's policies and config.
+    let policies: Policies
+    let config: ClusterConfig
     /// The effects so far, in order. ``Replica/handle(_:policies:config:into:)`` lends it the caller's buffer.
     var effects: [Effect] = []
     let forward: (any ReplicaOutbox)?
     /// How many effects this call produced so far, collected or not.
     private(set) var produced = 0
 
-    private init(_ policies: UnsafePointer<Policies>, _ config: UnsafePointer<ClusterConfig>, _ outbox: (any ReplicaOutbox)?) {
-        policiesAddress = policies
-        configAddress = config
+    private init(_ policies: Policies, _ config: ClusterConfig, _ outbox: (any ReplicaOutbox)?) {
+        self.policies = policies
+        self.config = config
         forward = outbox
     }
 
     /// Runs `body` with a context for `policies` and `config` (and `outbox`, if any).
     static func with<Result>(_ policies: Policies, _ config: ClusterConfig, outbox: (any ReplicaOutbox)? = nil,
                              _ body: (inout Context) -> Result) -> Result {
-        withUnsafePointer(to: policies) { policies in
-            withUnsafePointer(to: config) { config in
-                var context = Context(policies, config, outbox)
-                return body(&context)
-            }
-        }
+        var context = Context(policies, config, outbox)
+        return body(&context)
     }
-
-    var policies: Policies { policiesAddress.pointee }
-    var config: ClusterConfig { configAddress.pointee }
 
     var mutations: Mutations { config.mutations }
 
@@ -349,6 +344,7 @@ extension Replica {
         election = nil
         knownLeader = ballot?.ownerID
         ticksWithoutLeader = 0
+        if ballot != nil { failedElection = false }
     }
 
     /// The election policy's timeout for this replica, kept by the core between the base timeout and

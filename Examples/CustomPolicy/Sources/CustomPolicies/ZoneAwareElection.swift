@@ -3,10 +3,11 @@ import PaxosCore
 /// `zone-aware`: after a leader fails, prefer a new leader in the failed leader's zone (its data centre),
 /// so clients keep their latency. Replicas sit in zones of two: n1 n2 | n3 n4 | n5 …
 ///
-/// A voter refuses a candidate from another zone in the first election round after the failure, so a
-/// live peer of the failed leader can win; from the next round on it grants anyone, so the cluster still
-/// elects a leader when the whole zone is down. (Preferring, never requiring: the core keeps elections
-/// safe whatever a policy answers, but only the policy can keep them live.)
+/// A voter refuses a candidate from another zone than the leader it last promised to, so a live peer of
+/// the failed leader can win. The policy does not need to handle the case where the whole zone is down:
+/// the core asks a policy about a candidate's first attempt only, and judges a retry after a failed
+/// election by its own rules (preferring, never requiring: the core keeps elections safe and live whatever
+/// a policy answers; a policy only shapes who wins first).
 public struct ZoneAwareElection: ElectionPolicy {
     public static let name = "zone-aware"
     public static let summary = "prefer a candidate in the failed leader's zone (zones of two: n1 n2 | n3 n4 | …)"
@@ -21,11 +22,8 @@ public struct ZoneAwareElection: ElectionPolicy {
     }
 
     public func preference(of voter: VoterView, for candidate: CandidateView, config: ClusterConfig) throws -> PolicyVerdict {
-        guard let failedLeader = voter.promised.ownerID, failedLeader != candidate.id else { return .grant }
-        let firstRoundAfterFailure = candidate.ballot.round == voter.promised.round + 1
-        if firstRoundAfterFailure, Self.zone(of: candidate.id) != Self.zone(of: failedLeader) {
-            return .refuse("\(candidate.id) is in zone \(Self.zone(of: candidate.id)), not in \(failedLeader)'s zone \(Self.zone(of: failedLeader)); another round will accept it")
-        }
-        return .grant
+        guard let failedLeader = voter.promised.ownerID, failedLeader != candidate.id,
+              Self.zone(of: candidate.id) != Self.zone(of: failedLeader) else { return .grant }
+        return .refuse("\(candidate.id) is in zone \(Self.zone(of: candidate.id)), not in \(failedLeader)'s zone \(Self.zone(of: failedLeader))")
     }
 }
