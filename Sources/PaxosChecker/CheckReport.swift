@@ -30,6 +30,8 @@ public struct CheckReport: Sendable {
     public var reductionNotes: [String]
     /// The bounds, in one line.
     public var bounds: String
+    /// Whether progress was checked from every state too.
+    public var checksProgress = false
 
     public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
 
@@ -47,11 +49,21 @@ public struct CheckReport: Sendable {
     public var lines: [String] {
         var lines = ["bounds: \(bounds)"]
         let verdictLine: String = switch verdict {
-        case .verified: "verified: invariants 1-5 hold in every state within these bounds"
+        case .verified:
+            "verified: invariants 1-5 hold in every state within these bounds"
+                + (checksProgress ? ", and from every one the cluster recovers once the faults stop" : "")
         case .violated:
-            "VIOLATION: " + (counterexample?.violations.map { "invariant \($0.invariant) (\($0.name)): \($0.detail)" }
-                .joined(separator: "; ") ?? "an invariant is broken")
-                + (counterexample.map { " after \($0.actions.count) step\($0.actions.count == 1 ? "" : "s")" } ?? "")
+            if let counterexample, counterexample.violations.isEmpty {
+                if let continuation = counterexample.continuation {
+                    "PROGRESS VIOLATION: after \(counterexample.actions.count) step\(counterexample.actions.count == 1 ? "" : "s") the faults stop, and the cluster does not recover: \(continuation.failure)"
+                } else {
+                    "PROGRESS VIOLATION: found by the search, but its replay with the trace on recovers (a bug of the checker: please report it)"
+                }
+            } else {
+                "VIOLATION: " + (counterexample?.violations.map { "invariant \($0.invariant) (\($0.name)): \($0.detail)" }
+                    .joined(separator: "; ") ?? "an invariant is broken")
+                    + (counterexample.map { " after \($0.actions.count) step\($0.actions.count == 1 ? "" : "s")" } ?? "")
+            }
         case .incomplete(let reason): "incomplete: \(reason); nothing is proved"
         }
         lines.append(verdictLine)
@@ -108,6 +120,8 @@ public struct Counterexample: Sendable {
     public var events: [TraceEvent]
     /// The invariants the last step broke.
     public var violations: [Violation]
+    /// When no invariant broke: the faults-stop continuation from the path's end that does not recover.
+    public var continuation: FailedContinuation?
 
     /// The steps as script lines, each with a comment saying what it does.
     public var actionLines: [String] {
@@ -124,7 +138,12 @@ public struct Counterexample: Sendable {
         var lines = header.map { "# \($0)" }
         lines += setup
         lines += actionLines
-        lines.append("expect invariants")
+        if let continuation {
+            lines.append("# the faults stop: time passes with every due message delivered")
+            lines += continuation.lines
+        } else {
+            lines.append("expect invariants")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -136,6 +136,23 @@ public struct CheckerConfiguration: Sendable {
     public var memoryLimitBytes: Int? = Int(ProcessInfo.processInfo.physicalMemory / 2)
     /// Explore runs of at most this many steps (nil: until nothing more can happen).
     public var maxDepth: Int?
+    /// Check progress too (`Docs/Progress.md`): from every state reached, once the faults stop, the cluster
+    /// converges for good within K ticks and commits a new transaction. `check --without progress` skips it.
+    public var progress = true
+
+    /// The reductions that stay exact with the progress check: a message to a replica down for good is not
+    /// dead once the faults stop (the replica restarts), and a message never delivered is not a dropped one
+    /// once every due message is delivered, so dead letters, and drops as delays when drops are allowed,
+    /// are left out; so is symmetry when replicas may crash, since the faults stop by restarting the
+    /// lowest-numbered ones, a choice renaming does not keep.
+    public var effectiveReductions: Reductions {
+        guard progress else { return reductions }
+        var kept = reductions
+        kept.remove(.deadLetters)
+        if drops > 0 { kept.remove(.dropsAsDelays) }
+        if crashes > 0 { kept.remove(.symmetry) }
+        return kept
+    }
 
     public init() {}
 
@@ -217,6 +234,7 @@ public struct CheckerConfiguration: Sendable {
         parts.append("\(duplicates) duplicate\(duplicates == 1 ? "" : "s")")
         parts.append("\(crashes) crash\(crashes == 1 ? "" : "es")")
         parts.append("\(restarts) restart\(restarts == 1 ? "" : "s")")
+        if !progress { parts.append("progress not checked") }
         if !mutations.isEmpty { parts.append("mutations \(mutations.rawValue)") }
         return parts.joined(separator: ", ")
     }

@@ -33,7 +33,7 @@ public struct ModelChecker: Sendable {
         Self.search(from: configuration.initialSimulation(), bounds: configuration, progress: progress)
     }
 
-    /// The REPL's `explore K`: every way the next `depth` steps could go from `simulation` (deliveries in any
+    /// The REPL's `explore K`: every way the next `depth` steps could go from `simulation`, invariants only (deliveries in any
     /// order, and the drops, duplicates, crashes, restarts, time and transactions `bounds` allows; its
     /// cluster and policy settings are ignored: `simulation` has its own). The counterexample's message ids
     /// continue from `simulation`'s, so the session's journal followed by its actions replays it.
@@ -42,6 +42,8 @@ public struct ModelChecker: Sendable {
         var bounds = bounds
         bounds.maxDepth = depth
         bounds.replicas = simulation.config.replicaCount
+        // Invariants only: progress is about the runs that go on once the faults stop, which `check` verifies.
+        bounds.progress = false
         return search(from: simulation, bounds: bounds, progress: progress)
     }
 
@@ -82,6 +84,9 @@ public struct ModelChecker: Sendable {
         for violation in counterexample.violations {
             header.append("Breaks invariant \(violation.invariant) (\(violation.name)): \(violation.detail).")
         }
+        if let continuation = counterexample.continuation {
+            header.append("Breaks progress: after these steps the faults stop, and the cluster does not recover: \(continuation.failure).")
+        }
         header.append("Replay: paxos-playground run FILE.pxs" + (configuration.seed == 1 ? "" : " --seed \(configuration.seed)")
             + " (the closing expect fails: that is the violation).")
         if !configuration.mutations.isEmpty {
@@ -112,29 +117,53 @@ public struct ModelChecker: Sendable {
             if bounds.reductions.contains(.partialOrder) { notes.append("partial order: breadth-first search only") }
             outcome = DepthFirstSearch(explorer: explorer, configuration: bounds).run(from: start, progress: progress)
         }
-        if bounds.reductions.contains(.deadLetters), bounds.crashes > bounds.restarts {
-            notes.append("dead letters: messages to a replica down for good leave the network")
+        let reductions = bounds.effectiveReductions
+        if bounds.crashes > bounds.restarts, bounds.reductions.contains(.deadLetters) {
+            notes.append(reductions.contains(.deadLetters)
+                ? "dead letters: messages to a replica down for good leave the network"
+                : "dead letters: off while progress is checked (a crashed replica restarts once the faults stop)")
         }
-        if bounds.reductions.contains(.ignoredMessages), bounds.mutations.isEmpty {
+        if reductions.contains(.ignoredMessages), bounds.mutations.isEmpty {
             notes.append("ignored messages: messages their receiver will ignore whenever they arrive leave the network")
         }
-        if bounds.reductions.contains(.dropsAsDelays), bounds.drops > 0 {
-            notes.append("drops as delays: no message is dropped; a lost message is one never delivered, which the search covers")
+        if bounds.drops > 0, bounds.reductions.contains(.dropsAsDelays) {
+            notes.append(reductions.contains(.dropsAsDelays)
+                ? "drops as delays: no message is dropped; a lost message is one never delivered, which the search covers"
+                : "drops as delays: off while progress is checked (once the faults stop every message is delivered, so a drop must be taken)")
         }
-        if bounds.reductions.contains(.symmetry) { notes.append(SymmetryAnalysis.note(for: bounds, from: simulation)) }
+        if reductions.contains(.symmetry) {
+            notes.append(SymmetryAnalysis.note(for: bounds, from: simulation))
+        } else if bounds.reductions.contains(.symmetry), bounds.crashes > 0, bounds.progress {
+            notes.append("symmetry: off while progress is checked with crashes (the faults stop by restarting the lowest-numbered replicas)")
+        }
+        if bounds.progress {
+            let config = simulation.config
+            let timing = config.progressTiming
+            notes.append("progress: from every state, once the faults stop (heal, restart to a majority and all, time passing with timeout \(timing.timeout) and heartbeat \(timing.heartbeat)), converged for good within K = \(ProgressContinuation.bound(for: config)) ticks and a new transaction applied")
+        }
         var report = CheckReport(verdict: outcome.verdict, counterexample: nil, states: outcome.states,
                                  transitions: outcome.transitions, depth: outcome.depth,
                                  seconds: monotonicSeconds() - began, peakMemoryBytes: peakResidentMemoryBytes(),
                                  threads: bounds.order == .breadthFirst || bounds.maxDepth == nil ? max(1, bounds.threads) : 1,
-                                 reductionNotes: notes, bounds: bounds.summary)
+                                 reductionNotes: notes, bounds: bounds.summary, checksProgress: bounds.progress)
         if let path = outcome.path {
-            report.counterexample = replay(path.map(\.action), from: simulation)
+            var (counterexample, end) = replayed(path.map(\.action), from: simulation)
+            if counterexample.violations.isEmpty, bounds.progress {
+                // No invariant broke on the way: the path ends where progress fails. Let the faults stop.
+                counterexample.continuation = ProgressContinuation.needed(from: end).lazy.compactMap { $0.replay(from: end) }.first
+                counterexample.events += counterexample.continuation?.events ?? []
+            }
+            report.counterexample = counterexample
         }
         return report
     }
 
     /// Replays `actions` from `start` with the trace on: the events, labels and violations of the path.
     public static func replay(_ actions: [CheckerAction], from start: Simulation) -> Counterexample {
+        replayed(actions, from: start).counterexample
+    }
+
+    private static func replayed(_ actions: [CheckerAction], from start: Simulation) -> (counterexample: Counterexample, end: Simulation) {
         var simulation = start
         var labels: [String] = []
         var events: [TraceEvent] = []
@@ -149,6 +178,6 @@ public struct ModelChecker: Sendable {
             }
             events += (try? action.perform(on: &simulation)) ?? []
         }
-        return Counterexample(actions: actions, labels: labels, events: events, violations: simulation.violations)
+        return (Counterexample(actions: actions, labels: labels, events: events, violations: simulation.violations), simulation)
     }
 }

@@ -52,6 +52,9 @@ public enum RunCondition: Hashable, Sendable {
     /// The progress property of PROTOCOL.md: one ready leader followed by every live replica, and every
     /// live replica applied every committed entry (see ``Simulation/divergence()``).
     case converged
+    /// `run for T`: time passes as in a real cluster, T ticks with every due item delivered before each
+    /// tick and after the last (the progress property's "once the faults stop").
+    case ticks(Int)
 }
 
 public enum Expectation: Hashable, Sendable {

@@ -111,8 +111,9 @@ public enum CommandParser {
 
     private static func runCondition(_ a: inout Arguments) throws(CommandError) -> RunCondition {
         guard let first = a.next() else { return .quiet }
+        if first == "for" { return .ticks(try a.number("T", min: 0, max: 100_000)) }
         guard first == "until" else {
-            throw CommandError("run takes 'until leader|committed I|applied nK I|converged|quiet', not '\(first)'")
+            throw CommandError("run takes 'for T' or 'until leader|committed I|applied nK I|converged|quiet', not '\(first)'")
         }
         let what = try a.word("CONDITION", "leader, committed I, applied nK I, converged or quiet")
         switch what {

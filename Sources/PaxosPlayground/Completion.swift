@@ -20,8 +20,8 @@ extension Session {
         case ("quiz", 1): candidates = ["on", "off"]
         case ("expect", 1): candidates = ["leader", "committed", "applied", "data", "invariants", "converged"]
         case ("expect", 2) where ["leader", "applied", "data"].contains(before[1]): candidates = replicas
-        case ("run", 1): candidates = ["until"]
-        case ("run", 2): candidates = ["leader", "committed", "applied", "converged", "quiet"]
+        case ("run", 1): candidates = ["for", "until"]
+        case ("run", 2) where before[1] == "until": candidates = ["leader", "committed", "applied", "converged", "quiet"]
         case ("run", 3) where before[2] == "applied": candidates = replicas
         case ("export", 1): candidates = ExportFormat.allCases.map(\.rawValue)
         case ("help", 1): candidates = Help.commandNames

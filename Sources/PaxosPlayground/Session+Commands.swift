@@ -139,6 +139,9 @@ extension Session {
     // MARK: - run
 
     func runUntil(_ condition: RunCondition, tickLimit: Int = 1_000, deliveryLimit: Int = 100_000) throws {
+        if case .ticks(let count) = condition {
+            return try runFor(count, deliveryLimit: deliveryLimit)
+        }
         if condition == .leader, let leader = simulation.leader, settled(under: leader) {
             say("\(leader) already leads \(simulation.replica(leader).leaderBallot ?? .zero): run until leader waits for a new election; crash \(leader) or cut it off first")
             return
@@ -167,6 +170,23 @@ extension Session {
         }
     }
 
+    /// `run for T`: every due item delivered, oldest first, then T times a tick and every due item
+    /// delivered again: time passing as in a real cluster.
+    func runFor(_ count: Int, deliveryLimit: Int) throws {
+        var deliveries = 0
+        for tick in 0...count {
+            if tick > 0 { try perform(.tick) }
+            while let next = simulation.inFlight.first {
+                guard deliveries < deliveryLimit else {
+                    say("run stops after \(deliveryLimit) deliveries at tick \(tick) of \(count): messages keep flowing")
+                    return
+                }
+                deliveries += 1
+                try perform(.deliver(next.id))
+            }
+        }
+    }
+
     /// Whether `leader` leads a whole network that follows it: no election can start without a fault.
     func settled(under leader: ReplicaID) -> Bool {
         let sim = simulation
@@ -182,6 +202,7 @@ extension Session {
         case .committed(let index): check(.committed(index)).held
         case .applied(let id, let index): check(.applied(id, index)).held
         case .converged: simulation.divergence() == nil
+        case .ticks: false
         }
     }
 

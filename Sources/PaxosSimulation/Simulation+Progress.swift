@@ -104,3 +104,114 @@ extension ClusterConfig {
         return max(0, total)
     }
 }
+
+// MARK: - Once the faults stop
+
+/// Why the cluster did not make progress once the faults stopped (`Docs/Progress.md`).
+public enum ProgressFailure: Hashable, Sendable, CustomStringConvertible {
+    /// `tick` ticks after the faults stopped, at or past the bound K, the cluster was not converged.
+    case notConverged(tick: Int, bound: Int, Divergence)
+    /// Deliveries went on without end, with no time passing.
+    case messagesKeepFlowing(tick: Int)
+    /// Converged, but the transaction submitted then was not applied at this live replica.
+    case transactionNotApplied(ReplicaID)
+
+    public var description: String {
+        switch self {
+        case .notConverged(let tick, let bound, let divergence):
+            "not converged for good within K = \(bound) ticks after the faults stopped: at tick \(tick), \(divergence)"
+        case .messagesKeepFlowing(let tick):
+            "at tick \(tick) after the faults stopped, messages kept flowing without time passing"
+        case .transactionNotApplied(let replica):
+            "converged, but a transaction submitted then is not applied at \(replica)"
+        }
+    }
+}
+
+extension ClusterConfig {
+    /// The election timeout and heartbeat interval time passes with once the faults stop: this config's
+    /// own when the timeout is above the heartbeat interval (the progress property assumes it: a follower
+    /// must hear a heartbeat before it times out), else the playground's defaults.
+    public var progressTiming: (timeout: Int, heartbeat: Int) {
+        if electionTimeoutTicks > heartbeatIntervalTicks { return (electionTimeoutTicks, heartbeatIntervalTicks) }
+        let defaults = ClusterConfig(replicaCount: replicaCount)
+        return (defaults.electionTimeoutTicks, defaults.heartbeatIntervalTicks)
+    }
+}
+
+extension Simulation {
+    /// What ends the faults, as actions: heal the network if it is partitioned or cut, then restart crashed
+    /// replicas, lowest-numbered first, until a majority is up (`all`: every one of them).
+    public func faultsStopActions(restartingAll all: Bool) -> [Action] {
+        var actions: [Action] = partition != nil || !cuts.isEmpty ? [.heal] : []
+        var up = alive.count { $0 }
+        for (k, isUp) in alive.enumerated() where !isUp && (all || up < config.majority) {
+            actions.append(.restart(ReplicaID(k + 1)))
+            up += 1
+        }
+        return actions
+    }
+
+    /// A digest of everything that decides what happens next once the faults stop: the replicas (timers
+    /// and generators included), which are up, the in-flight items in order, the network's partitions
+    /// and cuts, the client, and the timing. Not stable across processes (it uses `Hasher`): for in-memory
+    /// memos and cycle detection only.
+    public func futureDigest() -> Int {
+        var hasher = Hasher()
+        hasher.combine(replicas)
+        hasher.combine(alive)
+        hasher.combine(inFlight.count)
+        for flight in inFlight { hasher.combine(flight.item) }
+        hasher.combine(partition)
+        hasher.combine(cuts)
+        hasher.combine(client)
+        hasher.combine(config.electionTimeoutTicks)
+        hasher.combine(config.heartbeatIntervalTicks)
+        return hasher.finalize()
+    }
+}
+
+/// Watches the ticks after the faults stop, one tick boundary (every due message delivered) at a time,
+/// and decides whether the cluster converged for good within K. The cluster is deterministic once the
+/// faults stop, so when the state at a boundary repeats an earlier one, what follows repeats for ever:
+/// the watch can decide there. Otherwise it decides after 2K ticks, as the fault suite does.
+public struct ProgressWatch: Sendable {
+    public let bound: Int
+    /// The last boundary at which the cluster was not converged, and why.
+    public private(set) var lastDiverged: (tick: Int, divergence: Divergence)?
+    private var digests: [Int] = []
+    private var diverged: [Divergence?] = []
+
+    public init(bound: Int) { self.bound = bound }
+
+    public enum Decision: Hashable, Sendable {
+        /// Converged for good from this tick on (0: it was already).
+        case convergedFrom(Int)
+        case failed(ProgressFailure)
+    }
+
+    /// Notes boundary `digests.count` (tick 0 is right after the faults stopped): its state's digest and
+    /// divergence. Returns a decision once there is one.
+    public mutating func observe(digest: Int, divergence: Divergence?) -> Decision? {
+        let tick = digests.count
+        if let divergence { lastDiverged = (tick, divergence) }
+        if let earlier = digests.firstIndex(of: digest) {
+            // Ticks earlier...tick-1 repeat for ever: a divergence among them comes back past any bound.
+            if let first = diverged[earlier...].indices.first(where: { diverged[$0] != nil }), let why = diverged[first] {
+                let period = tick - earlier
+                let late = first + max(0, (bound - first + period - 1) / period) * period
+                return .failed(.notConverged(tick: late, bound: bound, why))
+            }
+            return decide()
+        }
+        digests.append(digest)
+        diverged.append(divergence)
+        if tick >= 2 * bound { return decide() }
+        return nil
+    }
+
+    private func decide() -> Decision {
+        guard let (tick, divergence) = lastDiverged else { return .convergedFrom(0) }
+        return tick >= bound ? .failed(.notConverged(tick: tick, bound: bound, divergence)) : .convergedFrom(tick + 1)
+    }
+}

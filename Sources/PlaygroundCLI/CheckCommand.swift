@@ -8,8 +8,10 @@ import PaxosSimulation
 /// `paxos-playground check`: the exhaustive model check of a bounded configuration.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Explore every run of the real core within bounds; prove invariants 1-5 or find the shortest violation.",
+        abstract: "Explore every run of the real core within bounds; prove invariants 1-5 and progress, or find the shortest violation.",
         discussion: """
+            Progress (Docs/Progress.md): from every state reached, once the faults stop, the cluster converges \
+            within K ticks and commits a new transaction (--without progress skips it). \
             Exit 0: verified within the bounds; 1: a violation (its shortest path is printed as a flow and written \
             as a script that `paxos-playground run` replays); 2: bad options; 3: a limit stopped the search \
             (nothing is proved).
@@ -57,7 +59,7 @@ struct Check: ParsableCommand {
     var maxDepth: Int?
     @Flag(name: .customLong("no-reductions"), help: "Explore without reductions (sleep sets, symmetry, dead letters, ignored messages, drops as delays), to compare.")
     var noReductions = false
-    @Option(help: "Explore without these reductions, e.g. drops-as-delays,sleep-sets (of \(CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", "))).")
+    @Option(help: "Skip the progress check, or explore without these reductions, e.g. progress or drops-as-delays,sleep-sets (of progress, \(CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", "))).")
     var without: String?
     @Option(help: "Where to write a counterexample script.")
     var script = "counterexample.pxs"
@@ -115,9 +117,13 @@ struct Check: ParsableCommand {
         c.maxDepth = maxDepth
         c.reductions = noReductions ? [] : .all
         for word in (without ?? "").split(separator: ",") {
+            if word == "progress" {
+                c.progress = false
+                continue
+            }
             guard let reduction = CheckerConfiguration.Reductions.named.first(where: { $0.key == word })?.value else {
                 let names = CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", ")
-                throw ValidationError("--without takes reductions from \(names); '\(word)' is not one")
+                throw ValidationError("--without takes progress or reductions from \(names); '\(word)' is not one")
             }
             c.reductions.remove(reduction)
         }

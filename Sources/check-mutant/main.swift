@@ -1,6 +1,7 @@
 // check-mutant MUTATION [check options]: `paxos-playground check` with one of the core's deliberate
 // protocol bugs switched on, for Scripts/compare-spin.sh, which times SPIN's broken variants (BUG1: the new
-// leader ignores what the promises reported) against the same bug in the real core.
+// leader ignores what the promises reported) against the same bug in the real core, and to see `check`
+// catch a bug by hand: the safety bugs break an invariant, no-catch-up and no-stand-aside break progress.
 import Foundation
 @_spi(Mutants) import PaxosCore
 @_spi(Mutants) import PlaygroundCLI
@@ -12,6 +13,8 @@ let mutations: KeyValuePairs<String, Mutations> = [
     "commit-without-majority": .commitWithoutMajority,
     "vote-twice-in-ballot": .voteTwiceInBallot,
     "apply-out-of-order": .applyOutOfOrder,
+    "no-catch-up": .noCatchUp,
+    "no-stand-aside": .noStandAside,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

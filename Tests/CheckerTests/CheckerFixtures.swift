@@ -2,11 +2,14 @@
 @_spi(Mutants) import PaxosCore
 
 /// The small bounds the tests use: enough for each behaviour to show, small enough for a debug build.
+/// They check invariants only: these tests are about the search, its reductions and its counterexamples;
+/// `ProgressCheckTests` checks progress.
 enum Bounds {
     /// The cluster of random run number `run`: the commit policy and the start (a leader or none) vary
     /// from run to run, and recovery is off in every `recoveryOffEvery`-th run.
     static func randomRun(_ run: Int, election: String, recoveryOffEvery: Int? = nil) -> CheckerConfiguration {
         var config = CheckerConfiguration()
+        config.progress = false
         config.election = election
         config.commit = run.isMultiple(of: 2) ? SyncCommit.name : AsyncCommit.name
         config.initialLeader = run.isMultiple(of: 3) ? nil : ReplicaID(1)
@@ -20,6 +23,7 @@ enum Bounds {
     /// for every bug these bounds catch (the longest takes 12), small enough for a debug build.
     static func small(election: String = PriorityElection.name, commit: String = SyncCommit.name) -> CheckerConfiguration {
         var c = CheckerConfiguration()
+        c.progress = false
         c.election = election
         c.commit = commit
         c.transactions = 1
@@ -41,6 +45,7 @@ enum Bounds {
     /// The same with global ticks, so that a counterexample replays as a script.
     static func ticking(recovery: Bool) -> CheckerConfiguration {
         var c = CheckerConfiguration()
+        c.progress = false
         c.recovery = recovery
         c.time = .ticks(2)
         return c

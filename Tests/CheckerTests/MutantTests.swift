@@ -90,6 +90,7 @@ import PaxosSimulation
         sim.updateConfig { $0.mutations = .skipHighestBallotChoice }
 
         var bounds = CheckerConfiguration()
+        bounds.progress = false
         bounds.time = .ticks(4)
         bounds.mutations = .skipHighestBallotChoice
         let report = ModelChecker.explore(from: sim, depth: 14, bounds: bounds)

@@ -44,7 +44,7 @@ import PaxosCore
         ("expect", "error: expect needs WHAT: leader, committed, applied, data, invariants or converged (see help expect)"),
         ("run until converged now", "error: unexpected 'now' after run (see help run)"),
         ("run until calm", "error: unknown condition 'calm': run until leader|committed I|applied nK I|converged|quiet"),
-        ("run converged", "error: run takes 'until leader|committed I|applied nK I|converged|quiet', not 'converged'"),
+        ("run converged", "error: run takes 'for T' or 'until leader|committed I|applied nK I|converged|quiet', not 'converged'"),
     ])
     func badInputSaysWhatIsWrongAndChangesNothing(_ line: String, _ expected: String) {
         let (session, transcript) = Self.session()

@@ -93,6 +93,32 @@ private final class LevelOutputs: @unchecked Sendable {
     }
 }
 
+/// The chunks of a progress pass, claimed in turn, and the least failing index found.
+private final class FirstFound: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextChunk = 0
+    private(set) var least: Int?
+
+    func claim() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        nextChunk += 1
+        return nextChunk - 1
+    }
+
+    func hasFound(before index: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return least.map { $0 < index } ?? false
+    }
+
+    func note(_ index: Int) {
+        lock.lock()
+        least = min(least ?? index, index)
+        lock.unlock()
+    }
+}
+
 /// Level-synchronous breadth-first search over fingerprints, on several threads.
 ///
 /// Each level's states are split into chunks that the threads claim in turn; every successor is
@@ -127,8 +153,21 @@ struct BreadthFirstSearch {
         let threads = max(1, configuration.threads)
         // What the completed levels counted: the same whatever the threads.
         var statesBefore = 1, transitionsBefore = 0
+        let oracles = configuration.progress ? (0..<threads).map { _ in ProgressOracle() } : []
 
         while !frontier.isEmpty {
+            // Progress from every state of this level (the first that fails, in rank order), then its steps.
+            if !oracles.isEmpty, let failing = Self.firstProgressFailure(in: frontier, oracles: oracles) {
+                var path: [Transition] = []
+                var index = failing
+                for depth in stride(from: level, to: 0, by: -1) {
+                    let trail = trails[depth][index]
+                    path.append(trail.transition)
+                    index = Int(trail.parent)
+                }
+                return SearchOutcome(verdict: .violated, path: path.reversed(), states: statesBefore,
+                                     transitions: transitionsBefore, depth: level)
+            }
             if let maxDepth = configuration.maxDepth, level >= maxDepth { break }
             let chunkSize = max(1, min(256, frontier.count / (threads * 8)))
             let chunkCount = (frontier.count + chunkSize - 1) / chunkSize
@@ -207,6 +246,31 @@ struct BreadthFirstSearch {
         }
         return SearchOutcome(verdict: .verified, path: nil, states: shared.states, transitions: shared.transitions,
                              depth: level)
+    }
+
+    /// The index of the first state of `frontier` (rank order) from which progress fails, or nil: each
+    /// thread checks the chunks it claims with its own oracle, and skips a chunk past a failure found.
+    private static func firstProgressFailure(in frontier: [Node], oracles: [ProgressOracle]) -> Int? {
+        let chunkSize = max(1, min(64, frontier.count / (oracles.count * 8)))
+        let chunkCount = (frontier.count + chunkSize - 1) / chunkSize
+        let found = FirstFound()
+        let work: @Sendable (Int) -> Void = { thread in
+            while true {
+                let chunk = found.claim()
+                guard chunk < chunkCount, !found.hasFound(before: chunk * chunkSize) else { return }
+                for index in (chunk * chunkSize)..<min(frontier.count, (chunk + 1) * chunkSize)
+                where !oracles[thread].holds(from: frontier[index].sim) {
+                    found.note(index)
+                    break
+                }
+            }
+        }
+        if oracles.count == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: oracles.count, execute: work)
+        }
+        return found.least
     }
 
     /// Computes every successor of `node`, records the ones its paths hold, and notes a violation.

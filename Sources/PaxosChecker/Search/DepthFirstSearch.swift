@@ -48,7 +48,9 @@ struct DepthFirstSearch {
         let shared = SearchProgress(states: 1, start: monotonicSeconds(), configuration: configuration, progress: progress)
         let visited = VisitedSet(shardCount: workers == 1 ? 1 : 64, initialCapacityPerShard: workers == 1 ? 1 << 16 : 1 << 12)
         _ = visited.insert(start.fingerprint)
-        if start.hasViolation { return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0) }
+        if start.hasViolation || (configuration.progress && !ProgressOracle().holds(from: start.sim)) {
+            return SearchOutcome(verdict: .violated, path: [], states: 1, transitions: 0, depth: 0)
+        }
         let pool = WorkPool(first: Work(node: start, steps: explorer.transitions(of: start), path: []))
         if workers == 1 {
             explore(pool: pool, visited: visited, shared: shared)
@@ -68,8 +70,9 @@ struct DepthFirstSearch {
     /// One thread's search: the work it takes from the pool, one piece after another, until none is left.
     private func explore(pool: WorkPool, visited: VisitedSet, shared: SearchProgress) {
         var counts = Counts(recorded: shared.recordedStates)
+        let oracle = configuration.progress ? ProgressOracle() : nil
         while let work = pool.take() {
-            let finished = explore(work, pool: pool, visited: visited, shared: shared, counts: &counts)
+            let finished = explore(work, pool: pool, visited: visited, shared: shared, oracle: oracle, counts: &counts)
             pool.done()
             guard finished else {
                 pool.stop()
@@ -89,7 +92,7 @@ struct DepthFirstSearch {
     /// Searches below `work`'s state, through the states this thread records, giving the bottom of its
     /// stack to the pool when another thread is idle. False when the search must stop.
     private func explore(_ work: Work, pool: WorkPool, visited: VisitedSet, shared: SearchProgress,
-                         counts: inout Counts) -> Bool {
+                         oracle: ProgressOracle?, counts: inout Counts) -> Bool {
         let bounded = configuration.maxDepth != nil
         let base = work.path.count
         var stack = [Frame(node: work.node, steps: work.steps)]
@@ -119,6 +122,13 @@ struct DepthFirstSearch {
             } else {
                 guard visited.insert(successor.fingerprint) else { continue }
                 counts.states += 1
+            }
+            if let oracle, !oracle.holds(from: successor.sim) {
+                let path = work.path + stack.compactMap(\.via) + [step]
+                shared.add(states: counts.states, transitions: counts.transitions, depth: max(counts.deepest, path.count))
+                counts = Counts(recorded: 0)
+                shared.reportViolation(path: path)
+                return false
             }
             let child = explorer.node(successor, after: stack[top].node)
             stack.append(Frame(node: child, steps: explorer.transitions(of: child), via: step))

@@ -229,10 +229,11 @@ struct Explorer: Sendable {
         }
         let stepDownTicks = configuration.electionTimeoutTicks &+ configuration.heartbeatIntervalTicks
         watchesQuorum = !timeouts && timeBudget >= stepDownTicks
-        discardsDeadLetters = configuration.reductions.contains(.deadLetters)
-        discardsIgnoredMessages = configuration.reductions.contains(.ignoredMessages)
-        dropBudget = configuration.reductions.contains(.dropsAsDelays) ? 0 : configuration.drops
-        renamings = configuration.reductions.contains(.symmetry)
+        let reductions = configuration.effectiveReductions
+        discardsDeadLetters = reductions.contains(.deadLetters)
+        discardsIgnoredMessages = reductions.contains(.ignoredMessages)
+        dropBudget = reductions.contains(.dropsAsDelays) ? 0 : configuration.drops
+        renamings = reductions.contains(.symmetry)
             ? SymmetryAnalysis.renamings(in: configuration, from: start)
             : [ReplicaPermutation.identity(count: configuration.replicas)]
     }

@@ -1,0 +1,112 @@
+import Testing
+import PaxosSimulation
+@_spi(Mutants) import PaxosChecker
+@_spi(Mutants) import PaxosCore
+@testable import PaxosPlayground
+
+/// `check` verifies progress (`Docs/Progress.md`): from every state it reaches, once the faults stop, the
+/// cluster converges for good within K ticks and commits a new transaction. Two test-only mutants that
+/// break progress but no invariant are caught, and their counterexample scripts replay to the same failure.
+@Suite struct ProgressCheckTests {
+    /// The default bounds of `paxos-playground check`, with global ticks.
+    static func defaults() -> CheckerConfiguration {
+        var c = CheckerConfiguration()
+        c.time = .ticks(2)
+        return c
+    }
+
+    /// Runs the counterexample's script in a session with `mutations` switched on (as only tests can), and
+    /// returns how it ended and what it printed.
+    static func replay(_ script: String, mutations: Mutations) -> (ScriptRunner.Exit, [String]) {
+        var output: [String] = []
+        let session = Session(options: SessionOptions(), write: { output.append($0) })
+        session.simulation.updateConfig { $0.mutations = mutations }
+        let exit = ScriptRunner.run(script, name: "counterexample.pxs", in: session)
+        return (exit, output)
+    }
+
+    @Test func theDefaultBoundsVerifyWithProgress() throws {
+        let report = try ModelChecker(Self.defaults()).run()
+        #expect(report.verdict == .verified)
+        #expect(report.lines[1] == "verified: invariants 1-5 hold in every state within these bounds, and from every one the cluster recovers once the faults stop")
+        #expect(report.reductionNotes.last == "progress: from every state, once the faults stop (heal, restart to a majority and all, time passing with timeout 3 and heartbeat 1), converged for good within K = 38 ticks and a new transaction applied")
+    }
+
+    /// Without catch-up, a follower whose proposal was lost never gets the entry: heartbeats tell the leader
+    /// what it lacks, and nothing is sent.
+    @Test func aLeaderThatDoesNotCatchFollowersUpIsCaught() throws {
+        var c = Self.defaults()
+        c.drops = 1
+        c.mutations = .noCatchUp
+        let checker = try ModelChecker(c)
+        let report = checker.run()
+        #expect(report.verdict == .violated)
+        #expect(report.exitCode == 1)
+        let counterexample = try #require(report.counterexample)
+        #expect(counterexample.violations.isEmpty, "no invariant breaks: only progress")
+        #expect(counterexample.actions == [.submit([RedoRecord(key: "x", value: "1")]), .deliver(1), .drop(2)])
+        let continuation = try #require(counterexample.continuation)
+        #expect(continuation.failure == .notConverged(tick: 38, bound: 38, .lacksCommitted(ReplicaID(2), index: 1)))
+        #expect(report.lines[1] == "PROGRESS VIOLATION: after 3 steps the faults stop, and the cluster does not recover: not converged for good within K = 38 ticks after the faults stopped: at tick 38, n2 lacks committed 1")
+        let script = checker.script(for: counterexample)
+        #expect(script.hasSuffix("""
+            drop 2            # propose n1 → n2
+            # the faults stop: time passes with every due message delivered
+            set heartbeat 1
+            set timeout 3
+            run for 38
+            expect converged
+
+            """))
+
+        let (exit, output) = Self.replay(script, mutations: .noCatchUp)
+        #expect(exit == .expectFailed)
+        #expect(output.last == "✗ expect converged: n2 lacks committed 1")
+        // The bug, not the bounds: the correct protocol recovers from the same run.
+        let (cleanExit, cleanOutput) = Self.replay(script, mutations: [])
+        #expect(cleanExit == .passed)
+        #expect(cleanOutput.last == "✓ expect converged: n1 leads 1.n1, n2 n3 follow it, every live replica applied 1")
+    }
+
+    /// Without standing aside, a candidate refused by a majority stays a candidate: it never follows the
+    /// leader elected after it.
+    @Test func aCandidateThatNeverStandsAsideIsCaught() throws {
+        var c = Self.defaults()
+        c.elections = 2
+        c.time = .ticks(3)
+        c.crashes = 1
+        c.mutations = .noStandAside
+        let checker = try ModelChecker(c)
+        let report = checker.run()
+        #expect(report.verdict == .violated)
+        let counterexample = try #require(report.counterexample)
+        #expect(counterexample.violations.isEmpty)
+        #expect(counterexample.actions == [.tick, .crash(ReplicaID(1))])
+        let continuation = try #require(counterexample.continuation)
+        guard case .notConverged(let tick, 38, let divergence) = continuation.failure else {
+            Issue.record("expected a failure to converge, not \(continuation.failure)")
+            return
+        }
+        #expect(tick >= 38)
+        let script = checker.script(for: counterexample)
+        #expect(script.hasSuffix("restart n1\nrun for \(tick)\nexpect converged\n"))
+
+        let (exit, output) = Self.replay(script, mutations: .noStandAside)
+        #expect(exit == .expectFailed)
+        #expect(output.last == "✗ expect converged: \(divergence)")
+        let (cleanExit, _) = Self.replay(script, mutations: [])
+        #expect(cleanExit == .passed)
+    }
+
+    @Test func withoutProgressOnlyInvariantsAreChecked() throws {
+        var c = Self.defaults()
+        c.drops = 1
+        c.mutations = .noCatchUp
+        c.progress = false
+        let report = try ModelChecker(c).run()
+        #expect(report.verdict == .verified)
+        #expect(report.lines[1] == "verified: invariants 1-5 hold in every state within these bounds")
+        #expect(report.bounds.hasSuffix("0 restarts, progress not checked, mutations 64"))
+        #expect(report.reductionNotes.contains("drops as delays: no message is dropped; a lost message is one never delivered, which the search covers"))
+    }
+}
