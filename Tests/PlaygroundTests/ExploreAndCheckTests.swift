@@ -55,7 +55,7 @@ import Testing
     @Test func checkFindsTheUnsafeCounterexampleAndItsScriptReplays() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(getpid()).pxs").path
         let result = try CLITests.playground(["check", "--recovery", "off", "--drops", "1", "--crashes", "1",
-                                              "--elections", "2", "--no-color", "--script", path])
+                                              "--elections", "2", "--without", "progress", "--no-color", "--script", path])
         #expect(result.status == 1)
         #expect(result.stdout.contains("shortest path to the violation (10 steps):"))
         #expect(result.stdout.contains("VIOLATION: invariant 2 (durability)"))
@@ -70,7 +70,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("timeouts-\(getpid()).pxs").path
         let result = try CLITests.playground(["check", "--leader", "none", "--candidates", "n1,n2", "--elections", "2",
                                               "--elections-per-replica", "1", "--timeouts", "2", "--recovery", "off",
-                                              "--quiet", "--script", path])
+                                              "--quiet", "--without", "progress", "--script", path])
         #expect(result.status == 1)
         let script = try String(contentsOfFile: path, encoding: .utf8)
         #expect(script.contains("\ntimeout n"))
@@ -85,7 +85,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mutant-\(getpid()).pxs").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try CLITests.playground(["ignore-recovered-values", "--quiet", "--timeouts", "2", "--candidates", "n2",
-                                              "--script", path], executable: "check-mutant")
+                                              "--without", "progress", "--script", path], executable: "check-mutant")
         #expect(result.status == 1)
         #expect(result.stdout.contains("mutations 32"))
         #expect(result.stdout.contains("VIOLATION: invariant 2 (durability): 1 was committed (x=1) but the leader of 2.n2, n2, does not hold it after 12 steps"))
@@ -93,7 +93,7 @@ import Testing
 
         let unknown = try CLITests.playground(["no-such-bug"], executable: "check-mutant")
         #expect(unknown.status == 2)
-        #expect(unknown.stderr == "usage: check-mutant MUTATION [check options]; MUTATION is one of: ignore-recovered-values, skip-highest-ballot-choice, accept-lower-ballot, commit-without-majority, vote-twice-in-ballot, apply-out-of-order\n")
+        #expect(unknown.stderr == "usage: check-mutant MUTATION [check options]; MUTATION is one of: ignore-recovered-values, skip-highest-ballot-choice, accept-lower-ballot, commit-without-majority, vote-twice-in-ballot, apply-out-of-order, no-catch-up, no-stand-aside\n")
         let badOption = try CLITests.playground(["ignore-recovered-values", "--recovery", "maybe"], executable: "check-mutant")
         #expect(badOption.status == 2)
         #expect(badOption.stderr.contains("--recovery takes on or off, not 'maybe'"))
@@ -105,14 +105,14 @@ import Testing
         #expect(result.stderr.contains("--recovery takes on or off, not 'maybe'"))
         let reduction = try CLITests.playground(["check", "--without", "drops-as-delays,symetry"])
         #expect(reduction.status == 2)
-        #expect(reduction.stderr.hasPrefix("Error: --without takes reductions from sleep-sets, dead-letters, ignored-messages, drops-as-delays, symmetry; 'symetry' is not one\n"))
+        #expect(reduction.stderr.hasPrefix("Error: --without takes progress or reductions from sleep-sets, dead-letters, ignored-messages, drops-as-delays, symmetry; 'symetry' is not one\n"))
     }
 
     /// `--without` turns off the reductions it names, and only those: the report names the others.
     @Test func checkWithoutAReductionTakesTheDrops() throws {
         let options = ["check", "--quiet", "--drops", "1", "--timeouts", "1", "--candidates", "n2"]
-        let reduced = try CLITests.playground(options)
-        let full = try CLITests.playground(options + ["--without", "drops-as-delays"])
+        let reduced = try CLITests.playground(options + ["--without", "progress"])
+        let full = try CLITests.playground(options + ["--without", "progress,drops-as-delays"])
         #expect(reduced.status == 0)
         #expect(full.status == 0)
         let note = "reduction: drops as delays: no message is dropped; a lost message is one never delivered, which the search covers"
