@@ -48,41 +48,8 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
     }
 
     /// Applies the records in order.
-    ///
-    /// In two passes over the table's storage: first every record's slot is looked up, then the values are
-    /// written. The lookups do not depend on one another, so the processor overlaps their cache misses instead
-    /// of waiting out one after another (with 7 replicas, batch 64 and window 1, a quarter of the bench's wall
-    /// time), and the table is checked for uniqueness once a batch, not once a write. Only writes to keys
-    /// already there go this way: from the first record that adds or removes a key (which may grow the table
-    /// or move keys), the rest are applied one by one.
     public mutating func apply(_ records: [RedoRecord]) {
-        guard records.count > 1, !slots.isEmpty else {
-            for record in records { apply(record) }
-            return
-        }
-        let written = slots.withUnsafeMutableBufferPointer { table in
-            records.withUnsafeBufferPointer { records in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: records.count) { found in
-                    Self.overwrite(records, in: table, slotsFound: found)
-                }
-            }
-        }
-        for index in written..<records.count { apply(records[index]) }
-    }
-
-    /// The two passes of a batch: looks up each record's slot, then writes the values up to the first record
-    /// whose key is not in the table or whose value is empty. Returns how many records were written.
-    private static func overwrite(_ records: UnsafeBufferPointer<RedoRecord>, in table: UnsafeMutableBufferPointer<Slot>,
-                                  slotsFound found: UnsafeMutableBufferPointer<Int>) -> Int {
-        for index in records.indices {
-            let (slot, isThere) = probe(UnsafeBufferPointer(table), for: records[index].key, hash: records[index].keyHash)
-            found[index] = isThere ? slot : -1
-        }
-        for index in records.indices {
-            guard found[index] >= 0, !records[index].value.isEmpty else { return index }
-            table[found[index]].value = records[index].value
-        }
-        return records.count
+        for record in records { apply(record) }
     }
 
     /// Every key and its value, in key order.
@@ -138,11 +105,11 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
 
     /// The slot holding `key`, or the empty slot where it would go.
     private func slot(of key: String, hash: UInt64) -> (slot: Int, found: Bool) {
-        slots.withUnsafeBufferPointer { Self.probe($0, for: key, hash: hash) }
+        Self.probe(slots, for: key, hash: hash)
     }
 
     /// Linear probing from the key's home slot.
-    private static func probe(_ table: UnsafeBufferPointer<Slot>, for key: borrowing String, hash: UInt64)
+    private static func probe(_ table: [Slot], for key: borrowing String, hash: UInt64)
         -> (slot: Int, found: Bool) {
         guard !table.isEmpty else { return (0, false) }
         let mask = table.count - 1
