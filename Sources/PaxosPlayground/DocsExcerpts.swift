@@ -19,7 +19,9 @@ import Foundation
 /// - `phase=NAME`: keep events whose tag or name column is NAME (`vote`, `timeout`, `fault`, `drop`, …);
 /// - `contains="TEXT"`: keep events whose lines contain TEXT;
 /// - `skip=N`: leave out the first N events kept so far; `count=N`: keep N of them (default 1).
-/// - `view=slots` or `view=show`: instead of events, the table that command printed (the `skip`-th one).
+/// - `view=slots` or `view=show`: instead of events, the table that command printed (the `skip`-th one);
+/// - `view=jsonl`: instead of events, lines of the run's trace as JSON Lines (`export jsonl`), selected by
+///   `contains`, `skip` and `count`.
 ///
 /// Fewer matches than `count` is an error, so an excerpt whose events disappear fails loudly.
 /// `Scripts/generate-phases.sh` rewrites the file; `DocsTests` fails when it is stale.
@@ -58,10 +60,13 @@ public enum DocsExcerpts {
                 }
             }
             guard closed else { throw Failure("line \(openedAt): the excerpt has no \(close) line") }
-            if cache[marker.script] == nil {
-                cache[marker.script] = try transcript(of: marker.script, examples: examples)
+            let key = marker.view == "jsonl" ? "jsonl " + marker.script : marker.script
+            if cache[key] == nil {
+                let (printed, trace) = try run(marker.script, examples: examples)
+                cache[marker.script] = printed
+                cache["jsonl " + marker.script] = trace
             }
-            let excerpt = try marker.select(from: cache[marker.script] ?? [], line: openedAt)
+            let excerpt = try marker.select(from: cache[key] ?? [], line: openedAt)
             output.append("```text")
             output += excerpt.map { Substring($0) }
             output.append("```")
@@ -72,6 +77,11 @@ public enum DocsExcerpts {
 
     /// What `paxos-playground run --no-color Examples/SCRIPT` prints, line by line, trailing blanks removed.
     public static func transcript(of script: String, examples: URL) throws -> [String] {
+        try run(script, examples: examples).printed
+    }
+
+    /// What the script prints (as ``transcript(of:examples:)``) and its trace as JSON Lines, one a line.
+    static func run(_ script: String, examples: URL) throws -> (printed: [String], trace: [String]) {
         let url = examples.appendingPathComponent(script)
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw Failure("cannot read Examples/\(script)")
@@ -82,12 +92,13 @@ public enum DocsExcerpts {
         guard exit != .scriptError else {
             throw Failure("Examples/\(script) stops on an error: \(lines.last ?? "")")
         }
-        return lines.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        let printed = lines.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false)
             .map { line in
                 var line = Substring(line)
                 while line.last == " " { line.removeLast() }
                 return String(line)
             }
+        return (printed, session.traceJSONLines.split(separator: "\n").map(String.init))
     }
 
     /// One `<!-- excerpt: ... -->` line.
@@ -117,7 +128,9 @@ public enum DocsExcerpts {
                 case "phase": phase = value
                 case "contains": contains = value
                 case "view":
-                    guard ["slots", "show"].contains(value) else { throw Failure("line \(line): view is slots or show, not '\(value)'") }
+                    guard ["slots", "show", "jsonl"].contains(value) else {
+                        throw Failure("line \(line): view is slots, show or jsonl, not '\(value)'")
+                    }
                     view = value
                 case "skip", "count":
                     guard let number = Int(value), number >= (key == "count" ? 1 : 0) else {
@@ -152,6 +165,7 @@ public enum DocsExcerpts {
         }
 
         func select(from transcript: [String], line: Int) throws -> [String] {
+            if view == "jsonl" { return try traceLines(transcript, line: line) }
             if let view { return try table(view, from: transcript, line: line) }
             var events = DocsExcerpts.events(in: transcript)
             if let from {
@@ -172,6 +186,15 @@ public enum DocsExcerpts {
                 throw Failure("line \(line): \(script) prints \(kept.count) matching event\(kept.count == 1 ? "" : "s") after skip=\(skip), the excerpt wants \(count)")
             }
             return kept.prefix(count).flatMap { $0 }
+        }
+
+        /// `count` trace lines containing `contains`, after `skip` of them.
+        func traceLines(_ trace: [String], line: Int) throws -> [String] {
+            let kept = trace.filter { contains.map($0.contains) ?? true }.dropFirst(skip)
+            guard kept.count >= count else {
+                throw Failure("line \(line): the trace of \(script) has \(kept.count) matching line\(kept.count == 1 ? "" : "s") after skip=\(skip), the excerpt wants \(count)")
+            }
+            return Array(kept.prefix(count))
         }
 
         func table(_ view: String, from transcript: [String], line: Int) throws -> [String] {

@@ -8,8 +8,10 @@ public struct FlowRenderer: Sendable {
 
     public init(color: Bool) { self.color = color }
 
-    /// The lines for `events`; a broadcast (same step, kind, sender, payload and note) is one line.
-    public func render(_ events: [TraceEvent]) -> [String] {
+    /// The lines for `events`; a broadcast (same step, kind, sender, payload and note) is one line. The
+    /// leader's proposal to itself and its own vote are left out (``TraceEvent/isLeadersOwnMessage``).
+    public func render(_ trace: [TraceEvent]) -> [String] {
+        let events = trace.filter { !$0.isLeadersOwnMessage }
         var lines: [String] = []
         var index = 0
         while index < events.count {

@@ -23,6 +23,10 @@ public struct Annotator: Sendable {
             let what = transactions.count == 1
                 ? "t\(transactions[0])" : "a batch of \(transactions.count) (\(transactions.map { "t\($0)" }.joined(separator: ", ")))"
             return "\(r) executes \(what), appends it at index \(index) and proposes it under ballot \(ballot) to every replica, itself included"
+        case .proposesToItself(let index, let ballot):
+            return "\(r) is one of the acceptors: its proposal \(index) under \(ballot) reaches itself without the network"
+        case .votesForItself(let index, let ballot):
+            return "\(r) accepts its own proposal \(index) under \(ballot): its vote counts toward the majority"
         case .resends(let index, _, .gap(let logEnd)):
             return "the follower's log ends at \(logEnd): \(r) re-sends entry \(index) to fill the gap"
         case .resends(let index, _, .retransmit):

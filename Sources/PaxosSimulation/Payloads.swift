@@ -90,6 +90,8 @@ extension LogEntry {
 extension LocalEvent {
     public var kind: String {
         switch self {
+        case .ownProposal: "propose"
+        case .ownVote: "vote"
         case .apply: "apply"
         case .cleanup, .cleanupWaits: "cleanup"
         case .timeout: "timeout"
@@ -101,6 +103,8 @@ extension LocalEvent {
 
     public var payload: JSONValue {
         switch self {
+        case .ownProposal(let proposal): Message.propose(proposal).payload
+        case .ownVote(let vote): Message.vote(vote).payload
         case .apply(let index, let redo): .object([("proposal_id", .int(index)), ("redo_log", redo.json)])
         case .cleanup(let through): .object([("cleanup", .object([("through", .int(through))]))])
         case .cleanupWaits(let index, let missing):

@@ -523,6 +523,8 @@ extension Message {
 extension LocalEvent {
     public var phase: Phase {
         switch self {
+        case .ownProposal: .propose
+        case .ownVote: .vote
         case .apply: .apply
         case .cleanup, .cleanupWaits: .cleanup
         case .timeout: .timeout

@@ -46,6 +46,15 @@ public struct TraceEvent: Hashable, Sendable {
     /// A delivery that made the receiver send nothing and do nothing local: the event is the delivery.
     public var isDeliveryOutcome = false
 
+    /// The leader's proposal to itself and its own vote (§2(2), §2(3)): in the trace and its JSON Lines,
+    /// left out of the flow and the diagrams, where the leader's "accepts" count already shows them.
+    public var isLeadersOwnMessage: Bool {
+        switch reason {
+        case .proposesToItself, .votesForItself: true
+        default: false
+        }
+    }
+
     /// The JSON Lines form of REPL.md's trace section.
     public var json: JSONValue {
         var fields: [(String, JSONValue)] = [

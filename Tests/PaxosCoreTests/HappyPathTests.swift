@@ -26,12 +26,19 @@ struct HappyPathTests {
         // Every replica acked: the leader cleaned its whole log up.
         #expect(world.replica(1).log.count == 0 && world.replica(1).log.start == 6)
         #expect(world.sim.violations.isEmpty)
-        // The proposals carried ids 1…5 under ballot 1.n1, each to every other replica.
-        let proposals = world.events("propose").map(\.payload.rendered)
-        let ids = (1...5).flatMap { i in Array(repeating: i, count: replicas - 1) }
-        #expect(proposals == zip(ids, ids.map { Self.transactions[$0 - 1] }).map {
+        // The proposals carried ids 1…5 under ballot 1.n1, each to every replica, the leader included: a
+        // message to each other replica, then the leader's own copy (no message) and its own vote.
+        let proposals = world.events("propose")
+        let ids = (1...5).flatMap { i in Array(repeating: i, count: replicas) }
+        #expect(proposals.map(\.payload.rendered) == zip(ids, ids.map { Self.transactions[$0 - 1] }).map {
             #"{"proposal_id": \#($0.0), "ballot": "1.n1", "redo_log": ["\#($0.1)"]}"#
         })
+        let receivers = (1...5).flatMap { _ in (2...replicas).map { "n\($0)" } + ["n1"] }
+        #expect(proposals.map(\.to.description) == receivers)
+        #expect(proposals.map { $0.messageID == nil } == receivers.map { $0 == "n1" })
+        let ownVotes = world.events("vote").filter { $0.from == .replica(n(1)) }
+        #expect(ownVotes.map(\.to) == Array(repeating: .replica(n(1)), count: 5))
+        #expect(ownVotes.map(\.payload.rendered) == (1...5).map { #"{"vote": "accept", "proposal_id": \#($0), "ballot": "1.n1"}"# })
     }
 
     @Test("async: the applied index stays below the commit index until the apply events run", arguments: [3, 5])

@@ -517,7 +517,13 @@ struct PhaseRuleTests {
 
         let recovered = bench.deliver(fromN5)
 
-        #expect(recovered.locals == [.recovered(ballot: ballot(3, 2), from: 1, to: 2)])
+        // Recovered, then each re-proposal reaches the leader itself, which votes for it (§2(2), §2(3)).
+        let own: [(Int, RedoRecord, Int)] = [(1, RedoRecord(key: "a", value: "1"), 1), (2, RedoRecord(key: "c", value: "1"), 2),
+                                             (3, RedoRecord(key: "t", value: "7"), 7)]
+        #expect(recovered.locals == [.recovered(ballot: ballot(3, 2), from: 1, to: 2)] + own.flatMap { index, redo, t in
+            [LocalEvent.ownProposal(Proposal(index: index, ballot: ballot(3, 2), redo: [redo], transactions: [t])),
+             .ownVote(Vote(index: index, ballot: ballot(3, 2), rejection: nil))]
+        })
         #expect(recovered.reasons.first == .recovered(from: 1, to: 2, chosen: [1: ballot(1, 1), 2: ballot(2, 4)]))
         // Index 2: c (2.n4) beats n2's own b (1.n1). Both re-proposed under 3.n2, then the queued transaction.
         let toN3 = recovered.sent("propose").filter { $0.to == .replica(n(3)) }

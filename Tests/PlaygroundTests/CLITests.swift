@@ -68,7 +68,8 @@ import Testing
                                          input: "cluster 3 leader n1\nsubmit x=1\nstep 3\n")
         #expect(result.status == 0)
         let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 5)  // the transaction, the proposal to n2 and to n3, two votes
+        // The transaction, the proposal to n2 and to n3, the leader's own proposal and vote, two votes.
+        #expect(lines.count == 7)
         #expect(lines.first == #"{"step": 1, "tick": 0, "phase": "transaction", "kind": "transaction", "from": "client", "to": "n1", "payload": {"type": "transaction", "redo_log": ["x=1"]}, "note": "client sends t1 to n1: n1 leads with the highest ballot (1.n1)", "id": 1}"#)
         #expect(lines.dropLast().last == #"{"step": 3, "tick": 0, "phase": "vote", "kind": "vote", "from": "n2", "to": "n1", "payload": {"vote": "accept", "proposal_id": 1, "ballot": "1.n1"}, "note": "n2 accepts proposal 1: ballot 1.n1 is not below its promise 1.n1, index 1 follows its log", "id": 4, "cause": 2}"#)
         try? FileManager.default.removeItem(at: file)

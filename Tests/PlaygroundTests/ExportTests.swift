@@ -185,8 +185,11 @@ import PaxosSimulation
         let data = try Self.embeddedData(page)
 
         let events = try #require(data["events"] as? [Any])
-        let trace = try session.trace.map { try JSONSerialization.jsonObject(with: Data($0.jsonLine.utf8)) }
-        #expect(events.count == session.trace.count)
+        // Every event but the leader's own proposal and vote, which no view draws.
+        let shown = session.trace.filter { !$0.isLeadersOwnMessage }
+        #expect(shown.count < session.trace.count)
+        let trace = try shown.map { try JSONSerialization.jsonObject(with: Data($0.jsonLine.utf8)) }
+        #expect(events.count == shown.count)
         #expect(try events.map(Self.canonical) == trace.map(Self.canonical))
         #expect(data["title"] as? String == "run · election \(session.simulation.policies.electionName), commit \(session.simulation.policies.commitName), seed 1")
         #expect(data["replicas"] as? [String] == ["n1", "n2", "n3"])
@@ -225,7 +228,7 @@ import PaxosSimulation
         #expect(data.contains(#"k=\u003c/script>\u003cscript>alert(1)\u003c/script>"#))
         #expect(page.components(separatedBy: "</script>").count == HTMLRenderer.template.components(separatedBy: "</script>").count)
         let embedded = try Self.embeddedData(page)
-        #expect((embedded["events"] as? [Any])?.count == session.trace.count)
+        #expect((embedded["events"] as? [Any])?.count == session.trace.count - 2)
     }
 
     @Test func htmlReplacesOnlyTheMarkerLine() throws {
@@ -248,6 +251,23 @@ import PaxosSimulation
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == session.trace.count)
         #expect(lines.first == #"{"step": 1, "tick": 0, "phase": "transaction", "kind": "transaction", "from": "client", "to": "n1", "payload": {"type": "transaction", "redo_log": ["x=1", "y=2"]}, "note": "client sends t1 to n1: n1 leads with the highest ballot (1.n1)", "id": 1}"#)
+    }
+
+    /// §2(2) and §2(3): the leader's proposal to itself and its own vote are in the trace, as events from
+    /// the leader to itself with no message id, and in no view: not the flow, the Mermaid diagram or the page.
+    @Test func theLeadersOwnProposalAndVoteAreInTheTraceOnly() throws {
+        let (session, _) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep")
+        let own = session.trace.filter(\.isLeadersOwnMessage)
+        #expect(own.map(\.jsonLine) == [
+            #"{"step": 2, "tick": 0, "phase": "propose", "kind": "propose", "from": "n1", "to": "n1", "payload": {"proposal_id": 1, "ballot": "1.n1", "redo_log": ["x=1"]}, "note": "n1 is one of the acceptors: its proposal 1 under 1.n1 reaches itself without the network", "cause": 1}"#,
+            #"{"step": 2, "tick": 0, "phase": "vote", "kind": "vote", "from": "n1", "to": "n1", "payload": {"vote": "accept", "proposal_id": 1, "ballot": "1.n1"}, "note": "n1 accepts its own proposal 1 under 1.n1: its vote counts toward the majority", "cause": 1}"#,
+        ])
+        #expect(session.traceJSONLines.split(separator: "\n").filter { $0.contains("\"to\": \"n1\", \"payload\": {\"") && $0.contains("\"from\": \"n1\"") }.count == 2)
+        let flow = FlowRenderer(color: false).render(session.trace)
+        #expect(flow.count == 4 && !flow.joined().contains("itself without") && !flow.joined().contains("its own proposal"))
+        #expect(!MermaidRenderer(replicaCount: 3).render(session.trace).contains("its own proposal"))
+        let page = HTMLRenderer.data(title: "t", replicaCount: 3, events: session.trace, snapshots: []).rendered
+        #expect(!page.contains("its own proposal") && !page.contains("reaches itself"))
     }
 
     @Test func exportSaysWhatItWroteAndChangesNothing() throws {

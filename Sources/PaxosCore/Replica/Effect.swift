@@ -14,6 +14,10 @@ public enum Effect: Hashable, Sendable {
 }
 
 public enum LocalEvent: Hashable, Sendable {
+    /// §2(2): the leader is one of the acceptors; its proposal to itself needs no network.
+    case ownProposal(Proposal)
+    /// §2(3): the leader's vote on its own proposal, counted with the others.
+    case ownVote(Vote)
     case apply(index: Int, redo: [RedoRecord])
     case cleanup(through: Int)
     case cleanupWaits(index: Int, missing: [ReplicaID])
@@ -41,6 +45,8 @@ public enum Reason: Hashable, Sendable {
     // §2(2) propose
     case proposes(index: Int, ballot: Ballot, transactions: [Int])
     case resends(index: Int, ballot: Ballot, cause: ResendCause)
+    case proposesToItself(index: Int, ballot: Ballot)
+    case votesForItself(index: Int, ballot: Ballot)
     // §2(3) vote
     case accepts(index: Int, ballot: Ballot, promised: Ballot, logEnd: Int)
     case rejects(index: Int, ballot: Ballot, RejectReason)

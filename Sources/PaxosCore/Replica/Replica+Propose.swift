@@ -32,7 +32,11 @@ extension Replica {
         log.put(own)
         c.observe(.accepted(index: entry.index, ballot: ballot, redo: entry.redo))
         leadership?.accepts[entry.index] = ReplicaSet(id)
-        broadcast(.propose(Proposal(entry, ballot: ballot)), reason(), &c)
+        let proposal = Proposal(entry, ballot: ballot)
+        broadcast(.propose(proposal), reason(), &c)
+        c.local(.ownProposal(proposal), .proposesToItself(index: entry.index, ballot: ballot))
+        c.local(.ownVote(Vote(index: entry.index, ballot: ballot, rejection: nil)),
+                .votesForItself(index: entry.index, ballot: ballot))
         countAccepts(at: entry.index, &c)
     }
 

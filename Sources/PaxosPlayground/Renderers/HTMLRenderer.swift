@@ -6,8 +6,9 @@ import PaxosSimulation
 /// marker line.
 ///
 /// The data is `const PLAYGROUND = {"title", "replicas", "events", "snapshots"};`:
-/// - `events`: every trace event, as its JSON Lines form (``TraceEvent/json``): the same objects as
-///   `export jsonl`;
+/// - `events`: every trace event but the leader's proposal to itself and its own vote
+///   (``TraceEvent/isLeadersOwnMessage``), as its JSON Lines form (``TraceEvent/json``): the same objects
+///   as `export jsonl`;
 /// - `snapshots`: the cluster at step 0 and after every step: per replica its id, role, ballot (the
 ///   promise), alive, commit, applied, log_start, log entries `{index, ballot, status, redo}` and data,
 ///   plus the partition groups (or null) and the one-way cuts `[from, to]`.
@@ -36,7 +37,7 @@ public enum HTMLRenderer {
         .object([
             ("title", .string(title)),
             ("replicas", .array((1...max(1, replicaCount)).map { .string(ReplicaID($0).description) })),
-            ("events", .array(events.map(\.json))),
+            ("events", .array(events.filter { !$0.isLeadersOwnMessage }.map(\.json))),
             ("snapshots", .array(snapshots)),
         ])
     }

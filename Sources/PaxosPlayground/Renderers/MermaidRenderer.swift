@@ -35,8 +35,10 @@ public struct MermaidRenderer: Sendable {
         ["client"] + replicas.map(\.description) + ["monitor"]
     }
 
-    /// The diagram, one statement a line, ending with a newline.
-    public func render(_ trace: [TraceEvent]) -> String {
+    /// The diagram, one statement a line, ending with a newline. The leader's proposal to itself and its
+    /// own vote are left out (``TraceEvent/isLeadersOwnMessage``).
+    public func render(_ events: [TraceEvent]) -> String {
+        let trace = events.filter { !$0.isLeadersOwnMessage }
         let fates = Self.fates(of: trace)
         var lines = ["sequenceDiagram"]
         lines += participants.map { "    participant \($0)" }
