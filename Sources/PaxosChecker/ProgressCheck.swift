@@ -151,12 +151,12 @@ final class ProgressOracle: @unchecked Sendable {
     private func play(_ continuation: ProgressContinuation, from start: Simulation) -> Bool {
         var sim = start
         for setting in ProgressContinuation.timingChanges(of: sim.config) { ProgressContinuation.apply(setting, to: &sim) }
-        for action in sim.faultsStopActions(restartingAll: continuation.restartsAll) { sim.performQuietly(action) }
+        for action in sim.faultsStopActions(restartingAll: continuation.restartsAll) { _ = try? sim.performQuietly(action) }
         var watch = ProgressWatch(bound: sim.config.progressBoundTicks)
         var boundaries: [Int] = []
         var tick = 0
         while true {
-            if tick > 0 { sim.performQuietly(.tick) }
+            if tick > 0 { _ = try? sim.performQuietly(.tick) }
             guard deliverAll(&sim) else { return false }
             let digest = sim.futureDigest()
             if let remaining = settled[digest] {
@@ -190,14 +190,14 @@ final class ProgressOracle: @unchecked Sendable {
         while let next = sim.inFlight.first {
             guard deliveries < ProgressContinuation.deliveryLimit else { return false }
             deliveries += 1
-            sim.performQuietly(.deliver(next.id))
+            _ = try? sim.performQuietly(.deliver(next.id))
         }
         return true
     }
 
     /// A transaction submitted now commits and is applied on every live replica, with no time passing.
     private func transactionCommits(in sim: inout Simulation) -> Bool {
-        sim.performQuietly(.submit([ProgressContinuation.finalRecord]))
+        _ = try? sim.performQuietly(.submit([ProgressContinuation.finalRecord]))
         guard deliverAll(&sim) else { return false }
         let record = ProgressContinuation.finalRecord
         return sim.replicas.allSatisfy { !sim.isAlive($0.id) || $0.data[record.key] == record.value }

@@ -2,9 +2,8 @@ import PaxosCore
 
 // What the benchmark (`paxos-playground bench`) needs of the simulation, and nothing else does:
 //
-// - `submitQuietly(_:)`: a client submit as `perform(.submit)` does it (the same `sendTransaction`), without
-//   the trace event. Deliveries and ticks go through `performQuietly(_:)`: the same core calls as
-//   `perform(_:)`, without trace events;
+// - `submitQuietly(_:)`: `performQuietly(.submit)`, returning the transaction message's id. Deliveries and
+//   ticks go through `performQuietly(_:effects:)`: the one step path, building no trace events;
 // - `figures(of:)`: what the bench samples after every step, read in place;
 // - the bare baseline: message values through the very same in-flight queue as a run (the same `enqueue`
 //   and `take` as every send and delivery) with no protocol work, so the protocol's cost is a ratio
@@ -15,11 +14,9 @@ extension Simulation {
     /// Returns the transaction message's id.
     @discardableResult
     public mutating func submitQuietly(_ redo: [RedoRecord]) throws(SimulationError) -> Int {
-        try check(.submit(redo))
-        step += 1
-        let id = sendTransaction(redo).id
-        forgetSettledHistory()
-        return id
+        try performQuietly(.submit(redo))
+        // A submit puts exactly one item in flight: the transaction, under the last id given.
+        return network.nextID - 1
     }
 
     /// A replica's log length, commit index and client queue length (0 unless it leads), read in place:
@@ -35,13 +32,13 @@ extension Simulation {
 
     /// Puts `envelope` on the network as a replica's send does, and returns its id. Nothing handles it.
     public mutating func enqueueBare(_ envelope: Envelope) -> Int {
-        enqueue(.message(envelope))
+        network.enqueue(.message(envelope), step: step)
     }
 
     /// Takes the oldest in-flight item off the network, as a FIFO delivery does, and hands it back
     /// undelivered; nil when nothing is in flight.
     public mutating func takeOldestBare() -> InFlight? {
-        guard let oldest = inFlight.first else { return nil }
-        return take(oldest.id)
+        guard !network.inFlight.isEmpty else { return nil }
+        return network.inFlight.remove(at: 0)
     }
 }

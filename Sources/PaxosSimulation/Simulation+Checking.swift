@@ -4,18 +4,15 @@ import PaxosCore
 //
 // - canonical digests of the world, so that two runs that reach the same state by different delivery orders
 //   (and so with different message ids) are recognised as one state;
-// - `performQuietly(_:)`: the very same step as `perform(_:)`, through the same core calls, but without
-//   building trace events (notes, payloads), which cost most of a step. The checker replays a counterexample
-//   through `perform(_:)` to show it; a differential test keeps the two paths equal;
-// - `fireElectionTimeout(_:)`: abstract time for the checker. One replica's election timer fires now,
-//   whatever the other replicas' clocks say (its own clock runs ahead through the core's `tick` until the
-//   timer fires). A script cannot say this yet: it needs a `timeout nK` command.
+// - `StepSummary`: what a step read and wrote, collected by the one step path (`performQuietly(_:)`) for
+//   the checker's partial-order reduction;
+// - the dead-letter and ignored-message reductions' discards.
 
 // MARK: - Digests
 
 extension Simulation {
     /// The id the next message sent will get. Replaying the same actions from the same start gives the same ids.
-    public var nextMessageIdentifier: Int { nextMessageID }
+    public var nextMessageIdentifier: Int { network.nextID }
 
     /// A 64-bit digest of replica `index`'s whole state (durable and volatile, timers included) and whether
     /// it is up. Equal replicas have equal digests within one process (Swift's hashing is seeded per process).
@@ -49,8 +46,8 @@ extension Simulation {
         var hasher = Hasher()
         hasher.combine(monitor.digest)
         hasher.combine(client)
-        hasher.combine(partition)
-        hasher.combine(cuts)
+        hasher.combine(network.partition)
+        hasher.combine(network.cuts)
         hasher.combine(forgottenThrough)
         return UInt64(bitPattern: Int64(hasher.finalize()))
     }
@@ -194,155 +191,13 @@ public struct StepSummary: Hashable, Sendable {
     }
 }
 
-extension Simulation {
-    /// Does `action` exactly as ``perform(_:)`` does, through the same core calls, but builds no trace
-    /// events. The action must be valid now (the checker only generates valid ones). Returns what the step
-    /// read and wrote.
-    @discardableResult
-    public mutating func performQuietly(_ action: Action) -> StepSummary {
-        var effects: [Effect] = []
-        return performQuietly(action, effects: &effects)
-    }
-
-    /// ``performQuietly(_:)`` with a caller's buffer for the replicas' effects: a caller that steps many
-    /// times (the bench) passes the same buffer every time, and no step allocates an effects array. The
-    /// buffer is emptied before each replica call; what it holds between steps means nothing.
-    @discardableResult
-    public mutating func performQuietly(_ action: Action, effects: inout [Effect]) -> StepSummary {
-        switch action {
-        case .deliver(let id):
-            guard let index = inFlight.firstIndex(where: { $0.id == id }) else { return StepSummary(actor: StepSummary.everyone) }
-            switch inFlight[index].item {
-            case .apply(let replica):
-                step += 1
-                inFlight.remove(at: index)
-                var summary = StepSummary(actor: replica.number)
-                handleQuietly(.applyNext, at: replica, effects: &effects, into: &summary)
-                forgetSettledHistory()
-                return summary
-            case .message(let envelope):
-                guard case .replica(let receiver) = envelope.to else {
-                    // The client: its retry logic lives in `perform`.
-                    _ = try? perform(action)
-                    return StepSummary(actor: StepSummary.client)
-                }
-                step += 1
-                inFlight.remove(at: index)
-                var summary = StepSummary(actor: receiver.number)
-                if !isBlocked(from: envelope.from, to: envelope.to), alive[receiver.number - 1] {
-                    handleQuietly(.receive(envelope), at: receiver, effects: &effects, into: &summary)
-                }
-                forgetSettledHistory()
-                return summary
-            }
-        case .drop(let id):
-            step += 1
-            _ = take(id)
-            forgetSettledHistory()
-            return StepSummary(actor: StepSummary.network)
-        case .duplicate(let id):
-            step += 1
-            if let original = inFlight(id) {
-                inFlight.append(InFlight(id: nextMessageID, item: original.item, sentAt: step))
-                nextMessageID += 1
-            }
-            forgetSettledHistory()
-            return StepSummary(actor: StepSummary.network)
-        case .tick:
-            step += 1
-            tick += 1
-            var summary = StepSummary(actor: StepSummary.everyone)
-            for k in replicas.indices where alive[k] {
-                handleQuietly(.tick, at: replicas[k].id, effects: &effects, into: &summary)
-            }
-            forgetSettledHistory()
-            return summary
-        case .crash(let id):
-            step += 1
-            alive[id.number - 1] = false
-            replicas[id.number - 1].crash()
-            inFlight.removeAll { $0.item == .apply(id) }
-            forgetSettledHistory()
-            return StepSummary(actor: id.number)
-        case .restart(let id):
-            step += 1
-            alive[id.number - 1] = true
-            var summary = StepSummary(actor: id.number)
-            var effects = replicas[id.number - 1].restart(policies: policies, config: config)
-            absorbQuietly(&effects, by: id, into: &summary)
-            forgetSettledHistory()
-            return summary
-        case .timeout(let id):
-            return fireElectionTimeoutQuietly(id)
-        case .submit, .partition, .heal, .cut, .uncut:
-            _ = try? perform(action)
-            return StepSummary(actor: StepSummary.everyone)
-        }
-    }
-
-    /// One core call of a quiet step. With invariant checks on, the replica's effects are collected (in
-    /// `effects`, emptied first) and absorbed. With them off, nothing but its sends and queued applies has
-    /// any use here, and the core hands over just those, straight onto the network: the same items under
-    /// the same ids as ``absorbQuietly(_:by:into:)`` would enqueue, through the same `enqueue`, without the
-    /// effects, reasons and observations that would be built only to be dropped.
-    private mutating func handleQuietly(_ input: Input, at id: ReplicaID, effects: inout [Effect],
-                                        into summary: inout StepSummary) {
-        let k = id.number - 1
-        guard checksInvariants else {
-            // The outbox gets the network for the call (`inFlight` and the ids, lent: a swap, nothing copied).
-            if !isKnownUniquelyReferenced(&outbox) { outbox = QuietOutbox() }
-            let network = outbox
-            network.lend(&inFlight, nextID: nextMessageID, step: step, replica: id)
-            replicas[k].handle(input, policies: policies, config: config, sendingTo: network)
-            nextMessageID = network.giveBack(&inFlight)
-            return
-        }
-        effects.removeAll(keepingCapacity: true)
-        // Most core calls produce up to four effects: one allocation instead of growing 1, 2, 4.
-        if effects.capacity == 0 { effects.reserveCapacity(4) }
-        replicas[k].handle(input, policies: policies, config: config, into: &effects)
-        absorbQuietly(&effects, by: id, into: &summary)
-    }
-
-    /// ``absorb(_:by:cause:delivered:)`` without the trace: the same in-flight items and invariant checks.
-    ///
-    /// Each effect is moved out of `effects` (a payload-free `.queueApply` is left in its place, which the
-    /// caller's next `removeAll` disposes of cheaply): a sent envelope goes to the network without a copy
-    /// of the effect and its reason, and nothing in it is released twice.
-    mutating func absorbQuietly(_ effects: inout [Effect], by actor: ReplicaID, into summary: inout StepSummary) {
-        for k in effects.indices {
-            var effect = Effect.queueApply
-            swap(&effect, &effects[k])
-            switch consume effect {
-            case .send(let envelope, _):
-                _ = enqueue(.message(envelope))
-            case .local(let event, _):
-                if case .elected(let ballot) = event, checksInvariants {
-                    summary.touchedHistory = true
-                    _ = monitor.observeElection(of: ballot, by: actor)
-                }
-            case .outcome:
-                break
-            case .observed(let observation):
-                guard checksInvariants else { continue }
-                summary.touchedHistory = true
-                summary.note(observation, in: monitor)
-                _ = monitor.observe(observation, by: actor, state: replicas[actor.number - 1], majority: config.majority)
-            case .queueApply:
-                _ = enqueue(.apply(actor))
-            }
-        }
-    }
-}
-
-/// The network as the core's outbox in a quiet step with invariant checks off: the simulation lends it its
-/// in-flight queue and next id for one core call, and each send or queued apply goes through the same
-/// `enqueue` as every other. One per simulation, reused; a copy of the simulation that finds it shared makes
-/// its own before using it, so two simulations never use one at once.
-final class QuietOutbox: ReplicaOutbox, @unchecked Sendable {
+/// The network as the core's outbox in a step that builds nothing but the network (no trace, invariant
+/// checks off): the simulation lends it its network for one core call, and each send or queued apply goes
+/// through the same `enqueue` as every other. One per simulation, reused; a copy of the simulation that finds
+/// it shared makes its own before using it, so two simulations never use one at once.
+final class NetworkOutbox: ReplicaOutbox, @unchecked Sendable {
     struct State {
-        var queue: [InFlight] = []
-        var nextID = 0
+        var network = Network()
         var step = 0
         var replica = ReplicaID(0)
     }
@@ -361,28 +216,24 @@ final class QuietOutbox: ReplicaOutbox, @unchecked Sendable {
         state.deallocate()
     }
 
-    /// Takes `queue` (a swap: nothing is copied) for one core call.
-    func lend(_ queue: inout [InFlight], nextID: Int, step: Int, replica: ReplicaID) {
-        swap(&state.pointee.queue, &queue)
-        state.pointee.nextID = nextID
+    /// Takes `network` (a swap: nothing is copied) for one core call.
+    func lend(_ network: inout Network, step: Int, replica: ReplicaID) {
+        swap(&state.pointee.network, &network)
         state.pointee.step = step
         state.pointee.replica = replica
     }
 
-    /// Gives the queue back and returns the next id.
-    func giveBack(_ queue: inout [InFlight]) -> Int {
-        swap(&state.pointee.queue, &queue)
-        return state.pointee.nextID
+    /// Gives the network back.
+    func giveBack(_ network: inout Network) {
+        swap(&state.pointee.network, &network)
     }
 
     func send(_ envelope: consuming Envelope) {
-        _ = Simulation.enqueue(.message(envelope), on: &state.pointee.queue, nextID: &state.pointee.nextID,
-                               step: state.pointee.step)
+        _ = state.pointee.network.enqueue(.message(envelope), step: state.pointee.step)
     }
 
     func queueApply() {
-        _ = Simulation.enqueue(.apply(state.pointee.replica), on: &state.pointee.queue, nextID: &state.pointee.nextID,
-                               step: state.pointee.step)
+        _ = state.pointee.network.enqueue(.apply(state.pointee.replica), step: state.pointee.step)
     }
 }
 
@@ -395,7 +246,7 @@ extension Simulation {
     @discardableResult
     public mutating func discardMessages(to replica: ReplicaID, countingBelow id: Int = .max) -> Int {
         var older = 0
-        inFlight.removeAll {
+        network.inFlight.removeAll {
             guard case .message(let envelope) = $0.item, envelope.to == .replica(replica) else { return false }
             if $0.id < id { older += 1 }
             return true
@@ -409,14 +260,14 @@ extension Simulation {
     /// ones it sent, can have turned stale. Returns how many it took.
     @discardableResult
     public mutating func discardIgnoredMessages(to receivers: Range<Int>, sentFrom firstNew: Int) -> Int {
-        let before = inFlight.count
+        let before = network.inFlight.count
         let replicas = replicas, config = config
-        inFlight.removeAll {
+        network.inFlight.removeAll {
             guard case .message(let envelope) = $0.item, let receiver = envelope.to.replica else { return false }
             guard $0.id >= firstNew || receivers.contains(receiver.number) else { return false }
             return replicas[receiver.number - 1].ignoresForever(envelope, config: config)
         }
-        return before - inFlight.count
+        return before - network.inFlight.count
     }
 }
 
@@ -426,47 +277,5 @@ extension Simulation {
     /// Whether `id`'s election timer can fire now: it is up and does not lead (a leader has no election timer).
     public func canTimeOut(_ id: ReplicaID) -> Bool {
         alive[id.number - 1] && replicas[id.number - 1].leadership == nil
-    }
-
-    /// `id`'s election timer fires now: its own clock runs ahead, one core `tick` at a time, until the
-    /// timer fires (heartbeat timeout, then a candidacy if the election policy says so). The other
-    /// replicas' clocks and the global tick do not move. One step; returns its events, as ``perform(_:)``.
-    public mutating func fireElectionTimeout(_ id: ReplicaID) -> [TraceEvent] {
-        (try? perform(.timeout(id))) ?? []
-    }
-
-    /// ``fireElectionTimeout(_:)`` without the trace.
-    @discardableResult
-    public mutating func fireElectionTimeoutQuietly(_ id: ReplicaID) -> StepSummary {
-        var summary = StepSummary(actor: id.number)
-        guard canTimeOut(id) else { return summary }
-        step += 1
-        let k = id.number - 1
-        for _ in 0...max(1, replicas[k].electionTimeoutTicks) {
-            var effects = replicas[k].handle(.tick, policies: policies, config: config)
-            let timedOut = effects.contains(where: Self.isTimeout)
-            absorbQuietly(&effects, by: id, into: &summary)
-            if timedOut { break }
-        }
-        forgetSettledHistory()
-        return summary
-    }
-
-    /// The body of a `timeout nK` step, for `perform(_:)` once `Action` has such a case (the step counter
-    /// and the history are the caller's).
-    mutating func electionTimerFires(_ id: ReplicaID) -> [TraceEvent] {
-        var events: [TraceEvent] = []
-        let k = id.number - 1
-        for _ in 0...max(1, replicas[k].electionTimeoutTicks) {
-            let effects = replicas[k].handle(.tick, policies: policies, config: config)
-            events += absorb(effects, by: id, cause: nil, delivered: nil)
-            if effects.contains(where: Self.isTimeout) { break }
-        }
-        return events
-    }
-
-    private static func isTimeout(_ effect: Effect) -> Bool {
-        if case .local(.timeout, _) = effect { return true }
-        return false
     }
 }

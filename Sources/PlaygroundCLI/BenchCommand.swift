@@ -203,7 +203,7 @@ struct BenchDriver {
         if traced {
             _ = try sim.perform(action)
         } else {
-            sim.performQuietly(action, effects: &effects)
+            try sim.performQuietly(action, effects: &effects)
         }
     }
 

@@ -22,20 +22,20 @@ import PaxosSimulation
                 let timers = lossy.replicas.map(\.id).filter(lossy.canTimeOut)
                 if !timers.isEmpty, generator.next(below: 6) == 0 {
                     let replica = timers[generator.next(below: timers.count)]
-                    lossy.fireElectionTimeoutQuietly(replica)
-                    kept.fireElectionTimeoutQuietly(replica)
+                    try lossy.performQuietly(.timeout(replica))
+                    try kept.performQuietly(.timeout(replica))
                 } else {
                     let choices = QuietStepTests.actions(in: lossy)
                     let dropChoices = choices.filter { if case .drop = $0 { true } else { false } }
                     let pool = !dropChoices.isEmpty && generator.next(below: 4) == 0 ? dropChoices : choices
                     let action = pool[generator.next(below: pool.count)]
                     if case .crash = action, generator.next(below: 3) > 0 { continue }
-                    lossy.performQuietly(action)
+                    try lossy.performQuietly(action)
                     if case .drop(let id) = action {
                         held.insert(id)
                         drops += 1
                     } else {
-                        kept.performQuietly(action)
+                        try kept.performQuietly(action)
                     }
                 }
                 #expect(kept.replicas == lossy.replicas, "run \(run), step \(lossy.step): the replicas differ")

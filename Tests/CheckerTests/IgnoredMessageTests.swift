@@ -52,14 +52,14 @@ import PaxosSimulation
                 }
                 let timers = sim.replicas.map(\.id).filter(sim.canTimeOut)
                 if !timers.isEmpty, generator.next(below: 6) == 0 {
-                    sim.fireElectionTimeoutQuietly(timers[generator.next(below: timers.count)])
+                    try sim.performQuietly(.timeout(timers[generator.next(below: timers.count)]))
                     continue
                 }
                 let deliveries = choices.filter { if case .deliver = $0 { true } else { false } }
                 let pool = !deliveries.isEmpty && generator.next(below: 4) > 0 ? deliveries : choices
                 let action = pool[generator.next(below: pool.count)]
                 if case .crash = action, generator.next(below: 3) > 0 { continue }
-                sim.performQuietly(action)
+                try sim.performQuietly(action)
             }
         }
         // The runs reach the cases the checker relies on. Since heartbeats are answered (never ignored) and

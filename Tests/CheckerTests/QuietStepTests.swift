@@ -38,11 +38,11 @@ import PaxosSimulation
                 let action = pool[generator.next(below: pool.count)]
                 if case .crash = action, generator.next(below: 3) > 0 { continue }
                 if generator.next(below: 10) == 0, let id = traced.replicas.map(\.id).first(where: traced.canTimeOut) {
-                    _ = traced.fireElectionTimeout(id)
-                    quiet.fireElectionTimeoutQuietly(id)
+                    _ = try traced.perform(.timeout(id))
+                    try quiet.performQuietly(.timeout(id))
                 } else {
                     _ = try traced.perform(action)
-                    quiet.performQuietly(action)
+                    try quiet.performQuietly(action)
                 }
                 #expect(quiet.fingerprint() == traced.fingerprint(), "run \(run) diverged at step \(traced.step) after \(action)")
                 #expect(quiet.nextMessageIdentifier == traced.nextMessageIdentifier)
@@ -53,6 +53,31 @@ import PaxosSimulation
                 if quiet.fingerprint() != traced.fingerprint() { return }
             }
         }
+    }
+
+    /// The one step path checks every action whoever collects it: an id not in flight, or an apply to drop,
+    /// is the same error traced and quiet, and changes nothing.
+    @Test func anActionThatCannotBeDoneIsAnErrorInEveryMode() throws {
+        var sim = CheckerConfiguration().initialSimulation()
+        sim.checksInvariants = false
+        _ = try sim.perform(.submit([RedoRecord(key: "x", value: "1")]))
+        let before = sim
+        for action in [Action.deliver(9), .drop(9), .duplicate(9)] {
+            #expect(throws: SimulationError("message #9 is not in flight: in flight now are #1 (see pending)")) {
+                var copy = sim
+                _ = try copy.perform(action)
+            }
+            #expect(throws: SimulationError("message #9 is not in flight: in flight now are #1 (see pending)")) {
+                try sim.performQuietly(action)
+            }
+        }
+        #expect(throws: SimulationError("n1's election timer cannot fire: it leads (a leader has none)")) {
+            try sim.performQuietly(.timeout(ReplicaID(1)))
+        }
+        #expect(throws: SimulationError("n2 is up: only a crashed replica can restart")) {
+            try sim.performQuietly(.restart(ReplicaID(2)))
+        }
+        #expect(sim.fingerprint() == before.fingerprint() && sim.step == before.step && sim.inFlight == before.inFlight)
     }
 
     /// Delivering two messages to different replicas in either order reaches one state: one fingerprint,

@@ -326,32 +326,34 @@ struct Explorer: Sendable {
     func successor(of node: Node, by transition: Transition) -> Successor? {
         var sim = node.sim
         var used = node.used
-        var summary: StepSummary
+        let action: Action
         switch transition.kind {
         case .deliver:
-            summary = sim.performQuietly(.deliver(transition.argument))
+            action = .deliver(transition.argument)
         case .drop:
-            summary = sim.performQuietly(.drop(transition.argument))
+            action = .drop(transition.argument)
             used.drops += 1
         case .duplicate:
-            summary = sim.performQuietly(.duplicate(transition.argument))
+            action = .duplicate(transition.argument)
             used.duplicates += 1
         case .tick:
-            summary = sim.performQuietly(.tick)
+            action = .tick
             used.time += 1
         case .timeout:
-            summary = sim.fireElectionTimeoutQuietly(ReplicaID(transition.argument))
+            action = .timeout(ReplicaID(transition.argument))
             used.time += 1
         case .crash:
-            summary = sim.performQuietly(.crash(ReplicaID(transition.argument)))
+            action = .crash(ReplicaID(transition.argument))
             used.crashes += 1
         case .restart:
-            summary = sim.performQuietly(.restart(ReplicaID(transition.argument)))
+            action = .restart(ReplicaID(transition.argument))
             used.restarts += 1
         case .submit:
-            summary = sim.performQuietly(.submit(Transition.redo(ofTransaction: transition.argument)))
+            action = .submit(Transition.redo(ofTransaction: transition.argument))
             used.submits += 1
         }
+        // The transitions are built from the state, so each can be done; one that cannot is no successor.
+        guard var summary = try? sim.performQuietly(action) else { return nil }
 
         // Messages to replicas down for good: once no restart is left, nothing can receive them.
         if discardsDeadLetters, Int(used.restarts) >= configuration.restarts, sim.alive.contains(false) {

@@ -1,0 +1,84 @@
+import PaxosCore
+
+/// Something waiting to happen: a message on the network, or (under `async` commit) an apply due at a replica.
+public enum PendingItem: Hashable, Sendable {
+    /// Boxed (`indirect`): an in-flight item is then a few words, so the queue moves and copies pointers,
+    /// not 100-byte envelopes, on every send and delivery.
+    indirect case message(Envelope)
+    case apply(ReplicaID)
+}
+
+/// An in-flight item with its stable id.
+public struct InFlight: Hashable, Sendable {
+    public let id: Int
+    public let item: PendingItem
+    /// The step that sent it.
+    public let sentAt: Int
+}
+
+/// The network between the replicas and the client: what is in flight (oldest first, each under a stable
+/// id), the partition and the one-way cuts. A value: a copy of the simulation copies its network.
+public struct Network: Hashable, Sendable {
+    /// In flight, oldest first (the default delivery order).
+    public internal(set) var inFlight: [InFlight] = []
+    /// The id the next item put in flight gets.
+    public internal(set) var nextID = 1
+    /// Partition groups, or nil when the network is whole.
+    public internal(set) var partition: [[ReplicaID]]?
+    /// One-way cuts, in the order made.
+    public internal(set) var cuts: [Cut] = []
+
+    public struct Cut: Hashable, Sendable {
+        public let from: ReplicaID
+        public let to: ReplicaID
+    }
+
+    /// Why a message is lost on its way.
+    public enum Blocked: Hashable, Sendable {
+        case cut
+        case partitioned
+    }
+
+    /// Whether a message from `from` to `to` would be lost now, and why; nil when it gets through.
+    public func blocked(from: Endpoint, to: Endpoint) -> Blocked? {
+        // Asked on every delivery: a whole network (no partition, no cut) answers at once.
+        if case .none = partition, cuts.isEmpty { return nil }
+        guard let a = from.replica, let b = to.replica, a != b else { return nil }
+        if cuts.contains(Cut(from: a, to: b)) { return .cut }
+        guard let partition else { return nil }
+        return partition.firstIndex { $0.contains(a) } != partition.firstIndex { $0.contains(b) } ? .partitioned : nil
+    }
+
+    /// The position of item `id` in ``inFlight``.
+    public func index(of id: Int) -> Int? { inFlight.firstIndex { $0.id == id } }
+
+    /// Puts `item` at the end of `queue` under the next id: every send, copy and queued apply goes through
+    /// here (``enqueue(_:step:)``, and the quiet steps' direct hand-over, which lends the core the queue).
+    static func enqueue(_ item: PendingItem, on queue: inout [InFlight], nextID: inout Int, step: Int) -> Int {
+        let id = nextID
+        nextID += 1
+        queue.append(InFlight(id: id, item: item, sentAt: step))
+        return id
+    }
+
+    mutating func enqueue(_ item: PendingItem, step: Int) -> Int {
+        Self.enqueue(item, on: &inFlight, nextID: &nextID, step: step)
+    }
+}
+
+extension InFlight {
+    var endpoints: (Endpoint, Endpoint) {
+        switch item {
+        case .message(let envelope): (envelope.from, envelope.to)
+        case .apply(let id): (.replica(id), .replica(id))
+        }
+    }
+
+    /// `propose n1 → n2`, or `apply n2`.
+    public var label: String {
+        switch item {
+        case .message(let envelope): "\(envelope.message.kind) \(envelope.from) → \(envelope.to)"
+        case .apply(let id): "apply \(id)"
+        }
+    }
+}

@@ -1,0 +1,421 @@
+import PaxosCore
+
+// The one step path. Every action (deliver, drop, duplicate, tick, timeout, crash, restart, partition, cut,
+// uncut, heal, submit, and an apply, which is delivered) is performed by `perform(_:into:effects:)`, the same
+// way whoever watches: the REPL collects trace events (`TraceCollector`), the checker and the bench what the
+// step read and wrote (`StepSummary`). A collector only watches; the world changes the same under each.
+
+/// What a step reports as it happens.
+public protocol StepCollector {
+    /// Whether the collector reads trace events. When it does not, no event is built (each is an
+    /// autoclosure), and with invariant checks off a replica hands its sends and applies straight to the
+    /// network, building none of its other effects.
+    static var readsEvents: Bool { get }
+    /// The step belongs to `actor`: a replica's number, or ``StepSummary/client``, ``StepSummary/network``,
+    /// ``StepSummary/everyone``.
+    mutating func act(as actor: Int)
+    /// An event of the step, in order; built only when the collector reads events.
+    mutating func record(_ event: @autoclosure () -> TraceEvent)
+    /// The delivery of message `cause` to a live replica is over: when the step recorded nothing it caused,
+    /// the delivery itself is the step's first event.
+    mutating func closeDelivery(of cause: Int, _ event: @autoclosure () -> TraceEvent)
+    /// The invariant monitor is about to take `observation` (nil: an election) and may change its history.
+    mutating func willObserve(_ observation: Observation?, in monitor: InvariantMonitor)
+}
+
+/// Collects a step's trace events, for the REPL, scripts and counterexamples.
+public struct TraceCollector: StepCollector {
+    public static var readsEvents: Bool { true }
+    public private(set) var events: [TraceEvent] = []
+
+    public init() {}
+
+    public mutating func act(as actor: Int) {}
+
+    public mutating func record(_ event: @autoclosure () -> TraceEvent) {
+        events.append(event())
+    }
+
+    public mutating func closeDelivery(of cause: Int, _ event: @autoclosure () -> TraceEvent) {
+        if !events.contains(where: { $0.cause == cause }) { events.insert(event(), at: 0) }
+    }
+
+    public mutating func willObserve(_ observation: Observation?, in monitor: InvariantMonitor) {}
+}
+
+extension StepSummary: StepCollector {
+    public static var readsEvents: Bool { false }
+
+    public mutating func act(as actor: Int) { self.actor = actor }
+
+    public mutating func record(_ event: @autoclosure () -> TraceEvent) {}
+
+    public mutating func closeDelivery(of cause: Int, _ event: @autoclosure () -> TraceEvent) {}
+
+    public mutating func willObserve(_ observation: Observation?, in monitor: InvariantMonitor) {
+        touchedHistory = true
+        if let observation { note(observation, in: monitor) }
+    }
+}
+
+extension Simulation {
+    // MARK: - Entry points
+
+    /// Does one action as one step and returns the events it produced.
+    public mutating func perform(_ action: Action) throws(SimulationError) -> [TraceEvent] {
+        var trace = TraceCollector()
+        var effects: [Effect] = []
+        try perform(action, into: &trace, effects: &effects)
+        return trace.events
+    }
+
+    /// Does one action as one step, exactly as ``perform(_:)`` does, but builds no trace events. Returns
+    /// what the step read and wrote.
+    @discardableResult
+    public mutating func performQuietly(_ action: Action) throws(SimulationError) -> StepSummary {
+        var effects: [Effect] = []
+        return try performQuietly(action, effects: &effects)
+    }
+
+    /// ``performQuietly(_:)`` with a caller's buffer for the replicas' effects: a caller that steps many
+    /// times (the bench, the checker's continuations) passes the same buffer every time, and no step
+    /// allocates an effects array. What the buffer holds between steps means nothing.
+    @discardableResult
+    public mutating func performQuietly(_ action: Action, effects: inout [Effect]) throws(SimulationError) -> StepSummary {
+        var summary = StepSummary(actor: StepSummary.everyone)
+        try perform(action, into: &summary, effects: &effects)
+        return summary
+    }
+
+    // MARK: - The step
+
+    /// Does one action as one step, reporting to `collector` as it goes. Throws, changing nothing, when the
+    /// action cannot be done now (an unknown id, a replica already down, …).
+    public mutating func perform<C: StepCollector>(_ action: Action, into collector: inout C,
+                                                   effects: inout [Effect]) throws(SimulationError) {
+        switch action {
+        case .deliver(let id):
+            let index = try inFlightIndex(of: id, for: action)
+            step += 1
+            deliver(network.inFlight.remove(at: index), into: &collector, effects: &effects)
+        case .drop(let id):
+            let index = try inFlightIndex(of: id, for: action)
+            step += 1
+            let flight = network.inFlight.remove(at: index)
+            collector.act(as: StepSummary.network)
+            collector.record(faultEvent("drop", flight.endpoints, ["id": .int(id)], "message #\(id) (\(flight.label)) is lost"))
+        case .duplicate(let id):
+            let index = try inFlightIndex(of: id, for: action)
+            step += 1
+            let original = network.inFlight[index]
+            let copy = network.enqueue(original.item, step: step)
+            collector.act(as: StepSummary.network)
+            collector.record(faultEvent("duplicate", original.endpoints, ["id": .int(id), "copy": .int(copy)],
+                                        "message #\(id) (\(original.label)) is duplicated as #\(copy)", messageID: copy))
+        case .tick:
+            step += 1
+            tick += 1
+            collector.act(as: StepSummary.everyone)
+            for k in replicas.indices where alive[k] {
+                handle(.tick, at: replicas[k].id, cause: nil, delivered: nil, into: &collector, effects: &effects)
+            }
+        case .timeout(let id):
+            try check(action)
+            step += 1
+            collector.act(as: id.number)
+            electionTimerFires(id, into: &collector, effects: &effects)
+        case .crash(let id):
+            try check(action)
+            step += 1
+            alive[id.number - 1] = false
+            replicas[id.number - 1].crash()
+            network.inFlight.removeAll { $0.item == .apply(id) }
+            collector.act(as: id.number)
+            collector.record(faultEvent("crash", (.replica(id), .replica(id)), ["replica": .string("\(id)")],
+                                        "\(id) crashes: its log, ballot and data survive; its role, timers and queues are lost"))
+        case .restart(let id):
+            try check(action)
+            step += 1
+            alive[id.number - 1] = true
+            collector.act(as: id.number)
+            collector.record(faultEvent("restart", (.replica(id), .replica(id)), ["replica": .string("\(id)")],
+                                        "\(id) restarts as a follower with its log and ballot (\(replica(id).promised))"))
+            var restarted = replicas[id.number - 1].restart(policies: policies, config: config)
+            absorb(&restarted, by: id, cause: nil, delivered: nil, into: &collector)
+        case .submit(let redo):
+            try check(action)
+            step += 1
+            collector.act(as: StepSummary.everyone)
+            submit(redo, into: &collector)
+        case .partition(let groups):
+            try check(action)
+            step += 1
+            network.partition = groups
+            collector.act(as: StepSummary.everyone)
+            collector.record(faultEvent(
+                "partition", (.monitor, .monitor), ["groups": .array(groups.map { .array($0.map { .string($0.description) }) })],
+                "the network splits into \(groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")): messages between groups are lost"))
+        case .heal:
+            step += 1
+            network.partition = nil
+            network.cuts = []
+            collector.act(as: StepSummary.everyone)
+            collector.record(faultEvent("heal", (.monitor, .monitor), [:], "the network is whole again"))
+        case .cut(let from, let to):
+            try check(action)
+            step += 1
+            network.cuts.append(Network.Cut(from: from, to: to))
+            collector.act(as: StepSummary.everyone)
+            collector.record(faultEvent("cut", (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)")],
+                                        "one-way cut: messages from \(from) to \(to) are lost until uncut or heal"))
+        case .uncut(let from, let to):
+            try check(action)
+            step += 1
+            network.cuts.removeAll { $0 == Network.Cut(from: from, to: to) }
+            collector.act(as: StepSummary.everyone)
+            collector.record(faultEvent("cut", (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)"), "restored": true],
+                                        "messages from \(from) to \(to) flow again"))
+        }
+        forgetSettledHistory()
+    }
+
+    /// Throws if the action cannot be done now; nothing changes.
+    public func check(_ action: Action) throws(SimulationError) {
+        switch action {
+        case .deliver(let id), .drop(let id), .duplicate(let id):
+            _ = try inFlightIndex(of: id, for: action)
+        case .crash(let id):
+            try validate(id)
+            guard isAlive(id) else { throw SimulationError("\(id) is already down: restart \(id) brings it back") }
+        case .restart(let id):
+            try validate(id)
+            guard !isAlive(id) else { throw SimulationError("\(id) is up: only a crashed replica can restart") }
+        case .cut(let from, let to), .uncut(let from, let to):
+            try validate(from)
+            try validate(to)
+            guard from != to else { throw SimulationError("a cut needs two different replicas, e.g. cut n1 n2") }
+        case .partition(let groups):
+            let all = groups.flatMap { $0 }
+            for id in all { try validate(id) }
+            guard Set(all).count == all.count else { throw SimulationError("a replica appears in two groups") }
+            guard groups.count >= 2, groups.allSatisfy({ !$0.isEmpty }) else {
+                throw SimulationError("a partition needs at least two non-empty groups, e.g. partition n1 | n2 n3")
+            }
+        case .submit(let redo):
+            guard !redo.isEmpty else { throw SimulationError("a transaction needs at least one K=V") }
+        case .timeout(let id):
+            try validate(id)
+            guard canTimeOut(id) else {
+                throw SimulationError("\(id)'s election timer cannot fire: \(isAlive(id) ? "it leads (a leader has none)" : "it is down")")
+            }
+        case .tick, .heal:
+            break
+        }
+    }
+
+    /// Where item `id` is in flight, for `action` (a delivery, drop or duplicate); throws when it is not in
+    /// flight, or when `action` would drop or copy an apply event.
+    private func inFlightIndex(of id: Int, for action: Action) throws(SimulationError) -> Int {
+        guard let index = network.index(of: id) else {
+            let ids = network.inFlight.prefix(12).map { "#\($0.id)" }.joined(separator: " ")
+            throw SimulationError(network.inFlight.isEmpty
+                ? "message #\(id) is not in flight: nothing is in flight"
+                : "message #\(id) is not in flight: in flight now are \(ids)\(network.inFlight.count > 12 ? " …" : "") (see pending)")
+        }
+        // The network loses and copies messages; an apply is a replica's own event (a lost one would leave the
+        // replica one apply short for ever), so it can only be run: `deliver` or `apply nK`.
+        if case .apply(let replica) = network.inFlight[index].item, action != .deliver(id) {
+            throw SimulationError("#\(id) is \(replica)'s apply event, not a message: only messages can be dropped or duplicated (apply \(replica) runs it)")
+        }
+        return index
+    }
+
+    // MARK: - Delivery
+
+    private mutating func deliver<C: StepCollector>(_ flight: InFlight, into collector: inout C, effects: inout [Effect]) {
+        switch flight.item {
+        case .apply(let id):
+            collector.act(as: id.number)
+            handle(.applyNext, at: id, cause: flight.id, delivered: nil, into: &collector, effects: &effects)
+        case .message(let envelope):
+            guard case .replica(let id) = envelope.to else {
+                collector.act(as: StepSummary.client)
+                if case .client = envelope.to { clientReceives(envelope, id: flight.id, into: &collector) }
+                return
+            }
+            collector.act(as: id.number)
+            if let blocked = network.blocked(from: envelope.from, to: envelope.to) {
+                collector.record(faultEvent("drop", flight.endpoints, ["id": .int(flight.id)],
+                                            "\(flight.label) is lost: \(blocked == .cut ? "the link is cut" : "the network is partitioned")",
+                                            cause: flight.id))
+                return
+            }
+            guard isAlive(id) else {
+                collector.record(faultEvent("drop", flight.endpoints, ["id": .int(flight.id)], "\(flight.label) is lost: \(id) is down",
+                                            cause: flight.id))
+                return
+            }
+            handle(.receive(envelope), at: id, cause: flight.id, delivered: envelope, into: &collector, effects: &effects)
+            collector.closeDelivery(of: flight.id, {
+                var event = TraceEvent(step: step, tick: tick, phase: envelope.message.phase, kind: envelope.message.kind,
+                                       from: envelope.from, to: envelope.to, payload: envelope.message.payload,
+                                       note: "\(id) receives it", cause: flight.id)
+                event.isDeliveryOutcome = true
+                return event
+            }())
+        }
+    }
+
+    /// `id`'s election timer fires now: its own clock runs ahead, one core `tick` at a time, until the timer
+    /// fires (heartbeat timeout, then a candidacy if the rules say so). The other replicas' clocks and the
+    /// global tick do not move: abstract time, as the model checker explores it.
+    private mutating func electionTimerFires<C: StepCollector>(_ id: ReplicaID, into collector: inout C, effects: inout [Effect]) {
+        let k = id.number - 1
+        for _ in 0...max(1, replicas[k].electionTimeoutTicks) {
+            effects.removeAll(keepingCapacity: true)
+            replicas[k].handle(.tick, policies: policies, config: config, into: &effects)
+            let timedOut = effects.contains(where: Self.isTimeout)
+            absorb(&effects, by: id, cause: nil, delivered: nil, into: &collector)
+            if timedOut { break }
+        }
+    }
+
+    private static func isTimeout(_ effect: Effect) -> Bool {
+        if case .local(.timeout, _) = effect { return true }
+        return false
+    }
+
+    // MARK: - One core call
+
+    /// Hands `input` to replica `id` and absorbs what it produced. When nobody reads events and invariant
+    /// checks are off, nothing but the replica's sends and queued applies has any use: the core hands over
+    /// just those, straight onto the network (the same items under the same ids, through the same
+    /// `enqueue`), without the effects, reasons and observations that would be built only to be dropped.
+    private mutating func handle<C: StepCollector>(_ input: Input, at id: ReplicaID, cause: Int?, delivered: Envelope?,
+                                                   into collector: inout C, effects: inout [Effect]) {
+        let k = id.number - 1
+        if !C.readsEvents, !checksInvariants {
+            // The outbox gets the network for the call (the queue and the ids, lent: a swap, nothing copied).
+            if !isKnownUniquelyReferenced(&outbox) { outbox = NetworkOutbox() }
+            let lent = outbox
+            lent.lend(&network, step: step, replica: id)
+            replicas[k].handle(input, policies: policies, config: config, sendingTo: lent)
+            lent.giveBack(&network)
+            return
+        }
+        effects.removeAll(keepingCapacity: true)
+        // Most core calls produce up to four effects: one allocation instead of growing 1, 2, 4.
+        if effects.capacity == 0 { effects.reserveCapacity(4) }
+        replicas[k].handle(input, policies: policies, config: config, into: &effects)
+        absorb(&effects, by: id, cause: cause, delivered: delivered, into: &collector)
+    }
+
+    /// Puts a replica's sends and queued applies on the network, feeds the invariant monitor, and reports
+    /// each effect to the collector.
+    ///
+    /// Each effect is moved out of `effects` (a payload-free `.queueApply` is left in its place, which the
+    /// next `removeAll` disposes of cheaply): a sent envelope goes to the network without a copy of the
+    /// effect and its reason, and nothing in it is released twice.
+    private mutating func absorb<C: StepCollector>(_ effects: inout [Effect], by actor: ReplicaID, cause: Int?,
+                                                   delivered: Envelope?, into collector: inout C) {
+        for k in effects.indices {
+            var effect = Effect.queueApply
+            swap(&effect, &effects[k])
+            switch consume effect {
+            case .send(let envelope, let reason):
+                let id = network.enqueue(.message(envelope), step: step)
+                collector.record(TraceEvent(step: step, tick: tick, phase: reason.phaseOverride ?? envelope.message.phase,
+                                            kind: envelope.message.kind, from: envelope.from, to: envelope.to,
+                                            payload: envelope.message.payload, note: annotator.note(reason, by: actor),
+                                            reason: reason, messageID: id, cause: cause))
+            case .local(let event, let reason):
+                collector.record(TraceEvent(step: step, tick: tick, phase: event.phase, kind: event.kind,
+                                            from: .replica(actor), to: .replica(actor), payload: event.payload,
+                                            note: annotator.note(reason, by: actor), reason: reason, cause: cause))
+                if case .elected(let ballot) = event, checksInvariants {
+                    collector.willObserve(nil, in: monitor)
+                    for violation in monitor.observeElection(of: ballot, by: actor) { collector.record(violationEvent(violation)) }
+                }
+            case .outcome(let reason):
+                collector.record({
+                    let message = delivered?.message
+                    var event = TraceEvent(step: step, tick: tick, phase: message?.phase ?? reason.phaseOverride ?? .election,
+                                           kind: message?.kind ?? "note", from: delivered?.from ?? .replica(actor),
+                                           to: delivered?.to ?? .replica(actor), payload: message?.payload ?? .object([]),
+                                           note: annotator.note(reason, by: actor), reason: reason, cause: cause)
+                    event.isDeliveryOutcome = delivered != nil
+                    return event
+                }())
+            case .observed(let observation):
+                guard checksInvariants else { continue }
+                collector.willObserve(observation, in: monitor)
+                let found = monitor.observe(observation, by: actor, state: replicas[actor.number - 1], majority: config.majority)
+                for violation in found { collector.record(violationEvent(violation)) }
+            case .queueApply:
+                _ = network.enqueue(.apply(actor), step: step)
+            }
+        }
+    }
+
+    /// Annotates a reason, knowing who is up (cleanup says why it waits).
+    private var annotator: Annotator {
+        Annotator(isAlive: { [alive] in alive.indices.contains($0.number - 1) ? alive[$0.number - 1] : false })
+    }
+
+    // MARK: - The client
+
+    /// The client sends the transaction to the live replica leading with the highest ballot, or, with
+    /// none, to the replica it last knew as leader.
+    private mutating func submit<C: StepCollector>(_ redo: [RedoRecord], into collector: inout C) {
+        let (number, target, id, route) = sendTransaction(redo)
+        collector.record({
+            let why = switch route {
+            case .leader(let ballot): "\(target) leads with the highest ballot (\(ballot))"
+            case .firstGuess: "no replica leads yet; it tries n1"
+            case .lastKnown: "no live leader; it tries the last it knew"
+            }
+            return TraceEvent(step: step, tick: tick, phase: .transaction, kind: "transaction", from: .client,
+                              to: .replica(target), payload: Message.transaction(Transaction(id: number, redo: redo)).payload,
+                              note: "client sends t\(number) to \(target): \(why)", messageID: id)
+        }())
+    }
+
+    private mutating func clientReceives<C: StepCollector>(_ envelope: Envelope, id: Int, into collector: inout C) {
+        guard case .redirect(let transaction, let leader) = envelope.message else { return }
+        let attempts = client.redirects[transaction.id, default: 0] + 1
+        client.redirects[transaction.id] = attempts
+        forgetSettledRedirects()
+        guard let leader, attempts <= 3 else {
+            let why = leader == nil ? "no leader is known" : "redirected \(attempts) times"
+            collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: "redirect", from: envelope.from,
+                                        to: .client, payload: envelope.message.payload,
+                                        note: "client gives up on t\(transaction.id): \(why); submit it again later", cause: id))
+            return
+        }
+        client.lastKnownLeader = leader
+        let retry = Envelope(from: .client, to: .replica(leader), message: .transaction(transaction))
+        let retryID = network.enqueue(.message(retry), step: step)
+        collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: "transaction", from: .client,
+                                    to: .replica(leader), payload: retry.message.payload,
+                                    note: "client re-sends t\(transaction.id) to \(leader), as \(envelope.from) redirected it",
+                                    messageID: retryID, cause: id))
+    }
+
+    // MARK: - Events
+
+    private func violationEvent(_ v: Violation) -> TraceEvent {
+        let who = v.replicas.first.map(Endpoint.replica) ?? .monitor
+        var payload: [(String, JSONValue)] = [("invariant", .int(v.invariant)), ("name", .string(v.name))]
+        if let index = v.index { payload.append(("index", .int(index))) }
+        payload.append(("replicas", .array(v.replicas.map { .string($0.description) })))
+        return TraceEvent(step: step, tick: tick, phase: .invariant, kind: "violation", from: who, to: who,
+                          payload: .object(payload), note: "invariant \(v.invariant) (\(v.name)) violated: \(v.detail)",
+                          invariant: v.invariant, replicas: v.replicas)
+    }
+
+    private func faultEvent(_ kind: String, _ endpoints: (Endpoint, Endpoint), _ payload: KeyValuePairs<String, JSONValue>,
+                            _ note: String, messageID: Int? = nil, cause: Int? = nil) -> TraceEvent {
+        TraceEvent(step: step, tick: tick, phase: .fault, kind: kind, from: endpoints.0, to: endpoints.1,
+                   payload: .object(payload.map { ($0.key, $0.value) }), note: note, messageID: messageID, cause: cause)
+    }
+}
