@@ -110,7 +110,8 @@ public struct CheckProgress: Sendable {
     }
 }
 
-/// A path from the start to a violation, replayed through the simulation with its trace.
+/// A path from the start to a violation, replayed through the simulation with its trace: typed steps, which
+/// the playground's `ScriptPrinter` writes as a script.
 public struct Counterexample: Sendable {
     /// The steps, with the message ids the simulation assigns when it replays them from the start.
     public var actions: [CheckerAction]
@@ -122,30 +123,6 @@ public struct Counterexample: Sendable {
     public var violations: [Violation]
     /// When no invariant broke: the faults-stop continuation from the path's end that does not recover.
     public var continuation: FailedContinuation?
-
-    /// The steps as script lines, each with a comment saying what it does.
-    public var actionLines: [String] {
-        var lines: [String] = []
-        for (action, label) in zip(actions, labels) {
-            let line = action.scriptLine
-            lines.append(label.isEmpty ? line : line.padding(toLength: max(line.count, 16), withPad: " ", startingAt: 0) + "  # \(label)")
-        }
-        return lines
-    }
-
-    /// A script: `setup` lines, the steps, then `expect invariants` (which fails: that is the point).
-    public func script(setup: [String], header: [String] = []) -> String {
-        var lines = header.map { "# \($0)" }
-        lines += setup
-        lines += actionLines
-        if let continuation {
-            lines.append("# the faults stop: time passes with every due message delivered")
-            lines += continuation.lines
-        } else {
-            lines.append("expect invariants")
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
 }
 
 /// The process's peak resident memory, from `/proc/self/status` (Linux); 0 elsewhere.

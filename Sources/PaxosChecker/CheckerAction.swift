@@ -2,7 +2,9 @@ import PaxosCore
 import PaxosSimulation
 
 /// One step of an explored run: a simulation ``Action``, or an election timer firing (abstract time).
-public enum CheckerAction: Hashable, Sendable, CustomStringConvertible {
+///
+/// A typed value: the playground's `ScriptPrinter` writes it as a script line (`deliver 12`, `timeout n2`).
+public enum CheckerAction: Hashable, Sendable {
     case deliver(Int)
     case drop(Int)
     case duplicate(Int)
@@ -26,22 +28,6 @@ public enum CheckerAction: Hashable, Sendable, CustomStringConvertible {
         case .submit(let redo): .submit(redo)
         }
     }
-
-    /// The script line that does this step.
-    public var scriptLine: String {
-        switch self {
-        case .deliver(let id): "deliver \(id)"
-        case .drop(let id): "drop \(id)"
-        case .duplicate(let id): "duplicate \(id)"
-        case .tick: "tick"
-        case .timeout(let id): "timeout \(id)"
-        case .crash(let id): "crash \(id)"
-        case .restart(let id): "restart \(id)"
-        case .submit(let redo): "submit \(redo.map(\.description).joined(separator: " "))"
-        }
-    }
-
-    public var description: String { scriptLine }
 
     /// Does the step with its trace, as the REPL would.
     public func perform(on simulation: inout Simulation) throws(SimulationError) -> [TraceEvent] {

@@ -4,7 +4,7 @@ import PaxosSimulation
 
 /// The exhaustive model checker: explores every run of the real core and simulation within the bounds of a
 /// ``CheckerConfiguration`` and proves invariants 1-5 of PROTOCOL.md there, or finds the shortest run that
-/// breaks one and turns it into a script.
+/// breaks one, as typed steps from its ``setup`` that the playground's `ScriptPrinter` writes as a script.
 ///
 /// It drives the very same `Replica.handle` and `Simulation` as the REPL, one step at a time, with the
 /// invariant monitor on. States are deduplicated by a 64-bit canonical fingerprint (replicas by position,
@@ -17,6 +17,7 @@ import PaxosSimulation
 /// let checker = try ModelChecker(bounds)
 /// let report = checker.run()
 /// print(report.lines.joined(separator: "\n"))
+/// // With PaxosPlayground imported: the counterexample as a `.pxs` script.
 /// if let counterexample = report.counterexample { print(checker.script(for: counterexample)) }
 /// ```
 public struct ModelChecker: Sendable {
@@ -47,38 +48,17 @@ public struct ModelChecker: Sendable {
         return search(from: simulation, bounds: bounds, progress: progress)
     }
 
-    /// The script lines that set up the start: policies, settings, then `cluster`.
-    public var setupLines: [String] {
-        Self.setupLines(election: configuration.election, commit: configuration.commit,
-                        config: configuration.clusterConfig, leader: configuration.initialLeader)
+    /// How the search's start is set up: the policies, the cluster's settings and the leader of ballot 1.
+    /// `check`'s counterexamples begin with it.
+    public var setup: ClusterSetup {
+        ClusterSetup(election: configuration.election, commit: configuration.commit,
+                     config: configuration.clusterConfig, leader: configuration.initialLeader)
     }
 
-    /// The script lines that start a cluster like this one: the policies, `cluster N` (so that priorities
-    /// belong to a cluster of this size, which the second `cluster N` keeps), the priorities and settings that
-    /// differ from the defaults, then `cluster N [leader nK]`. `check`'s counterexamples and `explore`'s
-    /// paths both begin with them.
-    public static func setupLines(election: String, commit: String, config: ClusterConfig, leader: ReplicaID?) -> [String] {
-        let replicas = config.replicaCount
-        var lines = ["election \(election)", "commit \(commit)", "cluster \(replicas)"]
-        let defaults = ClusterConfig(replicaCount: replicas)
-        for (k, priority) in config.priorities.enumerated() where priority != defaults.priorities[k] {
-            lines.append("priority n\(k + 1) \(priority)")
-        }
-        if config.batchSize != defaults.batchSize { lines.append("set batch \(config.batchSize)") }
-        if config.window != defaults.window { lines.append("set window \(config.window)") }
-        if config.heartbeatIntervalTicks != defaults.heartbeatIntervalTicks {
-            lines.append("set heartbeat \(config.heartbeatIntervalTicks)")
-        }
-        if config.electionTimeoutTicks != defaults.electionTimeoutTicks {
-            lines.append("set timeout \(config.electionTimeoutTicks)")
-        }
-        if config.recovery != defaults.recovery { lines.append("set recovery \(config.recovery ? "on" : "off")") }
-        lines.append("cluster \(replicas)" + (leader.map { " leader \($0)" } ?? ""))
-        return lines
-    }
-
-    /// The counterexample as a `.pxs` script that `paxos-playground run` replays to the same violation.
-    public func script(for counterexample: Counterexample) -> String {
+    /// The opening comments of the counterexample's script, without their `#`: what it breaks, under which
+    /// bounds, and how to replay it. Prose, as ``CheckReport/lines`` is; the script's command lines are the
+    /// playground's to write (`ModelChecker.script(for:)` in PaxosPlayground).
+    public func scriptHeader(for counterexample: Counterexample) -> [String] {
         var header = ["Counterexample found by paxos-playground check (\(counterexample.actions.count) steps).",
                       "Bounds: \(configuration.summary)."]
         for violation in counterexample.violations {
@@ -95,7 +75,7 @@ public struct ModelChecker: Sendable {
         if counterexample.actions.contains(where: { if case .timeout = $0 { true } else { false } }) {
             header.append("`timeout nK` fires one replica's election timer (abstract time).")
         }
-        return counterexample.script(setup: setupLines, header: header)
+        return header
     }
 
     // MARK: - The search

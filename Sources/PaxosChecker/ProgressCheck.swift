@@ -34,16 +34,16 @@ struct ProgressContinuation: Sendable {
     }
 
     /// The settings the continuation switches, in the order a script sets them.
-    static func timingChanges(of config: ClusterConfig) -> [Setting] {
+    static func timingChanges(of config: ClusterConfig) -> [TimingChange] {
         let timing = config.progressTiming
-        var changes: [Setting] = []
+        var changes: [TimingChange] = []
         if timing.heartbeat != config.heartbeatIntervalTicks { changes.append(.heartbeat(timing.heartbeat)) }
         if timing.timeout != config.electionTimeoutTicks { changes.append(.timeout(timing.timeout)) }
         return changes
     }
 
     /// Switches the timing, as the `set` commands do (each its own change: a new timeout redraws timers).
-    static func apply(_ setting: Setting, to sim: inout Simulation) {
+    static func apply(_ setting: TimingChange, to sim: inout Simulation) {
         sim.updateConfig { config in
             switch setting {
             case .heartbeat(let ticks): config.heartbeatIntervalTicks = ticks
@@ -51,23 +51,25 @@ struct ProgressContinuation: Sendable {
             }
         }
     }
-
-    enum Setting: Hashable, Sendable {
-        case heartbeat(Int), timeout(Int)
-
-        var scriptLine: String {
-            switch self {
-            case .heartbeat(let ticks): "set heartbeat \(ticks)"
-            case .timeout(let ticks): "set timeout \(ticks)"
-            }
-        }
-    }
 }
 
-/// A continuation that fails, replayed with the trace on: what it did as script lines (ending in the
-/// `expect` that fails), its events, and why it fails.
+/// A timing setting the faults-stop continuation switches, as `set heartbeat T` and `set timeout T` do.
+public enum TimingChange: Hashable, Sendable {
+    case heartbeat(Int), timeout(Int)
+}
+
+/// A continuation that fails, replayed with the trace on: what it did, as typed steps (the playground's
+/// `ScriptPrinter` writes them as script lines, ending in the `expect` that fails), its events, and why it
+/// fails.
 public struct FailedContinuation: Sendable {
-    public var lines: [String]
+    /// The timing time passes with, switched in this order, when it differs from the state's.
+    public var timing: [TimingChange]
+    /// What ends the faults: `heal`, then restarts, lowest-numbered first.
+    public var faultsStop: [Action]
+    /// The ticks that passed, every due message delivered before each (`run for T`), until the failure showed.
+    public var ticks: Int
+    /// The transaction submitted once the cluster converged, when the failure is that it was not applied.
+    public var transaction: RedoRecord?
     public var events: [TraceEvent]
     public var failure: ProgressFailure
 }
@@ -77,44 +79,33 @@ extension ProgressContinuation {
     /// as ``ProgressOracle`` takes quietly, so it finds what the oracle found.
     func replay(from start: Simulation) -> FailedContinuation? {
         var sim = start
-        var lines: [String] = []
         var events: [TraceEvent] = []
-        for setting in Self.timingChanges(of: sim.config) {
-            Self.apply(setting, to: &sim)
-            lines.append(setting.scriptLine)
-        }
-        for action in sim.faultsStopActions(restartingAll: restartsAll) {
-            events += (try? sim.perform(action)) ?? []
-            switch action {
-            case .restart(let id): lines.append("restart \(id)")
-            default: lines.append("heal")
-            }
+        let timing = Self.timingChanges(of: sim.config)
+        for setting in timing { Self.apply(setting, to: &sim) }
+        let faultsStop = sim.faultsStopActions(restartingAll: restartsAll)
+        for action in faultsStop { events += (try? sim.perform(action)) ?? [] }
+        func failed(after ticks: Int, _ failure: ProgressFailure, transaction: RedoRecord? = nil) -> FailedContinuation {
+            FailedContinuation(timing: timing, faultsStop: faultsStop, ticks: ticks, transaction: transaction,
+                               events: events, failure: failure)
         }
         var watch = ProgressWatch(bound: sim.config.progressBoundTicks)
         var tick = 0
         while true {
             if tick > 0 { events += (try? sim.perform(.tick)) ?? [] }
-            guard Self.deliverAll(&sim, into: &events) else {
-                return FailedContinuation(lines: lines + ["run for \(tick)", "expect converged"], events: events,
-                                          failure: .messagesKeepFlowing(tick: tick))
-            }
+            guard Self.deliverAll(&sim, into: &events) else { return failed(after: tick, .messagesKeepFlowing(tick: tick)) }
             switch watch.observe(digest: sim.futureDigest(), divergence: sim.divergence()) {
             case nil:
                 tick += 1
             case .failed(let failure)?:
                 guard case .notConverged(let late, _, _) = failure else { return nil }
-                return FailedContinuation(lines: lines + ["run for \(late)", "expect converged"], events: events,
-                                          failure: failure)
+                return failed(after: late, failure)
             case .convergedFrom?:
                 let record = Self.finalRecord
                 events += (try? sim.perform(.submit([record]))) ?? []
                 _ = Self.deliverAll(&sim, into: &events)
                 guard let missing = sim.replicas.first(where: { sim.isAlive($0.id) && $0.data[record.key] != record.value })
                 else { return nil }
-                return FailedContinuation(
-                    lines: lines + ["run for \(tick)", "submit \(record.key)=\(record.value)", "run",
-                                    "expect data \(missing.id) \(record.key)=\(record.value)", "expect converged"],
-                    events: events, failure: .transactionNotApplied(missing.id))
+                return failed(after: tick, .transactionNotApplied(missing.id), transaction: record)
             }
         }
     }

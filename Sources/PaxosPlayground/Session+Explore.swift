@@ -40,7 +40,7 @@ extension Session {
         if let counterexample = report.counterexample {
             say("shortest path to the violation (\(counterexample.actions.count) steps from here):")
             for line in renderer.render(counterexample.events) { say(line) }
-            let script = journalScriptLines() + counterexample.actionLines + ["expect invariants"]
+            let script = journalScriptLines() + counterexample.actionLines + [ScriptPrinter.line(.expect(.invariants))]
             let header = ["# Found by explore \(depth) in a paxos-playground session: this session's commands, then the path.",
                           "# Replay: paxos-playground run \(exploreScriptPath)" + (options.seed == 1 ? "" : " --seed \(options.seed)")
                               + " (the closing expect fails: that is the violation)."]
@@ -60,12 +60,9 @@ extension Session {
         var lines: [String] = []
         for entry in journal {
             switch entry {
-            case .start(_, let leader, let election, let commit, let config):
-                lines += ModelChecker.setupLines(election: election, commit: commit, config: config, leader: leader)
-            case .setup(let command):
-                if let line = command.scriptLine { lines.append(line) }
-            case .action(let action):
-                lines.append(action.scriptLine)
+            case .start(let setup): lines += ScriptPrinter.lines(for: setup)
+            case .setup(let command): lines.append(ScriptPrinter.line(command))
+            case .action(let action): lines.append(ScriptPrinter.line(Command(action)))
             }
         }
         return lines

@@ -52,7 +52,7 @@ public final class Session {
 
     enum JournalEntry: Hashable {
         /// A fresh world: what `cluster` made, with the policies and settings then in force.
-        case start(replicas: Int, leader: ReplicaID?, election: String, commit: String, config: ClusterConfig)
+        case start(ClusterSetup)
         case setup(Command)
         case action(Action)
     }
@@ -142,7 +142,7 @@ public final class Session {
         simulation = Simulation(replicaCount: replicas, seed: options.seed, policies: currentPolicies(),
                                 config: config, leader: leader)
         trace = []
-        journal = [.start(replicas: replicas, leader: leader, election: electionName, commit: commitName, config: config)]
+        journal = [.start(ClusterSetup(election: electionName, commit: commitName, config: config, leader: leader))]
     }
 
     func currentPolicies() -> Policies {
@@ -158,10 +158,10 @@ public final class Session {
         defer { (replaying, quiz.isOn) = saved }
         for entry in entries {
             switch entry {
-            case .start(let replicas, let leader, let election, let commit, let config):
-                electionName = election
-                commitName = commit
-                rebuild(replicas: replicas, leader: leader, config: config)
+            case .start(let setup):
+                electionName = setup.election
+                commitName = setup.commit
+                rebuild(replicas: setup.replicas, leader: setup.leader, config: setup.config)
             case .setup(let command): _ = try? run(command)
             case .action(let action): _ = try? perform(action)
             }

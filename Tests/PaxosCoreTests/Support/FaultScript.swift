@@ -12,14 +12,15 @@ enum FaultScript {
         var lines = [
             "# fault run seed \(run.seed): \(run.election) election, \(run.commit) commit, \(run.actions) fault actions",
             "# replay: paxos-playground run --seed \(run.seed) THIS-FILE",
-            "set batch \(config.batchSize)",
-            "set window \(config.window)",
-            "election \(run.election)",
-            "commit \(run.commit)",
-            "cluster \(config.replicaCount)\(world.startingLeader.map { " leader \($0)" } ?? "")",
         ]
-        lines += world.actions.map(\.scriptLine)
-        lines += ["expect invariants", "expect converged"]
+        let commands: [Command] = [
+            .set(.batch(config.batchSize)),
+            .set(.window(config.window)),
+            .election(run.election),
+            .commit(run.commit),
+            .cluster(replicas: config.replicaCount, leader: world.startingLeader),
+        ]
+        lines += (commands + world.actions.map(Command.init) + [.expect(.invariants), .expect(.converged)]).map(ScriptPrinter.line)
         return lines
     }
 
