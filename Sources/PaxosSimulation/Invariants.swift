@@ -15,26 +15,37 @@ public struct Violation: Hashable, Sendable {
 /// Watches the facts the replicas report and checks invariants 1-5 after every event. It keeps the
 /// history that the replicas' current state no longer shows (what was committed, who accepted what).
 public struct InvariantMonitor: Hashable, Sendable {
-    struct Committed: Hashable, Sendable {
-        let redo: [RedoRecord]
-        let by: ReplicaID
+    package struct Committed: Hashable, Sendable {
+        package let redo: [RedoRecord]
+        package let by: ReplicaID
         /// The ballot it was first committed under: leaders of higher ballots must hold it.
-        let ballot: Ballot
+        package let ballot: Ballot
+
+        package init(redo: [RedoRecord], by: ReplicaID, ballot: Ballot) {
+            self.redo = redo
+            self.by = by
+            self.ballot = ballot
+        }
     }
-    struct Slot: Hashable, Sendable {
-        let index: Int
-        let ballot: Ballot
+    package struct Slot: Hashable, Sendable {
+        package let index: Int
+        package let ballot: Ballot
+
+        package init(index: Int, ballot: Ballot) {
+            self.index = index
+            self.ballot = ballot
+        }
     }
 
     /// Invariant 1 and 2: the records committed at each index, and the first replica that committed them.
-    var committed: [Int: Committed] = [:]
+    package var committed: [Int: Committed] = [:]
     /// Invariant 5: who accepted each (index, ballot).
-    var acceptors: [Slot: [ReplicaID]] = [:]
+    package var acceptors: [Slot: [ReplicaID]] = [:]
     /// Invariant 3: the replica elected under each ballot.
-    var leaders: [Ballot: ReplicaID] = [:]
+    package var leaders: [Ballot: ReplicaID] = [:]
     /// Invariant 4: per replica, the last index applied and the replay of what it applied.
-    var lastApplied: [Int]
-    var replayed: [KeyValueData]
+    package var lastApplied: [Int]
+    package var replayed: [KeyValueData]
     /// Violations so far, each reported once per invariant and index.
     public private(set) var violations: [Violation] = []
 

@@ -34,20 +34,20 @@ public struct Simulation: Sendable {
     public internal(set) var replicas: [Replica]
     public internal(set) var alive: [Bool]
     /// What is in flight, the partition and the cuts.
-    public internal(set) var network = Network()
+    public package(set) var network = Network()
     public internal(set) var step = 0
     public internal(set) var tick = 0
     public internal(set) var monitor: InvariantMonitor
     /// When false, the monitor is not fed (benchmarks measure the protocol alone).
     public var checksInvariants = true
-    var client = Client()
-    var forgottenThrough = 0
+    package var client = Client()
+    package var forgottenThrough = 0
     /// The core's outbox for steps that build nothing but the network (see `handle(_:at:cause:delivered:into:effects:)`).
     var outbox = NetworkOutbox()
 
-    struct Client: Hashable, Sendable {
+    package struct Client: Hashable, Sendable {
         var nextTransaction = 1
-        var lastKnownLeader: ReplicaID?
+        package var lastKnownLeader: ReplicaID?
         var redirects: [Int: Int] = [:]
     }
 
@@ -106,6 +106,11 @@ public struct Simulation: Sendable {
     public func isBlocked(from: Endpoint, to: Endpoint) -> Bool { network.blocked(from: from, to: to) != nil }
 
     public func inFlight(_ id: Int) -> InFlight? { network.index(of: id).map { network.inFlight[$0] } }
+
+    /// Whether `id`'s election timer can fire now: it is up and does not lead (a leader has no election timer).
+    public func canTimeOut(_ id: ReplicaID) -> Bool {
+        alive[id.number - 1] && replicas[id.number - 1].leadership == nil
+    }
 
     public func validate(_ id: ReplicaID) throws(SimulationError) {
         guard id.number >= 1, id.number <= config.replicaCount else {

@@ -128,7 +128,7 @@ extension Simulation {
             try check(action)
             step += 1
             alive[id.number - 1] = false
-            replicas[id.number - 1].crash()
+            handle(.crash, at: id, cause: nil, delivered: nil, into: &collector, effects: &effects)
             network.inFlight.removeAll { $0.item == .apply(id) }
             collector.act(as: id.number)
             collector.record(faultEvent("crash", (.replica(id), .replica(id)), ["replica": .string("\(id)")],
@@ -140,8 +140,7 @@ extension Simulation {
             collector.act(as: id.number)
             collector.record(faultEvent("restart", (.replica(id), .replica(id)), ["replica": .string("\(id)")],
                                         "\(id) restarts as a follower with its log and ballot (\(replica(id).promised))"))
-            var restarted = replicas[id.number - 1].restart(policies: policies, config: config)
-            absorb(&restarted, by: id, cause: nil, delivered: nil, into: &collector)
+            handle(.restart, at: id, cause: nil, delivered: nil, into: &collector, effects: &effects)
         case .submit(let redo):
             try check(action)
             step += 1
@@ -299,7 +298,7 @@ extension Simulation {
             if !isKnownUniquelyReferenced(&outbox) { outbox = NetworkOutbox() }
             let lent = outbox
             lent.lend(&network, step: step, replica: id)
-            replicas[k].handle(input, policies: policies, config: config, sendingTo: lent)
+            replicas[k].handle(input, policies: policies, config: config, into: &effects, outbox: lent)
             lent.giveBack(&network)
             return
         }

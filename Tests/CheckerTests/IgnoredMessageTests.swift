@@ -14,7 +14,8 @@ import PaxosSimulation
         guard let receiver = envelope.to.replica else { return false }
         let before = sim.replicas[receiver.number - 1]
         var after = before
-        let effects = after.handle(.receive(envelope), policies: sim.policies, config: sim.config)
+        var effects: [Effect] = []
+        after.handle(.receive(envelope), policies: sim.policies, config: sim.config, into: &effects)
         let onlyExplains = effects.allSatisfy { if case .outcome = $0 { true } else { false } }
         return after == before && onlyExplains
     }

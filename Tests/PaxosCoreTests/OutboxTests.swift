@@ -2,7 +2,7 @@ import Testing
 @testable import PaxosCore
 @testable import PaxosSimulation
 
-/// `handle(_:policies:config:sendingTo:)` runs the same code as `handle(_:policies:config:into:)` but hands
+/// `handle(_:policies:config:into:outbox:)` with an outbox runs the same code as without one but hands
 /// over only the sends and queued applies: over random runs, every input must give the same replica after
 /// and the same sends and queued applies, in the same order, as the `.send` and `.queueApply` effects.
 @Suite struct OutboxTests {
@@ -30,7 +30,9 @@ import Testing
         var effects: [Effect] = []
         collected.handle(input, policies: sim.policies, config: sim.config, into: &effects)
         let outbox = Collector()
-        handed.handle(input, policies: sim.policies, config: sim.config, sendingTo: outbox)
+        var unused: [Effect] = []
+        handed.handle(input, policies: sim.policies, config: sim.config, into: &unused, outbox: outbox)
+        #expect(unused.isEmpty)
         #expect(handed == collected, "\(replica.id) after \(input)")
         #expect(outbox.handed == requests(effects), "\(replica.id) on \(input)")
     }

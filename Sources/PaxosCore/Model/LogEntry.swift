@@ -37,9 +37,9 @@ public struct LogEntry: Hashable, Sendable {
 public struct RedoLog: Hashable, Sendable {
     /// The index of the first entry still held.
     public private(set) var start: Int = 1
-    public private(set) var entries: [LogEntry] = []
+    public package(set) var entries: [LogEntry] = []
     /// The ballot of the last entry cleaned up, for "last ballot" once the log is empty.
-    public private(set) var cleanedBallot: Ballot = .zero
+    public package(set) var cleanedBallot: Ballot = .zero
 
     public init() {}
 
@@ -91,25 +91,5 @@ public struct RedoLog: Hashable, Sendable {
         let low = max(from, start), high = min(to, lastIndex)
         guard low <= high else { return [] }
         return Array(entries[(low - start)...(high - start)])
-    }
-}
-
-// MARK: - Renaming replicas
-
-extension RedoLog {
-    /// The same log with every ballot's owner renamed (the model checker's symmetry reduction).
-    func relabeled(by permutation: ReplicaPermutation) -> RedoLog {
-        var copy = self
-        copy.entries = entries.map { $0.relabeled(by: permutation) }
-        copy.cleanedBallot = permutation(cleanedBallot)
-        return copy
-    }
-}
-
-extension LogEntry {
-    func relabeled(by permutation: ReplicaPermutation) -> LogEntry {
-        var copy = self
-        copy.ballot = permutation(ballot)
-        return copy
     }
 }

@@ -2,26 +2,26 @@
 /// progress (accepts per in-flight entry, acked index).
 public struct LeaderState: Hashable, Sendable {
     /// Renamed only by ``Replica/relabeled(by:)``.
-    public internal(set) var ballot: Ballot
+    public package(set) var ballot: Ballot
     /// Non-nil until log recovery is done; new transactions wait until then.
-    var recovery: RecoveryState?
+    package var recovery: RecoveryState?
     /// Client transactions waiting for a proposal.
     public internal(set) var queue: [Transaction] = []
     /// For each entry not yet cleaned up: the replicas that accepted it under `ballot`.
-    var accepts = AcceptsTable()
+    package var accepts = AcceptsTable()
     /// `acked[k - 1]`: the highest index `nk` acked (the leader's own: its applied index).
-    public internal(set) var acked: [Int]
-    var ticksSinceHeartbeat = 0
+    public package(set) var acked: [Int]
+    package var ticksSinceHeartbeat = 0
     /// The leader's last index and commit index when it sent its last heartbeat. A follower's reply to it
     /// has seen every proposal and commit sent before it (each link delivers in order when nothing fails):
     /// only those are sent again, not the ones still on their way.
     var markedLastIndex = 0
     var markedCommitIndex = 0
     /// The followers heard from (an answer under this ballot) since a majority was last complete.
-    var heard = ReplicaSet()
+    package var heard = ReplicaSet()
     /// Ticks since the leader last heard from a majority (itself counted): past an election timeout and a
     /// heartbeat interval, it has lost its majority and steps down.
-    var ticksWithoutMajority = 0
+    package var ticksWithoutMajority = 0
 
     init(ballot: Ballot, replicaCount: Int) {
         self.ballot = ballot
@@ -82,7 +82,7 @@ public struct LeaderState: Hashable, Sendable {
 /// Per log index, the replicas that accepted the entry: one slot per entry not yet cleaned up, in index order.
 /// A short sorted array (the entries in flight and awaiting acks) rather than a dictionary, which hashed the
 /// index on every proposal, vote and cleanup.
-struct AcceptsTable: Hashable, Sendable {
+package struct AcceptsTable: Hashable, Sendable {
     struct Slot: Hashable, Sendable {
         let index: Int
         var replicas: ReplicaSet
@@ -129,7 +129,7 @@ struct AcceptsTable: Hashable, Sendable {
     }
 
     /// The same table with each slot's replicas transformed (renamed, for the model checker's symmetry).
-    func mapReplicas(_ transform: (ReplicaSet) -> ReplicaSet) -> AcceptsTable {
+    package func mapReplicas(_ transform: (ReplicaSet) -> ReplicaSet) -> AcceptsTable {
         var copy = self
         for k in copy.slots.indices { copy.slots[k].replicas = transform(slots[k].replicas) }
         return copy
@@ -143,21 +143,36 @@ struct AcceptsTable: Hashable, Sendable {
 }
 
 /// A candidate's election: the answers it has collected for its ballot, in its pre-vote or its real vote.
-struct ElectionState: Hashable, Sendable {
-    let ballot: Ballot
+package struct ElectionState: Hashable, Sendable {
+    package let ballot: Ballot
     /// A pre-vote asks whether a majority would grant `ballot`; nobody has promised anything yet.
-    var preVote: Bool
-    var granted: ReplicaSet
-    var refused = ReplicaSet()
+    package var preVote: Bool
+    package var granted: ReplicaSet
+    package var refused = ReplicaSet()
     /// The highest last index any granting voter reported: where recovery must look up to.
-    var highestLastIndex: Int
+    package var highestLastIndex: Int
+
+    package init(ballot: Ballot, preVote: Bool, granted: ReplicaSet, refused: ReplicaSet = ReplicaSet(), highestLastIndex: Int) {
+        self.ballot = ballot
+        self.preVote = preVote
+        self.granted = granted
+        self.refused = refused
+        self.highestLastIndex = highestLastIndex
+    }
 }
 
 /// A new leader's log recovery (§3(3)): the replies to `request_log_range(from, to)` so far.
-struct RecoveryState: Hashable, Sendable {
-    let from: Int
-    let to: Int
-    var replied: ReplicaSet
+package struct RecoveryState: Hashable, Sendable {
+    package let from: Int
+    package let to: Int
+    package var replied: ReplicaSet
     /// Per index, the entry with the highest ballot among the replies so far.
-    var best: [Int: LogEntry] = [:]
+    package var best: [Int: LogEntry] = [:]
+
+    package init(from: Int, to: Int, replied: ReplicaSet, best: [Int: LogEntry] = [:]) {
+        self.from = from
+        self.to = to
+        self.replied = replied
+        self.best = best
+    }
 }

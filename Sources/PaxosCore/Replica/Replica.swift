@@ -11,27 +11,31 @@ public enum Input: Hashable, Sendable {
     case tick
     /// Under a commit policy that applies as its own event: apply the next committed entry.
     case applyNext
+    /// The replica crashes: every volatile state is lost; the log, the ballot, the commit and applied
+    /// indexes and the data survive.
+    case crash
+    /// The replica comes back after a crash: committed entries not yet applied are applied per the commit
+    /// policy.
+    case restart
 }
 
 /// The shared core replica: one value per replica, the same whatever the policies.
 ///
-/// `handle(_:policies:config:)` is the only way in: an input goes in, ``Effect``s come out. Its two forms
-/// for callers that step many times run the same code: `handle(_:policies:config:into:)` appends the effects
-/// to the caller's buffer, and `handle(_:policies:config:sendingTo:)` hands an outbox only the sends and
-/// queued applies (nothing else is built). No I/O, clock, printing or global randomness: the election
-/// policy's draws come from the replica's own seeded generator.
+/// ``handle(_:policies:config:into:outbox:)`` is the only way in: an input goes in, ``Effect``s come out.
+/// No I/O, clock, printing or global randomness: the election policy's draws come from the replica's own
+/// seeded generator.
 /// Each phase of PROTOCOL.md lives in one file: `Replica+Transaction` (§2(1)), `+Propose` (§2(2)),
 /// `+Vote` (§2(3)), `+Commit` (§2(4) commit and apply), `+Ack` (§2(5) ack and cleanup), `+Heartbeat`
 /// (§3(1)), `+Election` (§3(2)), `+Recovery` (§3(3)).
 public struct Replica: Hashable, Sendable {
     /// Renamed only by ``relabeled(by:)``.
-    public internal(set) var id: ReplicaID
+    public package(set) var id: ReplicaID
 
     // MARK: Durable state (survives a crash, as if on disk)
 
     /// The highest ballot this replica promised (phase 1) or accepted under (phase 2).
-    public internal(set) var promised: Ballot = .zero
-    public internal(set) var log = RedoLog()
+    public package(set) var promised: Ballot = .zero
+    public package(set) var log = RedoLog()
     /// Every entry up to here is committed.
     public internal(set) var commitIndex = 0
     /// Every entry up to here is applied to `data`, in order.
@@ -42,14 +46,14 @@ public struct Replica: Hashable, Sendable {
     // MARK: Volatile state (lost in a crash)
 
     public internal(set) var role: Role = .follower
-    public internal(set) var knownLeader: ReplicaID?
-    var ticksWithoutLeader = 0
-    public internal(set) var electionTimeoutTicks: Int
+    public package(set) var knownLeader: ReplicaID?
+    package var ticksWithoutLeader = 0
+    public package(set) var electionTimeoutTicks: Int
     /// The highest round seen in any ballot, so a new candidacy goes above it.
     var highestRound = 0
-    var random: SplitMix64
-    var election: ElectionState?
-    public internal(set) var leadership: LeaderState?
+    package var random: SplitMix64
+    package var election: ElectionState?
+    public package(set) var leadership: LeaderState?
     /// Under `ApplyMode.afterTicks`: ticks left before each pending apply.
     var applyCountdowns: [Int] = []
     /// Its last election failed (or its policy told it not to stand) and it has followed no leader since:
@@ -78,36 +82,24 @@ public struct Replica: Hashable, Sendable {
 
     // MARK: - The one entry point
 
-    /// Handles one input and returns what it produced, in order.
-    public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig) -> [Effect] {
-        var effects: [Effect] = []
-        // Most inputs produce up to four effects: one allocation instead of growing 1, 2, 4.
-        effects.reserveCapacity(4)
-        handle(input, policies: policies, config: config, into: &effects)
-        return effects
-    }
-
-    /// Handles one input and appends what it produced, in order, to `effects` (the same effects as
-    /// ``handle(_:policies:config:)`` returns). What `effects` held before is left as it was: a caller that
-    /// handles many inputs empties one buffer between them (`removeAll(keepingCapacity: true)`) and so
-    /// allocates no array per input.
-    public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig, into effects: inout [Effect]) {
-        Context.with(policies, config) { context in
+    /// Handles one input and appends what it produced, in order, to `effects` (what `effects` held before is
+    /// left as it was: a caller that handles many inputs empties one buffer between them and so allocates
+    /// no array per input).
+    ///
+    /// With an `outbox`, the replica hands it only what it asks of the world, as it happens: each message it
+    /// sends (the envelope of a ``Effect/send(_:_:)``) and each apply it queues (a ``Effect/queueApply``);
+    /// `effects` is left as it was. The same code runs, with the same sends and queued applies in the same
+    /// order and the same replica state after; what only explains or reports (the reasons, outcomes, local
+    /// events and the observations for the invariant checks) is not built.
+    public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig, into effects: inout [Effect],
+                                outbox: (any ReplicaOutbox)? = nil) {
+        Context.with(policies, config, outbox: outbox) { context in
+            guard case .none = outbox else { return run(input, &context) }
             // The caller's buffer becomes the context's for the call (a swap moves no element, copies nothing).
             swap(&context.effects, &effects)
             run(input, &context)
             swap(&context.effects, &effects)
         }
-    }
-
-    /// Handles one input and hands `outbox` only what it asks of the world, as it happens: each message it
-    /// sends (the envelope of a ``Effect/send(_:_:)``) and each apply it queues (a ``Effect/queueApply``).
-    /// The same code as ``handle(_:policies:config:into:)``, with the same sends and queued applies in the
-    /// same order and the same replica state after; what only explains or reports (the reasons, outcomes,
-    /// local events and the observations for the invariant checks) is not built.
-    public mutating func handle(_ input: Input, policies: Policies, config: ClusterConfig,
-                                sendingTo outbox: any ReplicaOutbox) {
-        Context.with(policies, config, outbox: outbox) { context in run(input, &context) }
     }
 
     private mutating func run(_ input: Input, _ c: inout Context) {
@@ -118,6 +110,10 @@ public struct Replica: Hashable, Sendable {
             tick(&c)
         case .applyNext:
             applyNextCommitted(.applyEvent, &c)
+        case .crash:
+            crash()
+        case .restart:
+            restart(&c)
         }
     }
 
@@ -172,7 +168,7 @@ public struct Replica: Hashable, Sendable {
     // MARK: - Crash and restart
 
     /// Loses every volatile state; the log, the ballot, the commit and applied indexes and the data survive.
-    public mutating func crash() {
+    mutating func crash() {
         role = .follower
         knownLeader = nil
         ticksWithoutLeader = 0
@@ -184,13 +180,10 @@ public struct Replica: Hashable, Sendable {
     }
 
     /// Comes back after a crash: committed entries not yet applied are applied per the commit policy.
-    public mutating func restart(policies: Policies, config: ClusterConfig) -> [Effect] {
+    mutating func restart(_ c: inout Context) {
         highestRound = promised.round
-        return Context.with(policies, config) { c in
-            electionTimeoutTicks = drawTimeout(&c)
-            scheduleApplies(from: appliedIndex + 1, through: commitIndex, .restart, &c)
-            return c.effects
-        }
+        electionTimeoutTicks = drawTimeout(&c)
+        scheduleApplies(from: appliedIndex + 1, through: commitIndex, .restart, &c)
     }
 
     /// Draws a new election timeout, as after a policy switch; the time already waited counts.
@@ -221,7 +214,7 @@ public struct Replica: Hashable, Sendable {
 // MARK: - Helpers shared by the phases
 
 /// What a replica asks of the world while it handles one input, handed over as it happens: see
-/// ``Replica/handle(_:policies:config:sendingTo:)``. A class, so that the caller's side of it can change
+/// ``Replica/handle(_:policies:config:into:outbox:)``. A class, so that the caller's side of it can change
 /// (put messages on its network) while the replica changes itself.
 public protocol ReplicaOutbox: AnyObject {
     /// A message to put on the network: the envelope of a ``Effect/send(_:_:)``, handed over (not copied).
@@ -233,14 +226,14 @@ public protocol ReplicaOutbox: AnyObject {
 /// The policies and config of one call, and where its effects go.
 ///
 /// Every effect goes through the methods below, in order. By default they collect the effects in
-/// `effects`. With an `outbox` (``Replica/handle(_:policies:config:sendingTo:)``) sends and queued applies
+/// `effects`. With an `outbox` (``Replica/handle(_:policies:config:into:outbox:)``) sends and queued applies
 /// go to it as they happen and nothing else is kept: reasons, events and observations are autoclosures,
 /// built only when they are collected.
 struct Context {
     /// The call's policies and config.
     let policies: Policies
     let config: ClusterConfig
-    /// The effects so far, in order. ``Replica/handle(_:policies:config:into:)`` lends it the caller's buffer.
+    /// The effects so far, in order. ``Replica/handle(_:policies:config:into:outbox:)`` lends it the caller's buffer.
     var effects: [Effect] = []
     let forward: (any ReplicaOutbox)?
     /// How many effects this call produced so far, collected or not.
@@ -363,14 +356,14 @@ extension Replica {
 }
 
 /// Bit sets of replicas (up to 64), for vote and ack counting.
-struct ReplicaSet: Hashable, Sendable {
-    private(set) var bits: UInt64 = 0
+package struct ReplicaSet: Hashable, Sendable {
+    package private(set) var bits: UInt64 = 0
 
-    init() {}
+    package init() {}
     init(_ replica: ReplicaID) { insert(replica) }
 
-    mutating func insert(_ replica: ReplicaID) { bits |= 1 << UInt64(replica.number - 1) }
-    func contains(_ replica: ReplicaID) -> Bool { bits & (1 << UInt64(replica.number - 1)) != 0 }
+    package mutating func insert(_ replica: ReplicaID) { bits |= 1 << UInt64(replica.number - 1) }
+    package func contains(_ replica: ReplicaID) -> Bool { bits & (1 << UInt64(replica.number - 1)) != 0 }
     var count: Int { bits.nonzeroBitCount }
 
     /// The members, in id order.

@@ -35,7 +35,9 @@ struct Bench {
     /// Hands `input` to replica `nK` and returns its effects.
     @discardableResult
     mutating func handle(_ number: Int, _ input: Input) -> [Effect] {
-        replicas[number - 1].handle(input, policies: policies, config: config)
+        var effects: [Effect] = []
+        replicas[number - 1].handle(input, policies: policies, config: config, into: &effects)
+        return effects
     }
 
     /// Delivers `envelope` to its receiver (which must be a replica) and returns the receiver's effects.

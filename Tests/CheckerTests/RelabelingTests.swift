@@ -1,6 +1,7 @@
 import Testing
 @testable import PaxosCore
 @testable import PaxosSimulation
+@testable import PaxosChecker
 
 /// The model checker's symmetry reduction counts a world and its renamings once. That is exact only if
 /// renaming commutes with every step: doing a step and then renaming gives the world that the renamed

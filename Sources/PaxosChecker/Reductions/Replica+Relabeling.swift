@@ -1,3 +1,5 @@
+@_spi(Mutants) import PaxosCore
+
 // What the model checker's reductions need of the core, and nothing else does: a replica, a message or
 // an in-flight item as it would be in a world whose replicas were renamed (symmetry), and a replica with
 // its election timers left out (abstract time, where a timer fires whenever the search says).
@@ -136,41 +138,22 @@ extension Promise {
     }
 }
 
-extension Replica {
-    /// Whether this replica will ignore `envelope` whenever it arrives, now or after anything else happens
-    /// (crash and restart included): it changes nothing and sends nothing. The model checker takes such
-    /// messages off the network at once, since delivering, dropping or duplicating them can make no
-    /// difference. Conservative: false when unsure, and always with a mutation on.
-    ///
-    /// Why each case lasts: the round of `promised` only grows and survives a crash (within a round the
-    /// promise may move down, when it is withdrawn for the leader of that round, so rounds are compared, not
-    /// ballots); a crash lowers the highest round seen no lower than `promised.round`; a replica stands (or
-    /// asks a pre-vote) only under a new ballot above every round it saw, so it is never again candidate or
-    /// leader under a ballot of an earlier round; a recovery starts only as its replica becomes leader, and
-    /// its set of replies only grows. A heartbeat is never ignored for ever: a stale one is answered.
-    public func ignoresForever(_ envelope: Envelope, config: ClusterConfig) -> Bool {
-        guard config.mutations.isEmpty, let sender = envelope.from.replica else { return false }
-        let round = promised.round
-        switch envelope.message {
-        case .requestLogRange(let ballot, _, _):
-            // `receiveLogRequest` answers only a leader of its round or above.
-            return ballot.round < round
-        case .vote(let vote):
-            // `receiveVote` counts only votes for the ballot it leads.
-            return vote.ballot.round < round && leadership?.ballot != vote.ballot
-        case .promise(let promise):
-            // `receivePromise` counts only promises for the real election it runs; it notes the voter's promise.
-            return promise.ballot.round < round && election?.ballot != promise.ballot && promise.promised.round <= round
-        case .logRange(let range):
-            // `receiveLogRange` takes one reply per replier, only while recovering under the range's ballot.
-            guard let leader = leadership, leader.ballot == range.ballot else { return range.ballot.round < round }
-            return leader.recovery.map { $0.replied.contains(sender) } ?? true
-        case .heartbeatReply(let reply):
-            // `receiveHeartbeatReply` reads only answers to the ballot it leads; it notes the promise.
-            return reply.ballot.round < round && leadership?.ballot != reply.ballot && reply.promised.round <= round
-        case .transaction, .redirect, .propose, .commit, .ack, .heartbeat, .candidacy, .preVote, .preVoteReply:
-            // A pre-vote answer is kept: a later pre-vote may ask for the same ballot again.
-            return false
-        }
+// MARK: - Renaming replicas
+
+extension RedoLog {
+    /// The same log with every ballot's owner renamed (the model checker's symmetry reduction).
+    func relabeled(by permutation: ReplicaPermutation) -> RedoLog {
+        var copy = self
+        copy.entries = entries.map { $0.relabeled(by: permutation) }
+        copy.cleanedBallot = permutation(cleanedBallot)
+        return copy
+    }
+}
+
+extension LogEntry {
+    func relabeled(by permutation: ReplicaPermutation) -> LogEntry {
+        var copy = self
+        copy.ballot = permutation(ballot)
+        return copy
     }
 }

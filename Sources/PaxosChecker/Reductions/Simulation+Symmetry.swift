@@ -1,4 +1,5 @@
 import PaxosCore
+import PaxosSimulation
 
 // What the model checker's symmetry reduction needs of the simulation: the digests of the world as it
 // would be with its replicas renamed, in the same canonical form as `Simulation.fingerprint()` (replicas

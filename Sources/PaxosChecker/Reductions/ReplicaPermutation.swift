@@ -1,3 +1,5 @@
+import PaxosCore
+
 /// A renaming of the replicas: `nk` becomes `n(images[k - 1])`.
 ///
 /// Only the model checker's symmetry reduction renames replicas: where the protocol cannot tell some
