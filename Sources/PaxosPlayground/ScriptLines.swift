@@ -16,6 +16,8 @@ extension Command {
         case .set(.heartbeat(let t)): "set heartbeat \(t)"
         case .set(.timeout(let t)): "set timeout \(t)"
         case .set(.recovery(let on)): "set recovery \(on ? "on" : "off")"
+        case .set(.breakOn(let bug)): "set break \(bug.name)"
+        case .set(.breaksOff): "set break off"
         default: nil
         }
     }
