@@ -45,8 +45,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "paxos-playground", dependencies: ["PlaygroundCLI"]),
-        // `check` with one of the core's test-only protocol mutations on: Scripts/compare-spin.sh times
-        // SPIN's broken variants against it. Not a product; the playground itself cannot switch one on.
+        // `check-mutant NAME ...` = `paxos-playground check --break NAME ...`: Scripts/compare-spin.sh times
+        // SPIN's broken variants against it. Not a product.
         .executableTarget(name: "check-mutant", dependencies: ["PlaygroundCLI", "PaxosCore"]),
 
         // MARK: - Tests

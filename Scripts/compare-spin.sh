@@ -11,8 +11,8 @@
 # two proposers with one ballot each), one client transaction, the bound's drops and crashes (a crashed
 # replica never restarts, as in the model), no duplicates, no heartbeats (a lost message stays lost).
 # The broken variants: SPIN's BUG1 (the new leader ignores the values the promises report) against the
-# core's test-only mutation ignoreRecoveredValues (through the check-mutant benchmark target: the playground
-# itself cannot switch a mutation on), and BUG2 (the new leader skips phase 1's learning) against
+# core's named protocol break ignore-recovered-values (through the check-mutant benchmark target, which is
+# `check --break NAME` in checkouts that have it), and BUG2 (the new leader skips phase 1's learning) against
 # `set recovery off`; both under S5 bounds, timed to the first counterexample.
 #
 # check searches breadth-first on S1 and the broken variants (shortest counterexamples, every core) and
@@ -90,7 +90,7 @@ without() {
   if grep -q 'progress' <<<"$check_help"; then skip="progress${skip:+,$skip}"; fi
   if [ -n "$skip" ]; then echo "--without $skip"; fi
 }
-# `check` with the core's test-only mutation on (the check-mutant target), if this checkout has it.
+# `check` with the core's protocol bug on (the check-mutant target), if this checkout has it.
 mutant="$scratch/release/check-mutant"
 has_mutation=0
 [ -x "$mutant" ] && has_mutation=1

@@ -1,5 +1,5 @@
 import Foundation
-@_spi(Mutants) import PaxosCore
+import PaxosCore
 import PaxosSimulation
 
 /// The bounds of one model check: the cluster, the policies, and how much the world may do.
@@ -102,8 +102,8 @@ public struct CheckerConfiguration: Sendable {
     public var window = 4
     /// The session seed (`--seed`): randomized elections draw their timeouts from it.
     public var seed: UInt64 = 1
-    /// Deliberate protocol bugs, for the checker's own tests.
-    @_spi(Mutants) public var mutations: Mutations = []
+    /// `set break NAME`: the deliberate protocol bugs switched on (none in a correct run).
+    public var breaks: ProtocolBreaks = []
 
     // MARK: What the world may do
 
@@ -204,7 +204,7 @@ public struct CheckerConfiguration: Sendable {
         config.batchSize = batchSize
         config.window = window
         config.recovery = recovery
-        config.mutations = mutations
+        config.breaks = breaks
         return config
     }
 
@@ -235,7 +235,7 @@ public struct CheckerConfiguration: Sendable {
         parts.append("\(crashes) crash\(crashes == 1 ? "" : "es")")
         parts.append("\(restarts) restart\(restarts == 1 ? "" : "s")")
         if !progress { parts.append("progress not checked") }
-        if !mutations.isEmpty { parts.append("mutations \(mutations.rawValue)") }
+        if !breaks.isEmpty { parts.append("break \(breaks.names)") }
         return parts.joined(separator: ", ")
     }
 }

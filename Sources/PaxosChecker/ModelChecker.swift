@@ -69,8 +69,8 @@ public struct ModelChecker: Sendable {
         }
         header.append("Replay: paxos-playground run FILE.pxs" + (configuration.seed == 1 ? "" : " --seed \(configuration.seed)")
             + " (the closing expect fails: that is the violation).")
-        if !configuration.mutations.isEmpty {
-            header.append("Needs protocol mutations \(configuration.mutations.rawValue), which only the tests and check-mutant switch on.")
+        for bug in configuration.breaks.members {
+            header.append("With the protocol bug \(bug.name) on (set break): \(bug.summary).")
         }
         if counterexample.actions.contains(where: { if case .timeout = $0 { true } else { false } }) {
             header.append("`timeout nK` fires one replica's election timer (abstract time).")
@@ -103,7 +103,7 @@ public struct ModelChecker: Sendable {
                 ? "dead letters: messages to a replica down for good leave the network"
                 : "dead letters: off while progress is checked (a crashed replica restarts once the faults stop)")
         }
-        if reductions.contains(.ignoredMessages), bounds.mutations.isEmpty {
+        if reductions.contains(.ignoredMessages), bounds.breaks.isEmpty {
             notes.append("ignored messages: messages their receiver will ignore whenever they arrive leave the network")
         }
         if bounds.drops > 0, bounds.reductions.contains(.dropsAsDelays) {

@@ -29,6 +29,11 @@ public enum Command: Hashable, Sendable {
     case data(ReplicaID)
     case slots
     case explore(Int)
+    /// `check [BUDGET N ...]`: the model check of `paxos-playground check`, for this session's cluster,
+    /// policies, settings and protocol breaks.
+    case check(CheckBudgets)
+    /// `set break` / `set break list`: the named protocol bugs, which are on.
+    case breaks
     case quiz(Bool)
     case compare(String, String)
     case undo(Int)
@@ -42,6 +47,53 @@ public enum Command: Hashable, Sendable {
 
 public enum Setting: Hashable, Sendable {
     case batch(Int), window(Int), heartbeat(Int), timeout(Int), recovery(Bool)
+    /// `set break NAME`: one more deliberate protocol bug on; `set break off`: every one off.
+    case breakOn(ProtocolBreak), breaksOff
+}
+
+/// What the world may do in the runs the REPL's `check` explores (the budgets of `paxos-playground check`,
+/// with its defaults).
+public struct CheckBudgets: Hashable, Sendable {
+    public var transactions = 1
+    public var elections = 1
+    public var ticks = 2
+    public var drops = 0
+    public var duplicates = 0
+    public var crashes = 0
+    public var restarts = 0
+
+    public init() {}
+
+    /// The names `check` takes, in the order it prints them.
+    public static let names = ["transactions", "elections", "ticks", "drops", "duplicates", "crashes", "restarts"]
+
+    public subscript(name: String) -> Int? {
+        get {
+            switch name {
+            case "transactions": transactions
+            case "elections": elections
+            case "ticks": ticks
+            case "drops": drops
+            case "duplicates": duplicates
+            case "crashes": crashes
+            case "restarts": restarts
+            default: nil
+            }
+        }
+        set {
+            guard let newValue else { return }
+            switch name {
+            case "transactions": transactions = newValue
+            case "elections": elections = newValue
+            case "ticks": ticks = newValue
+            case "drops": drops = newValue
+            case "duplicates": duplicates = newValue
+            case "crashes": crashes = newValue
+            case "restarts": restarts = newValue
+            default: break
+            }
+        }
+    }
 }
 
 public enum RunCondition: Hashable, Sendable {

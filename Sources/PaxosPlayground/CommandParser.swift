@@ -29,7 +29,15 @@ public enum CommandParser {
         case "commit": return .commit(try a.word("NAME", "a policy name (see policies)"))
         case "policies": return .policies
         case "priority": return .priority(try a.replica(), try a.number("P", min: Int.min / 2))
-        case "set": return .set(try setting(&a))
+        case "set":
+            guard a.peek == "break" else { return .set(try setting(&a)) }
+            a.skip()
+            if a.isEmpty { return .breaks }
+            if a.peek == "list" {
+                a.skip()
+                return .breaks
+            }
+            return .set(try protocolBreak(&a))
         case "submit":
             guard !a.isEmpty else { throw CommandError("submit needs at least one K=V, e.g. submit x=1 y=2") }
             var records: [RedoRecord] = []
@@ -75,6 +83,16 @@ public enum CommandParser {
         case "data": return .data(try a.replica())
         case "slots": return .slots
         case "explore": return .explore(try a.number("K", min: 1))
+        case "check":
+            var budgets = CheckBudgets()
+            while let what = a.next() {
+                guard budgets[what] != nil else {
+                    let suggestion = Help.closest(to: what, among: CheckBudgets.names).map { "did you mean '\($0)'? " } ?? ""
+                    throw CommandError("unknown budget '\(what)': \(suggestion)check takes \(CheckBudgets.names.joined(separator: ", ")), each with a number")
+                }
+                budgets[what] = try a.number("N", min: 0, max: what == "transactions" ? 63 : 255)
+            }
+            return .check(budgets)
         case "quiz":
             return .quiz(try a.onOff())
         case "compare": return .compare(try a.word("POLICY", "two policy names"), try a.word("POLICY", "two policy names"))
@@ -97,7 +115,7 @@ public enum CommandParser {
     }
 
     private static func setting(_ a: inout Arguments) throws(CommandError) -> Setting {
-        let what = try a.word("NAME", "batch, window, heartbeat, timeout or recovery")
+        let what = try a.word("NAME", "batch, window, heartbeat, timeout, recovery or break")
         switch what {
         case "batch": return .batch(try a.number("N", min: 1))
         case "window": return .window(try a.number("N", min: 1))
@@ -105,8 +123,22 @@ public enum CommandParser {
         case "timeout": return .timeout(try a.number("T", min: 1))
         case "recovery": return .recovery(try a.onOff())
         default:
-            throw CommandError("unknown setting '\(what)': use set batch|window|heartbeat|timeout N, or set recovery on|off")
+            let suggestion = Help.closest(to: what, among: ["batch", "window", "heartbeat", "timeout", "recovery", "break"])
+                .map { "did you mean '\($0)'? " } ?? ""
+            throw CommandError("unknown setting '\(what)': \(suggestion)use set batch|window|heartbeat|timeout N, set recovery on|off, or set break NAME|off")
         }
+    }
+
+    /// `set break NAME|off` (after `set break`).
+    private static func protocolBreak(_ a: inout Arguments) throws(CommandError) -> Setting {
+        let name = try a.word("NAME", "a protocol break, or off")
+        if name == "off" { return .breaksOff }
+        guard let bug = ProtocolBreak(name: name) else {
+            let names = ProtocolBreak.allCases.map(\.name)
+            let suggestion = Help.closest(to: name, among: names).map { "did you mean '\($0)'? " } ?? ""
+            throw CommandError("unknown protocol break '\(name)': \(suggestion)set break lists them")
+        }
+        return .breakOn(bug)
     }
 
     private static func runCondition(_ a: inout Arguments) throws(CommandError) -> RunCondition {

@@ -15,7 +15,9 @@ extension Session {
         case ("commit", 1): candidates = registry.commits.map(\.name)
         case ("compare", _): candidates = registry.elections.map(\.name) + registry.commits.map(\.name)
         case ("deliver", 1), ("drop", 1), ("duplicate", 1): candidates = simulation.inFlight.map { String($0.id) }
-        case ("set", 1): candidates = ["batch", "window", "heartbeat", "timeout", "recovery"]
+        case ("set", 1): candidates = ["batch", "window", "heartbeat", "timeout", "recovery", "break"]
+        case ("set", 2) where before[1] == "break": candidates = ProtocolBreak.allCases.map(\.name) + ["off", "list"]
+        case ("check", _) where before.count % 2 == 1: candidates = CheckBudgets.names
         case ("set", 2) where before[1] == "recovery": candidates = ["on", "off"]
         case ("quiz", 1): candidates = ["on", "off"]
         case ("expect", 1): candidates = ["leader", "committed", "applied", "data", "invariants", "converged"]
@@ -35,6 +37,9 @@ extension Session {
         return candidates.filter { $0.hasPrefix(word) }
     }
 
-    /// The prompt: the step and tick, so a learner sees time move.
-    public var prompt: String { "paxos[\(simulation.step)|t\(simulation.tick)]> " }
+    /// The prompt: the step and tick, so a learner sees time move, and the protocol breaks while any is on.
+    public var prompt: String {
+        let breaks = simulation.config.breaks
+        return "paxos[\(simulation.step)|t\(simulation.tick)\(breaks.isEmpty ? "" : " BREAK \(breaks.names)")]> "
+    }
 }

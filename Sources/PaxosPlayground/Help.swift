@@ -13,8 +13,8 @@ public enum Help {
         Entry(name: "commit", usage: "commit NAME", summary: "switch the commit policy (sync, async, or a plugin)"),
         Entry(name: "policies", usage: "policies", summary: "list the registered policies with one-line descriptions"),
         Entry(name: "priority", usage: "priority nK P", summary: "set a replica's priority"),
-        Entry(name: "set", usage: "set batch N | window N | heartbeat T | timeout T | recovery on|off",
-              summary: "transactions per proposal, proposals in flight, timers in ticks, and the (unsafe when off) recovery step"),
+        Entry(name: "set", usage: "set batch N | window N | heartbeat T | timeout T | recovery on|off | break [NAME|off|list]",
+              summary: "transactions per proposal, proposals in flight, timers in ticks, the (unsafe when off) recovery step, and deliberate protocol bugs for a break-it exercise"),
         Entry(name: "submit", usage: "submit K=V [K=V ...]",
               summary: "a client transaction; the client sends it to the live replica leading with the highest ballot"),
         Entry(name: "pending", usage: "pending", summary: "the in-flight messages: id, sender, receiver, phase tag and payload"),
@@ -40,6 +40,8 @@ public enum Help {
         Entry(name: "slots", usage: "slots", summary: "the redo log slot by slot across all replicas, with each replica's watermarks"),
         Entry(name: "explore", usage: "explore K",
               summary: "search every way the next K events could go; report whether an invariant can break, as a script"),
+        Entry(name: "check", usage: "check [transactions N] [elections N] [ticks N] [drops N] [duplicates N] [crashes N] [restarts N]",
+              summary: "paxos-playground check for this cluster, its policies, settings and protocol breaks: invariants and progress, a counterexample as a script"),
         Entry(name: "quiz", usage: "quiz on|off", summary: "predict each event's outcome before it is revealed"),
         Entry(name: "compare", usage: "compare POLICY POLICY",
               summary: "replay this session under two policies of one kind and show where the runs diverge"),
@@ -68,9 +70,15 @@ public enum Help {
 
     /// The command name nearest to a mistyped one, if it is close.
     public static func closest(to word: String) -> String? {
-        let best = commandNames.map { ($0, distance(word, $0)) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= max(1, word.count / 3) else { return nil }
-        return best.0
+        closest(to: word, among: commandNames)
+    }
+
+    /// The name among `names` nearest to a mistyped one, if it is close, or the one it begins.
+    public static func closest(to word: String, among names: [String]) -> String? {
+        let best = names.map { ($0, distance(word, $0)) }.min { $0.1 < $1.1 }
+        if let best, best.1 <= max(1, word.count / 3) { return best.0 }
+        let extended = names.filter { word.count >= 3 && $0.hasPrefix(word) }
+        return extended.count == 1 ? extended[0] : nil
     }
 
     static func distance(_ a: String, _ b: String) -> Int {

@@ -47,6 +47,11 @@ public enum ScriptPrinter {
         case .data(let id): "data \(id)"
         case .slots: "slots"
         case .explore(let depth): "explore \(depth)"
+        case .check(let budgets):
+            "check" + CheckBudgets.names.compactMap { name in
+                budgets[name].flatMap { $0 == CheckBudgets()[name] ? nil : " \(name) \($0)" }
+            }.joined()
+        case .breaks: "set break"
         case .quiz(let on): "quiz \(onOff(on))"
         case .compare(let a, let b): "compare \(a) \(b)"
         case .undo(let count): "undo" + optional(count)
@@ -67,7 +72,7 @@ public enum ScriptPrinter {
     /// The commands that start a cluster like `setup` from a fresh session: the policies, `cluster N` (so
     /// that priorities belong to a cluster of this size, which the second `cluster N` keeps), the priorities
     /// and settings that differ from the defaults, then `cluster N [leader nK]`. `check`'s counterexamples
-    /// and `explore`'s paths begin with them. Protocol mutations are not written: no command switches one.
+    /// and `explore`'s paths begin with them. Protocol breaks on are written as `set break NAME`.
     public static func commands(for setup: ClusterSetup) -> [Command] {
         let config = setup.config, replicas = setup.replicas
         var commands: [Command] = [.election(setup.election), .commit(setup.commit), .cluster(replicas: replicas, leader: nil)]
@@ -84,6 +89,7 @@ public enum ScriptPrinter {
             commands.append(.set(.timeout(config.electionTimeoutTicks)))
         }
         if config.recovery != defaults.recovery { commands.append(.set(.recovery(config.recovery))) }
+        for bug in config.breaks.members { commands.append(.set(.breakOn(bug))) }
         commands.append(.cluster(replicas: replicas, leader: setup.leader))
         return commands
     }
@@ -129,6 +135,8 @@ public enum ScriptPrinter {
         case .heartbeat(let t): "heartbeat \(t)"
         case .timeout(let t): "timeout \(t)"
         case .recovery(let on): "recovery \(onOff(on))"
+        case .breakOn(let bug): "break \(bug.name)"
+        case .breaksOff: "break off"
         }
     }
 

@@ -39,6 +39,8 @@ extension Session {
                 case .heartbeat(let t): config.heartbeatIntervalTicks = t
                 case .timeout(let t): config.electionTimeoutTicks = t
                 case .recovery(let on): config.recovery = on
+                case .breakOn(let bug): config.breaks.insert(bug)
+                case .breaksOff: config.breaks.removeAll()
                 }
             }
             journal.append(.setup(command))
@@ -101,6 +103,10 @@ extension Session {
             say(Views.slots(simulation))
         case .explore(let depth):
             try explore(depth: depth)
+        case .check(let budgets):
+            try modelCheck(budgets)
+        case .breaks:
+            say(Views.breaks(simulation.config.breaks))
         case .quiz(let on):
             say(quiz.toggle(on))
         case .compare(let a, let b):

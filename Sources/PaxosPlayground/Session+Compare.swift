@@ -115,7 +115,7 @@ extension Command {
         case .cluster, .election, .commit, .priority, .set, .submit, .step, .deliver, .drop, .duplicate, .apply,
              .tick, .timeout, .run, .crash, .restart, .partition, .heal, .cut, .uncut, .undo:
             true
-        case .policies, .pending, .show, .log, .data, .slots, .explore, .quiz, .compare, .history, .explain,
+        case .policies, .pending, .show, .log, .data, .slots, .explore, .check, .breaks, .quiz, .compare, .history, .explain,
              .expect, .export, .help, .quit:
             false
         }

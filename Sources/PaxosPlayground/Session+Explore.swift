@@ -21,17 +21,9 @@ extension Session {
     /// comes back as its shortest path, printed as a flow and written as a replayable script.
     func explore(depth: Int) throws {
         let config = simulation.config
-        var bounds = Self.exploreBounds
-        bounds.registry = registry
-        bounds.seed = options.seed
-        bounds.election = electionName
-        bounds.commit = commitName
-        bounds.recovery = config.recovery
-        bounds.priorities = config.priorities
+        var bounds = withSessionSettings(Self.exploreBounds)
         bounds.heartbeatIntervalTicks = config.heartbeatIntervalTicks
         bounds.electionTimeoutTicks = config.electionTimeoutTicks
-        bounds.batchSize = config.batchSize
-        bounds.window = config.window
         // Enough ticks for any replica's election timer to fire within the K steps.
         let ticks = min(depth, config.electionTimeoutTicks + config.replicaCount)
         bounds.time = .ticks(ticks)
@@ -48,6 +40,62 @@ extension Session {
             do {
                 try (header + script).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
                 say("wrote the path as a script: \(path)")
+            } catch {
+                say("cannot write \(path): \(error.localizedDescription)")
+            }
+        }
+        for line in report.lines { say(line) }
+    }
+
+    /// `bounds` with this session's policies, seed and settings (timers aside): what `explore` and `check`
+    /// search under.
+    func withSessionSettings(_ bounds: CheckerConfiguration) -> CheckerConfiguration {
+        let config = simulation.config
+        var bounds = bounds
+        bounds.registry = registry
+        bounds.seed = options.seed
+        bounds.election = electionName
+        bounds.commit = commitName
+        bounds.recovery = config.recovery
+        bounds.breaks = config.breaks
+        bounds.priorities = config.priorities
+        bounds.batchSize = config.batchSize
+        bounds.window = config.window
+        return bounds
+    }
+
+    /// `check`: the model check of `paxos-playground check` with `budgets`, from the start of a cluster like
+    /// this session's (its size, the leader its `cluster` named, its policies, priorities, batch, window,
+    /// recovery and protocol breaks; the checker's own timers). A counterexample is printed as a flow and
+    /// written as a script whose set-up lines (`set break NAME` among them) replay it.
+    func modelCheck(_ budgets: CheckBudgets) throws {
+        var bounds = withSessionSettings(CheckerConfiguration())
+        bounds.replicas = simulation.config.replicaCount
+        if case .start(let setup) = journal.first { bounds.initialLeader = setup.leader }
+        bounds.transactions = budgets.transactions
+        bounds.elections = budgets.elections
+        bounds.time = .ticks(budgets.ticks)
+        bounds.drops = budgets.drops
+        bounds.duplicates = budgets.duplicates
+        bounds.crashes = budgets.crashes
+        bounds.restarts = budgets.restarts
+        let checker: ModelChecker
+        do {
+            checker = try ModelChecker(bounds)
+        } catch {
+            throw CommandError(error.description)
+        }
+        say("checking: \(bounds.summary)")
+        let report = checker.run()
+        if let counterexample = report.counterexample {
+            if !options.quiet {
+                say("shortest path to the violation (\(counterexample.actions.count) steps):")
+                for line in renderer.render(counterexample.events) { say(line) }
+            }
+            let path = checkScriptPath
+            do {
+                try checker.script(for: counterexample).write(toFile: path, atomically: true, encoding: .utf8)
+                say("wrote the counterexample as a script: \(path) (replay: paxos-playground run \(path))")
             } catch {
                 say("cannot write \(path): \(error.localizedDescription)")
             }

@@ -47,6 +47,8 @@ public final class Session {
     var errorLocation: String?
     /// Where `explore` writes the path it finds.
     public var exploreScriptPath = "explore.pxs"
+    /// Where `check` writes the counterexample it finds.
+    public var checkScriptPath = "counterexample.pxs"
     /// Receives a line the REPL reads in answer to a quiz question; nil outside a REPL.
     public var ask: ((String) -> String?)?
 

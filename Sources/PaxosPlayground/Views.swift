@@ -12,6 +12,10 @@ enum Views {
                          String(sim.config.priority(of: r.id))])
         }
         var footer = ["step \(sim.step), tick \(sim.tick), \(sim.inFlight.count) in flight · election \(sim.policies.electionName), commit \(sim.policies.commitName) · batch \(sim.config.batchSize), window \(sim.config.window), heartbeat \(sim.config.heartbeatIntervalTicks), timeout \(sim.config.electionTimeoutTicks), recovery \(sim.config.recovery ? "on" : "off (unsafe)")"]
+        if !sim.config.breaks.isEmpty {
+            footer.append("protocol broken on purpose (set break off restores it): " + sim.config.breaks.members
+                .map { "\($0.name) (\($0.breaks))" }.joined(separator: ", "))
+        }
         if sim.replicas.contains(where: { $0.leadership?.isRecovering ?? false }) {
             footer.append("leader* = elected, still recovering the log")
         }
@@ -133,7 +137,18 @@ enum Views {
         case .timeout(let t): "election timeout \(t) tick\(t == 1 ? "" : "s") (policies may add to it)"
         case .recovery(true): "recovery on: a new leader learns what a majority accepted before proposing"
         case .recovery(false): "recovery off (UNSAFE): a new leader proposes without asking anyone what was accepted"
+        case .breakOn(let bug): "break \(bug.name) on (UNSAFE): \(bug.summary); check should find it: it \(bug.breaks)"
+        case .breaksOff: "break off: the protocol as specified"
         }
+    }
+
+    /// `set break`: every named protocol bug, what it does and what `check` should find, the ones on marked.
+    static func breaks(_ on: ProtocolBreaks) -> String {
+        var rows = [["break", "", "check finds", "what it does"]]
+        for bug in ProtocolBreak.allCases {
+            rows.append([bug.name, on.contains(bug) ? "(on)" : "", bug.breaks, bug.summary])
+        }
+        return table(rows) + "\nset break NAME turns one on (several may be on), set break off turns them all off"
     }
 
     /// Aligns rows into columns; the first row is the header unless told otherwise.

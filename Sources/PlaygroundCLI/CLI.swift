@@ -153,10 +153,11 @@ func printError(_ text: String) {
 /// registry.register(ZoneAwareElection.self)
 /// runPlayground(registry: registry)
 /// ```
-public func runPlayground(registry: PolicyRegistry = .builtIn) -> Never {
+/// `arguments` replaces the process's own (`check-mutant` passes `check --break NAME ...`).
+public func runPlayground(registry: PolicyRegistry = .builtIn, arguments: [String]? = nil) -> Never {
     Playground.registry = registry
     exitAsThePlayground {
-        var command = try Playground.parseAsRoot()
+        var command = try Playground.parseAsRoot(arguments)
         try command.run()
     }
 }

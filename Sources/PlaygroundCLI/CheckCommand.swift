@@ -47,6 +47,9 @@ struct Check: ParsableCommand {
     var commit = SyncCommit.name
     @Option(help: "on, or off (the unsafe teaching setting).")
     var recovery = "on"
+    @Option(name: .customLong("break"),
+            help: "Switch deliberate protocol bugs on, for a break-it exercise, e.g. no-catch-up (of \(ProtocolBreak.allCases.map(\.name).joined(separator: ", "))).")
+    var breaks: String?
     @Option(help: "Search order: bfs (shortest counterexamples) or dfs.")
     var order = "bfs"
     @Option(help: "Search threads (default: every core).")
@@ -107,6 +110,13 @@ struct Check: ParsableCommand {
         case "off": c.recovery = false
         default: throw ValidationError("--recovery takes on or off, not '\(recovery)'")
         }
+        for word in (breaks ?? "").split(separator: ",") {
+            guard let bug = ProtocolBreak(name: String(word)) else {
+                let names = ProtocolBreak.allCases.map(\.name).joined(separator: ", ")
+                throw ValidationError("--break takes protocol bugs from \(names); '\(word)' is not one")
+            }
+            c.breaks.insert(bug)
+        }
         guard let order = CheckerConfiguration.SearchOrder(rawValue: order) else {
             throw ValidationError("--order takes bfs or dfs, not '\(order)'")
         }
@@ -142,11 +152,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        try run(bounds: try bounds())
-    }
-
-    /// Checks `bounds` (this command's own, or with test-only mutations: see ``runMutantCheck(_:arguments:)``).
-    func run(bounds: CheckerConfiguration) throws {
+        let bounds = try bounds()
         let checker: ModelChecker
         do {
             checker = try ModelChecker(bounds)

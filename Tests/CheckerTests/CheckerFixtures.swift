@@ -1,5 +1,5 @@
-@_spi(Mutants) import PaxosChecker
-@_spi(Mutants) import PaxosCore
+import PaxosChecker
+import PaxosCore
 
 /// The small bounds the tests use: enough for each behaviour to show, small enough for a debug build.
 /// They check invariants only: these tests are about the search, its reductions and its counterexamples;

@@ -1,14 +1,14 @@
 import Testing
 import PaxosSimulation
-@_spi(Mutants) import PaxosChecker
-@_spi(Mutants) import PaxosCore
+import PaxosChecker
+import PaxosCore
 
-/// Each deliberate protocol bug (switchable only from tests) is caught: the checker finds a run that
+/// Each named protocol break (`set break NAME`, ``ProtocolBreak``) that breaks safety is caught: the checker finds a run that
 /// breaks an invariant, with recovery on. Each gets the smallest bounds its bug needs to show.
 @Suite struct MutantTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
-        let mutation: Mutations
+        let mutation: ProtocolBreak
         let bounds: @Sendable () -> CheckerConfiguration
         /// The invariants this bug can break first.
         let invariants: Set<Int>
@@ -47,7 +47,7 @@ import PaxosSimulation
     @Test(arguments: cases)
     func mutantIsCaught(_ mutant: Case) throws {
         var c = mutant.bounds()
-        c.mutations = mutant.mutation
+        c.breaks = [mutant.mutation]
         #expect(c.recovery)
         let report = try ModelChecker(c).run()
         #expect(report.verdict == .violated, "\(mutant.name) escaped: \(report.lines.joined(separator: "; "))")
@@ -55,7 +55,7 @@ import PaxosSimulation
         #expect(!broken.isDisjoint(with: mutant.invariants), "\(mutant.name) broke \(broken)")
         // The same bounds without the bug hold (so the bug, not the bounds, broke the invariant).
         if c.order == .breadthFirst {
-            c.mutations = []
+            c.breaks = []
             c.stateLimit = 2 * report.states + 1_000
             c.maxDepth = report.steps
             let clean = try ModelChecker(c).run()
@@ -87,26 +87,29 @@ import PaxosSimulation
         #expect(sim.replica(ReplicaID(3)).data == ["b": "2"])
         try perform(.crash(ReplicaID(2)))
         try perform(.restart(ReplicaID(1)))
-        sim.updateConfig { $0.mutations = .skipHighestBallotChoice }
+        sim.updateConfig { $0.breaks = [.skipHighestBallotChoice] }
 
         var bounds = CheckerConfiguration()
         bounds.progress = false
         bounds.time = .ticks(4)
-        bounds.mutations = .skipHighestBallotChoice
+        bounds.breaks = [.skipHighestBallotChoice]
         let report = ModelChecker.explore(from: sim, depth: 14, bounds: bounds)
         #expect(report.verdict == .violated, "\(report.lines.joined(separator: "; "))")
         #expect(!Set(report.brokenInvariants).isDisjoint(with: [1, 2]))
 
         // Without the bug, the same search from the same state holds.
-        sim.updateConfig { $0.mutations = [] }
-        bounds.mutations = []
+        sim.updateConfig { $0.breaks = [] }
+        bounds.breaks = []
         #expect(ModelChecker.explore(from: sim, depth: 14, bounds: bounds).verdict == .verified)
     }
 
-    @Test func theSixMutantsAreAllCovered() {
-        let all: [Mutations] = [.acceptLowerBallot, .commitWithoutMajority, .voteTwiceInBallot, .applyOutOfOrder,
-                                .skipHighestBallotChoice, .ignoreRecoveredValues]
-        let covered = Self.cases.map(\.mutation.rawValue) + [Mutations.skipHighestBallotChoice.rawValue]
-        #expect(Set(covered) == Set(all.map(\.rawValue)))
+    /// Every named break is caught: the six safety breaks here, the two progress breaks in ProgressCheckTests.
+    @Test func everyBreakIsCovered() {
+        let covered = Self.cases.map(\.mutation) + [.skipHighestBallotChoice, .noCatchUp, .noStandAside]
+        #expect(Set(covered) == Set(ProtocolBreak.allCases))
+        for mutant in Self.cases {
+            #expect(Set(mutant.invariants) == Set(mutant.mutation.invariants), "\(mutant.name): ProtocolBreak.invariants says otherwise")
+        }
+        #expect(ProtocolBreak.noCatchUp.invariants.isEmpty && ProtocolBreak.noStandAside.invariants.isEmpty)
     }
 }

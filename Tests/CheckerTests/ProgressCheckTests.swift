@@ -1,7 +1,7 @@
 import Testing
 import PaxosSimulation
-@_spi(Mutants) import PaxosChecker
-@_spi(Mutants) import PaxosCore
+import PaxosChecker
+import PaxosCore
 @testable import PaxosPlayground
 
 /// `check` verifies progress (`Docs/Progress.md`): from every state it reaches, once the faults stop, the
@@ -15,13 +15,16 @@ import PaxosSimulation
         return c
     }
 
-    /// Runs the counterexample's script in a session with `mutations` switched on (as only tests can), and
-    /// returns how it ended and what it printed.
-    static func replay(_ script: String, mutations: Mutations) -> (ScriptRunner.Exit, [String]) {
+    /// Runs the counterexample's script in a fresh session (its set-up lines switch the breaks on), and
+    /// returns how it ended and what it printed; `withoutBreaks` drops its `set break` lines, to run the same
+    /// steps under the correct protocol.
+    static func replay(_ script: String, withoutBreaks: Bool = false) -> (ScriptRunner.Exit, [String]) {
         var output: [String] = []
         let session = Session(options: SessionOptions(), write: { output.append($0) })
-        session.simulation.updateConfig { $0.mutations = mutations }
-        let exit = ScriptRunner.run(script, name: "counterexample.pxs", in: session)
+        let text = withoutBreaks
+            ? script.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("set break ") }.joined(separator: "\n")
+            : script
+        let exit = ScriptRunner.run(text, name: "counterexample.pxs", in: session)
         return (exit, output)
     }
 
@@ -37,7 +40,7 @@ import PaxosSimulation
     @Test func aLeaderThatDoesNotCatchFollowersUpIsCaught() throws {
         var c = Self.defaults()
         c.drops = 1
-        c.mutations = .noCatchUp
+        c.breaks = [.noCatchUp]
         let checker = try ModelChecker(c)
         let report = checker.run()
         #expect(report.verdict == .violated)
@@ -59,11 +62,11 @@ import PaxosSimulation
 
             """))
 
-        let (exit, output) = Self.replay(script, mutations: .noCatchUp)
+        let (exit, output) = Self.replay(script)
         #expect(exit == .expectFailed)
         #expect(output.last == "✗ expect converged: n2 lacks committed 1")
         // The bug, not the bounds: the correct protocol recovers from the same run.
-        let (cleanExit, cleanOutput) = Self.replay(script, mutations: [])
+        let (cleanExit, cleanOutput) = Self.replay(script, withoutBreaks: true)
         #expect(cleanExit == .passed)
         #expect(cleanOutput.last == "✓ expect converged: n1 leads 1.n1, n2 n3 follow it, every live replica applied 1")
     }
@@ -75,7 +78,7 @@ import PaxosSimulation
         c.elections = 2
         c.time = .ticks(3)
         c.crashes = 1
-        c.mutations = .noStandAside
+        c.breaks = [.noStandAside]
         let checker = try ModelChecker(c)
         let report = checker.run()
         #expect(report.verdict == .violated)
@@ -91,22 +94,22 @@ import PaxosSimulation
         let script = checker.script(for: counterexample)
         #expect(script.hasSuffix("restart n1\nrun for \(tick)\nexpect converged\n"))
 
-        let (exit, output) = Self.replay(script, mutations: .noStandAside)
+        let (exit, output) = Self.replay(script)
         #expect(exit == .expectFailed)
         #expect(output.last == "✗ expect converged: \(divergence)")
-        let (cleanExit, _) = Self.replay(script, mutations: [])
+        let (cleanExit, _) = Self.replay(script, withoutBreaks: true)
         #expect(cleanExit == .passed)
     }
 
     @Test func withoutProgressOnlyInvariantsAreChecked() throws {
         var c = Self.defaults()
         c.drops = 1
-        c.mutations = .noCatchUp
+        c.breaks = [.noCatchUp]
         c.progress = false
         let report = try ModelChecker(c).run()
         #expect(report.verdict == .verified)
         #expect(report.lines[1] == "verified: invariants 1-5 hold in every state within these bounds")
-        #expect(report.bounds.hasSuffix("0 restarts, progress not checked, mutations 64"))
+        #expect(report.bounds.hasSuffix("0 restarts, progress not checked, break no-catch-up"))
         #expect(report.reductionNotes.contains("drops as delays: no message is dropped; a lost message is one never delivered, which the search covers"))
     }
 }

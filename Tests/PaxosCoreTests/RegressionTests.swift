@@ -1,5 +1,5 @@
 import Testing
-@_spi(Mutants) @testable import PaxosCore
+@testable import PaxosCore
 @testable import PaxosSimulation
 
 /// Bugs the randomized fault runs found, each pinned by a scenario that shows it directly.
@@ -112,7 +112,7 @@ struct RegressionTests {
 
     @Test("invariant 4 still catches entries applied out of order")
     func outOfOrderApplyIsCaught() throws {
-        var world = World(replicas: 3) { $0.mutations = .applyOutOfOrder }
+        var world = World(replicas: 3) { $0.breaks = [.applyOutOfOrder] }
         world.submit("a=1")
         world.submit("b=2")
         for flight in world.pending("transaction", to: 1) { world.deliver(flight.id) }

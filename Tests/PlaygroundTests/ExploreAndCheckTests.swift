@@ -80,20 +80,41 @@ import Testing
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// The benchmark's `check-mutant`: `check` with one test-only mutation on (Scripts/compare-spin.sh's BUG1).
+    /// `check --break NAME`: the counterexample's script switches the break on, so `run` replays the violation.
+    @Test func checkWithABreakWritesAScriptThatReplaysIt() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("break-\(getpid()).pxs").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try CLITests.playground(["check", "--break", "commit-without-majority", "--quiet", "--timeouts", "2",
+                                              "--candidates", "n2", "--without", "progress", "--script", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(", progress not checked, break commit-without-majority\n"))
+        #expect(result.stdout.contains("VIOLATION: invariant 5 (commit needs a majority)"))
+        let script = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(script.contains("# With the protocol bug commit-without-majority on (set break): the leader commits an entry on its own accept, without a majority.\n"))
+        #expect(script.contains("\nset break commit-without-majority\ncluster 3 leader n1\n"))
+        let replay = try CLITests.playground(["run", "--quiet", "--no-color", path])
+        #expect(replay.status == 1)
+        #expect(replay.stdout.contains("✗ expect invariants: violated 5"))
+
+        let unknown = try CLITests.playground(["check", "--break", "vote-twice"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("Error: --break takes protocol bugs from accept-lower-ballot, commit-without-majority, vote-twice-in-ballot, apply-out-of-order, skip-highest-ballot-choice, ignore-recovered-values, no-catch-up, no-stand-aside; 'vote-twice' is not one\n"))
+    }
+
+    /// The benchmark's `check-mutant NAME`: `check --break NAME` (Scripts/compare-spin.sh's BUG1).
     @Test func checkMutantCatchesItsMutation() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mutant-\(getpid()).pxs").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let result = try CLITests.playground(["ignore-recovered-values", "--quiet", "--timeouts", "2", "--candidates", "n2",
                                               "--without", "progress", "--script", path], executable: "check-mutant")
         #expect(result.status == 1)
-        #expect(result.stdout.contains("mutations 32"))
+        #expect(result.stdout.contains("break ignore-recovered-values"))
         #expect(result.stdout.contains("VIOLATION: invariant 2 (durability): 1 was committed (x=1) but the leader of 2.n2, n2, does not hold it after 12 steps"))
-        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("# Needs protocol mutations 32, which only the tests and check-mutant switch on."))
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\nset break ignore-recovered-values\n"))
 
         let unknown = try CLITests.playground(["no-such-bug"], executable: "check-mutant")
         #expect(unknown.status == 2)
-        #expect(unknown.stderr == "usage: check-mutant MUTATION [check options]; MUTATION is one of: ignore-recovered-values, skip-highest-ballot-choice, accept-lower-ballot, commit-without-majority, vote-twice-in-ballot, apply-out-of-order, no-catch-up, no-stand-aside\n")
+        #expect(unknown.stderr == "usage: check-mutant NAME [check options]; NAME is one of: accept-lower-ballot, commit-without-majority, vote-twice-in-ballot, apply-out-of-order, skip-highest-ballot-choice, ignore-recovered-values, no-catch-up, no-stand-aside\n")
         let badOption = try CLITests.playground(["ignore-recovered-values", "--recovery", "maybe"], executable: "check-mutant")
         #expect(badOption.status == 2)
         #expect(badOption.stderr.contains("--recovery takes on or off, not 'maybe'"))

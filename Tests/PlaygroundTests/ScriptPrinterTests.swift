@@ -161,6 +161,7 @@ import PaxosSimulation
             if random.next(below: 2) == 0 { config.heartbeatIntervalTicks = 1 + random.next(below: 2000) }
             if random.next(below: 2) == 0 { config.electionTimeoutTicks = 1 + random.next(below: 20) }
             if random.next(below: 2) == 0 { config.recovery.toggle() }
+            for bug in ProtocolBreak.allCases where random.next(below: 6) == 0 { config.breaks.insert(bug) }
             let setup = ClusterSetup(election: Self.pick(registry.elections.map(\.name), &random),
                                      commit: Self.pick(registry.commits.map(\.name), &random), config: config,
                                      leader: random.next(below: 2) == 0 ? nil : ReplicaID(1 + random.next(below: replicas)))
@@ -215,7 +216,7 @@ import PaxosSimulation
     static let commandKinds = [
         "cluster", "election", "commit", "policies", "priority", "set", "submit", "pending", "step", "deliver", "drop",
         "duplicate", "apply", "tick", "timeout", "run", "crash", "restart", "partition", "heal", "cut", "uncut", "show",
-        "log", "data", "slots", "explore", "quiz", "compare", "undo", "history", "explain", "expect", "export", "help", "quit",
+        "log", "data", "slots", "explore", "check", "breaks", "quiz", "compare", "undo", "history", "explain", "expect", "export", "help", "quit",
     ]
 
     static func kind(of command: Command) -> String {
@@ -247,6 +248,8 @@ import PaxosSimulation
         case .data: "data"
         case .slots: "slots"
         case .explore: "explore"
+        case .check: "check"
+        case .breaks: "breaks"
         case .quiz: "quiz"
         case .compare: "compare"
         case .undo: "undo"
@@ -338,11 +341,13 @@ import PaxosSimulation
     }
 
     static func setting(_ random: inout SplitMix64) -> Setting {
-        switch random.next(below: 5) {
+        switch random.next(below: 7) {
         case 0: .batch(number(1...64, &random))
         case 1: .window(number(1...64, &random))
         case 2: .heartbeat(number(1...5000, &random))
         case 3: .timeout(number(1...5000, &random))
+        case 4: .breakOn(pick(ProtocolBreak.allCases, &random))
+        case 5: .breaksOff
         default: .recovery(random.next(below: 2) == 0)
         }
     }
@@ -402,6 +407,11 @@ import PaxosSimulation
         case "data": return .data(replica(&random))
         case "slots": return .slots
         case "explore": return .explore(number(1...20, &random))
+        case "check":
+            var budgets = CheckBudgets()
+            for name in CheckBudgets.names where random.next(below: 2) == 0 { budgets[name] = number(0...4, &random) }
+            return .check(budgets)
+        case "breaks": return .breaks
         case "quiz": return .quiz(random.next(below: 2) == 0)
         case "compare": return .compare(word(&random), word(&random))
         case "undo": return .undo(number(1...9, &random))

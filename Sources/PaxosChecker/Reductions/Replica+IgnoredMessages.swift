@@ -1,4 +1,4 @@
-@_spi(Mutants) import PaxosCore
+import PaxosCore
 
 // What the checker's ignored-message reduction needs of the core: which messages a replica will ignore
 // whenever they arrive. It reads the replica's `package` state; the core knows nothing of it.
@@ -7,7 +7,7 @@ extension Replica {
     /// Whether this replica will ignore `envelope` whenever it arrives, now or after anything else happens
     /// (crash and restart included): it changes nothing and sends nothing. The model checker takes such
     /// messages off the network at once, since delivering, dropping or duplicating them can make no
-    /// difference. Conservative: false when unsure, and always with a mutation on.
+    /// difference. Conservative: false when unsure, and always with a protocol break on (`set break`).
     ///
     /// Why each case lasts: the round of `promised` only grows and survives a crash (within a round the
     /// promise may move down, when it is withdrawn for the leader of that round, so rounds are compared, not
@@ -16,7 +16,7 @@ extension Replica {
     /// leader under a ballot of an earlier round; a recovery starts only as its replica becomes leader, and
     /// its set of replies only grows. A heartbeat is never ignored for ever: a stale one is answered.
     public func ignoresForever(_ envelope: Envelope, config: ClusterConfig) -> Bool {
-        guard config.mutations.isEmpty, let sender = envelope.from.replica else { return false }
+        guard config.breaks.isEmpty, let sender = envelope.from.replica else { return false }
         let round = promised.round
         switch envelope.message {
         case .requestLogRange(let ballot, _, _):

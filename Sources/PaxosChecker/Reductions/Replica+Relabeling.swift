@@ -1,4 +1,4 @@
-@_spi(Mutants) import PaxosCore
+import PaxosCore
 
 // What the model checker's reductions need of the core, and nothing else does: a replica, a message or
 // an in-flight item as it would be in a world whose replicas were renamed (symmetry), and a replica with

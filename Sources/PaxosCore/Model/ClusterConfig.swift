@@ -15,8 +15,9 @@ public struct ClusterConfig: Hashable, Sendable {
     public var window: Int = 4
     /// Log recovery after an election (`request_log_range`). Off is the unsafe teaching setting.
     public var recovery: Bool = true
-    /// Deliberate protocol bugs for the model checker's tests. Empty in every real run.
-    @_spi(Mutants) public var mutations: Mutations = []
+    /// The deliberate protocol bugs switched on (`set break NAME`), for the break-it exercises. Empty in a
+    /// correct run.
+    public var breaks: ProtocolBreaks = []
 
     public init(replicaCount: Int) {
         self.replicaCount = replicaCount
@@ -57,30 +58,4 @@ public struct ClusterConfig: Hashable, Sendable {
         let pa = priority(of: a), pb = priority(of: b)
         return pa != pb ? pa > pb : a < b
     }
-}
-
-/// Deliberate protocol bugs, switchable only from tests (`@_spi(Mutants)`), so the checker can prove it
-/// catches each of them.
-@_spi(Mutants) public struct Mutations: OptionSet, Hashable, Sendable {
-    public let rawValue: Int
-    public init(rawValue: Int) { self.rawValue = rawValue }
-
-    /// Acceptors skip the legality check (accept a ballot below their promise).
-    public static let acceptLowerBallot = Mutations(rawValue: 1 << 0)
-    /// The leader commits on its own accept, without a majority.
-    public static let commitWithoutMajority = Mutations(rawValue: 1 << 1)
-    /// Voters grant every candidacy, even one below a ballot they promised.
-    public static let voteTwiceInBallot = Mutations(rawValue: 1 << 2)
-    /// Followers apply each entry as its commit arrives, in any order.
-    public static let applyOutOfOrder = Mutations(rawValue: 1 << 3)
-    /// Recovery keeps the lowest-ballot entry per index instead of the highest.
-    public static let skipHighestBallotChoice = Mutations(rawValue: 1 << 4)
-    /// Recovery ignores what the replies carry (the new leader keeps only its own log).
-    public static let ignoreRecoveredValues = Mutations(rawValue: 1 << 5)
-    /// Progress, not safety: the leader reads no position from heartbeat replies, so a follower behind is
-    /// never caught up.
-    public static let noCatchUp = Mutations(rawValue: 1 << 6)
-    /// Progress, not safety: a candidate never stands aside (neither for a leader of its round nor after a
-    /// majority refused it), and nobody withdraws a promise to a candidate that lost its round.
-    public static let noStandAside = Mutations(rawValue: 1 << 7)
 }

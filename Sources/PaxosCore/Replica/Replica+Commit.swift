@@ -42,7 +42,7 @@ extension Replica {
             return
         }
         let acceptors = leadership?.accepts[index] ?? ReplicaSet()
-        let needed = c.mutations.contains(.commitWithoutMajority) ? 1 : c.config.majority
+        let needed = c.breaks.contains(.commitWithoutMajority) ? 1 : c.config.majority
         if status > .accepted {
             c.outcome(.alreadyCommitted(index: index, acceptors: acceptors.members))
         } else if acceptors.count < needed {
@@ -87,7 +87,7 @@ extension Replica {
             c.outcome(.ignored("\(id) marks \(index) committed under \(ballot), but it applied other records at \(index) before: its data has diverged"))
             return
         }
-        if c.mutations.contains(.applyOutOfOrder) {
+        if c.breaks.contains(.applyOutOfOrder) {
             apply(index, .commitMessage, &c)
             return
         }

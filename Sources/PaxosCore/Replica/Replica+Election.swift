@@ -35,14 +35,16 @@ extension Replica {
     mutating func refusal(of candidacy: Candidacy, _ c: inout Context) -> String? {
         let ballot = candidacy.ballot
         guard let candidate = ballot.ownerID else { return "\(ballot) names no replica" }
-        if ballot.round <= promised.round, ballot != promised, !c.mutations.contains(.voteTwiceInBallot) {
+        // `set break vote-twice-in-ballot` skips the three rules that keep a voter to one candidate a round.
+        let oneCandidatePerRound = !c.breaks.contains(.voteTwiceInBallot)
+        if ballot.round <= promised.round, ballot != promised, oneCandidatePerRound {
             return "\(id) already promised \(promised) in round \(promised.round)"
         }
-        if let leader = leadership, leader.ballot != ballot, !c.mutations.contains(.voteTwiceInBallot) {
+        if let leader = leadership, leader.ballot != ballot, oneCandidatePerRound {
             return "\(id) leads \(leader.ballot) and still hears a majority"
         }
         if let leader = knownLeader, leader != candidate, ticksWithoutLeader < c.config.electionTimeoutTicks,
-           !c.mutations.contains(.voteTwiceInBallot) {
+           oneCandidatePerRound {
             let ago = ticksWithoutLeader == 0 ? "this tick" : "\(ticksWithoutLeader) tick\(ticksWithoutLeader == 1 ? "" : "s") ago"
             return "\(id) heard its leader \(leader) \(ago), within the election timeout of \(c.config.electionTimeoutTicks): it keeps following"
         }
@@ -144,7 +146,7 @@ extension Replica {
         election = state
         if state.granted.count >= needed {
             becomeLeader(&c)
-        } else if state.refused.count >= needed, !c.mutations.contains(.noStandAside) {
+        } else if state.refused.count >= needed, !c.breaks.contains(.noStandAside) {
             standAside(.refused(state.refused.members), &c)
         } else {
             c.outcome(.countsPromise(ballot: state.ballot, granted: state.granted.members,
@@ -172,7 +174,7 @@ extension Replica {
         see(ballot)
         if let own = leadership?.ballot, own == ballot { return true }
         if ballot < promised {
-            guard ballot.round == promised.round, !hasLeadership, !c.mutations.contains(.noStandAside) else { return false }
+            guard ballot.round == promised.round, !hasLeadership, !c.breaks.contains(.noStandAside) else { return false }
             c.outcome(.withdraws(promised: promised, leader: ballot))
             promised = ballot
         }

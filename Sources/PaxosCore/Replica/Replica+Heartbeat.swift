@@ -85,7 +85,7 @@ extension Replica {
         }
         leadership?.noteHeard(follower, leader: id, majority: c.config.majority)
         let sent = c.produced
-        if !c.mutations.contains(.noCatchUp) {
+        if !c.breaks.contains(.noCatchUp) {
             retransmit(to: follower, applied: reply.appliedIndex, &c)
         }
         if c.produced == sent {

@@ -57,8 +57,8 @@ extension Replica {
         }
         recovery.replied.insert(replier)
         leader.noteHeard(replier, leader: id, majority: c.config.majority)
-        if !c.mutations.contains(.ignoreRecoveredValues) {
-            let keepLowest = c.mutations.contains(.skipHighestBallotChoice)
+        if !c.breaks.contains(.ignoreRecoveredValues) {
+            let keepLowest = c.breaks.contains(.skipHighestBallotChoice)
             for entry in range.entries {
                 guard let best = recovery.best[entry.index] else {
                     recovery.best[entry.index] = entry

@@ -10,7 +10,7 @@ extension Replica {
         let promisedBefore = promised
         // Only an elected leader proposes: follow it (or withdraw a promise to a candidate it beat) first.
         _ = hearLeader(proposal.ballot, &c)
-        if let rejection = rejection(of: proposal, c.mutations) {
+        if let rejection = rejection(of: proposal, c.breaks) {
             let vote = Vote(index: proposal.index, ballot: proposal.ballot, rejection: rejection)
             c.send(.vote(vote), from: id, to: leaderID, .rejects(index: proposal.index, ballot: proposal.ballot, rejection))
             return
@@ -24,8 +24,8 @@ extension Replica {
     }
 
     /// Why the proposal must be rejected, or nil to accept it.
-    func rejection(of proposal: Proposal, _ mutations: Mutations) -> RejectReason? {
-        if !mutations.contains(.acceptLowerBallot) {
+    func rejection(of proposal: Proposal, _ breaks: ProtocolBreaks) -> RejectReason? {
+        if !breaks.contains(.acceptLowerBallot) {
             if proposal.ballot < promised { return .ballotBelowPromise(promised: promised) }
             if let held = log.ballot(at: proposal.index), held > proposal.ballot { return .stale(accepted: held) }
         }

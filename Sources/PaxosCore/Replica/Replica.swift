@@ -252,7 +252,7 @@ struct Context {
         return body(&context)
     }
 
-    var mutations: Mutations { config.mutations }
+    var breaks: ProtocolBreaks { config.breaks }
 
     mutating func send(_ message: Message, from: ReplicaID, to: Endpoint, _ reason: @autoclosure () -> Reason) {
         produced += 1

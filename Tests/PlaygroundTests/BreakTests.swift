@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import PaxosCore
+@testable import PaxosPlayground
+
+/// `set break NAME`: the named protocol bugs of the break-it exercises. Listed, shown in `show` and the
+/// prompt while on, journaled as a script line; `check` runs with them and writes a counterexample whose
+/// script switches them on again, so `run` replays the violation.
+@Suite struct BreakTests {
+    static func session(_ setup: String = "cluster 3 leader n1") -> (Session, InterpreterTests.Transcript) {
+        InterpreterTests.session(setup)
+    }
+
+    @Test func setBreakTurnsOneOnAndTheSessionShowsIt() {
+        let (session, transcript) = Self.session()
+        #expect(session.prompt == "paxos[0|t0]> ")
+        session.execute("set break accept-lower-ballot")
+        #expect(transcript.lines == ["break accept-lower-ballot on (UNSAFE): acceptors accept a proposal whose ballot is below their promise; check should find it: it breaks invariants 1, 2"])
+        #expect(session.simulation.config.breaks == [.acceptLowerBallot])
+        #expect(session.prompt == "paxos[0|t0 BREAK accept-lower-ballot]> ")
+        session.execute("set break no-catch-up")
+        #expect(session.prompt == "paxos[0|t0 BREAK accept-lower-ballot,no-catch-up]> ")
+        transcript.lines = []
+        session.execute("show")
+        #expect(transcript.lines.count == 1)
+        #expect(transcript.text.contains("\nprotocol broken on purpose (set break off restores it): accept-lower-ballot (breaks invariants 1, 2), no-catch-up (breaks progress)"))
+        transcript.lines = []
+        session.execute("set break off")
+        #expect(transcript.lines == ["break off: the protocol as specified"])
+        #expect(session.simulation.config.breaks.isEmpty)
+        #expect(session.prompt == "paxos[0|t0]> ")
+        transcript.lines = []
+        session.execute("show")
+        #expect(!transcript.text.contains("protocol broken"))
+    }
+
+    @Test func setBreakAloneListsThemAll() {
+        let (session, transcript) = Self.session()
+        session.execute("set break commit-without-majority")
+        transcript.lines = []
+        session.execute("set break")
+        let listed = transcript.lines
+        let rows = transcript.text.split(separator: "\n").map(String.init)
+        #expect(rows.count == ProtocolBreak.allCases.count + 2)
+        #expect(rows[2].hasPrefix("commit-without-majority     (on)  breaks invariant 5"))
+        #expect(rows.last == "set break NAME turns one on (several may be on), set break off turns them all off")
+        for bug in ProtocolBreak.allCases {
+            #expect(rows.contains { $0.hasPrefix(bug.name + " ") && $0.hasSuffix(bug.summary) })
+        }
+        transcript.lines = []
+        session.execute("set break list")
+        #expect(transcript.lines == listed)
+    }
+
+    @Test func breaksAreJournaledAndReplayed() {
+        let (session, _) = Self.session()
+        session.execute("set break no-stand-aside")
+        session.execute("submit x=1")
+        #expect(session.journalScriptLines().contains("set break no-stand-aside"))
+        session.execute("undo")
+        #expect(session.simulation.config.breaks == [.noStandAside], "undo replays the journal, the break with it")
+        session.execute("cluster 3")
+        #expect(session.simulation.config.breaks == [.noStandAside], "a new cluster keeps the settings")
+        #expect(session.journalScriptLines().contains("set break no-stand-aside"))
+        session.execute("set break off")
+        #expect(session.journalScriptLines().last == "set break off")
+    }
+
+    @Test func completion() {
+        let (session, _) = Self.session()
+        #expect(session.completions(line: "set b", word: "b") == ["batch", "break"])
+        #expect(session.completions(line: "set break no", word: "no") == ["no-catch-up", "no-stand-aside"])
+        #expect(session.completions(line: "set break o", word: "o") == ["off"])
+        #expect(session.completions(line: "check ", word: "") == CheckBudgets.names)
+        #expect(session.completions(line: "check drops 1 cr", word: "cr") == ["crashes"])
+    }
+
+    /// Runs `setup`, then `check ...` in the session, and replays the script it wrote in a fresh session.
+    static func checkAndReplay(_ setup: String, _ check: String) throws -> (check: [String], replay: [String], exit: ScriptRunner.Exit, script: String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(getpid())-\(UUID().uuidString).pxs").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (session, transcript) = InterpreterTests.session(setup)
+        session.checkScriptPath = path
+        let before = (session.simulation.step, session.trace.count)
+        session.execute(check)
+        #expect((session.simulation.step, session.trace.count) == before, "check changes nothing")
+        #expect(transcript.lines.contains("wrote the counterexample as a script: \(path) (replay: paxos-playground run \(path))"))
+        let script = try String(contentsOfFile: path, encoding: .utf8)
+        var replayed: [String] = []
+        let replay = Session(write: { replayed.append($0) })
+        let exit = ScriptRunner.run(script, name: path, in: replay)
+        return (transcript.lines, replayed, exit, script)
+    }
+
+    /// A safety break: the leader commits on its own accept, and `check` finds invariant 5 broken.
+    @Test func checkFindsASafetyBreakAndItsScriptReplays() throws {
+        let run = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check")
+        #expect(run.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts, break commit-without-majority")
+        #expect(run.check.contains { $0.hasPrefix("VIOLATION: invariant 5 (commit needs a majority)") })
+        #expect(run.script.contains("\nset break commit-without-majority\ncluster 3 leader n1\n"))
+        #expect(run.exit == .expectFailed)
+        #expect(run.replay.last?.hasPrefix("✗ expect invariants: violated 5") == true)
+    }
+
+    /// A progress break: without catch-up, a follower whose proposal was lost never gets the entry.
+    @Test func checkFindsAProgressBreakAndItsScriptReplays() throws {
+        let run = try Self.checkAndReplay("set break no-catch-up\ncluster 3 leader n1", "check drops 1")
+        #expect(run.check.contains("PROGRESS VIOLATION: after 3 steps the faults stop, and the cluster does not recover: not converged for good within K = 38 ticks after the faults stopped: at tick 38, n2 lacks committed 1"))
+        #expect(run.script.contains("\nset break no-catch-up\ncluster 3 leader n1\n"))
+        #expect(run.exit == .expectFailed)
+        #expect(run.replay.last == "✗ expect converged: n2 lacks committed 1")
+    }
+
+    /// Without the break, the same `check` verifies.
+    @Test func checkWithoutABreakVerifies() {
+        let (session, transcript) = InterpreterTests.session("cluster 3 leader n1")
+        session.checkScriptPath = "/nonexistent/never-written.pxs"
+        session.execute("check drops 1")
+        #expect(transcript.lines.contains("verified: invariants 1-5 hold in every state within these bounds, and from every one the cluster recovers once the faults stop"))
+        #expect(!transcript.lines.contains { $0.hasPrefix("wrote") || $0.hasPrefix("cannot write") })
+    }
+}
