@@ -4,7 +4,7 @@
 #   Scripts/generate-phases.sh
 #
 # Each excerpt sits between `<!-- excerpt: SCRIPT selectors -->` and `<!-- /excerpt -->` (the selectors are
-# described in Sources/PaxosPlayground/DocsExcerpts.swift). The generator is the library code that
+# described in Tests/PlaygroundTests/DocsExcerpts.swift). The generator is the test code that
 # DocsTests uses to check the file, so this script only runs that test in record mode. Read the diff after:
 # the prose around an excerpt may need to follow it.
 #

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import PaxosCore
-import PaxosPlayground
+@testable import PaxosPlayground
 
 /// The documentation in `Docs/` against the playground itself: Phases.md's excerpts are the examples' real
 /// output, REPL.md documents exactly the commands of `Help.entries`, and every workshop exercise checks

@@ -1,4 +1,5 @@
 import Foundation
+@testable import PaxosPlayground
 
 /// The transcript excerpts of `Docs/Phases.md`, cut from the real output of the example scripts so that
 /// they cannot drift from what the playground prints.
@@ -25,18 +26,18 @@ import Foundation
 ///
 /// Fewer matches than `count` is an error, so an excerpt whose events disappear fails loudly.
 /// `Scripts/generate-phases.sh` rewrites the file; `DocsTests` fails when it is stale.
-public enum DocsExcerpts {
+enum DocsExcerpts {
     /// A marker that cannot be read, a script that does not run, or a selection that finds too little.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public let description: String
-        public init(_ description: String) { self.description = description }
+    struct Failure: Error, CustomStringConvertible, Sendable {
+        let description: String
+        init(_ description: String) { self.description = description }
     }
 
     static let open = "<!-- excerpt:"
     static let close = "<!-- /excerpt -->"
 
     /// `document` with every excerpt regenerated from the scripts under `examples`.
-    public static func regenerate(_ document: String, examples: URL) throws -> String {
+    static func regenerate(_ document: String, examples: URL) throws -> String {
         var cache: [String: [String]] = [:]
         var output: [Substring] = []
         var lines = document.split(separator: "\n", omittingEmptySubsequences: false)[...]
@@ -76,7 +77,7 @@ public enum DocsExcerpts {
     }
 
     /// What `paxos-playground run --no-color Examples/SCRIPT` prints, line by line, trailing blanks removed.
-    public static func transcript(of script: String, examples: URL) throws -> [String] {
+    static func transcript(of script: String, examples: URL) throws -> [String] {
         try run(script, examples: examples).printed
     }
 
