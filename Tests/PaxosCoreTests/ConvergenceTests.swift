@@ -23,13 +23,11 @@ import Testing
     static func lead(_ id: ReplicaID, _ ballot: Ballot, recovering: Bool = false, in sim: inout Simulation) {
         let k = id.number - 1
         sim.replicas[k].promised = ballot
-        sim.replicas[k].role = .leader
-        sim.replicas[k].knownLeader = id
         var leadership = LeaderState(ballot: ballot, replicaCount: sim.config.replicaCount)
         if recovering {
             leadership.recovery = RecoveryState(from: 1, to: 1, replied: ReplicaSet(id))
         }
-        sim.replicas[k].leadership = leadership
+        sim.replicas[k].becomeLeader(leadership)
     }
 
     /// Sets `id`'s commit and applied indexes (the log is not needed by the verdict).
@@ -106,9 +104,9 @@ import Testing
 
     @Test func aCandidateDoesNotFollow() {
         var sim = Self.cluster()
-        sim.replicas[2].role = .candidate
-        sim.replicas[2].knownLeader = nil
         sim.replicas[2].promised = Ballot(round: 2, owner: Self.n3)
+        sim.replicas[2].becomeCandidate(ElectionState(ballot: Ballot(round: 2, owner: Self.n3), preVote: false,
+                                                      granted: ReplicaSet(Self.n3), highestLastIndex: 0))
         #expect(sim.divergence() == .candidate(Self.n3, leader: Self.n1))
         #expect(sim.divergence()?.description == "n3 stands as a candidate, not following the leader n1")
     }

@@ -143,7 +143,7 @@ package struct AcceptsTable: Hashable, Sendable {
 }
 
 /// A candidate's election: the answers it has collected for its ballot, in its pre-vote or its real vote.
-package struct ElectionState: Hashable, Sendable {
+public struct ElectionState: Hashable, Sendable {
     package let ballot: Ballot
     /// A pre-vote asks whether a majority would grant `ballot`; nobody has promised anything yet.
     package var preVote: Bool

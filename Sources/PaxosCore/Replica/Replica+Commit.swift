@@ -10,7 +10,8 @@ extension Replica {
             c.outcome(.staleVote(index: vote.index, ballot: vote.ballot, current: leadership?.ballot))
             return
         }
-        leadership?.noteHeard(voter, leader: id, majority: c.config.majority)
+        let me = id
+        leadership?.noteHeard(voter, leader: me, majority: c.config.majority)
         switch vote.rejection {
         case nil:
             // A late accept for an entry already cleaned up counts for nothing: keep no record of it.
@@ -165,7 +166,8 @@ extension Replica {
         c.observe(.applied(index: index, redo: entry.redo))
         c.local(.apply(index: index, redo: entry.redo), .applies(index: index, trigger: trigger))
         if hasLeadership {
-            leadership?.noteAck(appliedIndex, from: id)
+            let (applied, me) = (appliedIndex, id)
+            leadership?.noteAck(applied, from: me)
         } else if let target = knownLeader ?? promised.ownerID, target != id {
             c.send(.ack(index: index), from: id, to: .replica(target), .acks(index: index))
         }

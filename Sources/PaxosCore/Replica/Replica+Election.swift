@@ -17,11 +17,7 @@ extension Replica {
     /// seen. Nothing is promised yet.
     mutating func askPreVote(_ c: inout Context) {
         let ballot = Ballot(round: max(highestRound, promised.round) + 1, owner: id)
-        role = .candidate
-        knownLeader = nil
-        leadership = nil
-        ticksWithoutLeader = 0
-        election = ElectionState(ballot: ballot, preVote: true, granted: ReplicaSet(id), highestLastIndex: log.lastIndex)
+        becomeCandidate(ElectionState(ballot: ballot, preVote: true, granted: ReplicaSet(id), highestLastIndex: log.lastIndex))
         guard c.config.majority > 1 else {
             stand(&c)
             return
@@ -104,15 +100,11 @@ extension Replica {
         highestRound = max(highestRound, promised.round) + 1
         let ballot = Ballot(round: highestRound, owner: id)
         promised = ballot
-        role = .candidate
-        knownLeader = nil
-        leadership = nil
-        ticksWithoutLeader = 0
-        election = ElectionState(ballot: ballot, preVote: false, granted: ReplicaSet(id), highestLastIndex: log.lastIndex)
+        becomeCandidate(ElectionState(ballot: ballot, preVote: false, granted: ReplicaSet(id), highestLastIndex: log.lastIndex))
         let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot,
                                   retry: failedElection)
         broadcast(.candidacy(candidacy), .stands(ballot: ballot), &c)
-        if c.config.majority <= 1 { becomeLeader(&c) }
+        if c.config.majority <= 1 { lead(&c) }
     }
 
     mutating func receiveCandidacy(_ candidacy: Candidacy, _ c: inout Context) {
@@ -145,7 +137,7 @@ extension Replica {
         }
         election = state
         if state.granted.count >= needed {
-            becomeLeader(&c)
+            lead(&c)
         } else if state.refused.count >= needed, !c.breaks.contains(.noStandAside) {
             standAside(.refused(state.refused.members), &c)
         } else {
@@ -204,16 +196,12 @@ extension Replica {
     /// A majority promised: lead, and recover the log before anything new. The voters learn of the new
     /// leader at once from its `request_log_range` (or, with nothing to recover, from a heartbeat); the
     /// others from its first heartbeat.
-    mutating func becomeLeader(_ c: inout Context) {
+    mutating func lead(_ c: inout Context) {
         // A candidate that has since promised a higher ballot cannot lead under its own.
         guard let state = election, !state.preVote, state.ballot == promised else { return }
-        election = nil
-        failedElection = false
-        role = .leader
-        knownLeader = id
         var leader = LeaderState(ballot: state.ballot, replicaCount: c.config.replicaCount)
         leader.noteAck(appliedIndex, from: id)
-        leadership = leader
+        becomeLeader(leader)
         c.local(.elected(state.ballot), .elected(ballot: state.ballot, granted: state.granted.members))
         startRecovery(askFrom: state.granted, upTo: state.highestLastIndex, &c)
     }

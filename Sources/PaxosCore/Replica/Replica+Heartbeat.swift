@@ -34,8 +34,9 @@ extension Replica {
     /// Sends a heartbeat to every follower, and marks how far the log and the commits went before it.
     mutating func sendHeartbeat(_ c: inout Context) {
         guard let ballot = leadership?.ballot else { return }
-        leadership?.markedLastIndex = log.lastIndex
-        leadership?.markedCommitIndex = commitIndex
+        let (lastIndex, committed) = (log.lastIndex, commitIndex)
+        leadership?.markedLastIndex = lastIndex
+        leadership?.markedCommitIndex = committed
         let heartbeat = Heartbeat(ballot: ballot, commitIndex: commitIndex, cleanupIndex: cleanupIndex)
         broadcast(.heartbeat(heartbeat), .heartbeat(ballot: ballot, commitIndex: commitIndex), &c)
     }
@@ -83,7 +84,8 @@ extension Replica {
             stepDown(learnedRound: reply.promised.round, from: follower, &c)
             return
         }
-        leadership?.noteHeard(follower, leader: id, majority: c.config.majority)
+        let me = id
+        leadership?.noteHeard(follower, leader: me, majority: c.config.majority)
         let sent = c.produced
         if !c.breaks.contains(.noCatchUp) {
             retransmit(to: follower, applied: reply.appliedIndex, &c)

@@ -31,7 +31,8 @@ extension Replica {
         }
         log.put(own)
         c.observe(.accepted(index: entry.index, ballot: ballot, redo: entry.redo))
-        leadership?.accepts[entry.index] = ReplicaSet(id)
+        let me = ReplicaSet(id)
+        leadership?.accepts[entry.index] = me
         let proposal = Proposal(entry, ballot: ballot)
         broadcast(.propose(proposal), reason(), &c)
         c.local(.ownProposal(proposal), .proposesToItself(index: entry.index, ballot: ballot))

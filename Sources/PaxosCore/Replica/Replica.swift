@@ -1,6 +1,15 @@
-/// The role a replica plays now.
+/// The role a replica plays now, by name (``Replica/role``).
 public enum Role: String, Hashable, Sendable {
     case follower, candidate, leader
+}
+
+/// The role a replica plays now, with the state only that role has: a candidate's election, a leader's
+/// leader state. ``Replica/state`` is written only by the `become…` functions of `Replica.swift`.
+public enum RoleState: Hashable, Sendable {
+    case follower
+    /// Standing for election: its pre-vote or its real vote, with the answers collected.
+    case candidate(ElectionState)
+    case leader(LeaderState)
 }
 
 /// One input to a replica.
@@ -45,15 +54,15 @@ public struct Replica: Hashable, Sendable {
 
     // MARK: Volatile state (lost in a crash)
 
-    public internal(set) var role: Role = .follower
+    /// Follower, candidate with its election, or leader with its leader state. Only the `become…` functions
+    /// below write it; ``leadership`` and ``election`` change the state of the role it has, in place.
+    public private(set) var state: RoleState = .follower
     public package(set) var knownLeader: ReplicaID?
     package var ticksWithoutLeader = 0
     public package(set) var electionTimeoutTicks: Int
     /// The highest round seen in any ballot, so a new candidacy goes above it.
     var highestRound = 0
     package var random: SplitMix64
-    package var election: ElectionState?
-    public package(set) var leadership: LeaderState?
     /// Under `ApplyMode.afterTicks`: ticks left before each pending apply.
     var applyCountdowns: [Int] = []
     /// Its last election failed (or its policy told it not to stand) and it has followed no leader since:
@@ -66,6 +75,60 @@ public struct Replica: Hashable, Sendable {
         random = SplitMix64(seed: seed ^ (UInt64(id.number) &* 0x9E37_79B9_7F4A_7C15))
         electionTimeoutTicks = config.electionTimeoutTicks
         electionTimeoutTicks = Context.with(policies, config) { c in drawTimeout(&c) }
+    }
+
+    /// The role, by name.
+    public var role: Role {
+        switch state {
+        case .follower: .follower
+        case .candidate: .candidate
+        case .leader: .leader
+        }
+    }
+
+    /// The leader state, when this replica leads. Changed in place (`leadership?.queue…`): the state moves
+    /// out of the role for the change and back, so nothing is copied. Assigning a leader state to a replica
+    /// that does not lead, or nil to one that does, is no transition: ``becomeLeader(_:)`` and
+    /// ``becomeFollower(of:)`` are.
+    public package(set) var leadership: LeaderState? {
+        get {
+            if case .leader(let leader) = state { return leader }
+            return nil
+        }
+        _modify {
+            guard case .leader(let leader) = state else {
+                var none: LeaderState? = nil
+                yield &none
+                assert(none == nil, "a replica becomes leader through becomeLeader")
+                return
+            }
+            state = .follower
+            var held: LeaderState? = consume leader
+            yield &held
+            assert(held != nil, "a leader stops leading through becomeFollower or becomeCandidate")
+            state = held.map(RoleState.leader) ?? .follower
+        }
+    }
+
+    /// The election, when this replica stands. Changed in place, as ``leadership`` is.
+    package var election: ElectionState? {
+        get {
+            if case .candidate(let election) = state { return election }
+            return nil
+        }
+        _modify {
+            guard case .candidate(let election) = state else {
+                var none: ElectionState? = nil
+                yield &none
+                assert(none == nil, "a replica stands through becomeCandidate")
+                return
+            }
+            state = .follower
+            var held: ElectionState? = consume election
+            yield &held
+            assert(held != nil, "a candidate stops standing through becomeLeader or becomeFollower")
+            state = held.map(RoleState.candidate) ?? .follower
+        }
     }
 
     /// Whether this replica holds leader state. A pattern match: here `leadership != nil` type-checks as
@@ -169,12 +232,8 @@ public struct Replica: Hashable, Sendable {
 
     /// Loses every volatile state; the log, the ballot, the commit and applied indexes and the data survive.
     mutating func crash() {
-        role = .follower
-        knownLeader = nil
-        ticksWithoutLeader = 0
+        becomeFollower(of: nil)
         failedElection = false
-        election = nil
-        leadership = nil
         applyCountdowns = []
         highestRound = promised.round
     }
@@ -198,9 +257,7 @@ public struct Replica: Hashable, Sendable {
     public mutating func startAsLeader(ballot: Ballot, config: ClusterConfig) {
         promised = ballot
         highestRound = ballot.round
-        role = .leader
-        knownLeader = id
-        leadership = LeaderState(ballot: ballot, replicaCount: config.replicaCount)
+        becomeLeader(LeaderState(ballot: ballot, replicaCount: config.replicaCount))
     }
 
     /// Sets up `self` as a follower that promised `ballot` (the `cluster N leader nK` start).
@@ -330,14 +387,28 @@ extension Replica {
         highestRound = max(highestRound, ballot.round)
     }
 
+    // MARK: - Role transitions: the only writers of `state`
+
     /// Leaves leadership or candidacy and follows `ballot`'s owner (or nobody).
     mutating func becomeFollower(of ballot: Ballot?) {
-        role = .follower
-        leadership = nil
-        election = nil
+        state = .follower
         knownLeader = ballot?.ownerID
         ticksWithoutLeader = 0
         if ballot != nil { failedElection = false }
+    }
+
+    /// Stands for election (a pre-vote or the real vote): follows nobody while it does.
+    mutating func becomeCandidate(_ election: ElectionState) {
+        state = .candidate(election)
+        knownLeader = nil
+        ticksWithoutLeader = 0
+    }
+
+    /// Leads with `leader`'s ballot.
+    mutating func becomeLeader(_ leader: LeaderState) {
+        state = .leader(leader)
+        knownLeader = id
+        failedElection = false
     }
 
     /// The election policy's timeout for this replica, kept by the core between the base timeout and
