@@ -13,7 +13,7 @@ extension Simulation {
     /// Does `.submit(redo)` as ``perform(_:)`` does, through the same client code, but builds no trace event.
     /// Returns the transaction message's id.
     @discardableResult
-    public mutating func submitQuietly(_ redo: [RedoRecord]) throws(SimulationError) -> Int {
+    package mutating func submitQuietly(_ redo: [RedoRecord]) throws(SimulationError) -> Int {
         try performQuietly(.submit(redo))
         // A submit puts exactly one item in flight: the transaction, under the last id given.
         return network.nextID - 1
@@ -21,23 +21,23 @@ extension Simulation {
 
     /// A replica's log length, commit index and client queue length (0 unless it leads), read in place:
     /// a copy of the replica (``replica(_:)``) costs more than a step's bookkeeping.
-    public func figures(of id: ReplicaID) -> (logCount: Int, commitIndex: Int, queued: Int) {
+    package func figures(of id: ReplicaID) -> (logCount: Int, commitIndex: Int, queued: Int) {
         let k = id.number - 1
         return (replicas[k].log.count, replicas[k].commitIndex, replicas[k].leadership?.queue.count ?? 0)
     }
 
     /// Entries the invariant monitor keeps (commits and accepts it still watches); it forgets what every
     /// replica applied, so this stays bounded however long the run.
-    public var monitorHistorySize: Int { monitor.committed.count + monitor.acceptors.count }
+    package var monitorHistorySize: Int { monitor.committed.count + monitor.acceptors.count }
 
     /// Puts `envelope` on the network as a replica's send does, and returns its id. Nothing handles it.
-    public mutating func enqueueBare(_ envelope: Envelope) -> Int {
+    package mutating func enqueueBare(_ envelope: Envelope) -> Int {
         network.enqueue(.message(envelope), step: step)
     }
 
     /// Takes the oldest in-flight item off the network, as a FIFO delivery does, and hands it back
     /// undelivered; nil when nothing is in flight.
-    public mutating func takeOldestBare() -> InFlight? {
+    package mutating func takeOldestBare() -> InFlight? {
         guard !network.inFlight.isEmpty else { return nil }
         return network.inFlight.remove(at: 0)
     }

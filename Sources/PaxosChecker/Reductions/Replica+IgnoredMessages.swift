@@ -15,7 +15,7 @@ extension Replica {
     /// asks a pre-vote) only under a new ballot above every round it saw, so it is never again candidate or
     /// leader under a ballot of an earlier round; a recovery starts only as its replica becomes leader, and
     /// its set of replies only grows. A heartbeat is never ignored for ever: a stale one is answered.
-    public func ignoresForever(_ envelope: Envelope, config: ClusterConfig) -> Bool {
+    package func ignoresForever(_ envelope: Envelope, config: ClusterConfig) -> Bool {
         guard config.breaks.isEmpty, let sender = envelope.from.replica else { return false }
         let round = promised.round
         switch envelope.message {

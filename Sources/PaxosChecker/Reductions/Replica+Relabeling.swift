@@ -8,7 +8,7 @@ extension Replica {
     /// This replica as `permutation(id)` would be in the renamed world: its id, the owners of its ballots
     /// (promised, in its log, in its election and leadership), its known leader, and its vote, accept and
     /// ack bookkeeping, all renamed. Timers and the generator are kept as they are.
-    public func relabeled(by permutation: ReplicaPermutation) -> Replica {
+    package func relabeled(by permutation: ReplicaPermutation) -> Replica {
         var copy = self
         copy.id = permutation(id)
         copy.promised = permutation(promised)
@@ -26,7 +26,7 @@ extension Replica {
     /// that draws it, and a leader's ticks since its last heartbeat. Under abstract time they cannot change
     /// what happens next, unless an apply waits for ticks (``ApplyMode/afterTicks(_:)``), which the caller
     /// must rule out.
-    public func withoutTimers() -> Replica {
+    package func withoutTimers() -> Replica {
         var copy = self
         copy.ticksWithoutLeader = 0
         copy.electionTimeoutTicks = 0
@@ -39,7 +39,7 @@ extension Replica {
     /// without a majority. They decide nothing while fewer ticks remain than ``ClusterConfig/stepDownTicks``
     /// (no step-down can come), as under abstract time (a leader's clock never moves) or when the heartbeat
     /// interval is beyond the tick budget.
-    public func withoutQuorumWatch() -> Replica {
+    package func withoutQuorumWatch() -> Replica {
         var copy = self
         copy.leadership?.heard = ReplicaSet()
         copy.leadership?.ticksWithoutMajority = 0
@@ -76,7 +76,7 @@ extension ReplicaSet {
 
 extension Envelope {
     /// The same message between the renamed replicas, with the replica ids it carries renamed.
-    public func relabeled(by permutation: ReplicaPermutation) -> Envelope {
+    package func relabeled(by permutation: ReplicaPermutation) -> Envelope {
         Envelope(from: permutation(from), to: permutation(to), message: message.relabeled(by: permutation))
     }
 }
@@ -84,7 +84,7 @@ extension Envelope {
 extension Message {
     /// The same message with every replica id it carries renamed. A refused promise's text names replicas
     /// and only the trace reads it: it becomes a neutral "refused", so renamed worlds compare equal.
-    public func relabeled(by permutation: ReplicaPermutation) -> Message {
+    package func relabeled(by permutation: ReplicaPermutation) -> Message {
         switch self {
         case .transaction:
             return self

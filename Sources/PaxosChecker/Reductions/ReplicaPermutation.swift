@@ -6,26 +6,26 @@ import PaxosCore
 /// replicas apart, a state and its renamings have the same futures, so the search counts them once.
 /// Renaming a world renames every replica id in it: ids, ballot owners, known leaders, vote and ack sets,
 /// message senders and receivers.
-public struct ReplicaPermutation: Hashable, Sendable, CustomStringConvertible {
+package struct ReplicaPermutation: Hashable, Sendable, CustomStringConvertible {
     /// `images[k - 1]` is the number `nk` becomes.
-    public let images: [Int]
+    package let images: [Int]
 
     /// nil unless `images` holds each of 1...images.count once.
-    public init?(images: [Int]) {
+    package init?(images: [Int]) {
         guard images.sorted() == Array(1...max(1, images.count)), !images.isEmpty else { return nil }
         self.images = images
     }
 
-    public static func identity(count: Int) -> ReplicaPermutation {
+    package static func identity(count: Int) -> ReplicaPermutation {
         ReplicaPermutation(unchecked: Array(1...max(1, count)))
     }
 
     private init(unchecked images: [Int]) { self.images = images }
 
-    public var isIdentity: Bool { images.indices.allSatisfy { images[$0] == $0 + 1 } }
+    package var isIdentity: Bool { images.indices.allSatisfy { images[$0] == $0 + 1 } }
 
     /// Every permutation of `members` among themselves, the other replicas kept, the identity first.
-    public static func all(of members: [ReplicaID], replicaCount: Int) -> [ReplicaPermutation] {
+    package static func all(of members: [ReplicaID], replicaCount: Int) -> [ReplicaPermutation] {
         let slots = members.map(\.number)
         var result: [ReplicaPermutation] = []
         var arrangement = slots
@@ -47,7 +47,7 @@ public struct ReplicaPermutation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `n2↔n3`-style: the replicas that move, as cycles.
-    public var description: String {
+    package var description: String {
         var seen = Set<Int>(), cycles: [String] = []
         for start in 1...images.count where !seen.contains(start) && images[start - 1] != start {
             var cycle: [String] = [], k = start
@@ -63,24 +63,24 @@ public struct ReplicaPermutation: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: - Renaming values
 
-    public func callAsFunction(_ id: ReplicaID) -> ReplicaID {
+    package func callAsFunction(_ id: ReplicaID) -> ReplicaID {
         images.indices.contains(id.number - 1) ? ReplicaID(images[id.number - 1]) : id
     }
 
-    public func callAsFunction(_ id: ReplicaID?) -> ReplicaID? { id.map { self($0) } }
+    package func callAsFunction(_ id: ReplicaID?) -> ReplicaID? { id.map { self($0) } }
 
-    public func callAsFunction(_ ballot: Ballot) -> Ballot {
+    package func callAsFunction(_ ballot: Ballot) -> Ballot {
         guard let owner = ballot.ownerID else { return ballot }
         return Ballot(round: ballot.round, owner: self(owner))
     }
 
-    public func callAsFunction(_ endpoint: Endpoint) -> Endpoint {
+    package func callAsFunction(_ endpoint: Endpoint) -> Endpoint {
         if case .replica(let id) = endpoint { return .replica(self(id)) }
         return endpoint
     }
 
     /// `values[k - 1]` belongs to `nk`: the same values, each at its replica's new position.
-    public func permuting<Value>(_ values: [Value]) -> [Value] {
+    package func permuting<Value>(_ values: [Value]) -> [Value] {
         guard values.count == images.count else { return values }
         var result = values
         for (k, value) in values.enumerated() { result[images[k] - 1] = value }

@@ -10,13 +10,13 @@ import PaxosSimulation
 
 extension Simulation {
     /// The id the next message sent will get. Replaying the same actions from the same start gives the same ids.
-    public var nextMessageIdentifier: Int { network.nextID }
+    package var nextMessageIdentifier: Int { network.nextID }
 
     /// A 64-bit digest of replica `index`'s whole state (durable and volatile, timers included) and whether
     /// it is up. Equal replicas have equal digests within one process (Swift's hashing is seeded per process).
     /// Without `quorumWatch`, a leader's watch on its majority is left out
     /// (``Replica/withoutQuorumWatch()``): for a search in which no leader can step down.
-    public func replicaDigest(at index: Int, quorumWatch: Bool = true) -> UInt64 {
+    package func replicaDigest(at index: Int, quorumWatch: Bool = true) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(alive[index])
         if quorumWatch {
@@ -29,7 +29,7 @@ extension Simulation {
 
     /// A 64-bit digest of what an in-flight item carries, ignoring its id and when it was sent: two copies
     /// of one message have the same digest.
-    public static func digest(of item: PendingItem) -> UInt64 {
+    package static func digest(of item: PendingItem) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(item)
         return UInt64(bitPattern: Int64(hasher.finalize()))
@@ -40,7 +40,7 @@ extension Simulation {
     /// they only number things.
     ///
     /// The monitor's history goes in as sets (who accepted a slot, in whatever order).
-    public func historyDigest() -> UInt64 {
+    package func historyDigest() -> UInt64 {
         var hasher = Hasher()
         hasher.combine(monitor.digest)
         hasher.combine(client)
@@ -53,7 +53,7 @@ extension Simulation {
     /// The canonical fingerprint of the whole world: replicas by position, in-flight items as a multiset,
     /// and the history. Two worlds that differ only in message ids, in the order of `inFlight`, or in the
     /// step and tick counters have the same fingerprint.
-    public func fingerprint() -> UInt64 {
+    package func fingerprint() -> UInt64 {
         var hasher = Hasher()
         for index in replicas.indices { hasher.combine(replicaDigest(at: index)) }
         hasher.combine(Self.multisetDigest(inFlight.map { Self.digest(of: $0.item) }))
@@ -63,7 +63,7 @@ extension Simulation {
 
     /// An order-independent digest of a multiset of digests (a sum of mixed values, so copies count).
     @inlinable
-    public static func multisetDigest(_ digests: [UInt64]) -> UInt64 {
+    package static func multisetDigest(_ digests: [UInt64]) -> UInt64 {
         var sum: UInt64 = 0
         var count: UInt64 = 0
         for digest in digests {
@@ -125,7 +125,7 @@ extension Simulation {
     /// could only be lost. Returns how many of them had an id below `id` (were sent before some step).
     /// (The model checker's dead-letter reduction; the ids of the messages still in flight do not change.)
     @discardableResult
-    public mutating func discardMessages(to replica: ReplicaID, countingBelow id: Int = .max) -> Int {
+    package mutating func discardMessages(to replica: ReplicaID, countingBelow id: Int = .max) -> Int {
         var older = 0
         network.inFlight.removeAll {
             guard case .message(let envelope) = $0.item, envelope.to == .replica(replica) else { return false }
@@ -140,7 +140,7 @@ extension Simulation {
     /// sent from id `firstNew` on: a step changes only its own replica, so only the messages to it, and the
     /// ones it sent, can have turned stale. Returns how many it took.
     @discardableResult
-    public mutating func discardIgnoredMessages(to receivers: Range<Int>, sentFrom firstNew: Int) -> Int {
+    package mutating func discardIgnoredMessages(to receivers: Range<Int>, sentFrom firstNew: Int) -> Int {
         let before = network.inFlight.count
         let replicas = replicas, config = config
         network.inFlight.removeAll {

@@ -10,7 +10,7 @@ extension Simulation {
     /// The digests of this world with its replicas renamed by `permutation`, election timers left out
     /// (symmetry needs abstract time): `replicas[k]` is the digest of the replica that ends at position k.
     /// Partitions and cuts are not renamed: a world with either has no symmetry to use (``isWholeNetwork``).
-    public func renamedDigests(by permutation: ReplicaPermutation) -> (replicas: [UInt64], items: UInt64, history: UInt64) {
+    package func renamedDigests(by permutation: ReplicaPermutation) -> (replicas: [UInt64], items: UInt64, history: UInt64) {
         var replicaDigests = Array(repeating: UInt64(0), count: replicas.count)
         for k in replicas.indices {
             replicaDigests[permutation.images[k] - 1] = renamedReplicaDigest(at: k, by: permutation)
@@ -21,7 +21,7 @@ extension Simulation {
 
     /// Replica `index` renamed, timers left out, and whether it is up: what ``replicaDigest(at:)`` is to the
     /// world itself.
-    public func renamedReplicaDigest(at index: Int, by permutation: ReplicaPermutation) -> UInt64 {
+    package func renamedReplicaDigest(at index: Int, by permutation: ReplicaPermutation) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(alive[index])
         replicas[index].relabeled(by: permutation).withoutTimers().hash(into: &hasher)
@@ -29,12 +29,12 @@ extension Simulation {
     }
 
     /// An in-flight item renamed: what ``digest(of:)`` is to the item itself.
-    public static func renamedDigest(of item: PendingItem, by permutation: ReplicaPermutation) -> UInt64 {
+    package static func renamedDigest(of item: PendingItem, by permutation: ReplicaPermutation) -> UInt64 {
         digest(of: item.relabeled(by: permutation))
     }
 
     /// The history renamed: what ``historyDigest()`` is to the world itself.
-    public func renamedHistoryDigest(by permutation: ReplicaPermutation) -> UInt64 {
+    package func renamedHistoryDigest(by permutation: ReplicaPermutation) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(monitor.relabeled(by: permutation).digest)
         var renamedClient = client
@@ -45,12 +45,12 @@ extension Simulation {
     }
 
     /// No partition and no cut: the network treats every replica alike.
-    public var isWholeNetwork: Bool { partition == nil && cuts.isEmpty }
+    package var isWholeNetwork: Bool { partition == nil && cuts.isEmpty }
 }
 
 extension PendingItem {
     /// The same item in the world with its replicas renamed (see ``Message/relabeled(by:)``).
-    public func relabeled(by permutation: ReplicaPermutation) -> PendingItem {
+    package func relabeled(by permutation: ReplicaPermutation) -> PendingItem {
         switch self {
         case .message(let envelope): .message(envelope.relabeled(by: permutation))
         case .apply(let replica): .apply(permutation(replica))

@@ -17,9 +17,9 @@ import PaxosSimulation
 /// 4. replicas that are not special: the client tries n1 when it knows no leader, the initial leader
 ///    holds ballot 1, and only replicas that may all stand, or all not stand, are alike.
 /// A partitioned or cut network (`explore` from a session) has no symmetry to use either.
-public enum SymmetryAnalysis {
+package enum SymmetryAnalysis {
     /// The classes of interchangeable replicas (each of two or more), and why there are no more.
-    public static func interchangeable(in c: CheckerConfiguration) -> (classes: [[ReplicaID]], reasons: [String]) {
+    package static func interchangeable(in c: CheckerConfiguration) -> (classes: [[ReplicaID]], reasons: [String]) {
         var reasons: [String] = []
         let election = c.registry.election(named: c.election)
         if election is PriorityElection {
@@ -48,12 +48,12 @@ public enum SymmetryAnalysis {
 
     /// The most renamings the search uses: each state's fingerprint is the least over all of them, so a
     /// state costs that many renamed digests (24: four interchangeable replicas).
-    public static let renamingLimit = 24
+    package static let renamingLimit = 24
 
     /// Every renaming the search may use, the identity first: the permutations within each class. Just the
     /// identity when none applies, when `start` has a partition or a cut, or when there would be more than
     /// ``renamingLimit``.
-    public static func renamings(in c: CheckerConfiguration, from start: Simulation) -> [ReplicaPermutation] {
+    package static func renamings(in c: CheckerConfiguration, from start: Simulation) -> [ReplicaPermutation] {
         var result = [ReplicaPermutation.identity(count: c.replicas)]
         let classes = interchangeable(in: c).classes
         guard start.isWholeNetwork, renamingCount(of: classes) <= renamingLimit else { return result }
@@ -78,7 +78,7 @@ public enum SymmetryAnalysis {
     }
 
     /// One line for the report.
-    public static func note(for c: CheckerConfiguration, from start: Simulation) -> String {
+    package static func note(for c: CheckerConfiguration, from start: Simulation) -> String {
         let (classes, reasons) = interchangeable(in: c)
         if classes.isEmpty {
             return "symmetry: none applies exactly here (\(reasons.joined(separator: "; ")))"
