@@ -197,3 +197,24 @@ extension Reason {
         }
     }
 }
+
+extension Refusal: CustomStringConvertible {
+    /// The refusal as the voter says it: in the promise's `reason` and in its annotation.
+    public var description: String {
+        switch self {
+        case .noOwner(let ballot):
+            return "\(ballot) names no replica"
+        case .alreadyPromised(let voter, let promised):
+            return "\(voter) already promised \(promised) in round \(promised.round)"
+        case .leads(let voter, let ballot):
+            return "\(voter) leads \(ballot) and still hears a majority"
+        case .followsLeader(let voter, let leader, let ticksAgo, let timeout):
+            let ago = ticksAgo == 0 ? "this tick" : "\(ticksAgo) tick\(ticksAgo == 1 ? "" : "s") ago"
+            return "\(voter) heard its leader \(leader) \(ago), within the election timeout of \(timeout): it keeps following"
+        case .policy(let why):
+            return why
+        case .policyFailed(let policy):
+            return "the \(policy) policy failed"
+        }
+    }
+}

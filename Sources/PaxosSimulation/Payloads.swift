@@ -57,7 +57,7 @@ extension Candidacy {
 extension Promise {
     var json: JSONValue {
         .object([("ballot", ballot.json), ("granted", .bool(granted))]
-            + (refusal.map { [("reason", JSONValue.string($0))] } ?? [])
+            + (refusal.map { [("reason", JSONValue.string($0.description))] } ?? [])
             + [("promised", promised.json), ("last_index", .int(lastIndex))])
     }
 }

@@ -83,7 +83,7 @@ extension Envelope {
 
 extension Message {
     /// The same message with every replica id it carries renamed. A refused promise's text names replicas
-    /// and only the trace reads it: it becomes a neutral "refused", so renamed worlds compare equal.
+    /// and only the trace reads it: it becomes one neutral refusal, so renamed worlds compare equal.
     package func relabeled(by permutation: ReplicaPermutation) -> Message {
         switch self {
         case .transaction:
@@ -133,7 +133,7 @@ extension Candidacy {
 
 extension Promise {
     func relabeled(by permutation: ReplicaPermutation) -> Promise {
-        Promise(ballot: permutation(ballot), refusal: refusal.map { _ in "refused" }, promised: permutation(promised),
+        Promise(ballot: permutation(ballot), refusal: refusal.map { _ in .policy("refused") }, promised: permutation(promised),
                 lastIndex: lastIndex)
     }
 }

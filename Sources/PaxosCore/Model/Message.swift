@@ -146,16 +146,33 @@ public struct Candidacy: Hashable, Sendable {
     }
 }
 
+/// Why a voter would not vote for a candidate (pre-vote and real vote alike): the rule, with its values.
+/// Its wording is rendered outside the core (`Annotations.swift`); only a policy's own reason is text.
+public enum Refusal: Hashable, Sendable {
+    /// The candidacy's ballot names no replica.
+    case noOwner(ballot: Ballot)
+    /// One candidate a round: the voter promised another ballot of that round or a later one.
+    case alreadyPromised(voter: ReplicaID, promised: Ballot)
+    /// The voter leads another ballot and still hears a majority.
+    case leads(voter: ReplicaID, ballot: Ballot)
+    /// Leader stickiness: the voter heard its leader `ticksAgo` ticks ago, within the election timeout.
+    case followsLeader(voter: ReplicaID, leader: ReplicaID, ticksAgo: Int, timeout: Int)
+    /// The election policy refused, for the reason it gave.
+    case policy(String)
+    /// The election policy failed; the core refused for it.
+    case policyFailed(policy: String)
+}
+
 public struct Promise: Hashable, Sendable {
     /// The candidacy's ballot this answers.
     public let ballot: Ballot
     /// nil when granted, else why not.
-    public let refusal: String?
+    public let refusal: Refusal?
     /// The voter's own promise after handling the candidacy.
     public let promised: Ballot
     public let lastIndex: Int
 
-    public init(ballot: Ballot, refusal: String?, promised: Ballot, lastIndex: Int) {
+    public init(ballot: Ballot, refusal: Refusal?, promised: Ballot, lastIndex: Int) {
         self.ballot = ballot
         self.refusal = refusal
         self.promised = promised

@@ -91,7 +91,7 @@ public enum Reason: Hashable, Sendable {
     case grantsPreVote(ballot: Ballot)
     /// The candidate asks again after a failed election: the voter's policy was not asked.
     case grantsRetryPreVote(ballot: Ballot)
-    case refusesPreVote(ballot: Ballot, why: String)
+    case refusesPreVote(ballot: Ballot, why: Refusal)
     case countsPreVote(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePreVote(ballot: Ballot)
     /// A voter refused a pre-vote for having promised `promised`, of a round at or above `ballot`'s: the
@@ -100,7 +100,7 @@ public enum Reason: Hashable, Sendable {
     case stands(ballot: Ballot)
     case grants(ballot: Ballot)
     case grantsRetry(ballot: Ballot)
-    case refuses(ballot: Ballot, why: String)
+    case refuses(ballot: Ballot, why: Refusal)
     case countsPromise(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePromise(ballot: Ballot)
     case elected(ballot: Ballot, granted: [ReplicaID])

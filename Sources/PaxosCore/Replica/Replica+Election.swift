@@ -28,21 +28,20 @@ extension Replica {
     }
 
     /// Why this replica would not vote for `candidacy` now, or nil if it would (pre-vote and real vote alike).
-    mutating func refusal(of candidacy: Candidacy, _ c: inout Context) -> String? {
+    mutating func refusal(of candidacy: Candidacy, _ c: inout Context) -> Refusal? {
         let ballot = candidacy.ballot
-        guard let candidate = ballot.ownerID else { return "\(ballot) names no replica" }
+        guard let candidate = ballot.ownerID else { return .noOwner(ballot: ballot) }
         // `set break vote-twice-in-ballot` skips the three rules that keep a voter to one candidate a round.
         let oneCandidatePerRound = !c.breaks.contains(.voteTwiceInBallot)
         if ballot.round <= promised.round, ballot != promised, oneCandidatePerRound {
-            return "\(id) already promised \(promised) in round \(promised.round)"
+            return .alreadyPromised(voter: id, promised: promised)
         }
         if let leader = leadership, leader.ballot != ballot, oneCandidatePerRound {
-            return "\(id) leads \(leader.ballot) and still hears a majority"
+            return .leads(voter: id, ballot: leader.ballot)
         }
         if let leader = knownLeader, leader != candidate, ticksWithoutLeader < c.config.electionTimeoutTicks,
            oneCandidatePerRound {
-            let ago = ticksWithoutLeader == 0 ? "this tick" : "\(ticksWithoutLeader) tick\(ticksWithoutLeader == 1 ? "" : "s") ago"
-            return "\(id) heard its leader \(leader) \(ago), within the election timeout of \(c.config.electionTimeoutTicks): it keeps following"
+            return .followsLeader(voter: id, leader: leader, ticksAgo: ticksWithoutLeader, timeout: c.config.electionTimeoutTicks)
         }
         // A policy shapes a candidate's first attempt only: a retry after a failed election is judged by
         // the core's rules alone, so no policy, however it answers, can keep a live majority leaderless.
@@ -52,12 +51,12 @@ extension Replica {
         do {
             switch try c.policies.election.preference(of: voterView, for: view, config: c.config) {
             case .grant: return nil
-            case .refuse(let why): return why
+            case .refuse(let why): return .policy(why)
             }
         } catch {
             let policy = c.policies.electionName
             c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "refuse the vote"))
-            return "the \(policy) policy failed"
+            return .policyFailed(policy: policy)
         }
     }
 
