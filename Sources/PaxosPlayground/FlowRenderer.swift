@@ -38,7 +38,7 @@ public struct FlowRenderer: Sendable {
         if !ids.isEmpty { marks = "  → " + ids.map { "#\($0)" }.joined(separator: " ") }
         if let cause = event.cause { marks += event.isDeliveryOutcome ? "  (#\(cause) delivered)" : "  (on #\(cause))" }
         let (tag, name) = switch event.phase {
-        case .fault: ("fault", event.kind)
+        case .fault: ("fault", event.kind.rawValue)
         case .invariant: ("!!", "VIOLATION")
         default: (event.phase.section, event.phase.rawValue)
         }

@@ -197,17 +197,17 @@ struct Quiz {
     static func outcome(of topic: Topic, in events: [TraceEvent]) -> Outcome? {
         switch topic {
         case .vote(let message, let voter):
-            guard let vote = events.first(where: { $0.cause == message && $0.kind == "vote" && $0.from == .replica(voter) && $0.messageID != nil }),
+            guard let vote = events.first(where: { $0.cause == message && $0.kind == .vote && $0.from == .replica(voter) && $0.messageID != nil }),
                   case .string(let verdict)? = field("vote", in: vote.payload) else { return nil }
             return Outcome(answer: verdict, note: vote.note)
         case .commit(let message, let leader):
             let caused = events.filter { $0.cause == message }
             guard let first = caused.first else { return nil }
             let commits = caused.first { $0.phase == .commit && $0.from == .replica(leader) && $0.messageID != nil }
-                ?? caused.first { $0.kind == "apply" && $0.from == .replica(leader) }
+                ?? caused.first { $0.kind == .apply && $0.from == .replica(leader) }
             return commits.map { Outcome(answer: "commit", note: $0.note) } ?? Outcome(answer: "wait", note: first.note)
         case .apply(let replica):
-            let applies = events.filter { $0.kind == "apply" && $0.from == .replica(replica) && $0.phase == .apply }
+            let applies = events.filter { $0.kind == .apply && $0.from == .replica(replica) && $0.phase == .apply }
             let records = applies.flatMap { event -> [String] in
                 guard case .array(let redo)? = field("redo_log", in: event.payload) else { return [] }
                 return redo.compactMap { if case .string(let text) = $0 { text } else { nil } }
@@ -218,18 +218,18 @@ struct Quiz {
             return Outcome(answer: records.isEmpty ? "nothing" : records.joined(separator: " "),
                            note: applies.count > 1 ? applies.map(\.note).joined(separator: "; ") : first.note)
         case .grant(let message, let voter):
-            guard let promise = events.first(where: { $0.cause == message && $0.kind == "promise" && $0.from == .replica(voter) }),
+            guard let promise = events.first(where: { $0.cause == message && $0.kind == .promise && $0.from == .replica(voter) }),
                   case .object(let fields)? = field("promise", in: promise.payload),
                   case .bool(let granted)? = fields.first(where: { $0.0 == "granted" })?.1 else { return nil }
             return Outcome(answer: granted ? "grant" : "refuse", note: promise.note)
         case .winner(let message):
-            if let elected = events.first(where: { $0.kind == "elected" }) {
+            if let elected = events.first(where: { $0.kind == .elected }) {
                 return Outcome(answer: elected.from.description, note: elected.note)
             }
             guard let first = events.first(where: { $0.cause == message }) else { return nil }
             return Outcome(answer: "none", note: first.note)
         case .timeout:
-            let fired = events.filter { $0.kind == "timeout" }
+            let fired = events.filter { $0.kind == .timeout }
             guard !fired.isEmpty else {
                 return Outcome(answer: "nobody", note: "no replica's election timeout ran out at this tick")
             }

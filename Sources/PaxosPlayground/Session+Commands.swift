@@ -162,7 +162,7 @@ extension Session {
                 }
                 deliveries += 1
                 let events = try perform(.deliver(next.id))
-                elected = elected || events.contains { $0.kind == "elected" }
+                elected = elected || events.contains { $0.kind == .elected }
             } else {
                 if condition == .quiet { return }
                 guard ticks < tickLimit else {
@@ -171,7 +171,7 @@ extension Session {
                 }
                 ticks += 1
                 let events = try perform(.tick)
-                elected = elected || events.contains { $0.kind == "elected" }
+                elected = elected || events.contains { $0.kind == .elected }
             }
         }
     }

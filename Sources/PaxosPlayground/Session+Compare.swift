@@ -230,7 +230,7 @@ struct Comparison {
         var text = "t\(event.tick) \(tag) \(event.kind) \(route)"
         if event.isDeliveryOutcome, let cause = event.cause { text += " (#\(cause) delivered)" }
         var payload = event.payload
-        if case .object(let fields) = payload, fields.count == 1, fields[0].0 == event.kind, case .object = fields[0].1 {
+        if case .object(let fields) = payload, fields.count == 1, fields[0].0 == event.kind.rawValue, case .object = fields[0].1 {
             payload = fields[0].1
         }
         let rendered = payload.rendered
@@ -287,21 +287,21 @@ struct RunFacts {
                 messageTotal += 1
             }
             switch (event.phase, event.kind) {
-            case (.fault, "drop"): lost += 1
-            case (.fault, "crash"), (.fault, "partition"), (.fault, "cut"): lostLeaderAt = event.tick
+            case (.fault, .drop): lost += 1
+            case (.fault, .crash), (.fault, .partition), (.fault, .cut): lostLeaderAt = event.tick
             case (.timeout, _): timeouts += 1
-            case (.election, "elected"):
+            case (.election, .elected):
                 if case .object(let fields) = event.payload, let ballot = fields.first(where: { $0.0 == "ballot" })?.1,
                    case .string(let name) = ballot {
                     elected.append("\(name) @t\(event.tick)")
                 }
                 toElect.append(String(event.tick - lostLeaderAt))
-            case (.election, "promise") where event.messageID != nil:
+            case (.election, .promise) where event.messageID != nil:
                 if case .object(let fields) = event.payload, case .object(let promise)? = fields.first(where: { $0.0 == "promise" })?.1,
                    case .bool(let yes)? = promise.first(where: { $0.0 == "granted" })?.1 {
                     if yes { granted += 1 } else { refused += 1 }
                 }
-            case (.transaction, "transaction") where event.from == .client && event.cause == nil:
+            case (.transaction, .transaction) where event.from == .client && event.cause == nil:
                 submitted.append(event.tick)
             default: break
             }

@@ -87,17 +87,39 @@ extension LogEntry {
     }
 }
 
-extension LocalEvent {
-    public var kind: String {
+extension Message {
+    /// The message's kind, as the trace names it.
+    public var kind: EventKind {
         switch self {
-        case .ownProposal: "propose"
-        case .ownVote: "vote"
-        case .apply: "apply"
-        case .cleanup, .cleanupWaits: "cleanup"
-        case .timeout: "timeout"
-        case .elected: "elected"
-        case .stepDown: "step_down"
-        case .recovered: "recovered"
+        case .transaction: .transaction
+        case .redirect: .redirect
+        case .propose: .propose
+        case .vote: .vote
+        case .commit: .commit
+        case .ack: .ack
+        case .heartbeat: .heartbeat
+        case .heartbeatReply: .heartbeatReply
+        case .preVote: .preVote
+        case .preVoteReply: .preVoteReply
+        case .candidacy: .candidacy
+        case .promise: .promise
+        case .requestLogRange: .requestLogRange
+        case .logRange: .logRange
+        }
+    }
+}
+
+extension LocalEvent {
+    public var kind: EventKind {
+        switch self {
+        case .ownProposal: .propose
+        case .ownVote: .vote
+        case .apply: .apply
+        case .cleanup, .cleanupWaits: .cleanup
+        case .timeout: .timeout
+        case .elected: .elected
+        case .stepDown: .stepDown
+        case .recovered: .recovered
         }
     }
 

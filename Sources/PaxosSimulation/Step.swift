@@ -103,14 +103,14 @@ extension Simulation {
             step += 1
             let flight = network.inFlight.remove(at: index)
             collector.act(as: StepSummary.network)
-            collector.record(faultEvent("drop", flight.endpoints, ["id": .int(id)], "message #\(id) (\(flight.label)) is lost"))
+            collector.record(faultEvent(.drop, flight.endpoints, ["id": .int(id)], "message #\(id) (\(flight.label)) is lost"))
         case .duplicate(let id):
             let index = try inFlightIndex(of: id, for: action)
             step += 1
             let original = network.inFlight[index]
             let copy = network.enqueue(original.item, step: step)
             collector.act(as: StepSummary.network)
-            collector.record(faultEvent("duplicate", original.endpoints, ["id": .int(id), "copy": .int(copy)],
+            collector.record(faultEvent(.duplicate, original.endpoints, ["id": .int(id), "copy": .int(copy)],
                                         "message #\(id) (\(original.label)) is duplicated as #\(copy)", messageID: copy))
         case .tick:
             step += 1
@@ -131,14 +131,14 @@ extension Simulation {
             handle(.crash, at: id, cause: nil, delivered: nil, into: &collector, effects: &effects)
             network.inFlight.removeAll { $0.item == .apply(id) }
             collector.act(as: id.number)
-            collector.record(faultEvent("crash", (.replica(id), .replica(id)), ["replica": .string("\(id)")],
+            collector.record(faultEvent(.crash, (.replica(id), .replica(id)), ["replica": .string("\(id)")],
                                         "\(id) crashes: its log, ballot and data survive; its role, timers and queues are lost"))
         case .restart(let id):
             try check(action)
             step += 1
             alive[id.number - 1] = true
             collector.act(as: id.number)
-            collector.record(faultEvent("restart", (.replica(id), .replica(id)), ["replica": .string("\(id)")],
+            collector.record(faultEvent(.restart, (.replica(id), .replica(id)), ["replica": .string("\(id)")],
                                         "\(id) restarts as a follower with its log and ballot (\(replica(id).promised))"))
             handle(.restart, at: id, cause: nil, delivered: nil, into: &collector, effects: &effects)
         case .submit(let redo):
@@ -152,27 +152,27 @@ extension Simulation {
             network.partition = groups
             collector.act(as: StepSummary.everyone)
             collector.record(faultEvent(
-                "partition", (.monitor, .monitor), ["groups": .array(groups.map { .array($0.map { .string($0.description) }) })],
+                .partition, (.monitor, .monitor), ["groups": .array(groups.map { .array($0.map { .string($0.description) }) })],
                 "the network splits into \(groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")): messages between groups are lost"))
         case .heal:
             step += 1
             network.partition = nil
             network.cuts = []
             collector.act(as: StepSummary.everyone)
-            collector.record(faultEvent("heal", (.monitor, .monitor), [:], "the network is whole again"))
+            collector.record(faultEvent(.heal, (.monitor, .monitor), [:], "the network is whole again"))
         case .cut(let from, let to):
             try check(action)
             step += 1
             network.cuts.append(Network.Cut(from: from, to: to))
             collector.act(as: StepSummary.everyone)
-            collector.record(faultEvent("cut", (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)")],
+            collector.record(faultEvent(.cut, (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)")],
                                         "one-way cut: messages from \(from) to \(to) are lost until uncut or heal"))
         case .uncut(let from, let to):
             try check(action)
             step += 1
             network.cuts.removeAll { $0 == Network.Cut(from: from, to: to) }
             collector.act(as: StepSummary.everyone)
-            collector.record(faultEvent("cut", (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)"), "restored": true],
+            collector.record(faultEvent(.cut, (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)"), "restored": true],
                                         "messages from \(from) to \(to) flow again"))
         }
         forgetSettledHistory()
@@ -244,13 +244,13 @@ extension Simulation {
             }
             collector.act(as: id.number)
             if let blocked = network.blocked(from: envelope.from, to: envelope.to) {
-                collector.record(faultEvent("drop", flight.endpoints, ["id": .int(flight.id)],
+                collector.record(faultEvent(.drop, flight.endpoints, ["id": .int(flight.id)],
                                             "\(flight.label) is lost: \(blocked == .cut ? "the link is cut" : "the network is partitioned")",
                                             cause: flight.id))
                 return
             }
             guard isAlive(id) else {
-                collector.record(faultEvent("drop", flight.endpoints, ["id": .int(flight.id)], "\(flight.label) is lost: \(id) is down",
+                collector.record(faultEvent(.drop, flight.endpoints, ["id": .int(flight.id)], "\(flight.label) is lost: \(id) is down",
                                             cause: flight.id))
                 return
             }
@@ -339,7 +339,7 @@ extension Simulation {
                 collector.record({
                     let message = delivered?.message
                     var event = TraceEvent(step: step, tick: tick, phase: message?.phase ?? reason.phaseOverride ?? .election,
-                                           kind: message?.kind ?? "note", from: delivered?.from ?? .replica(actor),
+                                           kind: message?.kind ?? .note, from: delivered?.from ?? .replica(actor),
                                            to: delivered?.to ?? .replica(actor), payload: message?.payload ?? .object([]),
                                            note: annotator.note(reason, by: actor), reason: reason, cause: cause)
                     event.isDeliveryOutcome = delivered != nil
@@ -373,7 +373,7 @@ extension Simulation {
             case .firstGuess: "no replica leads yet; it tries n1"
             case .lastKnown: "no live leader; it tries the last it knew"
             }
-            return TraceEvent(step: step, tick: tick, phase: .transaction, kind: "transaction", from: .client,
+            return TraceEvent(step: step, tick: tick, phase: .transaction, kind: .transaction, from: .client,
                               to: .replica(target), payload: Message.transaction(Transaction(id: number, redo: redo)).payload,
                               note: "client sends t\(number) to \(target): \(why)", messageID: id)
         }())
@@ -386,7 +386,7 @@ extension Simulation {
         forgetSettledRedirects()
         guard let leader, attempts <= 3 else {
             let why = leader == nil ? "no leader is known" : "redirected \(attempts) times"
-            collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: "redirect", from: envelope.from,
+            collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: .redirect, from: envelope.from,
                                         to: .client, payload: envelope.message.payload,
                                         note: "client gives up on t\(transaction.id): \(why); submit it again later", cause: id))
             return
@@ -394,7 +394,7 @@ extension Simulation {
         client.lastKnownLeader = leader
         let retry = Envelope(from: .client, to: .replica(leader), message: .transaction(transaction))
         let retryID = network.enqueue(.message(retry), step: step)
-        collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: "transaction", from: .client,
+        collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: .transaction, from: .client,
                                     to: .replica(leader), payload: retry.message.payload,
                                     note: "client re-sends t\(transaction.id) to \(leader), as \(envelope.from) redirected it",
                                     messageID: retryID, cause: id))
@@ -407,12 +407,12 @@ extension Simulation {
         var payload: [(String, JSONValue)] = [("invariant", .int(v.invariant)), ("name", .string(v.name))]
         if let index = v.index { payload.append(("index", .int(index))) }
         payload.append(("replicas", .array(v.replicas.map { .string($0.description) })))
-        return TraceEvent(step: step, tick: tick, phase: .invariant, kind: "violation", from: who, to: who,
+        return TraceEvent(step: step, tick: tick, phase: .invariant, kind: .violation, from: who, to: who,
                           payload: .object(payload), note: "invariant \(v.invariant) (\(v.name)) violated: \(v.detail)",
                           invariant: v.invariant, replicas: v.replicas)
     }
 
-    private func faultEvent(_ kind: String, _ endpoints: (Endpoint, Endpoint), _ payload: KeyValuePairs<String, JSONValue>,
+    private func faultEvent(_ kind: EventKind, _ endpoints: (Endpoint, Endpoint), _ payload: KeyValuePairs<String, JSONValue>,
                             _ note: String, messageID: Int? = nil, cause: Int? = nil) -> TraceEvent {
         TraceEvent(step: step, tick: tick, phase: .fault, kind: kind, from: endpoints.0, to: endpoints.1,
                    payload: .object(payload.map { ($0.key, $0.value) }), note: note, messageID: messageID, cause: cause)

@@ -22,13 +22,38 @@ public enum Phase: String, Hashable, Sendable, CaseIterable {
     }
 }
 
+/// What a trace event is: a message's kind, a replica's local event, a fault, a violation, or a note. The
+/// raw value is the trace's name for it (the JSON Lines' `kind`).
+public enum EventKind: String, Hashable, Sendable, CustomStringConvertible {
+    // Messages
+    case transaction, redirect, propose, vote, commit, ack, heartbeat
+    case heartbeatReply = "heartbeat_reply"
+    case preVote = "pre_vote"
+    case preVoteReply = "pre_vote_reply"
+    case candidacy, promise
+    case requestLogRange = "request_log_range"
+    case logRange = "log_range"
+    // A replica's local events
+    case apply, cleanup, timeout, elected
+    case stepDown = "step_down"
+    case recovered
+    // Faults
+    case crash, restart, drop, duplicate, partition, cut, heal
+    /// An invariant broken.
+    case violation
+    /// A replica's remark tied to no message.
+    case note
+
+    public var description: String { rawValue }
+}
+
 /// One event of the trace: a message sent, a delivery that sent nothing, a local event, a fault, or an
 /// invariant violation. Text, JSON Lines, Mermaid and HTML are views of these.
 public struct TraceEvent: Hashable, Sendable {
     public var step: Int
     public var tick: Int
     public var phase: Phase
-    public var kind: String
+    public var kind: EventKind
     public var from: Endpoint
     public var to: Endpoint
     public var payload: JSONValue
@@ -58,7 +83,7 @@ public struct TraceEvent: Hashable, Sendable {
     /// The JSON Lines form of REPL.md's trace section.
     public var json: JSONValue {
         var fields: [(String, JSONValue)] = [
-            ("step", .int(step)), ("tick", .int(tick)), ("phase", .string(phase.rawValue)), ("kind", .string(kind)),
+            ("step", .int(step)), ("tick", .int(tick)), ("phase", .string(phase.rawValue)), ("kind", .string(kind.rawValue)),
             ("from", .string(from.description)), ("to", .string(to.description)), ("payload", payload),
             ("note", .string(note)),
         ]

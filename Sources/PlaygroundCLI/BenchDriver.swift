@@ -151,7 +151,7 @@ struct BenchDriver {
             guard let item = bare.takeOldestBare() else { continue }
             // Look at the message as a delivery does: who it is for, and what it is.
             if case .message(let envelope) = item.item, case .replica(let to) = envelope.to {
-                checksum &+= to.number &+ envelope.message.kind.utf8.count
+                checksum &+= to.number &+ envelope.message.kind.rawValue.utf8.count
             }
         }
         let seconds = (clock.now - start).seconds

@@ -63,7 +63,7 @@ struct HappyPathTests {
         // One apply event at n2: it applies entry 1 only, and acks it.
         let first = try #require(world.pendingApplies.first { $0.item == .apply(n(2)) })
         let events = world.perform(.deliver(first.id))
-        #expect(events.map(\.kind) == ["apply", "ack"])
+        #expect(events.map(\.kind) == [.apply, .ack])
         #expect(events.first?.payload.rendered == #"{"proposal_id": 1, "redo_log": ["a=1"]}"#)
         #expect(world.replica(2).appliedIndex == 1 && world.replica(2).data == ["a": "1"])
 

@@ -103,7 +103,7 @@ struct RegressionTests {
         world.deliver(commits[1].id)
         let events = world.perform(.deliver(commits[0].id))
 
-        #expect(events.filter { $0.kind == "apply" }.map(\.payload.rendered) == [
+        #expect(events.filter { $0.kind == .apply }.map(\.payload.rendered) == [
             #"{"proposal_id": 1, "redo_log": ["a=1"]}"#, #"{"proposal_id": 2, "redo_log": ["b=2"]}"#,
         ])
         #expect(world.replica(2).data == ["a": "1", "b": "2"])

@@ -31,26 +31,6 @@ public enum Message: Hashable, Sendable {
     case requestLogRange(ballot: Ballot, from: Int, to: Int)
     /// §3(3) follower → new leader: the entries it holds in the range.
     case logRange(LogRange)
-
-    /// The message's kind, as the trace names it.
-    public var kind: String {
-        switch self {
-        case .transaction: "transaction"
-        case .redirect: "redirect"
-        case .propose: "propose"
-        case .vote: "vote"
-        case .commit: "commit"
-        case .ack: "ack"
-        case .heartbeat: "heartbeat"
-        case .heartbeatReply: "heartbeat_reply"
-        case .preVote: "pre_vote"
-        case .preVoteReply: "pre_vote_reply"
-        case .candidacy: "candidacy"
-        case .promise: "promise"
-        case .requestLogRange: "request_log_range"
-        case .logRange: "log_range"
-        }
-    }
 }
 
 /// A proposal: the entry at `index` (the proposal id) under `ballot`.

@@ -70,7 +70,7 @@ public struct MermaidRenderer: Sendable {
         var lines: [String] = []
         for send in group {
             guard let id = send.messageID else { continue }
-            let copy = send.kind == "duplicate"
+            let copy = send.kind == .duplicate
             let fate = fates[id] ?? .inFlight
             let arrow = switch fate {
             case .delivered: copy ? "-->>" : "->>"
@@ -95,14 +95,14 @@ public struct MermaidRenderer: Sendable {
     private func noteLines(_ event: TraceEvent) -> [String] {
         var head = "[\(event.step)] "
         switch (event.phase, event.kind) {
-        case (.fault, "drop"):
+        case (.fault, .drop):
             head += "✗ lost"
             if case .object(let fields) = event.payload, let id = fields.first(where: { $0.0 == "id" })?.1 {
                 head += " #\(id.rendered)"
             }
-        case (.fault, "crash"): head += "✗ crash"
-        case (.fault, "restart"): head += "↻ restart"
-        case (.fault, "partition"), (.fault, "cut"): head += "fault \(event.kind) \(event.payload.rendered)"
+        case (.fault, .crash): head += "✗ crash"
+        case (.fault, .restart): head += "↻ restart"
+        case (.fault, .partition), (.fault, .cut): head += "fault \(event.kind) \(event.payload.rendered)"
         case (.fault, _): head += "fault \(event.kind)"
         default:
             head += tag(event)
@@ -119,9 +119,9 @@ public struct MermaidRenderer: Sendable {
     /// message or a cut, every replica for a partition or heal.
     private func noteSpan(_ event: TraceEvent) -> [String] {
         switch event.kind {
-        case "partition", "heal":
+        case .partition, .heal:
             return span(replicas.map(Endpoint.replica), or: .monitor)
-        case "drop", "cut", "duplicate":
+        case .drop, .cut, .duplicate:
             return span([event.from, event.to], or: event.from)
         default:
             return [event.to.description]
@@ -163,7 +163,7 @@ public struct MermaidRenderer: Sendable {
         var fates: [Int: Fate] = [:]
         for event in trace {
             if let id = event.messageID, fates[id] == nil { fates[id] = .inFlight }
-            if event.phase == .fault, event.kind == "drop" {
+            if event.phase == .fault, event.kind == .drop {
                 if case .object(let fields) = event.payload, case .int(let id)? = fields.first(where: { $0.0 == "id" })?.1 {
                     fates[id] = .lost
                 }

@@ -41,7 +41,7 @@ struct World {
     /// The in-flight messages of one kind (and optionally between two replicas), oldest first.
     func pending(_ kind: String, from: Int? = nil, to: Int? = nil) -> [InFlight] {
         sim.inFlight.filter { flight in
-            guard case .message(let envelope) = flight.item, envelope.message.kind == kind else { return false }
+            guard case .message(let envelope) = flight.item, envelope.message.kind.rawValue == kind else { return false }
             if let from, envelope.from != .replica(ReplicaID(from)) { return false }
             if let to, envelope.to != .replica(ReplicaID(to)) { return false }
             return true
@@ -54,7 +54,7 @@ struct World {
     }
 
     /// The trace events of one kind, in order.
-    func events(_ kind: String) -> [TraceEvent] { trace.filter { $0.kind == kind } }
+    func events(_ kind: String) -> [TraceEvent] { trace.filter { $0.kind.rawValue == kind } }
 
     // MARK: - Acting
 
@@ -208,7 +208,7 @@ extension Array where Element == Effect {
     }
 
     /// The envelopes of one message kind, in order.
-    func sent(_ kind: String) -> [Envelope] { sent.filter { $0.message.kind == kind } }
+    func sent(_ kind: String) -> [Envelope] { sent.filter { $0.message.kind.rawValue == kind } }
 
     /// The local events, in order.
     var locals: [LocalEvent] {
