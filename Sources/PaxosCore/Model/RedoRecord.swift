@@ -2,13 +2,10 @@
 public struct RedoRecord: Hashable, Sendable, CustomStringConvertible {
     public let key: String
     public let value: String
-    /// The key's hash in ``KeyValueData``: computed once, here, not by every replica that applies the record.
-    let keyHash: UInt64
 
     public init(key: String, value: String) {
         self.key = key
         self.value = value
-        keyHash = KeyValueData.hash(of: key)
     }
 
     /// Parses `K=V`; nil when there is no `=` or the key is empty.
