@@ -49,12 +49,11 @@ s5="$common --drops 2 --crashes 1"
 s1="$common --drops 0 --crashes 0"
 
 # Runs "$@" under callgrind; prints its total Ir; its stdout goes to $work/out.
-count=0
+# (Called in $(...), a subshell: $BASHPID names its file.)
 ir() {
-  count=$((count + 1))
-  local file="$work/callgrind.out.$count"
+  local file="$work/callgrind.out.$BASHPID"
   valgrind --tool=callgrind --callgrind-out-file="$file" "$@" >"$work/out" 2>"$work/err"
-  [ -z "$keep" ] || cp "$file" "$keep/callgrind.out.$count"
+  [ -z "$keep" ] || cp "$file" "$keep/"
   sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$work/err" | tail -1
 }
 json() { sed -n "s/.*\"$1\":\([0-9.e+-]*\).*/\1/p" "$work/out" | head -1; }
