@@ -3,8 +3,9 @@ import PaxosChecker
 import PaxosCore
 import PaxosSimulation
 
-/// The checker steps the simulation with `performQuietly` (no trace) and fingerprints it; the REPL uses
-/// `perform`. Random runs through both must stay equal, fingerprint for fingerprint.
+/// The checker steps the simulation with `performQuietly` (collecting a `StepSummary`) and fingerprints it;
+/// the REPL uses `perform` (collecting the trace). Both go through the one step path, and a collector only
+/// watches: random runs with each must stay equal, fingerprint for fingerprint.
 @Suite struct QuietStepTests {
     /// Every action the checker could take now, in a fixed order.
     static func actions(in sim: Simulation) -> [Action] {
@@ -21,7 +22,7 @@ import PaxosSimulation
     }
 
     /// With invariant checks off (as the bench runs), a quiet step takes only the sends and queued applies
-    /// from the core (`handle(_:policies:config:sendingTo:)`); it must still match the traced step.
+    /// from the core (`handle(_:policies:config:into:outbox:)` with an outbox); it must still match the traced step.
     @Test(arguments: [PriorityElection.name, LongestTermElection.name, RandomizedElection.name], [true, false])
     func quietStepsMatchTracedSteps(election: String, checksInvariants: Bool) throws {
         var generator = SplitMix64(seed: 7)
