@@ -75,37 +75,36 @@ extension Simulation {
 }
 
 extension InvariantMonitor {
+    /// A digest of `pairs` whatever their order: each pair hashed on its own (by `combine`), the hashes summed.
+    static func orderFreeSum<Key, Value>(_ pairs: [Key: Value], _ combine: (inout Hasher, Key, Value) -> Void) -> UInt64 {
+        var sum: UInt64 = 0
+        for (key, value) in pairs {
+            var h = Hasher()
+            combine(&h, key, value)
+            sum &+= UInt64(bitPattern: Int64(h.finalize()))
+        }
+        return sum
+    }
+
     /// The history that decides future verdicts, in canonical form (see `Simulation.historyDigest()`).
     var digest: UInt64 {
         var hasher = Hasher()
-        var sum: UInt64 = 0
-        for (index, entry) in committed {
-            var h = Hasher()
+        hasher.combine(Self.orderFreeSum(committed) { h, index, entry in
             h.combine(index)
             h.combine(entry)
-            sum &+= UInt64(bitPattern: Int64(h.finalize()))
-        }
-        hasher.combine(sum)
+        })
         hasher.combine(committed.count)
-        sum = 0
-        for (slot, replicas) in acceptors {
+        hasher.combine(Self.orderFreeSum(acceptors) { h, slot, replicas in
             var bits: UInt64 = 0
             for replica in replicas { bits |= 1 << UInt64((replica.number - 1) & 63) }
-            var h = Hasher()
             h.combine(slot)
             h.combine(bits)
-            sum &+= UInt64(bitPattern: Int64(h.finalize()))
-        }
-        hasher.combine(sum)
+        })
         hasher.combine(acceptors.count)
-        sum = 0
-        for (ballot, replica) in leaders {
-            var h = Hasher()
+        hasher.combine(Self.orderFreeSum(leaders) { h, ballot, replica in
             h.combine(ballot)
             h.combine(replica)
-            sum &+= UInt64(bitPattern: Int64(h.finalize()))
-        }
-        hasher.combine(sum)
+        })
         hasher.combine(leaders.count)
         hasher.combine(lastApplied)
         hasher.combine(replayed)
