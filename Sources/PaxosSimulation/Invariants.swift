@@ -5,7 +5,42 @@ public struct Violation: Hashable, Sendable {
     public let invariant: Int
     public let index: Int?
     public let replicas: [ReplicaID]
-    public let detail: String
+    /// What was seen, with its values.
+    public let breach: Breach
+
+    /// What broke an invariant, with the values that show it.
+    public enum Breach: Hashable, Sendable {
+        /// Invariant 1: two replicas committed different records at one index.
+        case disagree(index: Int, first: ReplicaID, firstRedo: [RedoRecord], then: ReplicaID, redo: [RedoRecord])
+        /// Invariant 5: a commit with fewer accepts than a majority.
+        case committedWithoutMajority(replica: ReplicaID, index: Int, ballot: Ballot, accepts: Int, majority: Int)
+        /// Invariant 4: an apply out of index order.
+        case appliedOutOfOrder(replica: ReplicaID, index: Int, after: Int)
+        /// Invariant 4: the data differs from the replay of what was applied.
+        case dataDiffers(replica: ReplicaID)
+        /// Invariant 2: a leader of a later ballot does not hold a committed entry.
+        case lost(index: Int, redo: [RedoRecord], leader: ReplicaID, ballot: Ballot)
+        /// Invariant 3: two replicas lead one ballot.
+        case twoLeaders(ReplicaID, ReplicaID, ballot: Ballot)
+    }
+
+    /// The breach in words, for the trace and the checker's report.
+    public var detail: String {
+        switch breach {
+        case .disagree(let index, let first, let firstRedo, let then, let redo):
+            "\(first) committed \(redo: firstRedo) at \(index), \(then) committed \(redo: redo)"
+        case .committedWithoutMajority(let replica, let index, let ballot, let accepts, let majority):
+            "\(replica) committed \(index) under \(ballot) with \(accepts) accepts; a majority is \(majority)"
+        case .appliedOutOfOrder(let replica, let index, let after):
+            "\(replica) applied \(index) after \(after)"
+        case .dataDiffers(let replica):
+            "\(replica)'s data differs from the replay of what it applied"
+        case .lost(let index, let redo, let leader, let ballot):
+            "\(index) was committed (\(redo: redo)) but the leader of \(ballot), \(leader), does not hold it"
+        case .twoLeaders(let other, let replica, let ballot):
+            "\(other) and \(replica) both lead ballot \(ballot)"
+        }
+    }
 
     public static let names = [1: "agreement", 2: "durability", 3: "one leader per ballot", 4: "applied order",
                                5: "commit needs a majority"]
@@ -63,7 +98,7 @@ public struct InvariantMonitor: Hashable, Sendable {
         case .committed(let index, let ballot, let redo, let claimed):
             if let earlier = committed[index], earlier.redo != redo {
                 found.append(Violation(invariant: 1, index: index, replicas: [earlier.by, replica].sorted(),
-                                       detail: "\(earlier.by) committed \(redo: earlier.redo) at \(index), \(replica) committed \(redo: redo)"))
+                                       breach: .disagree(index: index, first: earlier.by, firstRedo: earlier.redo, then: replica, redo: redo)))
             } else if committed[index] == nil {
                 committed[index] = Committed(redo: redo, by: replica, ballot: ballot)
             }
@@ -71,14 +106,15 @@ public struct InvariantMonitor: Hashable, Sendable {
                 let accepted = acceptors[Slot(index: index, ballot: ballot)] ?? []
                 if accepted.count < majority {
                     found.append(Violation(invariant: 5, index: index, replicas: accepted.sorted(),
-                                           detail: "\(replica) committed \(index) under \(ballot) with \(accepted.count) accepts; a majority is \(majority)"))
+                                           breach: .committedWithoutMajority(replica: replica, index: index, ballot: ballot,
+                                                                                   accepts: accepted.count, majority: majority)))
                 }
             }
         case .applied(let index, let redo):
             let k = replica.number - 1
             if index != lastApplied[k] + 1 {
                 found.append(Violation(invariant: 4, index: index, replicas: [replica],
-                                       detail: "\(replica) applied \(index) after \(lastApplied[k])"))
+                                       breach: .appliedOutOfOrder(replica: replica, index: index, after: lastApplied[k])))
             }
             lastApplied[k] = max(lastApplied[k], index)
             for record in redo { replayed[k].apply(record) }
@@ -86,7 +122,7 @@ public struct InvariantMonitor: Hashable, Sendable {
             // that closes a hole, a restart): compare once the replay has caught up with what it applied.
             if lastApplied[k] == state.appliedIndex, replayed[k] != state.data {
                 found.append(Violation(invariant: 4, index: index, replicas: [replica],
-                                       detail: "\(replica)'s data differs from the replay of what it applied"))
+                                       breach: .dataDiffers(replica: replica)))
             }
         case .leaderReady(let ballot):
             // Durability is owed to the leaders of later (higher) ballots; a leader of a lower ballot that
@@ -96,7 +132,7 @@ public struct InvariantMonitor: Hashable, Sendable {
                 let holds = index < state.log.start || state.log[index]?.redo == entry.redo
                 if !holds {
                     found.append(Violation(invariant: 2, index: index, replicas: [entry.by, replica].sorted(),
-                                           detail: "\(index) was committed (\(redo: entry.redo)) but the leader of \(ballot), \(replica), does not hold it"))
+                                           breach: .lost(index: index, redo: entry.redo, leader: replica, ballot: ballot)))
                 }
             }
         }
@@ -106,7 +142,7 @@ public struct InvariantMonitor: Hashable, Sendable {
     mutating func observeElection(of ballot: Ballot, by replica: ReplicaID) -> [Violation] {
         if let other = leaders[ballot], other != replica {
             return record([Violation(invariant: 3, index: nil, replicas: [other, replica].sorted(),
-                                     detail: "\(other) and \(replica) both lead ballot \(ballot)")])
+                                     breach: .twoLeaders(other, replica, ballot: ballot))])
         }
         leaders[ballot] = replica
         return []

@@ -75,8 +75,13 @@ extension InFlight {
     }
 
     /// `propose n1 → n2`, or `apply n2`.
+    public var label: String { item.label }
+}
+
+extension PendingItem {
+    /// `propose n1 → n2`, or `apply n2`.
     public var label: String {
-        switch item {
+        switch self {
         case .message(let envelope): "\(envelope.message.kind) \(envelope.from) → \(envelope.to)"
         case .apply(let id): "apply \(id)"
         }

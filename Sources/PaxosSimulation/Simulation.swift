@@ -165,16 +165,6 @@ public struct Simulation: Sendable {
 
     // MARK: - The client
 
-    /// Why the client sent a transaction where it did.
-    enum ClientRoute {
-        /// To the live replica leading with the highest ballot.
-        case leader(Ballot)
-        /// No replica leads and none is known: n1.
-        case firstGuess
-        /// No live leader: the last one the client knew.
-        case lastKnown
-    }
-
     /// The client's part of a submit, with no trace: numbers the transaction, picks the replica and sends it.
     /// Returns the transaction's number, not the transaction: the caller that traces it rebuilds it from `redo`.
     mutating func sendTransaction(_ redo: [RedoRecord]) -> (transaction: Int, ReplicaID, id: Int, ClientRoute) {
@@ -209,34 +199,5 @@ public struct Simulation: Sendable {
             }
         }
         client.redirects = client.redirects.filter { live.contains($0.key) }
-    }
-}
-
-extension Message {
-    public var phase: Phase {
-        switch self {
-        case .transaction, .redirect: .transaction
-        case .propose: .propose
-        case .vote: .vote
-        case .commit: .commit
-        case .ack: .ack
-        case .heartbeat, .heartbeatReply: .heartbeat
-        case .candidacy, .promise, .preVote, .preVoteReply: .election
-        case .requestLogRange, .logRange: .recovery
-        }
-    }
-}
-
-extension LocalEvent {
-    public var phase: Phase {
-        switch self {
-        case .ownProposal: .propose
-        case .ownVote: .vote
-        case .apply: .apply
-        case .cleanup, .cleanupWaits: .cleanup
-        case .timeout: .timeout
-        case .elected, .stepDown: .election
-        case .recovered: .recovery
-        }
     }
 }

@@ -103,15 +103,15 @@ extension Simulation {
             step += 1
             let flight = network.inFlight.remove(at: index)
             collector.act(as: StepSummary.network)
-            collector.record(faultEvent(.drop, flight.endpoints, ["id": .int(id)], "message #\(id) (\(flight.label)) is lost"))
+            collector.record(faultEvent(.drop, flight.endpoints, .lost(id: id, flight.item, .dropped)))
         case .duplicate(let id):
             let index = try inFlightIndex(of: id, for: action)
             step += 1
             let original = network.inFlight[index]
             let copy = network.enqueue(original.item, step: step)
             collector.act(as: StepSummary.network)
-            collector.record(faultEvent(.duplicate, original.endpoints, ["id": .int(id), "copy": .int(copy)],
-                                        "message #\(id) (\(original.label)) is duplicated as #\(copy)", messageID: copy))
+            collector.record(faultEvent(.duplicate, original.endpoints, .duplicated(id: id, original.item, copy: copy),
+                                        messageID: copy))
         case .tick:
             step += 1
             tick += 1
@@ -131,15 +131,13 @@ extension Simulation {
             handle(.crash, at: id, cause: nil, delivered: nil, into: &collector, effects: &effects)
             network.inFlight.removeAll { $0.item == .apply(id) }
             collector.act(as: id.number)
-            collector.record(faultEvent(.crash, (.replica(id), .replica(id)), ["replica": .string("\(id)")],
-                                        "\(id) crashes: its log, ballot and data survive; its role, timers and queues are lost"))
+            collector.record(faultEvent(.crash, (.replica(id), .replica(id)), .crashed(id)))
         case .restart(let id):
             try check(action)
             step += 1
             alive[id.number - 1] = true
             collector.act(as: id.number)
-            collector.record(faultEvent(.restart, (.replica(id), .replica(id)), ["replica": .string("\(id)")],
-                                        "\(id) restarts as a follower with its log and ballot (\(replica(id).promised))"))
+            collector.record(faultEvent(.restart, (.replica(id), .replica(id)), .restarted(id, promised: replica(id).promised)))
             handle(.restart, at: id, cause: nil, delivered: nil, into: &collector, effects: &effects)
         case .submit(let redo):
             try check(action)
@@ -151,29 +149,25 @@ extension Simulation {
             step += 1
             network.partition = groups
             collector.act(as: StepSummary.everyone)
-            collector.record(faultEvent(
-                .partition, (.monitor, .monitor), ["groups": .array(groups.map { .array($0.map { .string($0.description) }) })],
-                "the network splits into \(groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")): messages between groups are lost"))
+            collector.record(faultEvent(.partition, (.monitor, .monitor), .partitioned(groups)))
         case .heal:
             step += 1
             network.partition = nil
             network.cuts = []
             collector.act(as: StepSummary.everyone)
-            collector.record(faultEvent(.heal, (.monitor, .monitor), [:], "the network is whole again"))
+            collector.record(faultEvent(.heal, (.monitor, .monitor), .healed))
         case .cut(let from, let to):
             try check(action)
             step += 1
             network.cuts.append(Network.Cut(from: from, to: to))
             collector.act(as: StepSummary.everyone)
-            collector.record(faultEvent(.cut, (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)")],
-                                        "one-way cut: messages from \(from) to \(to) are lost until uncut or heal"))
+            collector.record(faultEvent(.cut, (.replica(from), .replica(to)), .cut(from: from, to: to)))
         case .uncut(let from, let to):
             try check(action)
             step += 1
             network.cuts.removeAll { $0 == Network.Cut(from: from, to: to) }
             collector.act(as: StepSummary.everyone)
-            collector.record(faultEvent(.cut, (.replica(from), .replica(to)), ["from": .string("\(from)"), "to": .string("\(to)"), "restored": true],
-                                        "messages from \(from) to \(to) flow again"))
+            collector.record(faultEvent(.cut, (.replica(from), .replica(to)), .uncut(from: from, to: to)))
         }
         forgetSettledHistory()
     }
@@ -244,24 +238,19 @@ extension Simulation {
             }
             collector.act(as: id.number)
             if let blocked = network.blocked(from: envelope.from, to: envelope.to) {
-                collector.record(faultEvent(.drop, flight.endpoints, ["id": .int(flight.id)],
-                                            "\(flight.label) is lost: \(blocked == .cut ? "the link is cut" : "the network is partitioned")",
-                                            cause: flight.id))
+                collector.record(faultEvent(.drop, flight.endpoints,
+                                            .lost(id: flight.id, flight.item, blocked == .cut ? .cut : .partitioned), cause: flight.id))
                 return
             }
             guard isAlive(id) else {
-                collector.record(faultEvent(.drop, flight.endpoints, ["id": .int(flight.id)], "\(flight.label) is lost: \(id) is down",
-                                            cause: flight.id))
+                collector.record(faultEvent(.drop, flight.endpoints, .lost(id: flight.id, flight.item, .down(id)), cause: flight.id))
                 return
             }
             handle(.receive(envelope), at: id, cause: flight.id, delivered: envelope, into: &collector, effects: &effects)
-            collector.closeDelivery(of: flight.id, {
-                var event = TraceEvent(step: step, tick: tick, phase: envelope.message.phase, kind: envelope.message.kind,
-                                       from: envelope.from, to: envelope.to, payload: envelope.message.payload,
-                                       note: "\(id) receives it", cause: flight.id)
-                event.isDeliveryOutcome = true
-                return event
-            }())
+            collector.closeDelivery(of: flight.id,
+                                    TraceEvent(step: step, tick: tick, phase: envelope.message.phase, kind: envelope.message.kind,
+                                               from: envelope.from, to: envelope.to, fact: .received(envelope.message, by: id),
+                                               cause: flight.id))
         }
     }
 
@@ -325,26 +314,21 @@ extension Simulation {
                 let id = network.enqueue(.message(envelope), step: step)
                 collector.record(TraceEvent(step: step, tick: tick, phase: reason.phaseOverride ?? envelope.message.phase,
                                             kind: envelope.message.kind, from: envelope.from, to: envelope.to,
-                                            payload: envelope.message.payload, note: annotator.note(reason, by: actor),
-                                            reason: reason, messageID: id, cause: cause))
+                                            fact: .sent(envelope.message, rule(reason, by: actor)), messageID: id, cause: cause))
             case .local(let event, let reason):
                 collector.record(TraceEvent(step: step, tick: tick, phase: event.phase, kind: event.kind,
-                                            from: .replica(actor), to: .replica(actor), payload: event.payload,
-                                            note: annotator.note(reason, by: actor), reason: reason, cause: cause))
+                                            from: .replica(actor), to: .replica(actor),
+                                            fact: .local(event, rule(reason, by: actor)), cause: cause))
                 if case .elected(let ballot) = event, checksInvariants {
                     collector.willObserve(nil, in: monitor)
                     for violation in monitor.observeElection(of: ballot, by: actor) { collector.record(violationEvent(violation)) }
                 }
             case .outcome(let reason):
-                collector.record({
-                    let message = delivered?.message
-                    var event = TraceEvent(step: step, tick: tick, phase: message?.phase ?? reason.phaseOverride ?? .election,
-                                           kind: message?.kind ?? .note, from: delivered?.from ?? .replica(actor),
-                                           to: delivered?.to ?? .replica(actor), payload: message?.payload ?? .object([]),
-                                           note: annotator.note(reason, by: actor), reason: reason, cause: cause)
-                    event.isDeliveryOutcome = delivered != nil
-                    return event
-                }())
+                collector.record(TraceEvent(step: step, tick: tick,
+                                            phase: delivered?.message.phase ?? reason.phaseOverride ?? .election,
+                                            kind: delivered?.message.kind ?? .note, from: delivered?.from ?? .replica(actor),
+                                            to: delivered?.to ?? .replica(actor),
+                                            fact: .outcome(delivered?.message, rule(reason, by: actor)), cause: cause))
             case .observed(let observation):
                 guard checksInvariants else { continue }
                 collector.willObserve(observation, in: monitor)
@@ -356,9 +340,10 @@ extension Simulation {
         }
     }
 
-    /// Annotates a reason, knowing who is up (cleanup says why it waits).
-    private var annotator: Annotator {
-        Annotator(isAlive: { [alive] in alive.indices.contains($0.number - 1) ? alive[$0.number - 1] : false })
+    /// The rule `reason` applied by `actor`; a cleanup wait also names who is down now.
+    private func rule(_ reason: Reason, by actor: ReplicaID) -> Rule {
+        guard case .cleanupWaits(_, let missing) = reason else { return Rule(reason: reason, by: actor, down: []) }
+        return Rule(reason: reason, by: actor, down: missing.filter { !isAlive($0) })
     }
 
     // MARK: - The client
@@ -367,16 +352,11 @@ extension Simulation {
     /// none, to the replica it last knew as leader.
     private mutating func submit<C: StepCollector>(_ redo: [RedoRecord], into collector: inout C) {
         let (number, target, id, route) = sendTransaction(redo)
-        collector.record({
-            let why = switch route {
-            case .leader(let ballot): "\(target) leads with the highest ballot (\(ballot))"
-            case .firstGuess: "no replica leads yet; it tries n1"
-            case .lastKnown: "no live leader; it tries the last it knew"
-            }
-            return TraceEvent(step: step, tick: tick, phase: .transaction, kind: .transaction, from: .client,
-                              to: .replica(target), payload: Message.transaction(Transaction(id: number, redo: redo)).payload,
-                              note: "client sends t\(number) to \(target): \(why)", messageID: id)
-        }())
+        collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: .transaction, from: .client,
+                                    to: .replica(target),
+                                    fact: .clientSends(.transaction(Transaction(id: number, redo: redo)), transaction: number,
+                                                       to: target, route: route),
+                                    messageID: id))
     }
 
     private mutating func clientReceives<C: StepCollector>(_ envelope: Envelope, id: Int, into collector: inout C) {
@@ -385,18 +365,20 @@ extension Simulation {
         client.redirects[transaction.id] = attempts
         forgetSettledRedirects()
         guard let leader, attempts <= 3 else {
-            let why = leader == nil ? "no leader is known" : "redirected \(attempts) times"
             collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: .redirect, from: envelope.from,
-                                        to: .client, payload: envelope.message.payload,
-                                        note: "client gives up on t\(transaction.id): \(why); submit it again later", cause: id))
+                                        to: .client,
+                                        fact: .clientGivesUp(redirect: envelope.message, transaction: transaction.id,
+                                                             leaderKnown: leader != nil, attempts: attempts),
+                                        cause: id))
             return
         }
         client.lastKnownLeader = leader
         let retry = Envelope(from: .client, to: .replica(leader), message: .transaction(transaction))
         let retryID = network.enqueue(.message(retry), step: step)
         collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: .transaction, from: .client,
-                                    to: .replica(leader), payload: retry.message.payload,
-                                    note: "client re-sends t\(transaction.id) to \(leader), as \(envelope.from) redirected it",
+                                    to: .replica(leader),
+                                    fact: .clientResends(retry.message, transaction: transaction.id, to: leader,
+                                                         redirectedBy: envelope.from),
                                     messageID: retryID, cause: id))
     }
 
@@ -404,17 +386,12 @@ extension Simulation {
 
     private func violationEvent(_ v: Violation) -> TraceEvent {
         let who = v.replicas.first.map(Endpoint.replica) ?? .monitor
-        var payload: [(String, JSONValue)] = [("invariant", .int(v.invariant)), ("name", .string(v.name))]
-        if let index = v.index { payload.append(("index", .int(index))) }
-        payload.append(("replicas", .array(v.replicas.map { .string($0.description) })))
-        return TraceEvent(step: step, tick: tick, phase: .invariant, kind: .violation, from: who, to: who,
-                          payload: .object(payload), note: "invariant \(v.invariant) (\(v.name)) violated: \(v.detail)",
-                          invariant: v.invariant, replicas: v.replicas)
+        return TraceEvent(step: step, tick: tick, phase: .invariant, kind: .violation, from: who, to: who, fact: .violated(v))
     }
 
-    private func faultEvent(_ kind: EventKind, _ endpoints: (Endpoint, Endpoint), _ payload: KeyValuePairs<String, JSONValue>,
-                            _ note: String, messageID: Int? = nil, cause: Int? = nil) -> TraceEvent {
+    private func faultEvent(_ kind: EventKind, _ endpoints: (Endpoint, Endpoint), _ fact: TraceFact,
+                            messageID: Int? = nil, cause: Int? = nil) -> TraceEvent {
         TraceEvent(step: step, tick: tick, phase: .fault, kind: kind, from: endpoints.0, to: endpoints.1,
-                   payload: .object(payload.map { ($0.key, $0.value) }), note: note, messageID: messageID, cause: cause)
+                   fact: fact, messageID: messageID, cause: cause)
     }
 }

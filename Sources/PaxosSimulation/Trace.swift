@@ -47,8 +47,81 @@ public enum EventKind: String, Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 }
 
+/// A core rule applied by a replica: the reason the core gave, and who was down at the time (cleanup says
+/// which of the replicas it waits for have crashed).
+public struct Rule: Hashable, Sendable {
+    public let reason: Reason
+    public let by: ReplicaID
+    /// The replicas down when the rule applied; filled only where the annotation reads it (a cleanup wait).
+    public let down: [ReplicaID]
+}
+
+/// Why a message in flight did not arrive.
+public enum Loss: Hashable, Sendable {
+    /// `drop ID`: the user lost it.
+    case dropped
+    /// A one-way cut lies between sender and receiver.
+    case cut
+    /// A partition lies between them.
+    case partitioned
+    /// The receiver is down.
+    case down(ReplicaID)
+}
+
+/// What a trace event records, with its values: the typed facts that the playground renders as the
+/// annotation (`note`) and the payload of the flow, the JSON Lines and the diagrams.
+public enum TraceFact: Hashable, Sendable {
+    /// A replica sent `message` by `rule`.
+    case sent(Message, Rule)
+    /// A replica's local event (apply, cleanup, timeout, election, recovery, its own proposal and vote).
+    case local(LocalEvent, Rule)
+    /// What a replica did that sent nothing: about the delivered `message`, or, with none, on its own.
+    case outcome(Message?, Rule)
+    /// `message` reached a replica that sent nothing and changed nothing worth a rule.
+    case received(Message, by: ReplicaID)
+    /// The client sends transaction `message` to `target`, by `route`.
+    case clientSends(Message, transaction: Int, to: ReplicaID, route: ClientRoute)
+    /// The client stops retrying the transaction of a `redirect`: no leader is known, or it was redirected
+    /// `attempts` times.
+    case clientGivesUp(redirect: Message, transaction: Int, leaderKnown: Bool, attempts: Int)
+    /// The client sends `message` again, to the leader a redirect named.
+    case clientResends(Message, transaction: Int, to: ReplicaID, redirectedBy: Endpoint)
+    /// Item `id` was lost.
+    case lost(id: Int, PendingItem, Loss)
+    /// Item `id` was copied as `copy`.
+    case duplicated(id: Int, PendingItem, copy: Int)
+    case crashed(ReplicaID)
+    /// The replica restarted with its log and this promise.
+    case restarted(ReplicaID, promised: Ballot)
+    case partitioned([[ReplicaID]])
+    case healed
+    case cut(from: ReplicaID, to: ReplicaID)
+    case uncut(from: ReplicaID, to: ReplicaID)
+    /// An invariant broke.
+    case violated(Violation)
+
+    /// The core rule behind the fact, if a replica applied one.
+    public var rule: Rule? {
+        switch self {
+        case .sent(_, let rule), .local(_, let rule), .outcome(_, let rule): rule
+        default: nil
+        }
+    }
+}
+
+/// Why the client sent a transaction where it did.
+public enum ClientRoute: Hashable, Sendable {
+    /// To the live replica leading with the highest ballot.
+    case leader(Ballot)
+    /// No replica leads and none is known: n1.
+    case firstGuess
+    /// No live leader: the last one the client knew.
+    case lastKnown
+}
+
 /// One event of the trace: a message sent, a delivery that sent nothing, a local event, a fault, or an
-/// invariant violation. Text, JSON Lines, Mermaid and HTML are views of these.
+/// invariant violation, as typed facts. Text, JSON Lines, Mermaid and HTML are views of these, rendered in
+/// the playground.
 public struct TraceEvent: Hashable, Sendable {
     public var step: Int
     public var tick: Int
@@ -56,20 +129,34 @@ public struct TraceEvent: Hashable, Sendable {
     public var kind: EventKind
     public var from: Endpoint
     public var to: Endpoint
-    public var payload: JSONValue
-    public var note: String
-    /// The rule behind the event, for `explain`.
-    public var reason: Reason?
+    /// What happened, with its values.
+    public var fact: TraceFact
     /// The id of the message this event sent.
     public var messageID: Int?
     /// The id of the delivered message that caused this event.
     public var cause: Int?
-    /// For violations: the invariant's number and the replicas involved.
-    public var invariant: Int?
-    public var replicas: [ReplicaID] = []
+
+    /// The rule behind the event, for `explain`.
+    public var reason: Reason? { fact.rule?.reason }
+
+    /// For a violation, the invariant's number.
+    public var invariant: Int? {
+        if case .violated(let violation) = fact { violation.invariant } else { nil }
+    }
+
+    /// For a violation, the replicas involved.
+    public var replicas: [ReplicaID] {
+        if case .violated(let violation) = fact { violation.replicas } else { [] }
+    }
 
     /// A delivery that made the receiver send nothing and do nothing local: the event is the delivery.
-    public var isDeliveryOutcome = false
+    public var isDeliveryOutcome: Bool {
+        switch fact {
+        case .received: true
+        case .outcome(let message, _): message != nil
+        default: false
+        }
+    }
 
     /// The leader's proposal to itself and its own vote (§2(2), §2(3)): in the trace and its JSON Lines,
     /// left out of the flow and the diagrams, where the leader's "accepts" count already shows them.
@@ -79,22 +166,14 @@ public struct TraceEvent: Hashable, Sendable {
         default: false
         }
     }
+}
 
-    /// The JSON Lines form of REPL.md's trace section.
-    public var json: JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("step", .int(step)), ("tick", .int(tick)), ("phase", .string(phase.rawValue)), ("kind", .string(kind.rawValue)),
-            ("from", .string(from.description)), ("to", .string(to.description)), ("payload", payload),
-            ("note", .string(note)),
-        ]
-        if let messageID { fields.append(("id", .int(messageID))) }
-        if let cause { fields.append(("cause", .int(cause))) }
-        if let invariant {
-            fields.append(("invariant", .int(invariant)))
-            fields.append(("replicas", .array(replicas.map { .string($0.description) })))
+extension Reason {
+    /// The phase a reason belongs to when it is not a message's own (re-proposals are recovery).
+    var phaseOverride: Phase? {
+        switch self {
+        case .reproposes: .recovery
+        default: nil
         }
-        return .object(fields)
     }
-
-    public var jsonLine: String { json.rendered }
 }

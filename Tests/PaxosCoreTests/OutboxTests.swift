@@ -9,15 +9,15 @@ import Testing
     /// Collects what the core hands over, as the effects it stands for.
     final class Collector: ReplicaOutbox {
         var handed: [Effect] = []
-        func send(_ envelope: consuming Envelope) { handed.append(.send(envelope, .ignored(""))) }
+        func send(_ envelope: consuming Envelope) { handed.append(.send(envelope, .ignored(.redirect))) }
         func queueApply() { handed.append(.queueApply) }
     }
 
-    /// The sends and queued applies among `effects`, in order, with the reasons left out.
+    /// The sends and queued applies among `effects`, in order, with the reasons left out (each the same placeholder).
     static func requests(_ effects: [Effect]) -> [Effect] {
         effects.compactMap { effect in
             switch effect {
-            case .send(let envelope, _): .send(envelope, .ignored(""))
+            case .send(let envelope, _): .send(envelope, .ignored(.redirect))
             case .queueApply: .queueApply
             default: nil
             }

@@ -291,4 +291,33 @@ import PaxosSimulation
         #expect(outcome == .error("cannot write /no/such/dir/trace.jsonl: there is no directory /no/such/dir"))
         #expect(transcript.lines == ["error: cannot write /no/such/dir/trace.jsonl: there is no directory /no/such/dir"])
     }
+
+    /// The trace and the model's state are typed facts: after every example, no String is found in any trace
+    /// event or in the simulation (replicas, network, monitor), except the user's own keys and values
+    /// (redo records, data) and an election policy's own words for a refusal. The words are rendered in the
+    /// playground (`Annotations.swift`, `Payloads.swift`).
+    @Test(arguments: exampleNames)
+    func traceAndStateHoldNoText(_ name: String) throws {
+        let session = try Self.example(name)
+        #expect(!session.trace.isEmpty)
+        var found: [String] = []
+        for event in session.trace { Self.strings(in: event, path: "step \(event.step) \(event.kind)", into: &found) }
+        Self.strings(in: session.simulation, path: "simulation", into: &found)
+        #expect(found.isEmpty, "\(name): \(found.prefix(3))")
+    }
+
+    /// Every String reachable from `value`, with where it was found; user data and policy words are skipped.
+    static func strings(in value: Any, path: String, into found: inout [String]) {
+        switch value {
+        case let text as String: found.append("\(path) = \(text)")
+        case is RedoRecord, is KeyValueData, is Policies: return
+        case let refusal as Refusal:
+            if case .policy = refusal { return }
+            fallthrough
+        default:
+            for child in Mirror(reflecting: value).children {
+                strings(in: child.value, path: path + "." + (child.label ?? "_"), into: &found)
+            }
+        }
+    }
 }

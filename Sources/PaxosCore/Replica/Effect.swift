@@ -121,7 +121,26 @@ public enum Reason: Hashable, Sendable {
     case reproposes(index: Int, ballot: Ballot, was: Ballot)
     // A policy failed: the core fell back to the safe default.
     case policyFailed(policy: String, error: String, fallback: String)
-    case ignored(String)
+    /// The message changes nothing, for the reason given.
+    case ignored(Ignored)
+}
+
+/// Why a replica ignores a message that changes nothing (its wording is rendered outside the core).
+public enum Ignored: Hashable, Sendable {
+    /// An ack reached a replica that does not lead.
+    case ackNotLeading
+    /// A log range reached a replica that is not waiting for it.
+    case unexpectedLogRange
+    /// A heartbeat reply for `ballot` reached a replica that no longer leads it.
+    case lateHeartbeatReply(ballot: Ballot)
+    /// A redirect reached a replica: redirects are for the client.
+    case redirect
+    /// A leader keeps leading `ballot`: `rival` is a candidacy of a round it won.
+    case rivalOfWonRound(ballot: Ballot, rival: Ballot)
+    /// The replica already knows `index` is committed.
+    case alreadyCommitted(index: Int)
+    /// An unsafe run only: `index` is committed under `ballot`, but other records were applied there before.
+    case divergedAt(index: Int, ballot: Ballot)
 }
 
 /// What made a replica apply an entry.

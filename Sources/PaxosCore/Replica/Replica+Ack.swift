@@ -5,7 +5,7 @@
 extension Replica {
     mutating func receiveAck(index: Int, from follower: ReplicaID, _ c: inout Context) {
         guard hasLeadership else {
-            c.outcome(.ignored("\(id) is not leading: acks are for the leader"))
+            c.outcome(.ignored(.ackNotLeading))
             return
         }
         leadership?.noteAck(index, from: follower)

@@ -28,7 +28,7 @@ extension Replica {
                 // voters grant one ballot per round and a majority granted this one, so it never leads this
                 // round. Stepping down would let the two time out together again and duel round after round;
                 // the leader keeps leading with the others until the rival stands in a later round.
-                c.outcome(.ignored("\(id) keeps leading \(ballot): \(higher) is a rival candidacy of round \(higher.round), which \(id) won"))
+                c.outcome(.ignored(.rivalOfWonRound(ballot: ballot, rival: higher)))
                 return
             }
             stepDown(learnedRound: higher.round, from: voter, &c)
@@ -78,14 +78,14 @@ extension Replica {
             return
         }
         guard log.status(at: index) == .accepted else {
-            c.outcome(.ignored("\(id) already knows \(index) is committed"))
+            c.outcome(.ignored(.alreadyCommitted(index: index)))
             return
         }
         log.setStatus(.committed, at: index)
         c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: nil))
         guard index > appliedIndex else {
             // Only an unsafe run gets here: other records were applied at this index before.
-            c.outcome(.ignored("\(id) marks \(index) committed under \(ballot), but it applied other records at \(index) before: its data has diverged"))
+            c.outcome(.ignored(.divergedAt(index: index, ballot: ballot)))
             return
         }
         if c.breaks.contains(.applyOutOfOrder) {

@@ -77,7 +77,7 @@ extension Replica {
     mutating func receiveHeartbeatReply(_ reply: HeartbeatReply, from follower: ReplicaID, _ c: inout Context) {
         see(reply.promised)
         guard let ballot = leadership?.ballot, reply.ballot == ballot else {
-            c.outcome(.ignored("\(id) no longer leads \(reply.ballot): the answer comes too late"))
+            c.outcome(.ignored(.lateHeartbeatReply(ballot: reply.ballot)))
             return
         }
         if reply.promised.round > ballot.round {

@@ -52,7 +52,7 @@ extension Replica {
     mutating func receiveLogRange(_ range: LogRange, from replier: ReplicaID, _ c: inout Context) {
         guard var leader = leadership, var recovery = leader.recovery, range.ballot == leader.ballot,
               !recovery.replied.contains(replier) else {
-            c.outcome(.ignored("\(id) is not waiting for this log range"))
+            c.outcome(.ignored(.unexpectedLogRange))
             return
         }
         recovery.replied.insert(replier)

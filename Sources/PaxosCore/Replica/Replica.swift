@@ -186,7 +186,7 @@ public struct Replica: Hashable, Sendable {
         case .transaction(let transaction):
             receiveTransaction(transaction, &c)
         case .redirect:
-            c.outcome(.ignored("a redirect is for the client"))
+            c.outcome(.ignored(.redirect))
         case .propose(let proposal):
             receivePropose(proposal, &c)
         case .vote(let vote):

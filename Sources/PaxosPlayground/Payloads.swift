@@ -1,7 +1,60 @@
 import PaxosCore
+import PaxosSimulation
 
 // The message shapes of PROTOCOL.md, as valid JSON. Where the source prints invalid JSON
 // (`{"commit": "proposal_id": 1}`) the playground prints the valid form, and says so in Docs/Fidelity.md.
+// Each trace event's payload and JSON Lines form are rendered here from its typed facts.
+
+extension TraceEvent {
+    /// The event's payload: the message as the protocol prints it, a local event's values, or a fault's.
+    public var payload: JSONValue {
+        switch fact {
+        case .sent(let message, _), .received(let message, _), .clientSends(let message, _, _, _),
+             .clientGivesUp(let message, _, _, _), .clientResends(let message, _, _, _):
+            message.payload
+        case .local(let event, _):
+            event.payload
+        case .outcome(let message, _):
+            message?.payload ?? .object([])
+        case .lost(let id, _, _):
+            .object([("id", .int(id))])
+        case .duplicated(let id, _, let copy):
+            .object([("id", .int(id)), ("copy", .int(copy))])
+        case .crashed(let r), .restarted(let r, _):
+            .object([("replica", .string(r.description))])
+        case .partitioned(let groups):
+            .object([("groups", .array(groups.map { .array($0.map { .string($0.description) }) }))])
+        case .healed:
+            .object([])
+        case .cut(let from, let to):
+            .object([("from", .string(from.description)), ("to", .string(to.description))])
+        case .uncut(let from, let to):
+            .object([("from", .string(from.description)), ("to", .string(to.description)), ("restored", true)])
+        case .violated(let v):
+            .object([("invariant", .int(v.invariant)), ("name", .string(v.name))]
+                    + (v.index.map { [("index", JSONValue.int($0))] } ?? [])
+                    + [("replicas", .array(v.replicas.map { .string($0.description) }))])
+        }
+    }
+
+    /// The JSON Lines form of REPL.md's trace section.
+    public var json: JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("step", .int(step)), ("tick", .int(tick)), ("phase", .string(phase.rawValue)), ("kind", .string(kind.rawValue)),
+            ("from", .string(from.description)), ("to", .string(to.description)), ("payload", payload),
+            ("note", .string(note)),
+        ]
+        if let messageID { fields.append(("id", .int(messageID))) }
+        if let cause { fields.append(("cause", .int(cause))) }
+        if let invariant {
+            fields.append(("invariant", .int(invariant)))
+            fields.append(("replicas", .array(replicas.map { .string($0.description) })))
+        }
+        return .object(fields)
+    }
+
+    public var jsonLine: String { json.rendered }
+}
 
 extension Message {
     public var payload: JSONValue {
@@ -87,42 +140,7 @@ extension LogEntry {
     }
 }
 
-extension Message {
-    /// The message's kind, as the trace names it.
-    public var kind: EventKind {
-        switch self {
-        case .transaction: .transaction
-        case .redirect: .redirect
-        case .propose: .propose
-        case .vote: .vote
-        case .commit: .commit
-        case .ack: .ack
-        case .heartbeat: .heartbeat
-        case .heartbeatReply: .heartbeatReply
-        case .preVote: .preVote
-        case .preVoteReply: .preVoteReply
-        case .candidacy: .candidacy
-        case .promise: .promise
-        case .requestLogRange: .requestLogRange
-        case .logRange: .logRange
-        }
-    }
-}
-
 extension LocalEvent {
-    public var kind: EventKind {
-        switch self {
-        case .ownProposal: .propose
-        case .ownVote: .vote
-        case .apply: .apply
-        case .cleanup, .cleanupWaits: .cleanup
-        case .timeout: .timeout
-        case .elected: .elected
-        case .stepDown: .stepDown
-        case .recovered: .recovered
-        }
-    }
-
     public var payload: JSONValue {
         switch self {
         case .ownProposal(let proposal): Message.propose(proposal).payload

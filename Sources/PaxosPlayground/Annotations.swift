@@ -1,16 +1,65 @@
 import PaxosCore
+import PaxosSimulation
 
-/// Turns a ``Reason`` into the one-line annotation under an event: the rule applied, in protocol terms.
-public struct Annotator: Sendable {
-    /// Whether a replica is up, to say why cleanup waits.
-    public var isAlive: @Sendable (ReplicaID) -> Bool
+// The English of the trace: each event's one-line annotation, rendered from its typed facts. The simulation
+// records what happened and why (``TraceFact``, the core's ``Reason``s); the words are chosen here.
 
-    public init(isAlive: @escaping @Sendable (ReplicaID) -> Bool = { _ in true }) {
-        self.isAlive = isAlive
+extension TraceEvent {
+    /// The annotation under the event: the rule applied, in protocol terms.
+    public var note: String { Annotator.note(fact) }
+}
+
+/// Turns a trace fact, and the ``Reason`` of a core rule, into the annotation under an event.
+enum Annotator {
+    static func note(_ fact: TraceFact) -> String {
+        switch fact {
+        case .sent(_, let rule), .local(_, let rule), .outcome(_, let rule):
+            return note(rule)
+        case .received(_, let r):
+            return "\(r) receives it"
+        case .clientSends(_, let t, let target, let route):
+            let why = switch route {
+            case .leader(let ballot): "\(target) leads with the highest ballot (\(ballot))"
+            case .firstGuess: "no replica leads yet; it tries n1"
+            case .lastKnown: "no live leader; it tries the last it knew"
+            }
+            return "client sends t\(t) to \(target): \(why)"
+        case .clientGivesUp(_, let t, let leaderKnown, let attempts):
+            let why = leaderKnown ? "redirected \(attempts) times" : "no leader is known"
+            return "client gives up on t\(t): \(why); submit it again later"
+        case .clientResends(_, let t, let leader, let redirector):
+            return "client re-sends t\(t) to \(leader), as \(redirector) redirected it"
+        case .lost(let id, let item, .dropped):
+            return "message #\(id) (\(item.label)) is lost"
+        case .lost(_, let item, .cut):
+            return "\(item.label) is lost: the link is cut"
+        case .lost(_, let item, .partitioned):
+            return "\(item.label) is lost: the network is partitioned"
+        case .lost(_, let item, .down(let r)):
+            return "\(item.label) is lost: \(r) is down"
+        case .duplicated(let id, let item, let copy):
+            return "message #\(id) (\(item.label)) is duplicated as #\(copy)"
+        case .crashed(let r):
+            return "\(r) crashes: its log, ballot and data survive; its role, timers and queues are lost"
+        case .restarted(let r, let promised):
+            return "\(r) restarts as a follower with its log and ballot (\(promised))"
+        case .partitioned(let groups):
+            return "the network splits into \(groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")): messages between groups are lost"
+        case .healed:
+            return "the network is whole again"
+        case .cut(let from, let to):
+            return "one-way cut: messages from \(from) to \(to) are lost until uncut or heal"
+        case .uncut(let from, let to):
+            return "messages from \(from) to \(to) flow again"
+        case .violated(let v):
+            return "invariant \(v.invariant) (\(v.name)) violated: \(v.detail)"
+        }
     }
 
-    public func note(_ reason: Reason, by r: ReplicaID) -> String {
-        switch reason {
+    /// The annotation of a core rule: what `rule.by` did and why.
+    static func note(_ rule: Rule) -> String {
+        let r = rule.by
+        switch rule.reason {
         case .redirects(let leader?):
             return "\(r) is not the leader: it redirects the client to \(leader)"
         case .redirects(nil):
@@ -87,7 +136,7 @@ public struct Annotator: Sendable {
         case .cleansUp(let through):
             return "every replica acked \(through): \(r) deletes the redo entries up to \(through) (the data stays)"
         case .cleanupWaits(let index, let missing):
-            let who = missing.map { isAlive($0) ? "\($0)" : "\($0) (crashed)" }
+            let who = missing.map { rule.down.contains($0) ? "\($0) (crashed)" : "\($0)" }
             return "cleanup waits: \(who.joined(separator: ", ")) \(missing.count == 1 ? "has" : "have") not acked \(index)"
         case .countsAck(let index):
             return "\(r) counts the ack of \(index): it is cleaned up already"
@@ -171,30 +220,34 @@ public struct Annotator: Sendable {
             return "\(r) re-proposes entry \(index) (accepted under \(was)) under its ballot \(ballot)"
         case .policyFailed(let policy, let error, let fallback):
             return "the \(policy) policy failed (\(error)): the core falls back to: \(fallback)"
-        case .ignored(let text):
-            return text
+        case .ignored(let why):
+            return ignored(why, by: r)
+        }
+    }
+
+    private static func ignored(_ why: Ignored, by r: ReplicaID) -> String {
+        switch why {
+        case .ackNotLeading: "\(r) is not leading: acks are for the leader"
+        case .unexpectedLogRange: "\(r) is not waiting for this log range"
+        case .lateHeartbeatReply(let ballot): "\(r) no longer leads \(ballot): the answer comes too late"
+        case .redirect: "a redirect is for the client"
+        case .rivalOfWonRound(let ballot, let rival):
+            "\(r) keeps leading \(ballot): \(rival) is a rival candidacy of round \(rival.round), which \(r) won"
+        case .alreadyCommitted(let index): "\(r) already knows \(index) is committed"
+        case .divergedAt(let index, let ballot):
+            "\(r) marks \(index) committed under \(ballot), but it applied other records at \(index) before: its data has diverged"
         }
     }
 
     /// `n2 has 2 promises for 3.n2 (n2, n3), 1 refused (n1): a majority needs 3`.
-    private func tally(_ r: ReplicaID, _ noun: String, _ ballot: Ballot, _ granted: [ReplicaID], _ refused: [ReplicaID],
+    private static func tally(_ r: ReplicaID, _ noun: String, _ ballot: Ballot, _ granted: [ReplicaID], _ refused: [ReplicaID],
                        _ needed: Int) -> String {
         let refusals = refused.isEmpty ? "" : ", \(refused.count) refused (\(list(refused)))"
         return "\(r) has \(granted.count) \(noun)\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refusals): a majority needs \(needed)"
     }
 
-    private func list(_ replicas: [ReplicaID]) -> String {
+    private static func list(_ replicas: [ReplicaID]) -> String {
         replicas.map(\.description).joined(separator: ", ")
-    }
-}
-
-extension Reason {
-    /// The phase a reason belongs to when it is not a message's own (re-proposals are recovery).
-    var phaseOverride: Phase? {
-        switch self {
-        case .reproposes: .recovery
-        default: nil
-        }
     }
 }
 
