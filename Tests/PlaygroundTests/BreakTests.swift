@@ -115,7 +115,7 @@ import PaxosCore
     @Test func checkWithoutABreakVerifies() {
         let (session, transcript) = InterpreterTests.session("cluster 3 leader n1")
         session.checkScriptPath = "/nonexistent/never-written.pxs"
-        session.execute("check drops 1")
+        session.execute("check ticks 1")
         #expect(transcript.lines.contains("verified: invariants 1-5 hold in every state within these bounds, and from every one the cluster recovers once the faults stop"))
         #expect(!transcript.lines.contains { $0.hasPrefix("wrote") || $0.hasPrefix("cannot write") })
     }
