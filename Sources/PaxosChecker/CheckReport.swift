@@ -3,8 +3,8 @@ import PaxosCore
 import PaxosSimulation
 
 /// What a model check found, and what it cost.
-public struct CheckReport: Sendable {
-    public enum Verdict: Hashable, Sendable {
+package struct CheckReport: Sendable {
+    package enum Verdict: Hashable, Sendable {
         /// Every state reachable within the bounds keeps invariants 1-5.
         case verified
         /// A reachable state breaks an invariant: see ``CheckReport/counterexample``.
@@ -13,31 +13,31 @@ public struct CheckReport: Sendable {
         case incomplete(String)
     }
 
-    public var verdict: Verdict
+    package var verdict: Verdict
     /// The shortest path to a violation (breadth-first), or the one found (depth-first).
-    public var counterexample: Counterexample?
+    package var counterexample: Counterexample?
     /// Distinct states reached (fingerprints stored), the start included.
-    public var states: Int
+    package var states: Int
     /// Steps taken (each computed a successor state, new or not).
-    public var transitions: Int
+    package var transitions: Int
     /// The longest run explored, in steps.
-    public var depth: Int
-    public var seconds: Double
+    package var depth: Int
+    package var seconds: Double
     /// The process's peak resident memory (VmHWM), in bytes; 0 when unknown.
-    public var peakMemoryBytes: Int
-    public var threads: Int
+    package var peakMemoryBytes: Int
+    package var threads: Int
     /// Which reductions ran, and why any did not.
-    public var reductionNotes: [String]
+    package var reductionNotes: [String]
     /// The bounds, in one line.
-    public var bounds: String
+    package var bounds: String
     /// Whether progress was checked from every state too.
-    public var checksProgress = false
+    package var checksProgress = false
 
-    public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+    package var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
 
     /// Exit code of `paxos-playground check`: 0 verified within the bounds, 1 on a violation. An incomplete
     /// search proves nothing; it exits 3 so scripts do not take it for either.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch verdict {
         case .verified: 0
         case .violated: 1
@@ -46,7 +46,7 @@ public struct CheckReport: Sendable {
     }
 
     /// The report's lines, without the counterexample's flow or script.
-    public var lines: [String] {
+    package var lines: [String] {
         var lines = ["bounds: \(bounds)"]
         let verdictLine: String = switch verdict {
         case .verified:
@@ -91,20 +91,20 @@ public struct CheckReport: Sendable {
 }
 
 /// Where a search stands, for a progress line.
-public struct CheckProgress: Sendable {
-    public var states: Int
-    public var transitions: Int
+package struct CheckProgress: Sendable {
+    package var states: Int
+    package var transitions: Int
     /// The level being explored (breadth-first) or the stack depth (depth-first).
-    public var depth: Int
+    package var depth: Int
     /// States waiting at the next level (breadth-first).
-    public var frontier: Int
-    public var seconds: Double
-    public var residentMemoryBytes: Int
+    package var frontier: Int
+    package var seconds: Double
+    package var residentMemoryBytes: Int
 
-    public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+    package var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
 
     /// `1,204,332 states · 5,993,001 transitions · depth 17 · 412,000 states/s · 310 MB`
-    public var line: String {
+    package var line: String {
         "\(CheckReport.grouped(states)) states · \(CheckReport.grouped(transitions)) transitions · depth \(depth) · "
             + "\(CheckReport.grouped(Int(statesPerSecond.rounded()))) states/s · \(CheckReport.megabytes(residentMemoryBytes))"
     }
@@ -112,17 +112,17 @@ public struct CheckProgress: Sendable {
 
 /// A path from the start to a violation, replayed through the simulation with its trace: typed steps, which
 /// the playground's `ScriptPrinter` writes as a script.
-public struct Counterexample: Sendable {
+package struct Counterexample: Sendable {
     /// The steps, with the message ids the simulation assigns when it replays them from the start.
-    public var actions: [CheckerAction]
+    package var actions: [CheckerAction]
     /// What each step was about (`propose n1 → n2`), for the script's comments.
-    public var labels: [String]
+    package var labels: [String]
     /// The replay's trace: every event, the violation's included. Render it with `FlowRenderer`.
-    public var events: [TraceEvent]
+    package var events: [TraceEvent]
     /// The invariants the last step broke.
-    public var violations: [Violation]
+    package var violations: [Violation]
     /// When no invariant broke: the faults-stop continuation from the path's end that does not recover.
-    public var continuation: FailedContinuation?
+    package var continuation: FailedContinuation?
 }
 
 /// The process's peak resident memory, from `/proc/self/status` (Linux); 0 elsewhere.

@@ -4,7 +4,7 @@ import PaxosSimulation
 /// One step of an explored run: a simulation ``Action``, or an election timer firing (abstract time).
 ///
 /// A typed value: the playground's `ScriptPrinter` writes it as a script line (`deliver 12`, `timeout n2`).
-public enum CheckerAction: Hashable, Sendable {
+package enum CheckerAction: Hashable, Sendable {
     case deliver(Int)
     case drop(Int)
     case duplicate(Int)
@@ -16,7 +16,7 @@ public enum CheckerAction: Hashable, Sendable {
     case submit([RedoRecord])
 
     /// The simulation action that does this step.
-    public var simulationAction: Action {
+    package var simulationAction: Action {
         switch self {
         case .deliver(let id): .deliver(id)
         case .drop(let id): .drop(id)
@@ -30,7 +30,7 @@ public enum CheckerAction: Hashable, Sendable {
     }
 
     /// Does the step with its trace, as the REPL would.
-    public func perform(on simulation: inout Simulation) throws(SimulationError) -> [TraceEvent] {
+    package func perform(on simulation: inout Simulation) throws(SimulationError) -> [TraceEvent] {
         try simulation.perform(simulationAction)
     }
 }

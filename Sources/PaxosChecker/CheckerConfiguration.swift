@@ -13,9 +13,9 @@ import PaxosSimulation
 /// - submit the next client transaction (``transactions``; transaction k sets `x=k`).
 /// A step that would make a replica stand for election beyond ``elections`` (or a replica not in
 /// ``candidates`` stand at all) is not taken: the bound is on candidacies, so on ballots.
-public struct CheckerConfiguration: Sendable {
+package struct CheckerConfiguration: Sendable {
     /// How time passes in the explored runs.
-    public enum TimeModel: Hashable, Sendable {
+    package enum TimeModel: Hashable, Sendable {
         /// Up to this many global ticks, each advancing every live replica's clock, exactly as the `tick`
         /// command does. Counterexamples replay as scripts.
         case ticks(Int)
@@ -24,14 +24,14 @@ public struct CheckerConfiguration: Sendable {
         /// Counterexamples say `timeout nK`, which a script can replay once the command exists.
         case timeouts(Int)
 
-        public var budget: Int {
+        package var budget: Int {
             switch self {
             case .ticks(let n), .timeouts(let n): n
             }
         }
     }
 
-    public enum SearchOrder: String, Hashable, Sendable, CaseIterable {
+    package enum SearchOrder: String, Hashable, Sendable, CaseIterable {
         /// Level by level: the first counterexample found is a shortest one. Uses every thread.
         case breadthFirst = "bfs"
         /// Deepest first: less memory, counterexamples not shortest. Every thread without a depth bound,
@@ -41,28 +41,28 @@ public struct CheckerConfiguration: Sendable {
 
     /// Reductions that keep verdicts and shortest-counterexample lengths exact; all but the partial order
     /// count fewer states.
-    public struct Reductions: OptionSet, Hashable, Sendable {
-        public let rawValue: Int
-        public init(rawValue: Int) { self.rawValue = rawValue }
+    package struct Reductions: OptionSet, Hashable, Sendable {
+        package let rawValue: Int
+        package init(rawValue: Int) { self.rawValue = rawValue }
 
         /// Sleep sets over independent steps (deliveries to different replicas, and the like): fewer
         /// transitions, the same states. Breadth-first search only.
-        public static let partialOrder = Reductions(rawValue: 1 << 0)
+        package static let partialOrder = Reductions(rawValue: 1 << 0)
         /// Messages to a replica that is down for good (crashed, and no restart left) leave the network at
         /// once: they could only be lost. Exact for verdicts and shortest-counterexample lengths (a run that
         /// loses or drops such a message does no more than the one that skips it); fewer states.
-        public static let deadLetters = Reductions(rawValue: 1 << 2)
+        package static let deadLetters = Reductions(rawValue: 1 << 2)
         /// Interchangeable replicas counted once: a state and its renamings (n2 and n3 swapped, say) share
         /// one fingerprint, the least of theirs. The search keeps the real states, so counterexamples are real
         /// runs. Applies only where ``SymmetryAnalysis`` finds interchangeable replicas (abstract time,
         /// `longest-term` or `randomized`, at most one election) and gives at most
         /// ``SymmetryAnalysis/renamingLimit`` renamings; fewer states.
-        public static let symmetry = Reductions(rawValue: 1 << 1)
+        package static let symmetry = Reductions(rawValue: 1 << 1)
 
         /// Messages their receiver will ignore whenever they arrive (a ballot it promised past, an election
         /// or a recovery it finished) leave the network at once. Exact for verdicts and
         /// shortest-counterexample lengths, as dead letters are; fewer states.
-        public static let ignoredMessages = Reductions(rawValue: 1 << 3)
+        package static let ignoredMessages = Reductions(rawValue: 1 << 3)
 
         /// No message is dropped: a lost message is one never delivered, and the search already holds back
         /// every message as long as it likes. Nothing in the core or the invariants sees a message in flight,
@@ -70,12 +70,12 @@ public struct CheckerConfiguration: Sendable {
         /// the message kept in flight reaches too, a step sooner (as Lamport's Paxos specification in TLA+
         /// never loses a message). Exact for verdicts and shortest-counterexample lengths: the shortest
         /// counterexample never drops; fewer states. Duplicates are still taken: a copy can be delivered twice.
-        public static let dropsAsDelays = Reductions(rawValue: 1 << 4)
+        package static let dropsAsDelays = Reductions(rawValue: 1 << 4)
 
-        public static let all: Reductions = [.partialOrder, .deadLetters, .symmetry, .ignoredMessages, .dropsAsDelays]
+        package static let all: Reductions = [.partialOrder, .deadLetters, .symmetry, .ignoredMessages, .dropsAsDelays]
 
         /// Each reduction by the name `check --without` takes.
-        public static let named: KeyValuePairs<String, Reductions> = [
+        package static let named: KeyValuePairs<String, Reductions> = [
             "sleep-sets": .partialOrder, "dead-letters": .deadLetters, "ignored-messages": .ignoredMessages,
             "drops-as-delays": .dropsAsDelays, "symmetry": .symmetry,
         ]
@@ -83,69 +83,69 @@ public struct CheckerConfiguration: Sendable {
 
     // MARK: The cluster
 
-    public var replicas = 3
+    package var replicas = 3
     /// `cluster N leader nK`: nK leads ballot 1 at the start. nil: no leader, an election must play out.
-    public var initialLeader: ReplicaID? = ReplicaID(1)
+    package var initialLeader: ReplicaID? = ReplicaID(1)
     /// `priority nK P` for each replica; nil keeps the defaults (n1 highest).
-    public var priorities: [Int]?
-    public var election = PriorityElection.name
-    public var commit = SyncCommit.name
-    public var registry = PolicyRegistry.builtIn
+    package var priorities: [Int]?
+    package var election = PriorityElection.name
+    package var commit = SyncCommit.name
+    package var registry = PolicyRegistry.builtIn
     /// `set recovery on|off`. Off is the unsafe teaching setting.
-    public var recovery = true
+    package var recovery = true
     /// `set heartbeat T`. The default is beyond any tick budget, so no heartbeats (nor their
     /// retransmissions) are sent: as in the classic Paxos models, a lost message stays lost.
-    public var heartbeatIntervalTicks = 1_000
+    package var heartbeatIntervalTicks = 1_000
     /// `set timeout T`: the base election timeout (the election policy may add to it).
-    public var electionTimeoutTicks = 1
-    public var batchSize = 1
-    public var window = 4
+    package var electionTimeoutTicks = 1
+    package var batchSize = 1
+    package var window = 4
     /// The session seed (`--seed`): randomized elections draw their timeouts from it.
-    public var seed: UInt64 = 1
+    package var seed: UInt64 = 1
     /// `set break NAME`: the deliberate protocol bugs switched on (none in a correct run).
-    public var breaks: ProtocolBreaks = []
+    package var breaks: ProtocolBreaks = []
 
     // MARK: What the world may do
 
     /// Client transactions that may be submitted (transaction k sets `x=k`).
-    public var transactions = 1
+    package var transactions = 1
     /// Candidacies (a replica standing for election) in one run: each is a new ballot.
-    public var elections = 1
+    package var elections = 1
     /// At most this many candidacies per replica (nil: only the total counts).
-    public var electionsPerReplica: Int?
+    package var electionsPerReplica: Int?
     /// The replicas that may stand for election (nil: any).
-    public var candidates: [ReplicaID]?
-    public var time: TimeModel = .ticks(2)
-    public var drops = 0
-    public var duplicates = 0
-    public var crashes = 0
-    public var restarts = 0
+    package var candidates: [ReplicaID]?
+    package var time: TimeModel = .ticks(2)
+    package var drops = 0
+    package var duplicates = 0
+    package var crashes = 0
+    package var restarts = 0
 
     // MARK: The search
 
-    public var order: SearchOrder = .breadthFirst
-    public var threads = ProcessInfo.processInfo.activeProcessorCount
-    public var reductions: Reductions = .all
+    package var order: SearchOrder = .breadthFirst
+    package var threads = ProcessInfo.processInfo.activeProcessorCount
+    package var reductions: Reductions = .all
     /// Stop (inconclusive) after this many distinct states.
-    public var stateLimit: Int?
+    package var stateLimit: Int?
     /// Stop (inconclusive) after this many seconds.
-    public var timeLimitSeconds: Double?
+    package var timeLimitSeconds: Double?
     /// Stop (inconclusive) once the process's resident memory passes this many bytes. The default is half
     /// the machine's memory, so a search too big for it ends with a report instead of the machine swapping
     /// or killing it.
-    public var memoryLimitBytes: Int? = Int(ProcessInfo.processInfo.physicalMemory / 2)
+    package var memoryLimitBytes: Int? = Int(ProcessInfo.processInfo.physicalMemory / 2)
     /// Explore runs of at most this many steps (nil: until nothing more can happen).
-    public var maxDepth: Int?
+    package var maxDepth: Int?
     /// Check progress too (`Docs/Progress.md`): from every state reached, once the faults stop, the cluster
     /// converges for good within K ticks and commits a new transaction. `check --without progress` skips it.
-    public var progress = true
+    package var progress = true
 
     /// The reductions that stay exact with the progress check: a message to a replica down for good is not
     /// dead once the faults stop (the replica restarts), and a message never delivered is not a dropped one
     /// once every due message is delivered, so dead letters, and drops as delays when drops are allowed,
     /// are left out; so is symmetry when replicas may crash, since the faults stop by restarting the
     /// lowest-numbered ones, a choice renaming does not keep.
-    public var effectiveReductions: Reductions {
+    package var effectiveReductions: Reductions {
         guard progress else { return reductions }
         var kept = reductions
         kept.remove(.deadLetters)
@@ -154,10 +154,10 @@ public struct CheckerConfiguration: Sendable {
         return kept
     }
 
-    public init() {}
+    package init() {}
 
     /// Checks the names and numbers; the error says what is wrong and what would be right.
-    public func validate() throws(CheckerError) {
+    package func validate() throws(CheckerError) {
         guard (1...9).contains(replicas) else { throw CheckerError("replicas must be 1 to 9, not \(replicas)") }
         if let initialLeader, !(1...replicas).contains(initialLeader.number) {
             throw CheckerError("the initial leader must be one of n1..n\(replicas), not \(initialLeader)")
@@ -196,7 +196,7 @@ public struct CheckerConfiguration: Sendable {
     }
 
     /// The cluster settings, as `set` leaves them before `cluster` runs.
-    public var clusterConfig: ClusterConfig {
+    package var clusterConfig: ClusterConfig {
         var config = ClusterConfig(replicaCount: replicas)
         if let priorities { config.priorities = priorities }
         config.heartbeatIntervalTicks = heartbeatIntervalTicks
@@ -208,18 +208,18 @@ public struct CheckerConfiguration: Sendable {
         return config
     }
 
-    public var policies: Policies {
+    package var policies: Policies {
         Policies(election: registry.election(named: election) ?? PriorityElection(),
                  commit: registry.commit(named: commit) ?? SyncCommit())
     }
 
     /// The world every explored run starts from: what `cluster N [leader nK]` makes after the settings.
-    public func initialSimulation() -> Simulation {
+    package func initialSimulation() -> Simulation {
         Simulation(replicaCount: replicas, seed: seed, policies: policies, config: clusterConfig, leader: initialLeader)
     }
 
     /// One line: the bounds, as the report prints them.
-    public var summary: String {
+    package var summary: String {
         var parts = ["\(replicas) replicas", initialLeader.map { "\($0) leads ballot 1" } ?? "no leader",
                      "election \(election)", "commit \(commit)", "recovery \(recovery ? "on" : "off")",
                      "\(transactions) transaction\(transactions == 1 ? "" : "s")",
@@ -241,7 +241,7 @@ public struct CheckerConfiguration: Sendable {
 }
 
 /// Bad checker options: says what was wrong and what would be right.
-public struct CheckerError: Error, Hashable, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct CheckerError: Error, Hashable, Sendable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

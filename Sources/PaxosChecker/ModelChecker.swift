@@ -20,17 +20,17 @@ import PaxosSimulation
 /// // With PaxosPlayground imported: the counterexample as a `.pxs` script.
 /// if let counterexample = report.counterexample { print(checker.script(for: counterexample)) }
 /// ```
-public struct ModelChecker: Sendable {
-    public let configuration: CheckerConfiguration
+package struct ModelChecker: Sendable {
+    package let configuration: CheckerConfiguration
 
-    public init(_ configuration: CheckerConfiguration) throws(CheckerError) {
+    package init(_ configuration: CheckerConfiguration) throws(CheckerError) {
         try configuration.validate()
         self.configuration = configuration
     }
 
     /// Explores every run from the configuration's start. `progress` is called about twice a second, from
     /// a search thread.
-    public func run(progress: (@Sendable (CheckProgress) -> Void)? = nil) -> CheckReport {
+    package func run(progress: (@Sendable (CheckProgress) -> Void)? = nil) -> CheckReport {
         Self.search(from: configuration.initialSimulation(), bounds: configuration, progress: progress)
     }
 
@@ -38,7 +38,7 @@ public struct ModelChecker: Sendable {
     /// order, and the drops, duplicates, crashes, restarts, time and transactions `bounds` allows; its
     /// cluster and policy settings are ignored: `simulation` has its own). The counterexample's message ids
     /// continue from `simulation`'s, so the session's journal followed by its actions replays it.
-    public static func explore(from simulation: Simulation, depth: Int, bounds: CheckerConfiguration,
+    package static func explore(from simulation: Simulation, depth: Int, bounds: CheckerConfiguration,
                                progress: (@Sendable (CheckProgress) -> Void)? = nil) -> CheckReport {
         var bounds = bounds
         bounds.maxDepth = depth
@@ -50,7 +50,7 @@ public struct ModelChecker: Sendable {
 
     /// How the search's start is set up: the policies, the cluster's settings and the leader of ballot 1.
     /// `check`'s counterexamples begin with it.
-    public var setup: ClusterSetup {
+    package var setup: ClusterSetup {
         ClusterSetup(election: configuration.election, commit: configuration.commit,
                      config: configuration.clusterConfig, leader: configuration.initialLeader)
     }
@@ -58,7 +58,7 @@ public struct ModelChecker: Sendable {
     /// The opening comments of the counterexample's script, without their `#`: what it breaks, under which
     /// bounds, and how to replay it. Prose, as ``CheckReport/lines`` is; the script's command lines are the
     /// playground's to write (`ModelChecker.script(for:)` in PaxosPlayground).
-    public func scriptHeader(for counterexample: Counterexample) -> [String] {
+    package func scriptHeader(for counterexample: Counterexample) -> [String] {
         var header = ["Counterexample found by paxos-playground check (\(counterexample.actions.count) steps).",
                       "Bounds: \(configuration.summary)."]
         for violation in counterexample.violations {
@@ -139,7 +139,7 @@ public struct ModelChecker: Sendable {
     }
 
     /// Replays `actions` from `start` with the trace on: the events, labels and violations of the path.
-    public static func replay(_ actions: [CheckerAction], from start: Simulation) -> Counterexample {
+    package static func replay(_ actions: [CheckerAction], from start: Simulation) -> Counterexample {
         replayed(actions, from: start).counterexample
     }
 

@@ -54,24 +54,24 @@ struct ProgressContinuation: Sendable {
 }
 
 /// A timing setting the faults-stop continuation switches, as `set heartbeat T` and `set timeout T` do.
-public enum TimingChange: Hashable, Sendable {
+package enum TimingChange: Hashable, Sendable {
     case heartbeat(Int), timeout(Int)
 }
 
 /// A continuation that fails, replayed with the trace on: what it did, as typed steps (the playground's
 /// `ScriptPrinter` writes them as script lines, ending in the `expect` that fails), its events, and why it
 /// fails.
-public struct FailedContinuation: Sendable {
+package struct FailedContinuation: Sendable {
     /// The timing time passes with, switched in this order, when it differs from the state's.
-    public var timing: [TimingChange]
+    package var timing: [TimingChange]
     /// What ends the faults: `heal`, then restarts, lowest-numbered first.
-    public var faultsStop: [Action]
+    package var faultsStop: [Action]
     /// The ticks that passed, every due message delivered before each (`run for T`), until the failure showed.
-    public var ticks: Int
+    package var ticks: Int
     /// The transaction submitted once the cluster converged, when the failure is that it was not applied.
-    public var transaction: RedoRecord?
-    public var events: [TraceEvent]
-    public var failure: ProgressFailure
+    package var transaction: RedoRecord?
+    package var events: [TraceEvent]
+    package var failure: ProgressFailure
 }
 
 extension ProgressContinuation {

@@ -1,7 +1,7 @@
 import PaxosCore
 
 /// One parsed command of the playground's language (REPL, scripts, tests). See `Help.swift` for each.
-public enum Command: Hashable, Sendable {
+package enum Command: Hashable, Sendable {
     case cluster(replicas: Int, leader: ReplicaID?)
     case election(String)
     case commit(String)
@@ -45,7 +45,7 @@ public enum Command: Hashable, Sendable {
     case quit
 }
 
-public enum Setting: Hashable, Sendable {
+package enum Setting: Hashable, Sendable {
     case batch(Int), window(Int), heartbeat(Int), timeout(Int), recovery(Bool)
     /// `set break NAME`: one more deliberate protocol bug on; `set break off`: every one off.
     case breakOn(ProtocolBreak), breaksOff
@@ -53,21 +53,21 @@ public enum Setting: Hashable, Sendable {
 
 /// What the world may do in the runs the REPL's `check` explores (the budgets of `paxos-playground check`,
 /// with its defaults).
-public struct CheckBudgets: Hashable, Sendable {
-    public var transactions = 1
-    public var elections = 1
-    public var ticks = 2
-    public var drops = 0
-    public var duplicates = 0
-    public var crashes = 0
-    public var restarts = 0
+package struct CheckBudgets: Hashable, Sendable {
+    package var transactions = 1
+    package var elections = 1
+    package var ticks = 2
+    package var drops = 0
+    package var duplicates = 0
+    package var crashes = 0
+    package var restarts = 0
 
-    public init() {}
+    package init() {}
 
     /// The names `check` takes, in the order it prints them.
-    public static let names = ["transactions", "elections", "ticks", "drops", "duplicates", "crashes", "restarts"]
+    package static let names = ["transactions", "elections", "ticks", "drops", "duplicates", "crashes", "restarts"]
 
-    public subscript(name: String) -> Int? {
+    package subscript(name: String) -> Int? {
         get {
             switch name {
             case "transactions": transactions
@@ -96,7 +96,7 @@ public struct CheckBudgets: Hashable, Sendable {
     }
 }
 
-public enum RunCondition: Hashable, Sendable {
+package enum RunCondition: Hashable, Sendable {
     case quiet
     case leader
     case committed(Int)
@@ -109,7 +109,7 @@ public enum RunCondition: Hashable, Sendable {
     case ticks(Int)
 }
 
-public enum Expectation: Hashable, Sendable {
+package enum Expectation: Hashable, Sendable {
     case leader(ReplicaID)
     case committed(Int)
     case applied(ReplicaID, Int)
@@ -119,12 +119,12 @@ public enum Expectation: Hashable, Sendable {
     case converged
 }
 
-public enum ExportFormat: String, Hashable, Sendable, CaseIterable {
+package enum ExportFormat: String, Hashable, Sendable, CaseIterable {
     case mermaid, html, jsonl
 }
 
 /// A command line that cannot be parsed: says what was wrong and what would be right.
-public struct CommandError: Error, Hashable, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct CommandError: Error, Hashable, Sendable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -1,8 +1,8 @@
 import PaxosCore
 
 /// Parses one line of the command language. `#` starts a comment; a blank line is no command.
-public enum CommandParser {
-    public static func parse(_ line: String) throws(CommandError) -> Command? {
+package enum CommandParser {
+    package static func parse(_ line: String) throws(CommandError) -> Command? {
         let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let words = code.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let name = words.first else { return nil }

@@ -2,7 +2,7 @@ import PaxosCore
 
 extension Session {
     /// Tab completion: candidates for the word being typed, given the line before it.
-    public func completions(line: String, word: String) -> [String] {
+    package func completions(line: String, word: String) -> [String] {
         let words = line.split(separator: " ").map(String.init)
         let before = line.hasSuffix(" ") || words.isEmpty ? words : Array(words.dropLast())
         let candidates: [String]
@@ -38,7 +38,7 @@ extension Session {
     }
 
     /// The prompt: the step and tick, so a learner sees time move, and the protocol breaks while any is on.
-    public var prompt: String {
+    package var prompt: String {
         let breaks = simulation.config.breaks
         return "paxos[\(simulation.step)|t\(simulation.tick)\(breaks.isEmpty ? "" : " BREAK \(breaks.names)")]> "
     }

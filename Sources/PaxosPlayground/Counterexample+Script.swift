@@ -7,13 +7,13 @@ import PaxosSimulation
 
 extension Counterexample {
     /// The steps as script lines, each with a comment saying what it does.
-    public var actionLines: [String] {
+    package var actionLines: [String] {
         zip(actions, labels).map { ScriptPrinter.line(ScriptPrinter.line(Command($0)), comment: $1) }
     }
 
     /// A script: `setup` lines, the steps, then `expect invariants` (which fails: that is the point), or,
     /// for a progress failure, the continuation that does not recover.
-    public func script(setup: [String], header: [String] = []) -> String {
+    package func script(setup: [String], header: [String] = []) -> String {
         var lines = header.map { "# \($0)" }
         lines += setup
         lines += actionLines
@@ -30,7 +30,7 @@ extension Counterexample {
 extension ModelChecker {
     /// The counterexample as a `.pxs` script that `paxos-playground run` replays to the same violation: the
     /// checker's header, the set-up, the steps.
-    public func script(for counterexample: Counterexample) -> String {
+    package func script(for counterexample: Counterexample) -> String {
         counterexample.script(setup: ScriptPrinter.lines(for: setup), header: scriptHeader(for: counterexample))
     }
 }

@@ -3,14 +3,14 @@ import PaxosSimulation
 
 /// Renders trace events as annotated message flows: one line per event (step, tick, phase tag with its
 /// section, sender → receiver, payload), and under it the rule that was applied.
-public struct FlowRenderer: Sendable {
-    public let color: Bool
+package struct FlowRenderer: Sendable {
+    package let color: Bool
 
-    public init(color: Bool) { self.color = color }
+    package init(color: Bool) { self.color = color }
 
     /// The lines for `events`; a broadcast (same step, kind, sender, payload and note) is one line. The
     /// leader's proposal to itself and its own vote are left out (``TraceEvent/isLeadersOwnMessage``).
-    public func render(_ trace: [TraceEvent]) -> [String] {
+    package func render(_ trace: [TraceEvent]) -> [String] {
         let events = trace.filter { !$0.isLeadersOwnMessage }
         var lines: [String] = []
         var index = 0
@@ -88,9 +88,9 @@ public struct FlowRenderer: Sendable {
         }
     }
 
-    public func error(_ text: String) -> String { paint(text, .red) }
+    package func error(_ text: String) -> String { paint(text, .red) }
 
-    public func expectation(held: Bool, _ text: String) -> String {
+    package func expectation(held: Bool, _ text: String) -> String {
         held ? paint("✓ \(text)", .green) : paint("✗ \(text)", .red)
     }
 }

@@ -1,12 +1,12 @@
 /// The help text of every command: the single source for `help`, tab completion and Docs/REPL.md.
-public enum Help {
-    public struct Entry: Sendable {
-        public let name: String
-        public let usage: String
-        public let summary: String
+package enum Help {
+    package struct Entry: Sendable {
+        package let name: String
+        package let usage: String
+        package let summary: String
     }
 
-    public static let entries: [Entry] = [
+    package static let entries: [Entry] = [
         Entry(name: "cluster", usage: "cluster N [leader nK]",
               summary: "start a fresh cluster of N replicas (default 3); with leader, nK leads ballot 1, else the first election plays out"),
         Entry(name: "election", usage: "election NAME", summary: "switch the election policy (priority, longest-term, randomized, or a plugin)"),
@@ -56,12 +56,12 @@ public enum Help {
         Entry(name: "quit", usage: "quit", summary: "leave (Ctrl-D too)"),
     ]
 
-    public static var commandNames: [String] { entries.map(\.name) }
+    package static var commandNames: [String] { entries.map(\.name) }
 
-    public static func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
+    package static func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
 
     /// The whole list, aligned.
-    public static var overview: String {
+    package static var overview: String {
         let width = entries.map(\.usage.count).max() ?? 0
         return (["Commands (# starts a comment):"] + entries.map { e in
             "  " + e.usage + String(repeating: " ", count: max(1, width - e.usage.count + 2)) + e.summary
@@ -69,12 +69,12 @@ public enum Help {
     }
 
     /// The command name nearest to a mistyped one, if it is close.
-    public static func closest(to word: String) -> String? {
+    package static func closest(to word: String) -> String? {
         closest(to: word, among: commandNames)
     }
 
     /// The name among `names` nearest to a mistyped one, if it is close, or the one it begins.
-    public static func closest(to word: String, among names: [String]) -> String? {
+    package static func closest(to word: String, among names: [String]) -> String? {
         let best = names.map { ($0, distance(word, $0)) }.min { $0.1 < $1.1 }
         if let best, best.1 <= max(1, word.count / 3) { return best.0 }
         let extended = names.filter { word.count >= 3 && $0.hasPrefix(word) }

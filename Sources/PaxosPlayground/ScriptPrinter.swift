@@ -16,9 +16,9 @@ import PaxosSimulation
 /// edit and one test. Moving parser and printer into a module of their own, under the checker, was the other
 /// way; it would put the interpreter's whole `Command` (with `explore`, `quiz`, `export`, `help`) below the
 /// checker, so that the checker could write text it has no use for. (Docs/Architecture.md, "Scripts".)
-public enum ScriptPrinter {
+package enum ScriptPrinter {
     /// The line for `command`; with default arguments left out as a user would (`tick`, `step`, `run`).
-    public static func line(_ command: Command) -> String {
+    package static func line(_ command: Command) -> String {
         switch command {
         case .cluster(let replicas, let leader): "cluster \(replicas)" + (leader.map { " leader \($0)" } ?? "")
         case .election(let name): "election \(name)"
@@ -65,7 +65,7 @@ public enum ScriptPrinter {
     }
 
     /// The lines that start a cluster set up like `setup` (see ``commands(for:)-(ClusterSetup)``).
-    public static func lines(for setup: ClusterSetup) -> [String] {
+    package static func lines(for setup: ClusterSetup) -> [String] {
         commands(for: setup).map(line)
     }
 
@@ -73,7 +73,7 @@ public enum ScriptPrinter {
     /// that priorities belong to a cluster of this size, which the second `cluster N` keeps), the priorities
     /// and settings that differ from the defaults, then `cluster N [leader nK]`. `check`'s counterexamples
     /// and `explore`'s paths begin with them. Protocol breaks on are written as `set break NAME`.
-    public static func commands(for setup: ClusterSetup) -> [Command] {
+    package static func commands(for setup: ClusterSetup) -> [Command] {
         let config = setup.config, replicas = setup.replicas
         var commands: [Command] = [.election(setup.election), .commit(setup.commit), .cluster(replicas: replicas, leader: nil)]
         let defaults = ClusterConfig(replicaCount: replicas)
@@ -97,7 +97,7 @@ public enum ScriptPrinter {
     /// The commands a failed progress continuation ran once the faults stopped, ending in the `expect`
     /// that fails: the timing, the end of the faults, `run for T`, and, when the transaction submitted then
     /// was not applied, that transaction and the replica that lacks it.
-    public static func commands(for continuation: FailedContinuation) -> [Command] {
+    package static func commands(for continuation: FailedContinuation) -> [Command] {
         var commands: [Command] = continuation.timing.map { change in
             switch change {
             case .heartbeat(let ticks): .set(.heartbeat(ticks))
@@ -114,7 +114,7 @@ public enum ScriptPrinter {
     }
 
     /// `line` with `comment` after it, the comments of consecutive lines aligned while the lines are short.
-    public static func line(_ line: String, comment: String) -> String {
+    package static func line(_ line: String, comment: String) -> String {
         comment.isEmpty ? line : line.padding(toLength: max(line.count, 16), withPad: " ", startingAt: 0) + "  # \(comment)"
     }
 
@@ -165,7 +165,7 @@ public enum ScriptPrinter {
 
 extension Command {
     /// The command that performs `action` as one step (`tick` is `tick 1`).
-    public init(_ action: Action) {
+    package init(_ action: Action) {
         self = switch action {
         case .deliver(let id): .deliver(id)
         case .drop(let id): .drop(id)
@@ -183,7 +183,7 @@ extension Command {
     }
 
     /// The command that performs the checker's step.
-    public init(_ step: CheckerAction) {
+    package init(_ step: CheckerAction) {
         self.init(step.simulationAction)
     }
 }

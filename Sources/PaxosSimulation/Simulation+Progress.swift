@@ -132,7 +132,7 @@ extension ClusterConfig {
     /// The election timeout and heartbeat interval time passes with once the faults stop: this config's
     /// own when the timeout is above the heartbeat interval (the progress property assumes it: a follower
     /// must hear a heartbeat before it times out), else the playground's defaults.
-    public var progressTiming: (timeout: Int, heartbeat: Int) {
+    package var progressTiming: (timeout: Int, heartbeat: Int) {
         if electionTimeoutTicks > heartbeatIntervalTicks { return (electionTimeoutTicks, heartbeatIntervalTicks) }
         let defaults = ClusterConfig(replicaCount: replicaCount)
         return (defaults.electionTimeoutTicks, defaults.heartbeatIntervalTicks)
@@ -142,7 +142,7 @@ extension ClusterConfig {
 extension Simulation {
     /// What ends the faults, as actions: heal the network if it is partitioned or cut, then restart crashed
     /// replicas, lowest-numbered first, until a majority is up (`all`: every one of them).
-    public func faultsStopActions(restartingAll all: Bool) -> [Action] {
+    package func faultsStopActions(restartingAll all: Bool) -> [Action] {
         var actions: [Action] = partition != nil || !cuts.isEmpty ? [.heal] : []
         var up = alive.count { $0 }
         for (k, isUp) in alive.enumerated() where !isUp && (all || up < config.majority) {
@@ -156,7 +156,7 @@ extension Simulation {
     /// and generators included), which are up, the in-flight items in order, the network's partitions
     /// and cuts, the client, and the timing. Not stable across processes (it uses `Hasher`): for in-memory
     /// memos and cycle detection only.
-    public func futureDigest() -> Int {
+    package func futureDigest() -> Int {
         var hasher = Hasher()
         hasher.combine(replicas)
         hasher.combine(alive)
@@ -175,16 +175,16 @@ extension Simulation {
 /// and decides whether the cluster converged for good within K. The cluster is deterministic once the
 /// faults stop, so when the state at a boundary repeats an earlier one, what follows repeats for ever:
 /// the watch can decide there. Otherwise it decides after 2K ticks, as the fault suite does.
-public struct ProgressWatch: Sendable {
-    public let bound: Int
+package struct ProgressWatch: Sendable {
+    package let bound: Int
     /// The last boundary at which the cluster was not converged, and why.
-    public private(set) var lastDiverged: (tick: Int, divergence: Divergence)?
+    package private(set) var lastDiverged: (tick: Int, divergence: Divergence)?
     private var digests: [Int] = []
     private var diverged: [Divergence?] = []
 
-    public init(bound: Int) { self.bound = bound }
+    package init(bound: Int) { self.bound = bound }
 
-    public enum Decision: Hashable, Sendable {
+    package enum Decision: Hashable, Sendable {
         /// Converged for good from this tick on (0: it was already).
         case convergedFrom(Int)
         case failed(ProgressFailure)
@@ -192,7 +192,7 @@ public struct ProgressWatch: Sendable {
 
     /// Notes boundary `digests.count` (tick 0 is right after the faults stopped): its state's digest and
     /// divergence. Returns a decision once there is one.
-    public mutating func observe(digest: Int, divergence: Divergence?) -> Decision? {
+    package mutating func observe(digest: Int, divergence: Divergence?) -> Decision? {
         let tick = digests.count
         if let divergence { lastDiverged = (tick, divergence) }
         if let earlier = digests.firstIndex(of: digest) {

@@ -6,7 +6,7 @@ import PaxosCore
 // step read and wrote (`StepSummary`). A collector only watches; the world changes the same under each.
 
 /// What a step reports as it happens.
-public protocol StepCollector {
+package protocol StepCollector {
     /// Whether the collector reads trace events. When it does not, no event is built (each is an
     /// autoclosure), and with invariant checks off a replica hands its sends and applies straight to the
     /// network, building none of its other effects.
@@ -24,35 +24,35 @@ public protocol StepCollector {
 }
 
 /// Collects a step's trace events, for the REPL, scripts and counterexamples.
-public struct TraceCollector: StepCollector {
-    public static var readsEvents: Bool { true }
-    public private(set) var events: [TraceEvent] = []
+package struct TraceCollector: StepCollector {
+    package static var readsEvents: Bool { true }
+    package private(set) var events: [TraceEvent] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func act(as actor: Int) {}
+    package mutating func act(as actor: Int) {}
 
-    public mutating func record(_ event: @autoclosure () -> TraceEvent) {
+    package mutating func record(_ event: @autoclosure () -> TraceEvent) {
         events.append(event())
     }
 
-    public mutating func closeDelivery(of cause: Int, _ event: @autoclosure () -> TraceEvent) {
+    package mutating func closeDelivery(of cause: Int, _ event: @autoclosure () -> TraceEvent) {
         if !events.contains(where: { $0.cause == cause }) { events.insert(event(), at: 0) }
     }
 
-    public mutating func willObserve(_ observation: Observation?, in monitor: InvariantMonitor) {}
+    package mutating func willObserve(_ observation: Observation?, in monitor: InvariantMonitor) {}
 }
 
 extension StepSummary: StepCollector {
-    public static var readsEvents: Bool { false }
+    package static var readsEvents: Bool { false }
 
-    public mutating func act(as actor: Int) { self.actor = actor }
+    package mutating func act(as actor: Int) { self.actor = actor }
 
-    public mutating func record(_ event: @autoclosure () -> TraceEvent) {}
+    package mutating func record(_ event: @autoclosure () -> TraceEvent) {}
 
-    public mutating func closeDelivery(of cause: Int, _ event: @autoclosure () -> TraceEvent) {}
+    package mutating func closeDelivery(of cause: Int, _ event: @autoclosure () -> TraceEvent) {}
 
-    public mutating func willObserve(_ observation: Observation?, in monitor: InvariantMonitor) {
+    package mutating func willObserve(_ observation: Observation?, in monitor: InvariantMonitor) {
         touchedHistory = true
         if let observation { note(observation, in: monitor) }
     }
@@ -72,7 +72,7 @@ extension Simulation {
     /// Does one action as one step, exactly as ``perform(_:)`` does, but builds no trace events. Returns
     /// what the step read and wrote.
     @discardableResult
-    public mutating func performQuietly(_ action: Action) throws(SimulationError) -> StepSummary {
+    package mutating func performQuietly(_ action: Action) throws(SimulationError) -> StepSummary {
         var effects: [Effect] = []
         return try performQuietly(action, effects: &effects)
     }
@@ -81,7 +81,7 @@ extension Simulation {
     /// times (the bench, the checker's continuations) passes the same buffer every time, and no step
     /// allocates an effects array. What the buffer holds between steps means nothing.
     @discardableResult
-    public mutating func performQuietly(_ action: Action, effects: inout [Effect]) throws(SimulationError) -> StepSummary {
+    package mutating func performQuietly(_ action: Action, effects: inout [Effect]) throws(SimulationError) -> StepSummary {
         var summary = StepSummary(actor: StepSummary.everyone)
         try perform(action, into: &summary, effects: &effects)
         return summary
@@ -91,7 +91,7 @@ extension Simulation {
 
     /// Does one action as one step, reporting to `collector` as it goes. Throws, changing nothing, when the
     /// action cannot be done now (an unknown id, a replica already down, …).
-    public mutating func perform<C: StepCollector>(_ action: Action, into collector: inout C,
+    package mutating func perform<C: StepCollector>(_ action: Action, into collector: inout C,
                                                    effects: inout [Effect]) throws(SimulationError) {
         switch action {
         case .deliver(let id):

@@ -15,17 +15,17 @@ import PaxosSimulation
 ///
 /// The JSON is written with every `<` as `\u003c`, so no text of the run can close the script block.
 /// The page loads nothing from the network: the template has its CSS and JavaScript inline.
-public enum HTMLRenderer {
+package enum HTMLRenderer {
     /// The line of the template that the data replaces.
-    public static let marker = "/*__PLAYGROUND_DATA__*/"
+    package static let marker = "/*__PLAYGROUND_DATA__*/"
 
     /// The page template, as SwiftPM embedded it.
-    public static var template: String {
+    package static var template: String {
         String(decoding: PackageResources.spacetime_html, as: UTF8.self)
     }
 
     /// The page with `data` in place of the marker line; nil when the template has no marker line.
-    public static func page(data: JSONValue, template: String = HTMLRenderer.template) -> String? {
+    package static func page(data: JSONValue, template: String = HTMLRenderer.template) -> String? {
         var lines = template.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let line = lines.firstIndex(where: { $0.trimmingSpaces == marker }) else { return nil }
         lines[line] = "const PLAYGROUND = \(scriptSafe(data.rendered));"
@@ -33,7 +33,7 @@ public enum HTMLRenderer {
     }
 
     /// The page's data object.
-    public static func data(title: String, replicaCount: Int, events: [TraceEvent], snapshots: [JSONValue]) -> JSONValue {
+    package static func data(title: String, replicaCount: Int, events: [TraceEvent], snapshots: [JSONValue]) -> JSONValue {
         .object([
             ("title", .string(title)),
             ("replicas", .array((1...max(1, replicaCount)).map { .string(ReplicaID($0).description) })),
@@ -43,7 +43,7 @@ public enum HTMLRenderer {
     }
 
     /// The cluster as the page's slots view and lanes read it.
-    public static func snapshot(_ sim: Simulation) -> JSONValue {
+    package static func snapshot(_ sim: Simulation) -> JSONValue {
         let replicas: [JSONValue] = sim.replicas.map { r in
             let log: [JSONValue] = r.log.entries.map { e in
                 .object([("index", .int(e.index)), ("ballot", e.ballot.json), ("status", .string(e.status.description)),

@@ -18,26 +18,26 @@ import PaxosSimulation
 /// Mermaid ends a message at `;` and starts a comment at `#` or `%%`, so labels write those characters
 /// (and `&`, `<`, `>`) as look-alikes (`#12` as `№12`: see ``escape(_:)``); `<br/>` is the only markup,
 /// a line break inside a note.
-public struct MermaidRenderer: Sendable {
+package struct MermaidRenderer: Sendable {
     /// Mermaid refuses a diagram longer than this many characters unless configured otherwise
     /// (`maxTextSize`); `export mermaid` says so when a run exceeds it.
-    public static let defaultMaxTextSize = 50_000
+    package static let defaultMaxTextSize = 50_000
 
     /// The replicas, `n1`…`nN`.
-    public let replicas: [ReplicaID]
+    package let replicas: [ReplicaID]
 
-    public init(replicaCount: Int) {
+    package init(replicaCount: Int) {
         replicas = (1...max(1, replicaCount)).map(ReplicaID.init)
     }
 
     /// The participants, left to right.
-    public var participants: [String] {
+    package var participants: [String] {
         ["client"] + replicas.map(\.description) + ["monitor"]
     }
 
     /// The diagram, one statement a line, ending with a newline. The leader's proposal to itself and its
     /// own vote are left out (``TraceEvent/isLeadersOwnMessage``).
-    public func render(_ events: [TraceEvent]) -> String {
+    package func render(_ events: [TraceEvent]) -> String {
         let trace = events.filter { !$0.isLeadersOwnMessage }
         let fates = Self.fates(of: trace)
         var lines = ["sequenceDiagram"]
