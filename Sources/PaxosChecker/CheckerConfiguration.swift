@@ -156,6 +156,14 @@ public struct CheckerConfiguration: Sendable {
 
     public init() {}
 
+    /// The most transactions a search may submit: budgets are counted in 8 bits, and 63 transactions keep
+    /// the monitor from forgetting history.
+    public static let transactionsMax = 63
+    /// The most of every other budget (elections, drops, duplicates, crashes, restarts, ticks or timeouts).
+    public static let budgetMax = 255
+    /// The most candidacies per replica.
+    public static let electionsPerReplicaMax = 15
+
     /// Checks the names and numbers; the error says what is wrong and what would be right.
     public func validate() throws(CheckerError) {
         guard (1...9).contains(replicas) else { throw CheckerError("replicas must be 1 to 9, not \(replicas)") }
@@ -174,13 +182,13 @@ public struct CheckerConfiguration: Sendable {
         for (name, value) in [("transactions", transactions), ("elections", elections), ("drops", drops),
                               ("duplicates", duplicates), ("crashes", crashes), ("restarts", restarts),
                               ("time", time.budget)] {
-            // Budgets are counted in 8 bits; 63 transactions keep the monitor from forgetting history.
-            guard (0...(name == "transactions" ? 63 : 255)).contains(value) else {
-                throw CheckerError("\(name) must be from 0 to \(name == "transactions" ? 63 : 255), not \(value)")
+            let max = name == "transactions" ? Self.transactionsMax : Self.budgetMax
+            guard (0...max).contains(value) else {
+                throw CheckerError("\(name) must be from 0 to \(max), not \(value)")
             }
         }
-        if let electionsPerReplica, !(0...15).contains(electionsPerReplica) {
-            throw CheckerError("elections per replica must be from 0 to 15, not \(electionsPerReplica)")
+        if let electionsPerReplica, !(0...Self.electionsPerReplicaMax).contains(electionsPerReplica) {
+            throw CheckerError("elections per replica must be from 0 to \(Self.electionsPerReplicaMax), not \(electionsPerReplica)")
         }
         if let candidates, let bad = candidates.first(where: { !(1...replicas).contains($0.number) }) {
             throw CheckerError("candidate \(bad) is not one of n1..n\(replicas)")

@@ -144,7 +144,8 @@ extension Session {
 
     // MARK: - run
 
-    func runUntil(_ condition: RunCondition, tickLimit: Int = 1_000, deliveryLimit: Int = 100_000) throws {
+    func runUntil(_ condition: RunCondition, tickLimit: Int = Limits.runIdleTicksMax,
+                  deliveryLimit: Int = Limits.runDeliveriesMax) throws {
         if case .ticks(let count) = condition {
             return try runFor(count, deliveryLimit: deliveryLimit)
         }

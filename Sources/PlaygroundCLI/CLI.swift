@@ -27,7 +27,7 @@ struct CommonOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be 1 to 9, not \(replicas)") }
+        try checkLimit(replicas, .replicas, "--replicas")
     }
 
     /// The session options, with names checked against the registry.
@@ -139,6 +139,16 @@ struct Run: ParsableCommand {
 
 extension ScriptRunner.Exit: Comparable {
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Refuses an option's value outside `bound` with the limit's one error line
+/// (`--max-depth takes at most 10000 steps (got 20000)`).
+func checkLimit(_ value: Int, _ bound: Limits.Bound, _ option: String) throws {
+    do {
+        try bound.check(value, option)
+    } catch {
+        throw ValidationError(error.description)
+    }
 }
 
 func printError(_ text: String) {

@@ -74,6 +74,12 @@ struct Check: ParsableCommand {
     var quiet = false
 
     func bounds() throws -> CheckerConfiguration {
+        try checkLimit(threads, .checkThreads, "--threads")
+        if let maxStates { try checkLimit(maxStates, .checkStates, "--max-states") }
+        if let maxDepth { try checkLimit(maxDepth, .checkDepth, "--max-depth") }
+        if let maxSeconds, !(maxSeconds > 0 && maxSeconds <= Double(Limits.checkSecondsMax)) {
+            throw ValidationError("--max-seconds takes more than 0 and at most \(Limits.checkSecondsMax) seconds (got \(maxSeconds))")
+        }
         var c = CheckerConfiguration()
         c.registry = Playground.registry
         c.replicas = replicas
