@@ -13,6 +13,10 @@ public struct CheckReport: Sendable {
         case incomplete(String)
     }
 
+    /// The reason of an ``Verdict/incomplete(_:)`` search that ``CheckerConfiguration/interrupted`` stopped.
+    public static let interruptedReason = "interrupted by Ctrl-C"
+
+
     public var verdict: Verdict
     /// The shortest path to a violation (breadth-first), or the one found (depth-first).
     public var counterexample: Counterexample?

@@ -136,6 +136,10 @@ public struct CheckerConfiguration: Sendable {
     public var memoryLimitBytes: Int? = Int(ProcessInfo.processInfo.physicalMemory / 2)
     /// Explore runs of at most this many steps (nil: until nothing more can happen).
     public var maxDepth: Int?
+    /// Asked by the search threads between chunks of states: true stops the search (inconclusive), as
+    /// Ctrl-C does. It must be cheap and safe to call from any thread (the command line reads an atomic
+    /// flag that its SIGINT handler sets).
+    public var interrupted: (@Sendable () -> Bool)?
     /// Check progress too (`Docs/Progress.md`): from every state reached, once the faults stop, the cluster
     /// converges for good within K ticks and commits a new transaction. `check --without progress` skips it.
     public var progress = true

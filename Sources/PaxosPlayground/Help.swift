@@ -65,7 +65,8 @@ public enum Help {
         let width = entries.map(\.usage.count).max() ?? 0
         return (["Commands (# starts a comment):"] + entries.map { e in
             "  " + e.usage + String(repeating: " ", count: max(1, width - e.usage.count + 2)) + e.summary
-        }).joined(separator: "\n")
+        } + ["Ctrl-C stops a long command between two events (history keeps what ran); Ctrl-D leaves."])
+            .joined(separator: "\n")
     }
 
     /// The command name nearest to a mistyped one, if it is close.

@@ -6,7 +6,7 @@ import PaxosChecker
 ///
 /// This is the one place the limits are set. The model checker's own bounds (what its 8-bit budget
 /// counters can hold) are defined by `CheckerConfiguration` and named here too. `Docs/REPL.md` shows
-/// ``table``, which `DocsTests` keeps equal to it.
+/// ``markdownTable``, which `DocsTests` keeps equal to it.
 public enum Limits {
     // MARK: Lines and words
 
@@ -52,11 +52,20 @@ public enum Limits {
     public static let logIndexMax = 1_000_000_000
     /// `deliver ID`, `drop ID`, `duplicate ID`.
     public static let messageIDMax = 1_000_000_000
+    /// Trace events one session keeps (about 0.7 KB each with what is in flight): a long command stops
+    /// there, and a command that would add more is refused until `cluster` starts afresh or `undo` steps back.
+    public static let sessionEventsMax = 500_000
 
     // MARK: Searches
 
     /// `explore K`: steps ahead.
     public static let exploreDepthMax = 64
+    /// Distinct states `explore` and the REPL's `check` search (about 2 KB each) before they stop, proving
+    /// nothing.
+    public static let searchStatesMax = 500_000
+    /// Seconds `explore` and the REPL's `check` search before they stop, proving nothing: a backstop to
+    /// ``searchStatesMax``, wide enough for a debug build on a busy machine.
+    public static let searchSecondsMax = 600
     /// `check transactions N`, `check --transactions N`.
     public static let checkTransactionsMax = CheckerConfiguration.transactionsMax
     /// Every other budget of `check` (`elections`, `ticks`, `drops`, `duplicates`, `crashes`, `restarts`, and
@@ -111,7 +120,10 @@ public enum Limits {
         Row(name: "undoCountMax", value: undoCountMax, what: "`undo N`"),
         Row(name: "logIndexMax", value: logIndexMax, what: "`I` of `run until committed I`, `run until applied nK I`, `expect committed I`, `expect applied nK I`"),
         Row(name: "messageIDMax", value: messageIDMax, what: "`deliver ID`, `drop ID`, `duplicate ID`"),
+        Row(name: "sessionEventsMax", value: sessionEventsMax, what: "trace events a session keeps: a long command stops there, and a command that would add more is refused until `cluster` or `undo`"),
         Row(name: "exploreDepthMax", value: exploreDepthMax, what: "`explore K`"),
+        Row(name: "searchStatesMax", value: searchStatesMax, what: "states `explore` and `check` (in the REPL) search before they stop, proving nothing"),
+        Row(name: "searchSecondsMax", value: searchSecondsMax, what: "seconds `explore` and `check` (in the REPL) search before they stop, proving nothing"),
         Row(name: "checkTransactionsMax", value: checkTransactionsMax, what: "`check transactions N`, `check --transactions N`"),
         Row(name: "checkBudgetMax", value: checkBudgetMax, what: "the other budgets of `check` (`elections`, `ticks`, `drops`, `duplicates`, `crashes`, `restarts`) and of `paxos-playground check` (the same, and `--timeouts`)"),
         Row(name: "checkElectionsPerReplicaMax", value: checkElectionsPerReplicaMax, what: "`check --elections-per-replica N`"),
