@@ -13,7 +13,8 @@
  *     readline global the REPL reads or sets is touched here, in C;
  *   - a signal handler must only set a flag, which is plain C.
  * Only LineReader.swift may call these functions: the signal flags are
- * `static` and so live in the object file of whichever Swift file uses them.
+ * `static` and so live in the object file of whichever Swift file uses them
+ * (`Interrupts` there hands the Ctrl-C flag to the rest of the program).
  */
 
 #include <stdio.h>
@@ -110,7 +111,7 @@ static inline const char *paxos_rl_last_history_line(void) {
  * atomically), so none is lost between checking the flags and going to sleep.
  * SIGTSTP, SIGTERM, SIGHUP and SIGQUIT are left alone when they were ignored.
  * Outside next() the old dispositions apply (so Ctrl-C during a command does
- * whatever the program set up, by default it ends the program).
+ * whatever the program set up: see paxos_interrupt_catch at the end).
  */
 
 static volatile sig_atomic_t paxos_rl_caught_sigint = 0;
@@ -283,6 +284,47 @@ static inline void paxos_rl_suspend(const paxos_rl_signal_state *state) {
     rl_reset_after_signal(); /* terminal modes for editing again */
     rl_on_new_line();
     rl_redisplay();
+}
+
+/* ------------------------------------------------------------------ */
+/* Ctrl-C during a command                                             */
+/*
+ * From paxos_interrupt_catch() on, SIGINT outside readline only sets a
+ * flag: the command running stops at its next whole event (its long loops
+ * and the model checker's threads read the flag) and the REPL goes on.
+ * While readline reads a line, paxos_rl_signals_begin puts its own handler
+ * in place (Ctrl-C clears the line) and paxos_rl_signals_end puts this one
+ * back. The flag is a lock-free C11 atomic: async-signal-safe to set, and
+ * safe to read from any thread. SA_RESTART: a read or write interrupted by
+ * Ctrl-C goes on.
+ */
+
+#include <stdatomic.h>
+
+static atomic_int paxos_interrupt_flag = 0;
+
+static inline void paxos_interrupt_record(int sig) {
+    (void)sig;
+    atomic_store_explicit(&paxos_interrupt_flag, 1, memory_order_relaxed);
+}
+
+static inline void paxos_interrupt_catch(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = paxos_interrupt_record;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, NULL);
+}
+
+/* Forgets any Ctrl-C so far: called before each command. */
+static inline void paxos_interrupt_clear(void) {
+    atomic_store_explicit(&paxos_interrupt_flag, 0, memory_order_relaxed);
+}
+
+/* 1 if Ctrl-C came since the last paxos_interrupt_clear(), else 0. */
+static inline int paxos_interrupt_requested(void) {
+    return atomic_load_explicit(&paxos_interrupt_flag, memory_order_relaxed);
 }
 
 #endif /* PAXOS_PLAYGROUND_CREADLINE_SHIM_H */

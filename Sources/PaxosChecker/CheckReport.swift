@@ -13,6 +13,10 @@ package struct CheckReport: Sendable {
         case incomplete(String)
     }
 
+    /// The reason of an ``Verdict/incomplete(_:)`` search that ``CheckerConfiguration/interrupted`` stopped.
+    package static let interruptedReason = "interrupted by Ctrl-C"
+
+
     package var verdict: Verdict
     /// The shortest path to a violation (breadth-first), or the one found (depth-first).
     package var counterexample: Counterexample?

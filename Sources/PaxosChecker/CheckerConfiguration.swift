@@ -136,6 +136,10 @@ package struct CheckerConfiguration: Sendable {
     package var memoryLimitBytes: Int? = Int(ProcessInfo.processInfo.physicalMemory / 2)
     /// Explore runs of at most this many steps (nil: until nothing more can happen).
     package var maxDepth: Int?
+    /// Asked by the search threads between chunks of states: true stops the search (inconclusive), as
+    /// Ctrl-C does. It must be cheap and safe to call from any thread (the command line reads an atomic
+    /// flag that its SIGINT handler sets).
+    package var interrupted: (@Sendable () -> Bool)?
     /// Check progress too (`Docs/Progress.md`): from every state reached, once the faults stop, the cluster
     /// converges for good within K ticks and commits a new transaction. `check --without progress` skips it.
     package var progress = true
@@ -156,6 +160,14 @@ package struct CheckerConfiguration: Sendable {
 
     package init() {}
 
+    /// The most transactions a search may submit: budgets are counted in 8 bits, and 63 transactions keep
+    /// the monitor from forgetting history.
+    package static let transactionsMax = 63
+    /// The most of every other budget (elections, drops, duplicates, crashes, restarts, ticks or timeouts).
+    package static let budgetMax = 255
+    /// The most candidacies per replica.
+    package static let electionsPerReplicaMax = 15
+
     /// Checks the names and numbers; the error says what is wrong and what would be right.
     package func validate() throws(CheckerError) {
         guard (1...9).contains(replicas) else { throw CheckerError("replicas must be 1 to 9, not \(replicas)") }
@@ -174,13 +186,13 @@ package struct CheckerConfiguration: Sendable {
         for (name, value) in [("transactions", transactions), ("elections", elections), ("drops", drops),
                               ("duplicates", duplicates), ("crashes", crashes), ("restarts", restarts),
                               ("time", time.budget)] {
-            // Budgets are counted in 8 bits; 63 transactions keep the monitor from forgetting history.
-            guard (0...(name == "transactions" ? 63 : 255)).contains(value) else {
-                throw CheckerError("\(name) must be from 0 to \(name == "transactions" ? 63 : 255), not \(value)")
+            let max = name == "transactions" ? Self.transactionsMax : Self.budgetMax
+            guard (0...max).contains(value) else {
+                throw CheckerError("\(name) must be from 0 to \(max), not \(value)")
             }
         }
-        if let electionsPerReplica, !(0...15).contains(electionsPerReplica) {
-            throw CheckerError("elections per replica must be from 0 to 15, not \(electionsPerReplica)")
+        if let electionsPerReplica, !(0...Self.electionsPerReplicaMax).contains(electionsPerReplica) {
+            throw CheckerError("elections per replica must be from 0 to \(Self.electionsPerReplicaMax), not \(electionsPerReplica)")
         }
         if let candidates, let bad = candidates.first(where: { !(1...replicas).contains($0.number) }) {
             throw CheckerError("candidate \(bad) is not one of n1..n\(replicas)")

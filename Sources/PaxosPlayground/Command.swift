@@ -67,6 +67,14 @@ package struct CheckBudgets: Hashable, Sendable {
     /// The names `check` takes, in the order it prints them.
     package static let names = ["transactions", "elections", "ticks", "drops", "duplicates", "crashes", "restarts"]
 
+    /// The range of budget `name` (one of ``names``): 0 to ``Limits/checkTransactionsMax`` transactions, 0 to
+    /// ``Limits/checkBudgetMax`` of every other.
+    static func bound(_ name: String) -> Limits.Bound {
+        let many = name
+        let one = name == "crashes" ? "crash" : String(name.dropLast())
+        return Limits.Bound(0, name == "transactions" ? Limits.checkTransactionsMax : Limits.checkBudgetMax, one, many)
+    }
+
     package subscript(name: String) -> Int? {
         get {
             switch name {

@@ -3,6 +3,10 @@ import PaxosCore
 /// Parses one line of the command language. `#` starts a comment; a blank line is no command.
 package enum CommandParser {
     package static func parse(_ line: String) throws(CommandError) -> Command? {
+        let length = line.count
+        guard length <= Limits.lineCharactersMax else {
+            throw CommandError("a line takes at most \(Limits.lineCharactersMax) characters (got \(length))")
+        }
         let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let words = code.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let name = words.first else { return nil }
@@ -15,7 +19,7 @@ package enum CommandParser {
     private static func parse(_ name: String, _ a: inout Arguments) throws(CommandError) -> Command {
         switch name {
         case "cluster":
-            let count = try a.optionalNumber("N", min: 1, max: 9) ?? 3
+            let count = try a.optionalNumber("N", .replicas) ?? 3
             var leader: ReplicaID?
             if a.peek == "leader" {
                 a.skip()
@@ -28,7 +32,7 @@ package enum CommandParser {
         case "election": return .election(try a.word("NAME", "a policy name (see policies)"))
         case "commit": return .commit(try a.word("NAME", "a policy name (see policies)"))
         case "policies": return .policies
-        case "priority": return .priority(try a.replica(), try a.number("P", min: Int.min / 2))
+        case "priority": return .priority(try a.replica(), try a.number("P", .priority))
         case "set":
             guard a.peek == "break" else { return .set(try setting(&a)) }
             a.skip()
@@ -40,21 +44,25 @@ package enum CommandParser {
             return .set(try protocolBreak(&a))
         case "submit":
             guard !a.isEmpty else { throw CommandError("submit needs at least one K=V, e.g. submit x=1 y=2") }
+            guard a.words.count <= Limits.submitRecordsMax else {
+                throw CommandError("submit takes at most \(Limits.submitRecordsMax) K=V at a time (got \(a.words.count))")
+            }
             var records: [RedoRecord] = []
             while let word = a.next() {
                 guard let record = RedoRecord(parsing: word) else {
                     throw CommandError("'\(word)' is not K=V: submit takes key=value pairs, e.g. submit x=1")
                 }
+                try checkLengths(key: record.key, value: record.value, command: "submit")
                 records.append(record)
             }
             return .submit(records)
         case "pending": return .pending
-        case "step": return .step(try a.optionalNumber("N", min: 1) ?? 1)
+        case "step": return .step(try a.optionalNumber("N", .steps) ?? 1)
         case "deliver": return .deliver(try a.messageID())
         case "drop": return .drop(try a.messageID())
         case "duplicate": return .duplicate(try a.messageID())
         case "apply": return .apply(try a.replica())
-        case "tick": return .tick(try a.optionalNumber("N", min: 1) ?? 1)
+        case "tick": return .tick(try a.optionalNumber("N", .ticks) ?? 1)
         case "run": return .run(try runCondition(&a))
         case "crash": return .crash(try a.replica())
         case "restart": return .restart(try a.replica())
@@ -82,7 +90,7 @@ package enum CommandParser {
         case "log": return .log(try a.replica())
         case "data": return .data(try a.replica())
         case "slots": return .slots
-        case "explore": return .explore(try a.number("K", min: 1))
+        case "explore": return .explore(try a.number("K", .exploreDepth))
         case "check":
             var budgets = CheckBudgets()
             while let what = a.next() {
@@ -90,13 +98,13 @@ package enum CommandParser {
                     let suggestion = Help.closest(to: what, among: CheckBudgets.names).map { "did you mean '\($0)'? " } ?? ""
                     throw CommandError("unknown budget '\(what)': \(suggestion)check takes \(CheckBudgets.names.joined(separator: ", ")), each with a number")
                 }
-                budgets[what] = try a.number("N", min: 0, max: what == "transactions" ? 63 : 255)
+                budgets[what] = try a.number("N", CheckBudgets.bound(what))
             }
             return .check(budgets)
         case "quiz":
             return .quiz(try a.onOff())
         case "compare": return .compare(try a.word("POLICY", "two policy names"), try a.word("POLICY", "two policy names"))
-        case "undo": return .undo(try a.optionalNumber("N", min: 1) ?? 1)
+        case "undo": return .undo(try a.optionalNumber("N", .undo) ?? 1)
         case "history": return .history
         case "explain": return .explain
         case "expect": return .expect(try expectation(&a))
@@ -117,10 +125,10 @@ package enum CommandParser {
     private static func setting(_ a: inout Arguments) throws(CommandError) -> Setting {
         let what = try a.word("NAME", "batch, window, heartbeat, timeout, recovery or break")
         switch what {
-        case "batch": return .batch(try a.number("N", min: 1))
-        case "window": return .window(try a.number("N", min: 1))
-        case "heartbeat": return .heartbeat(try a.number("T", min: 1))
-        case "timeout": return .timeout(try a.number("T", min: 1))
+        case "batch": return .batch(try a.number("N", .batch, for: "set batch"))
+        case "window": return .window(try a.number("N", .window, for: "set window"))
+        case "heartbeat": return .heartbeat(try a.number("T", .heartbeat, for: "set heartbeat"))
+        case "timeout": return .timeout(try a.number("T", .timeout, for: "set timeout"))
         case "recovery": return .recovery(try a.onOff())
         default:
             let suggestion = Help.closest(to: what, among: ["batch", "window", "heartbeat", "timeout", "recovery", "break"])
@@ -143,7 +151,7 @@ package enum CommandParser {
 
     private static func runCondition(_ a: inout Arguments) throws(CommandError) -> RunCondition {
         guard let first = a.next() else { return .quiet }
-        if first == "for" { return .ticks(try a.number("T", min: 0, max: 100_000)) }
+        if first == "for" { return .ticks(try a.number("T", .runTicks, for: "run for")) }
         guard first == "until" else {
             throw CommandError("run takes 'for T' or 'until leader|committed I|applied nK I|converged|quiet', not '\(first)'")
         }
@@ -152,9 +160,20 @@ package enum CommandParser {
         case "leader": return .leader
         case "quiet": return .quiet
         case "converged": return .converged
-        case "committed": return .committed(try a.number("I", min: 0))
-        case "applied": return .applied(try a.replica(), try a.number("I", min: 0))
+        case "committed": return .committed(try a.number("I", .logIndex, for: "run until committed"))
+        case "applied": return .applied(try a.replica(), try a.number("I", .logIndex, for: "run until applied"))
         default: throw CommandError("unknown condition '\(what)': run until leader|committed I|applied nK I|converged|quiet")
+        }
+    }
+
+    /// A key and a value within ``Limits/keyCharactersMax`` and ``Limits/valueCharactersMax``.
+    private static func checkLengths(key: String, value: String, command: String) throws(CommandError) {
+        let (keyLength, valueLength) = (key.count, value.count)
+        guard keyLength <= Limits.keyCharactersMax else {
+            throw CommandError("\(command) takes keys of at most \(Limits.keyCharactersMax) characters (got \(keyLength))")
+        }
+        guard valueLength <= Limits.valueCharactersMax else {
+            throw CommandError("\(command) takes values of at most \(Limits.valueCharactersMax) characters (got \(valueLength))")
         }
     }
 
@@ -162,15 +181,17 @@ package enum CommandParser {
         let what = try a.word("WHAT", "leader, committed, applied, data, invariants or converged")
         switch what {
         case "leader": return .leader(try a.replica())
-        case "committed": return .committed(try a.number("I", min: 0))
-        case "applied": return .applied(try a.replica(), try a.number("I", min: 0))
+        case "committed": return .committed(try a.number("I", .logIndex, for: "expect committed"))
+        case "applied": return .applied(try a.replica(), try a.number("I", .logIndex, for: "expect applied"))
         case "data":
             let replica = try a.replica()
             let pair = try a.word("K=V", "K=V, or K= for absent")
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                 throw CommandError("'\(pair)' is not K=V: expect data nK K=V (K= for absent)")
             }
-            return .data(replica, key: String(pair[..<equals]), value: String(pair[pair.index(after: equals)...]))
+            let (key, value) = (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+            try checkLengths(key: key, value: value, command: "expect data")
+            return .data(replica, key: key, value: value)
         case "invariants": return .invariants
         case "converged": return .converged
         default:
@@ -202,23 +223,30 @@ struct Arguments {
         return word
     }
 
-    mutating func number(_ name: String, min: Int, max: Int = Int.max) throws(CommandError) -> Int {
+    /// A whole number within `bound`; `what` names the command in errors (`set timeout`), by default the
+    /// command itself.
+    mutating func number(_ name: String, _ bound: Limits.Bound, for what: String? = nil) throws(CommandError) -> Int {
         let text = try word(name, "a number")
-        return try Arguments.number(text, name: name, command: command, min: min, max: max)
+        return try Arguments.number(text, name: name, command: what ?? command, bound: bound)
     }
 
-    mutating func optionalNumber(_ name: String, min: Int, max: Int = Int.max) throws(CommandError) -> Int? {
+    mutating func optionalNumber(_ name: String, _ bound: Limits.Bound) throws(CommandError) -> Int? {
         guard let text = peek, text != "leader" else { return nil }
         skip()
-        return try Arguments.number(text, name: name, command: command, min: min, max: max)
+        return try Arguments.number(text, name: name, command: command, bound: bound)
     }
 
-    static func number(_ text: String, name: String, command: String, min: Int, max: Int) throws(CommandError) -> Int {
+    static func number(_ text: String, name: String, command: String, bound: Limits.Bound) throws(CommandError) -> Int {
         guard let value = Int(text) else {
-            throw CommandError("'\(text)' is not a number: \(command) takes \(name) as a whole number\(min > 0 ? " ≥ \(min)" : "")")
+            // Digits too many for an Int are a number out of range, not "not a number".
+            let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                throw CommandError(bound.outOfRange(text, negative: text.first == "-", command: command, name: name))
+            }
+            throw CommandError("'\(text)' is not a number: \(command) takes \(name) as a whole number\(bound.min > 0 ? " ≥ \(bound.min)" : "")")
         }
-        guard value >= min, value <= max else {
-            throw CommandError("\(value) is out of range: \(command) takes \(name) from \(min) to \(max == Int.max ? "any" : String(max))")
+        guard value >= bound.min, value <= bound.max else {
+            throw CommandError(bound.outOfRange(text, negative: value < bound.min, command: command, name: name))
         }
         return value
     }
@@ -226,7 +254,7 @@ struct Arguments {
     mutating func messageID() throws(CommandError) -> Int {
         let text = try word("ID", "a message id from pending, e.g. \(command) 12")
         let digits = text.hasPrefix("#") ? String(text.dropFirst()) : text
-        return try Arguments.number(digits, name: "ID", command: command, min: 1, max: Int.max)
+        return try Arguments.number(digits, name: "ID", command: command, bound: .messageID)
     }
 
     mutating func replica() throws(CommandError) -> ReplicaID {

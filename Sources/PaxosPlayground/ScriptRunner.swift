@@ -10,6 +10,8 @@ public enum ScriptRunner {
         case expectFailed = 1
         /// A line could not be run.
         case scriptError = 2
+        /// Ctrl-C stopped a command, and the script there (128 + SIGINT, as a shell reports it).
+        case interrupted = 130
     }
 
     /// Runs `text` in `session`; errors are reported as `name:line: error: ...`.
@@ -19,6 +21,10 @@ public enum ScriptRunner {
             session.errorLocation = "\(name):\(offset + 1)"
             let outcome = session.execute(String(line))
             if case .error = outcome { return .scriptError }
+            if outcome == .interrupted {
+                session.write("\(name):\(offset + 1): interrupted by Ctrl-C: the script stops here")
+                return .interrupted
+            }
             if outcome == .quit { break }
         }
         return session.failedExpectations > 0 ? .expectFailed : .passed

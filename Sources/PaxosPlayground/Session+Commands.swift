@@ -50,12 +50,20 @@ extension Session {
         case .pending:
             say(Views.pending(simulation, renderer: renderer))
         case .step(let count):
-            for _ in 0..<count {
+            var ran = WhatRan()
+            for done in 0..<count {
                 guard let next = simulation.inFlight.first else {
                     say("nothing in flight: tick advances time (heartbeats, timeouts)")
                     break
                 }
+                if let stop = stopBeforeNextStep() {
+                    stopped(stop, "step", did: "\(done) of \(counted(count, "delivery", "deliveries"))", ran: ran,
+                            goOn: "step \(count - done)")
+                    break
+                }
+                showProgress(done, "step: \(done) of \(count) deliveries")
                 try perform(.deliver(next.id))
+                ran.delivered()
             }
         case .deliver(let id):
             try perform(.deliver(id))
@@ -71,7 +79,16 @@ extension Session {
             }
             try perform(.deliver(due.id))
         case .tick(let count):
-            for _ in 0..<count { try perform(.tick) }
+            var ran = WhatRan()
+            for done in 0..<count {
+                if let stop = stopBeforeNextStep() {
+                    stopped(stop, "tick", did: "\(done) of \(counted(count, "tick"))", ran: ran, goOn: "tick \(count - done)")
+                    break
+                }
+                showProgress(done, "tick: \(done) of \(count) ticks")
+                try perform(.tick)
+                ran.ticked()
+            }
         case .run(let condition):
             try runUntil(condition)
         case .timeout(let id):
@@ -144,7 +161,8 @@ extension Session {
 
     // MARK: - run
 
-    func runUntil(_ condition: RunCondition, tickLimit: Int = 1_000, deliveryLimit: Int = 100_000) throws {
+    func runUntil(_ condition: RunCondition, tickLimit: Int = Limits.runIdleTicksMax,
+                  deliveryLimit: Int = Limits.runDeliveriesMax) throws {
         if case .ticks(let count) = condition {
             return try runFor(count, deliveryLimit: deliveryLimit)
         }
@@ -152,9 +170,14 @@ extension Session {
             say("\(leader) already leads \(simulation.replica(leader).leaderBallot ?? .zero): run until leader waits for a new election; crash \(leader) or cut it off first")
             return
         }
-        var ticks = 0, deliveries = 0, elected = false
+        var ticks = 0, deliveries = 0, elected = false, ran = WhatRan()
         while true {
             if holds(condition, elected: elected) { return }
+            if let stop = stopBeforeNextStep() {
+                let did = "\(counted(deliveries, "delivery", "deliveries")) and \(counted(ticks, "tick"))"
+                return stopped(stop, ScriptPrinter.line(.run(condition)), did: did, ran: ran, goOn: ScriptPrinter.line(.run(condition)))
+            }
+            showProgress(deliveries + ticks, "run: \(deliveries) deliveries, \(ticks) ticks")
             if let next = simulation.inFlight.first {
                 guard deliveries < deliveryLimit else {
                     say("run stops after \(deliveryLimit) deliveries: messages keep flowing\(whyNot(condition).map { "; \($0)" } ?? "")")
@@ -162,6 +185,7 @@ extension Session {
                 }
                 deliveries += 1
                 let events = try perform(.deliver(next.id))
+                ran.delivered()
                 elected = elected || events.contains { $0.kind == .elected }
             } else {
                 if condition == .quiet { return }
@@ -171,6 +195,7 @@ extension Session {
                 }
                 ticks += 1
                 let events = try perform(.tick)
+                ran.ticked()
                 elected = elected || events.contains { $0.kind == .elected }
             }
         }
@@ -179,16 +204,30 @@ extension Session {
     /// `run for T`: every due item delivered, oldest first, then T times a tick and every due item
     /// delivered again: time passing as in a real cluster.
     func runFor(_ count: Int, deliveryLimit: Int) throws {
-        var deliveries = 0
+        var deliveries = 0, ticks = 0, ran = WhatRan()
+        func stop() -> Bool {
+            guard let stop = stopBeforeNextStep() else { return false }
+            let did = "\(ticks) of \(counted(count, "tick")) and \(counted(deliveries, "delivery", "deliveries"))"
+            stopped(stop, "run for \(count)", did: did, ran: ran, goOn: "run for \(count - ticks)")
+            return true
+        }
         for tick in 0...count {
-            if tick > 0 { try perform(.tick) }
+            if tick > 0 {
+                if stop() { return }
+                showProgress(tick, "run for \(count): \(ticks) ticks, \(deliveries) deliveries")
+                try perform(.tick)
+                ticks += 1
+                ran.ticked()
+            }
             while let next = simulation.inFlight.first {
                 guard deliveries < deliveryLimit else {
                     say("run stops after \(deliveryLimit) deliveries at tick \(tick) of \(count): messages keep flowing")
                     return
                 }
+                if stop() { return }
                 deliveries += 1
                 try perform(.deliver(next.id))
+                ran.delivered()
             }
         }
     }
@@ -279,7 +318,13 @@ extension Session {
         guard !actions.isEmpty else { throw CommandError("nothing to undo: no event since the cluster started") }
         let steps = min(count, actions.count)
         let cut = actions[actions.count - steps]
-        replay(Array(journal[..<cut]))
+        let saved = (simulation, trace, journal, electionName, commitName)
+        guard replay(Array(journal[..<cut]), interruptible: true) else {
+            (simulation, trace, journal, electionName, commitName) = saved
+            say("undo stopped by Ctrl-C while it replayed the session: nothing changed; undo \(count) goes on")
+            (historyRewrite, wasInterrupted) = ([], true)
+            return
+        }
         say("undid \(steps) event\(steps == 1 ? "" : "s"): back at step \(simulation.step), tick \(simulation.tick)")
     }
 }

@@ -22,7 +22,11 @@ extension Session {
     ///   `compare`, are not replayed.
     func compare(_ a: String, _ b: String) throws {
         let kind = try comparedKind(a, b)
-        let comparison = replayCommands(kind: kind, policies: (a, b))
+        guard let comparison = replayCommands(kind: kind, policies: (a, b)) else {
+            say("compare stopped by Ctrl-C while it replayed the session: nothing to compare, the session is unchanged; compare \(a) \(b) goes on")
+            (historyRewrite, wasInterrupted) = ([], true)
+            return
+        }
         say(comparison.report(kind: kind))
     }
 
@@ -45,8 +49,9 @@ extension Session {
         var article: String { self == .election ? "an election" : "a commit" }
     }
 
-    /// Replays `history` in a shadow of the original and in one scratch session per compared policy.
-    private func replayCommands(kind: PolicyKind, policies: (String, String)) -> Comparison {
+    /// Replays `history` in a shadow of the original and in one scratch session per compared policy; nil
+    /// when Ctrl-C stopped it.
+    private func replayCommands(kind: PolicyKind, policies: (String, String)) -> Comparison? {
         func scratch(_ policy: String?) -> Session {
             var options = self.options
             if let policy {
@@ -57,13 +62,16 @@ extension Session {
             }
             let session = Session(options: options, write: { _ in })
             session.replaying = true
+            session.interrupted = interrupted
             return session
         }
         let original = scratch(nil)
         var runs = [ComparedRun(policy: policies.0, session: scratch(policies.0)),
                     ComparedRun(policy: policies.1, session: scratch(policies.1))]
         var replayed = 0
-        for line in history {
+        for (done, line) in history.enumerated() {
+            if interrupted() { return nil }
+            showProgress(done, "compare: \(done) of \(history.count) commands replayed")
             guard let command = try? CommandParser.parse(line), command.changesWorld else { continue }
             replayed += 1
             switch command {

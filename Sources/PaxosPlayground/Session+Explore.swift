@@ -27,8 +27,8 @@ extension Session {
         // Enough ticks for any replica's election timer to fire within the K steps.
         let ticks = min(depth, config.electionTimeoutTicks + config.replicaCount)
         bounds.time = .ticks(ticks)
-        let report = ModelChecker.explore(from: simulation, depth: depth, bounds: bounds)
         say("explore \(depth): every order of the in-flight messages, with up to 1 drop, 1 duplicate, 1 crash, 1 restart, \(ticks) ticks and 2 elections")
+        let report = ModelChecker.explore(from: simulation, depth: depth, bounds: bounds, progress: searchProgress("explore \(depth)"))
         if let counterexample = report.counterexample {
             say("shortest path to the violation (\(counterexample.actions.count) steps from here):")
             for line in renderer.render(counterexample.events) { say(line) }
@@ -45,10 +45,12 @@ extension Session {
             }
         }
         for line in report.lines { say(line) }
+        searchStopped(report, goOn: "explore fewer steps ahead (each one multiplies the states), or search the cluster from its start with paxos-playground check --max-states N --max-seconds S")
     }
 
     /// `bounds` with this session's policies, seed and settings (timers aside): what `explore` and `check`
-    /// search under.
+    /// search under, within the REPL's budgets (``Limits/searchStatesMax``, ``Limits/searchSecondsMax``),
+    /// and stopped by Ctrl-C.
     func withSessionSettings(_ bounds: CheckerConfiguration) -> CheckerConfiguration {
         let config = simulation.config
         var bounds = bounds
@@ -61,7 +63,23 @@ extension Session {
         bounds.priorities = config.priorities
         bounds.batchSize = config.batchSize
         bounds.window = config.window
+        bounds.stateLimit = searchStatesMax
+        bounds.timeLimitSeconds = Double(Limits.searchSecondsMax)
+        bounds.interrupted = interrupted
         return bounds
+    }
+
+    /// The search's progress line, for ``Session/progress``: `explore 12 · 1,204 states · …`.
+    func searchProgress(_ command: String) -> (@Sendable (CheckProgress) -> Void)? {
+        guard let draw = progress else { return nil }
+        return { @Sendable progress in draw("\(command) · Ctrl-C stops · \(progress.line)") }
+    }
+
+    /// After a search that a limit or Ctrl-C stopped: how to go on.
+    func searchStopped(_ report: CheckReport, goOn: String) {
+        guard case .incomplete(let reason) = report.verdict else { return }
+        if reason == CheckReport.interruptedReason { wasInterrupted = true }
+        say("the search stopped before its end: \(goOn)")
     }
 
     /// `check`: the model check of `paxos-playground check` with `budgets`, from the start of a cluster like
@@ -86,7 +104,7 @@ extension Session {
             throw CommandError(error.description)
         }
         say("checking: \(bounds.summary)")
-        let report = checker.run()
+        let report = checker.run(progress: searchProgress("check"))
         if let counterexample = report.counterexample {
             if !options.quiet {
                 say("shortest path to the violation (\(counterexample.actions.count) steps):")
@@ -101,6 +119,7 @@ extension Session {
             }
         }
         for line in report.lines { say(line) }
+        searchStopped(report, goOn: "lower the budgets, or run paxos-playground check with --max-states N --max-seconds S")
     }
 
     /// The session's journal as script lines: running them from a fresh start rebuilds this world.

@@ -20,6 +20,11 @@ extension Session {
                     : "")
         case .html:
             let shots = snapshots()
+            guard !interrupted() else {
+                say("export stopped by Ctrl-C while it replayed the session: nothing written; export html \(path) goes on")
+                (historyRewrite, wasInterrupted) = ([], true)
+                return
+            }
             guard let page = HTMLRenderer.page(data: HTMLRenderer.data(
                 title: htmlTitle(for: path), replicaCount: simulation.config.replicaCount, events: trace, snapshots: shots))
             else {
@@ -43,11 +48,14 @@ extension Session {
 
     /// The cluster at step 0 and after every step since the last `cluster`, as the HTML page reads it.
     ///
-    /// Built on demand by replaying the journal in a scratch session, so a normal run keeps no copies.
+    /// Built on demand by replaying the journal in a scratch session, so a normal run keeps no copies. Ctrl-C
+    /// stops it between two steps, with the snapshots so far (``Session/interrupted`` stays true).
     func snapshots() -> [JSONValue] {
         let scratch = Session(options: options, write: { _ in })
         var shots: [JSONValue] = []
-        for entry in journal {
+        for (done, entry) in journal.enumerated() {
+            if interrupted() { break }
+            showProgress(done, "export html: \(done) of \(journal.count) steps replayed")
             scratch.replay([entry])
             switch entry {
             case .start: shots = [HTMLRenderer.snapshot(scratch.simulation)]

@@ -21,6 +21,8 @@ public enum Outcome: Hashable, Sendable {
     case expectFailed
     /// Bad input: nothing changed.
     case error(String)
+    /// Ctrl-C stopped the command between two whole events (``Session/interrupted``); it said what it did.
+    case interrupted
     case quit
 }
 
@@ -51,6 +53,21 @@ public final class Session {
     public var checkScriptPath = "counterexample.pxs"
     /// Receives a line the REPL reads in answer to a quiz question; nil outside a REPL.
     public var ask: ((String) -> String?)?
+    /// Whether the user asked the running command to stop (Ctrl-C). Long commands ask it between whole
+    /// events, the model checker's threads between chunks of states; the command line reads the flag its
+    /// SIGINT handler sets. Never true by default.
+    public var interrupted: @Sendable () -> Bool = { false }
+    /// Draws where a long command stands, on a terminal; nil (the default) shows nothing, so scripts,
+    /// pipes and tests print the same bytes. Called from the model checker's threads too.
+    public var progress: (@Sendable (String) -> Void)?
+    /// The most trace events the session keeps: a command that would add more stops or is refused.
+    var eventsMax = Limits.sessionEventsMax
+    /// The most states `explore` and `check` search.
+    var searchStatesMax = Limits.searchStatesMax
+    /// What history keeps of the command running now, when it stopped before its end (set by `stopped`).
+    var historyRewrite: [String]?
+    /// Whether Ctrl-C stopped the command running now.
+    var wasInterrupted = false
 
     enum JournalEntry: Hashable {
         /// A fresh world: what `cluster` made, with the policies and settings then in force.
@@ -85,8 +102,14 @@ public final class Session {
         }
         guard let command else { return .ok }
         history.append(line.trimmingSpaces)
+        (historyRewrite, wasInterrupted) = (nil, false)
         do {
-            return try run(command)
+            let outcome = try run(command)
+            if let kept = historyRewrite {
+                history.removeLast()
+                history += kept
+            }
+            return wasInterrupted ? .interrupted : outcome
         } catch let error as CommandError {
             history.removeLast()
             return fail(error.description)
@@ -124,6 +147,7 @@ public final class Session {
     /// Performs one action as one step: journals it, records and prints its events.
     @discardableResult
     func perform(_ action: Action) throws -> [TraceEvent] {
+        guard replaying || trace.count < eventsMax else { throw CommandError(fullReason) }
         if quiz.isOn, !replaying { try quiz.ask(before: action, in: self) }
         let events = try simulation.perform(action)
         journal.append(.action(action))
@@ -152,13 +176,19 @@ public final class Session {
                  commit: registry.commit(named: commitName) ?? SyncCommit())
     }
 
-    /// Replays `entries` from a fresh world, silently (undo, compare).
-    func replay(_ entries: [JournalEntry]) {
+    /// Replays `entries` from a fresh world, silently (undo, export). With `interruptible` (undo), Ctrl-C stops it
+    /// between two entries and it returns false: the world is then a partial replay, for the caller to undo.
+    @discardableResult
+    func replay(_ entries: [JournalEntry], interruptible: Bool = false) -> Bool {
         let saved = (replaying, quiz.isOn)
         replaying = true
         quiz.isOn = false
         defer { (replaying, quiz.isOn) = saved }
-        for entry in entries {
+        for (done, entry) in entries.enumerated() {
+            if interruptible {
+                if interrupted() { return false }
+                showProgress(done, "undo: replaying \(done) of \(entries.count) steps")
+            }
             switch entry {
             case .start(let setup):
                 electionName = setup.election
@@ -168,6 +198,7 @@ public final class Session {
             case .action(let action): _ = try? perform(action)
             }
         }
+        return true
     }
 }
 

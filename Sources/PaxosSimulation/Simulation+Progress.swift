@@ -93,15 +93,9 @@ extension ClusterConfig {
     /// Tmax = 2T + N the longest timeout the core lets a policy draw, and Rmax = T + 2N - 1 the longest
     /// retry timeout after a failed election; that is K = 7T + H + 6N - 2. Saturates instead of trapping.
     public var progressBoundTicks: Int {
-        let terms = [7.multipliedReportingOverflow(by: electionTimeoutTicks), (heartbeatIntervalTicks, false),
-                     6.multipliedReportingOverflow(by: replicaCount)]
-        var total = -2
-        for (value, overflow) in terms {
-            let (sum, carry) = total.addingReportingOverflow(value)
-            if overflow || carry { return Int.max }
-            total = sum
-        }
-        return max(0, total)
+        let total = electionTimeoutTicks.saturatingMultiplied(by: 7).saturatingAdding(heartbeatIntervalTicks)
+            .saturatingAdding(replicaCount.saturatingMultiplied(by: 6))
+        return total == .max ? .max : max(0, total - 2)
     }
 }
 

@@ -254,12 +254,21 @@ extension Simulation {
         }
     }
 
-    /// `id`'s election timer fires now: its own clock runs ahead, one core `tick` at a time, until the timer
-    /// fires (heartbeat timeout, then a candidacy if the rules say so). The other replicas' clocks and the
-    /// global tick do not move: abstract time, as the model checker explores it.
+    /// `id`'s election timer fires now: its own clock runs ahead, for at most its election timeout and a
+    /// tick, until the timer fires (heartbeat timeout, then a candidacy if the rules say so; a candidate
+    /// whose election timed out stands aside, and its clock runs on). The other replicas' clocks and the
+    /// global tick do not move: abstract time, as the model checker explores it. Ticks in which nothing would
+    /// happen pass at once (``Replica/quietTicks``), so a timeout of a billion ticks costs what one of three
+    /// does; the core `tick`s left are those where something happens.
     private mutating func electionTimerFires<C: StepCollector>(_ id: ReplicaID, into collector: inout C, effects: inout [Effect]) {
         let k = id.number - 1
-        for _ in 0...max(1, replicas[k].electionTimeoutTicks) {
+        var ticksLeft = max(1, replicas[k].electionTimeoutTicks).saturatingAdding(1)
+        while ticksLeft > 0 {
+            let quiet = min(replicas[k].quietTicks, ticksLeft)
+            replicas[k].passQuietTicks(quiet)
+            ticksLeft -= quiet
+            guard ticksLeft > 0 else { break }
+            ticksLeft -= 1
             effects.removeAll(keepingCapacity: true)
             replicas[k].handle(.tick, policies: policies, config: config, into: &effects)
             let timedOut = effects.contains(where: Self.isTimeout)

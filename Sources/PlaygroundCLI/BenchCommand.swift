@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PaxosCore
+import PaxosPlayground
 import PaxosSimulation
 
 /// `paxos-playground bench`: simulated redo-log replication, swept over replicas, batch and window.
@@ -58,13 +59,13 @@ struct Bench: ParsableCommand {
     var single = false
 
     func validate() throws {
-        guard transactions >= 1 else { throw ValidationError("--transactions must be at least 1") }
-        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
-        guard replicas.values.allSatisfy({ (1...9).contains($0) }) else {
-            throw ValidationError("--replicas must be 1 to 9, e.g. --replicas 3,5,7")
+        try checkLimit(transactions, .benchTransactions, "--transactions")
+        try checkLimit(`repeat`, .benchRepeat, "--repeat")
+        for (option, list, bound) in [("--replicas", replicas, Limits.Bound.replicas), ("--batch", batch, .batch),
+                                      ("--window", window, .window)] {
+            try checkLimit(list.values.count, .benchSweep, option)
+            for value in list.values { try checkLimit(value, bound, option) }
         }
-        guard batch.values.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batch must be at least 1, e.g. --batch 1,8,64") }
-        guard window.values.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--window must be at least 1, e.g. --window 1,4,16") }
         guard Playground.registry.commit(named: commit) != nil else {
             throw ValidationError("unknown commit policy '\(commit)': registered are \(Playground.registry.commits.map(\.name).joined(separator: ", "))")
         }

@@ -27,7 +27,7 @@ struct CommonOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be 1 to 9, not \(replicas)") }
+        try checkLimit(replicas, .replicas, "--replicas")
     }
 
     /// The session options, with names checked against the registry.
@@ -77,13 +77,23 @@ struct REPL: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let session = Session(options: try common.sessionOptions(registry: Playground.registry))
+        // On a terminal, a long command shows where it stands; its line is wiped before any other output.
+        let progressLine = isatty(STDOUT_FILENO) == 1 ? ProgressLine() : nil
+        let session = Session(options: try common.sessionOptions(registry: Playground.registry)) { text in
+            progressLine?.wipe()
+            print(text)
+        }
+        if let progressLine {
+            session.progress = { @Sendable text in progressLine.draw(text) }
+        }
+        session.interrupted = Interrupts.requested
+        Interrupts.catchThem()
         let reader = LineReader(prompt: "", historyPath: nil) { [session] line, word in
             session.completions(line: line, word: word)
         }
         if reader.usesReadline {
             print("paxos-playground: \(common.replicas) replicas, election \(common.election), commit \(common.commit), seed \(common.seed).")
-            print("Type help for the commands, Tab to complete, Ctrl-D to leave. Try: cluster 3 leader n1, submit x=1, step.")
+            print("Type help for the commands, Tab to complete, Ctrl-C to stop a command, Ctrl-D to leave. Try: cluster 3 leader n1, submit x=1, step.")
         }
         session.ask = { question in
             reader.setPrompt(question)
@@ -92,7 +102,11 @@ struct REPL: ParsableCommand {
         while true {
             reader.setPrompt(session.prompt)
             guard let line = reader.next() else { break }
-            if session.execute(line) == .quit { break }
+            Interrupts.clear()
+            progressLine?.begin()
+            let outcome = session.execute(line)
+            progressLine?.wipe()
+            if outcome == .quit { break }
         }
         try common.writeTrace(of: session)
     }
@@ -110,8 +124,10 @@ struct Run: ParsableCommand {
 
     func run() throws {
         var worst = ScriptRunner.Exit.passed
+        Interrupts.catchThem()
         for file in files {
             let session = Session(options: try common.sessionOptions(registry: Playground.registry))
+            session.interrupted = Interrupts.requested
             let text: String
             if file == "-" {
                 text = readAllStandardInput()
@@ -126,6 +142,7 @@ struct Run: ParsableCommand {
             let exit = ScriptRunner.run(text, name: file == "-" ? "<stdin>" : file, in: session)
             try common.writeTrace(of: session)
             worst = max(worst, exit)
+            if exit == .interrupted { break }
         }
         if worst != .passed { throw ExitCode(worst.rawValue) }
     }
@@ -139,6 +156,16 @@ struct Run: ParsableCommand {
 
 extension ScriptRunner.Exit: Comparable {
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Refuses an option's value outside `bound` with the limit's one error line
+/// (`--max-depth takes at most 10000 steps (got 20000)`).
+func checkLimit(_ value: Int, _ bound: Limits.Bound, _ option: String) throws {
+    do {
+        try bound.check(value, option)
+    } catch {
+        throw ValidationError(error.description)
+    }
 }
 
 func printError(_ text: String) {

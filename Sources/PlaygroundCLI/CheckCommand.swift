@@ -74,6 +74,12 @@ struct Check: ParsableCommand {
     var quiet = false
 
     func bounds() throws -> CheckerConfiguration {
+        try checkLimit(threads, .checkThreads, "--threads")
+        if let maxStates { try checkLimit(maxStates, .checkStates, "--max-states") }
+        if let maxDepth { try checkLimit(maxDepth, .checkDepth, "--max-depth") }
+        if let maxSeconds, !(maxSeconds > 0 && maxSeconds <= Double(Limits.checkSecondsMax)) {
+            throw ValidationError("--max-seconds takes more than 0 and at most \(Limits.checkSecondsMax) seconds (got \(maxSeconds))")
+        }
         var c = CheckerConfiguration()
         c.registry = Playground.registry
         c.replicas = replicas
@@ -162,7 +168,11 @@ struct Check: ParsableCommand {
         let color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
         let showsProgress = !quiet && isatty(STDERR_FILENO) == 1
         print("checking: \(checker.configuration.summary)")
-        let report = checker.run(progress: showsProgress ? Self.showProgress : nil)
+        // Ctrl-C stops the search with its report (incomplete, exit 3), as a limit does.
+        Interrupts.catchThem()
+        var interruptible = checker.configuration
+        interruptible.interrupted = Interrupts.requested
+        let report = try ModelChecker(interruptible).run(progress: showsProgress ? Self.showProgress : nil)
         if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         if let counterexample = report.counterexample {
             if !quiet {

@@ -254,6 +254,24 @@ final class LineReader {
     }
 }
 
+// MARK: - Ctrl-C during a command
+
+/// Ctrl-C while a command runs (REPL, `run`, `check`): SIGINT only sets an atomic flag (shim.h), which the
+/// long loops and the model checker's threads read between whole events; they stop there and say so, and
+/// the session goes on. At the prompt readline's own handling applies: Ctrl-C clears the line.
+///
+/// Here, not elsewhere, because the flag is `static` in shim.h: every use must be in this file.
+enum Interrupts {
+    /// Catches SIGINT from now on (outside readline): it only sets the flag.
+    static func catchThem() { paxos_interrupt_catch() }
+
+    /// Forgets any Ctrl-C so far (before each command).
+    static func clear() { paxos_interrupt_clear() }
+
+    /// Whether Ctrl-C came since the last ``clear()``: cheap, and safe from any thread.
+    static let requested: @Sendable () -> Bool = { paxos_interrupt_requested() != 0 }
+}
+
 // MARK: - State shared with readline's C callbacks
 
 /// What the line handler received.

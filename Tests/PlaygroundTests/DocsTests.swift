@@ -109,6 +109,23 @@ import PaxosCore
         }
     }
 
+    /// REPL.md's table of limits is `Limits.markdownTable`, the one place the limits are set (re-recorded
+    /// with `RECORD_GOLDEN=1`: the table after the `<!-- limits` marker, up to the blank line).
+    @Test func replDocumentsEveryLimit() throws {
+        let file = Self.docs.appendingPathComponent("REPL.md")
+        let text = try Self.read(file)
+        let marker = try #require(text.range(of: "<!-- limits: Limits.markdownTable"), "Docs/REPL.md needs its limits marker")
+        let tableStart = text.index(after: try #require(text[marker.upperBound...].firstIndex(of: "\n")))
+        let end = text[tableStart...].range(of: "\n\n")?.lowerBound ?? text.endIndex
+        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] != nil, text[tableStart..<end] != Limits.markdownTable {
+            try text.replacingCharacters(in: tableStart..<end, with: Limits.markdownTable)
+                .write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(String(text[tableStart..<end]) == Limits.markdownTable,
+                "Docs/REPL.md's limits differ from Limits.table: RECORD_GOLDEN=1 swift test --filter DocsTests")
+    }
+
     // MARK: - Workshop
 
     static var exerciseNames: [String] {

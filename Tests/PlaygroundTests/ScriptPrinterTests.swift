@@ -384,7 +384,7 @@ import PaxosSimulation
         case "commit": return .commit(word(&random))
         case "policies": return .policies
         case "priority":
-            return .priority(replica(&random), random.next(below: 10) == 0 ? Int.min / 2 : number(-1000...1000, &random))
+            return .priority(replica(&random), random.next(below: 10) == 0 ? -Limits.priorityMax : number(-1000...1000, &random))
         case "set": return .set(setting(&random))
         case "submit": return .submit(records(&random))
         case "pending": return .pending

@@ -8,8 +8,11 @@ set to a fresh temporary folder so the history file goes there and no
 ~/.inputrc applies, and checks line editing, history recall, Tab completion,
 Ctrl-C, Ctrl-D and the history file; then pipes commands through standard
 input and checks that no prompt is printed. Also checks Ctrl-Z / fg under an
-interactive bash, and that SIGTERM while editing restores the terminal. Prints `N passed, M failed` and
-exits non-zero when anything failed.
+interactive bash, that SIGTERM while editing restores the terminal, and that
+Ctrl-C during a long command (explore, tick) stops the command, not the REPL:
+the progress line shows, the prompt comes back, history keeps what ran, and
+the next command works. Prints `N passed, M failed` and exits non-zero when
+anything failed.
 
 Needs pexpect (4.8 or later). Environment: REPL_PTY_TIMEOUT (seconds, default
 10), REPL_PTY_TERM (default xterm), REPL_PTY_VERBOSE=1 to print every
@@ -79,6 +82,16 @@ def check_piped_output(lines, stdout):
     if not re.match(OUTPUT_OF["show"], stdout) or "paxos-playground:" in stdout:
         return "expected the show table alone (no banner), got %r" % stdout
     return None
+
+
+#: Long commands that Ctrl-C stops: (set-up line, command, what the screen shows
+#: once it stopped, what `history` then shows of it).
+LONG_COMMANDS = [
+    ("cluster 3 leader n1", "explore 40", r"the search stopped before its end", r"explore 40"),
+    ("cluster 9 leader n1", "tick 100000", r"tick stopped by Ctrl-C after \d+ of 100000 ticks",
+     r"tick (?!100000\b)\d+"),
+]
+PROGRESS = "Ctrl-C stops"  # the progress line of a long command on a terminal
 
 
 # ---------------------------------------------------------------------------
@@ -282,6 +295,32 @@ def check_ctrl_d_quits_with_status_0(s):
     s.finish()
 
 
+def interrupt_checks():
+    """Ctrl-C during each long command: it stops, the REPL goes on."""
+
+    def check(setup, command, stopped, kept):
+        def check_ctrl_c_stops_the_command_not_the_repl(s):
+            s.send(setup + ENTER)
+            s.prompt("the prompt after %r" % setup)
+            s.send(command + ENTER)
+            s.expect(re.escape(PROGRESS), "the progress line of %r" % command)
+            s.send(CTRL_C)
+            s.expect(stopped, "what %r says when Ctrl-C stops it" % command)
+            s.prompt("the prompt after Ctrl-C stopped %r" % command)
+            if not s.child.isalive():
+                raise Failure("the REPL ended on Ctrl-C during %r" % command)
+            s.send("history" + ENTER)
+            s.expect(r"\d+  " + re.escape(setup) + r"\s+\d+  " + kept + r"\s+\d+  history",
+                     "history keeping what %r ran" % command)
+            s.prompt("the prompt after history")
+            s.run(FIRST, FIRST)
+
+        check_ctrl_c_stops_the_command_not_the_repl.__name__ += "_" + command.split()[0]
+        return check_ctrl_c_stops_the_command_not_the_repl
+
+    return [check(*long) for long in LONG_COMMANDS] + [check_ctrl_c_clears_line, check_ctrl_d_quits_with_status_0]
+
+
 def history_checks(home):
     def check_history_file(_):
         path = os.path.join(home, HISTORY_FILE)
@@ -435,6 +474,8 @@ def main(argv):
                                        {"PS1": SHELL_PROMPT})),
             run_checks("sigterm", [check_sigterm_restores_terminal],
                        lambda: Session(binary, home, cwd)),
+            run_checks("interrupt", [check_starts_with_prompt] + interrupt_checks(),
+                       lambda: Session(binary + ["--quiet"], home, cwd)),
             run_checks("pipe", [check_pipe_prints_no_prompt], None),
         ):
             passed += result[0]

@@ -30,7 +30,7 @@ struct Explorer: Sendable {
         case .ticks(let n): (timeouts, timeBudget) = (false, n)
         case .timeouts(let n): (timeouts, timeBudget) = (true, n)
         }
-        let stepDownTicks = configuration.electionTimeoutTicks &+ configuration.heartbeatIntervalTicks
+        let stepDownTicks = configuration.electionTimeoutTicks.saturatingAdding(configuration.heartbeatIntervalTicks)
         watchesQuorum = !timeouts && timeBudget >= stepDownTicks
         let reductions = configuration.effectiveReductions
         discardsDeadLetters = reductions.contains(.deadLetters)

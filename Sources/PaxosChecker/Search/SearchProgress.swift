@@ -1,23 +1,28 @@
 import Foundation
 
-/// The limits that stop a search before it is done (`--max-states`, `--max-seconds`, a memory limit), and
-/// the reason each gives in the report.
+/// The limits that stop a search before it is done (`--max-states`, `--max-seconds`, a memory limit, Ctrl-C),
+/// and the reason each gives in the report.
 struct SearchLimits: Sendable {
     let start: Double
     let stateLimit: Int?
     let deadline: Double?
     let memoryLimit: Int?
+    let interrupted: (@Sendable () -> Bool)?
 
     init(start: Double, configuration: CheckerConfiguration) {
         self.start = start
         stateLimit = configuration.stateLimit
         deadline = configuration.timeLimitSeconds.map { start + $0 }
         memoryLimit = configuration.memoryLimitBytes
+        interrupted = configuration.interrupted
     }
 
     /// Why the search must stop now, if it must. Resident memory is read only when `readMemory` (it costs a
     /// system call).
     func stopReason(states: Int, now: Double, readMemory: Bool) -> String? {
+        if let interrupted, interrupted() {
+            return CheckReport.interruptedReason
+        }
         if let stateLimit, states >= stateLimit {
             return "the state limit of \(CheckReport.grouped(stateLimit)) was reached"
         }

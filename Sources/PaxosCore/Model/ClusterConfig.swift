@@ -41,17 +41,20 @@ public struct ClusterConfig: Hashable, Sendable {
 
     /// The ticks a replica waits before it retries after an election it stood in failed: the base timeout,
     /// plus one tick per replica, plus its own number, so that two replicas that failed together never
-    /// retry together, whatever their election policy draws.
+    /// retry together, whatever their election policy draws. Saturates: a timeout of `Int.max` stays it.
     public func retryTimeoutTicks(of replica: ReplicaID) -> Int {
-        electionTimeoutTicks &+ replicaCount &+ replica.number &- 1
+        electionTimeoutTicks.saturatingAdding(replicaCount).saturatingAdding(replica.number - 1)
     }
 
     /// A leader that hears from no majority for this many ticks steps down: an election timeout and a
-    /// heartbeat interval, so a leader whose followers answer every heartbeat never does.
-    public var stepDownTicks: Int { electionTimeoutTicks &+ heartbeatIntervalTicks }
+    /// heartbeat interval, so a leader whose followers answer every heartbeat never does. Saturates.
+    public var stepDownTicks: Int { electionTimeoutTicks.saturatingAdding(heartbeatIntervalTicks) }
 
     /// The longest election timeout the core lets a policy draw: a policy cannot stop progress by waiting.
-    public var longestElectionTimeoutTicks: Int { 2 &* electionTimeoutTicks &+ replicaCount }
+    /// Saturates.
+    public var longestElectionTimeoutTicks: Int {
+        electionTimeoutTicks.saturatingMultiplied(by: 2).saturatingAdding(replicaCount)
+    }
 
     /// Whether `a` ranks above `b` by priority, ties going to the lower id.
     public func outranks(_ a: ReplicaID, _ b: ReplicaID) -> Bool {

@@ -9,7 +9,7 @@ public struct PriorityElection: ElectionPolicy {
     public init() {}
 
     public func electionTimeout(for replica: ReplicaID, config: ClusterConfig, random: inout SplitMix64) throws -> Int {
-        config.electionTimeoutTicks + config.priorityRank(of: replica)
+        config.electionTimeoutTicks.saturatingAdding(config.priorityRank(of: replica))
     }
 
     public func preference(of voter: VoterView, for candidate: CandidateView, config: ClusterConfig) throws -> PolicyVerdict {

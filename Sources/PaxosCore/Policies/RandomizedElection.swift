@@ -9,7 +9,7 @@ public struct RandomizedElection: ElectionPolicy {
 
     public func electionTimeout(for replica: ReplicaID, config: ClusterConfig, random: inout SplitMix64) throws -> Int {
         let base = config.electionTimeoutTicks
-        return base + random.next(below: max(1, base))
+        return base.saturatingAdding(random.next(below: max(1, base)))
     }
 
     public func preference(of voter: VoterView, for candidate: CandidateView, config: ClusterConfig) throws -> PolicyVerdict {

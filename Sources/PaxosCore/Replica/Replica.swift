@@ -228,6 +228,24 @@ public struct Replica: Hashable, Sendable {
         tickApplyCountdowns(&c)
     }
 
+    /// How many ticks can pass for this replica with nothing happening: before its election timer fires or
+    /// an apply it waits for falls due. 0 for a leader, whose every tick may send (heartbeats, a step-down).
+    package var quietTicks: Int {
+        guard !hasLeadership else { return 0 }
+        var quiet = max(0, electionTimeoutTicks - ticksWithoutLeader - 1)
+        if let soonest = applyCountdowns.min() { quiet = min(quiet, max(0, soonest - 1)) }
+        return quiet
+    }
+
+    /// Lets up to ``quietTicks`` ticks pass at once: the same as that many `tick` inputs, which would do
+    /// nothing but count, so there is nothing to report.
+    package mutating func passQuietTicks(_ ticks: Int) {
+        let ticks = min(max(0, ticks), quietTicks)
+        guard ticks > 0 else { return }
+        ticksWithoutLeader += ticks
+        applyCountdowns = applyCountdowns.map { $0 - ticks }
+    }
+
     // MARK: - Crash and restart
 
     /// Loses every volatile state; the log, the ballot, the commit and applied indexes and the data survive.

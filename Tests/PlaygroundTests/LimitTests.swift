@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import PaxosPlayground
+
+/// A limit on everything a user can type (issue 17, `Limits`): each is checked when the line is parsed,
+/// with one error line that names it, and the session goes on unchanged.
+@Suite struct LimitTests {
+    static let longKey = String(repeating: "k", count: Limits.keyCharactersMax + 1)
+    static let longValue = String(repeating: "v", count: Limits.valueCharactersMax + 1)
+    static let manyRecords = (1...Limits.submitRecordsMax + 1).map { "k\($0)=1" }.joined(separator: " ")
+
+    @Test(arguments: [
+        ("tick 100000000", "error: tick takes at most 100000 ticks at a time (got 100000000)"),
+        ("tick 99999999999999999999", "error: tick takes at most 100000 ticks at a time (got 99999999999999999999)"),
+        ("tick -99999999999999999999", "error: tick takes at least 1 tick (got -99999999999999999999)"),
+        ("tick 9999999999999999999999999999", "error: tick takes at most 100000 ticks at a time (got 99999999999999999999… (28 digits))"),
+        ("step 100001", "error: step takes at most 100000 deliveries at a time (got 100001)"),
+        ("run for 100001", "error: run for takes at most 100000 ticks (got 100001)"),
+        ("run until committed 1000000001", "error: run until committed takes I from 0 to 1000000000 (got 1000000001)"),
+        ("run until applied n2 -1", "error: run until applied takes I from 0 to 1000000000 (got -1)"),
+        ("set timeout 9223372036854775807", "error: set timeout takes at most 100000 ticks (got 9223372036854775807)"),
+        ("set timeout 9000000000000000000", "error: set timeout takes at most 100000 ticks (got 9000000000000000000)"),
+        ("set timeout 1000000000", "error: set timeout takes at most 100000 ticks (got 1000000000)"),
+        ("set heartbeat 100001", "error: set heartbeat takes at most 100000 ticks (got 100001)"),
+        ("set batch 1001", "error: set batch takes at most 1000 transactions per proposal (got 1001)"),
+        ("set window 0", "error: set window takes at least 1 proposal (got 0)"),
+        ("set window 5000", "error: set window takes at most 1000 proposals in flight (got 5000)"),
+        ("priority n2 9223372036854775807", "error: priority takes P from -1000000 to 1000000 (got 9223372036854775807)"),
+        ("priority n2 -1000001", "error: priority takes P from -1000000 to 1000000 (got -1000001)"),
+        ("cluster 12", "error: cluster takes at most 9 replicas (got 12)"),
+        ("explore 65", "error: explore takes at most 64 steps ahead (got 65)"),
+        ("undo 100001", "error: undo takes at most 100000 events at a time (got 100001)"),
+        ("deliver 1000000001", "error: deliver takes ID from 1 to 1000000000 (got 1000000001)"),
+        ("expect committed 1000000001", "error: expect committed takes I from 0 to 1000000000 (got 1000000001)"),
+        ("check transactions 64", "error: check takes at most 63 transactions (got 64)"),
+        ("check crashes 256", "error: check takes at most 255 crashes (got 256)"),
+        ("submit \(longKey)=1", "error: submit takes keys of at most 64 characters (got 65)"),
+        ("submit x=\(longValue)", "error: submit takes values of at most 256 characters (got 257)"),
+        ("submit \(manyRecords)", "error: submit takes at most 64 K=V at a time (got 65)"),
+        ("expect data n1 x=\(longValue)", "error: expect data takes values of at most 256 characters (got 257)"),
+    ])
+    func aNumberOrSizePastItsLimitIsOneErrorLineThatNamesIt(_ line: String, _ expected: String) {
+        let (session, transcript) = InterpreterTests.session()
+        let sim = session.simulation
+        let before = (sim.step, sim.tick, sim.replicas, sim.config, session.trace.count, session.history)
+        #expect(session.execute(line) == .error(String(expected.dropFirst("error: ".count))))
+        #expect(transcript.lines == [expected])
+        let after = session.simulation
+        #expect(after.step == before.0 && after.tick == before.1 && after.replicas == before.2 && after.config == before.3)
+        #expect(session.trace.count == before.4 && session.history == before.5)
+    }
+
+    @Test func theLargestValuesAreAccepted() {
+        let (session, transcript) = InterpreterTests.session()
+        for line in ["set timeout 100000", "set heartbeat 100000", "set batch 1000", "set window 1000", "priority n3 1000000",
+                     "priority n2 -1000000", "submit \(String(repeating: "k", count: 64))=\(String(repeating: "v", count: 256))"] {
+            #expect(session.execute(line) == .ok, "\(line): \(transcript.lines)")
+        }
+    }
+
+    /// Issue 17: a 300,000-character unknown word took 17 s, in the "did you mean" search.
+    @Test func aLineOf300000CharactersIsRefusedAtOnce() {
+        let (session, transcript) = InterpreterTests.session()
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            #expect(session.execute(String(repeating: "x", count: 300_000)) == .error("a line takes at most 4096 characters (got 300000)"))
+        }
+        #expect(transcript.lines == ["error: a line takes at most 4096 characters (got 300000)"])
+        #expect(elapsed < .seconds(2))
+    }
+
+    /// Words far longer than every name are near none: no edit distance is computed for them.
+    @Test func didYouMeanMeasuresOnlyNamesOfAboutTheWordsLength() {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            #expect(Help.closest(to: String(repeating: "x", count: 300_000)) == nil)
+            #expect(Help.closest(to: "submit" + String(repeating: "x", count: 4_000)) == nil)
+        }
+        #expect(elapsed < .seconds(2))
+        #expect(Help.closest(to: "sumbit") == "submit")
+    }
+
+    @Test(arguments: [
+        (["--replicas", "12"], "Error: --replicas takes at most 9 replicas (got 12)\n"),
+        (["check", "--max-depth", "20000"], "Error: --max-depth takes at most 10000 steps (got 20000)\n"),
+        (["check", "--threads", "0"], "Error: --threads takes at least 1 thread (got 0)\n"),
+        (["check", "--max-seconds", "nan"], "Error: --max-seconds takes more than 0 and at most 604800 seconds (got nan)\n"),
+        (["check", "--max-states", "2000000000"], "Error: --max-states takes at most 1000000000 states (got 2000000000)\n"),
+        (["bench", "--transactions", "1000000000"], "Error: --transactions takes at most 100000000 transactions (got 1000000000)\n"),
+        (["bench", "--batch", "1,5000"], "Error: --batch takes at most 1000 transactions per proposal (got 5000)\n"),
+        (["bench", "--repeat", "1000"], "Error: --repeat takes at most 100 runs (got 1000)\n"),
+    ])
+    func commandLineOptionsPastTheirLimitExitTwo(_ arguments: [String], _ expected: String) throws {
+        let result = try CLITests.playground(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix(expected), "\(result.stderr)")
+    }
+}
