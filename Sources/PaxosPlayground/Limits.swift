@@ -7,101 +7,101 @@ import PaxosChecker
 /// This is the one place the limits are set. The model checker's own bounds (what its 8-bit budget
 /// counters can hold) are defined by `CheckerConfiguration` and named here too. `Docs/REPL.md` shows
 /// ``markdownTable``, which `DocsTests` keeps equal to it.
-public enum Limits {
+package enum Limits {
     // MARK: Lines and words
 
     /// Characters in one command line (REPL, script, `run -`), its comment included.
-    public static let lineCharactersMax = 4_096
+    package static let lineCharactersMax = 4_096
     /// Characters in a key of `submit K=V` and `expect data nK K=V`.
-    public static let keyCharactersMax = 64
+    package static let keyCharactersMax = 64
     /// Characters in a value of `submit K=V` and `expect data nK K=V`.
-    public static let valueCharactersMax = 256
+    package static let valueCharactersMax = 256
     /// `K=V` records in one `submit`.
-    public static let submitRecordsMax = 64
+    package static let submitRecordsMax = 64
 
     // MARK: The cluster and its settings
 
     /// Replicas in a cluster: `cluster N`, `--replicas N`.
-    public static let replicaCountMax = 9
+    package static let replicaCountMax = 9
     /// `priority nK P`: P from `-priorityMax` to `priorityMax`.
-    public static let priorityMax = 1_000_000
+    package static let priorityMax = 1_000_000
     /// `set batch N`: client transactions per proposal.
-    public static let batchTransactionsMax = 1_000
+    package static let batchTransactionsMax = 1_000
     /// `set window N`: proposals in flight.
-    public static let windowProposalsMax = 1_000
+    package static let windowProposalsMax = 1_000
     /// `set heartbeat T`.
-    public static let heartbeatTicksMax = 100_000
+    package static let heartbeatTicksMax = 100_000
     /// `set timeout T`.
-    public static let timeoutTicksMax = 100_000
+    package static let timeoutTicksMax = 100_000
 
     // MARK: Commands that take time
 
     /// `tick N`.
-    public static let tickCountMax = 100_000
+    package static let tickCountMax = 100_000
     /// `step N`.
-    public static let stepCountMax = 100_000
+    package static let stepCountMax = 100_000
     /// `run for T`.
-    public static let runTicksMax = 100_000
+    package static let runTicksMax = 100_000
     /// `run [until …]`: ticks with nothing in flight before it stops and says the condition does not hold.
-    public static let runIdleTicksMax = 1_000
+    package static let runIdleTicksMax = 1_000
     /// Deliveries in one `run`, before it stops and says messages keep flowing.
-    public static let runDeliveriesMax = 100_000
+    package static let runDeliveriesMax = 100_000
     /// `undo N`.
-    public static let undoCountMax = 100_000
+    package static let undoCountMax = 100_000
     /// `I` in `run until committed I`, `run until applied nK I`, `expect committed I`, `expect applied nK I`.
-    public static let logIndexMax = 1_000_000_000
+    package static let logIndexMax = 1_000_000_000
     /// `deliver ID`, `drop ID`, `duplicate ID`.
-    public static let messageIDMax = 1_000_000_000
+    package static let messageIDMax = 1_000_000_000
     /// Trace events one session keeps (about 0.7 KB each with what is in flight): a long command stops
     /// there, and a command that would add more is refused until `cluster` starts afresh or `undo` steps back.
-    public static let sessionEventsMax = 500_000
+    package static let sessionEventsMax = 500_000
 
     // MARK: Searches
 
     /// `explore K`: steps ahead.
-    public static let exploreDepthMax = 64
+    package static let exploreDepthMax = 64
     /// Distinct states `explore` and the REPL's `check` search (about 2 KB each) before they stop, proving
     /// nothing.
-    public static let searchStatesMax = 500_000
+    package static let searchStatesMax = 500_000
     /// Seconds `explore` and the REPL's `check` search before they stop, proving nothing: a backstop to
     /// ``searchStatesMax``, wide enough for a debug build on a busy machine.
-    public static let searchSecondsMax = 600
+    package static let searchSecondsMax = 600
     /// `check transactions N`, `check --transactions N`.
-    public static let checkTransactionsMax = CheckerConfiguration.transactionsMax
+    package static let checkTransactionsMax = CheckerConfiguration.transactionsMax
     /// Every other budget of `check` (`elections`, `ticks`, `drops`, `duplicates`, `crashes`, `restarts`, and
     /// `--timeouts`).
-    public static let checkBudgetMax = CheckerConfiguration.budgetMax
+    package static let checkBudgetMax = CheckerConfiguration.budgetMax
     /// `check --elections-per-replica N`.
-    public static let checkElectionsPerReplicaMax = CheckerConfiguration.electionsPerReplicaMax
+    package static let checkElectionsPerReplicaMax = CheckerConfiguration.electionsPerReplicaMax
     /// `check --threads N`.
-    public static let checkThreadCountMax = 64
+    package static let checkThreadCountMax = 64
     /// `check --max-states N`.
-    public static let checkStatesMax = 1_000_000_000
+    package static let checkStatesMax = 1_000_000_000
     /// `check --max-seconds S`: a week.
-    public static let checkSecondsMax = 604_800
+    package static let checkSecondsMax = 604_800
     /// `check --max-depth N`.
-    public static let checkDepthMax = 10_000
+    package static let checkDepthMax = 10_000
 
     // MARK: The benchmark
 
     /// `bench --transactions N`.
-    public static let benchTransactionsMax = 100_000_000
+    package static let benchTransactionsMax = 100_000_000
     /// Values in each list of `bench --replicas`, `--batch`, `--window`.
-    public static let benchSweepValuesMax = 16
+    package static let benchSweepValuesMax = 16
     /// `bench --repeat N`.
-    public static let benchRepeatCountMax = 100
+    package static let benchRepeatCountMax = 100
 
     // MARK: - The table
 
     /// One row of the table in `Docs/REPL.md`.
-    public struct Row: Sendable {
-        public let name: String
-        public let value: Int
-        public let what: String
+    package struct Row: Sendable {
+        package let name: String
+        package let value: Int
+        package let what: String
     }
 
     /// Every limit, for `Docs/REPL.md`.
-    public static let table: [Row] = [
+    package static let table: [Row] = [
         Row(name: "lineCharactersMax", value: lineCharactersMax, what: "characters in a command line (REPL, script, `run -`), its comment included"),
         Row(name: "keyCharactersMax", value: keyCharactersMax, what: "characters in a key: `submit K=V`, `expect data nK K=V`"),
         Row(name: "valueCharactersMax", value: valueCharactersMax, what: "characters in a value: `submit K=V`, `expect data nK K=V`"),
@@ -137,7 +137,7 @@ public enum Limits {
     ]
 
     /// ``table`` as the Markdown table of `Docs/REPL.md`.
-    public static var markdownTable: String {
+    package static var markdownTable: String {
         (["| limit | maximum | what it bounds |", "|---|---|---|"]
             + table.map { "| `\($0.name)` | \($0.value) | \($0.what) |" }).joined(separator: "\n")
     }
@@ -145,9 +145,9 @@ public enum Limits {
     // MARK: - Checking a number
 
     /// The range a typed number must fall in, and how an error names it.
-    public struct Bound: Sendable {
-        public let min: Int
-        public let max: Int
+    package struct Bound: Sendable {
+        package let min: Int
+        package let max: Int
         /// The unit, singular and plural (`tick`, `ticks`); empty for a bare value (an index, a priority),
         /// which errors name by its placeholder (`I`, `P`).
         let one: String
@@ -155,7 +155,7 @@ public enum Limits {
         /// What follows the unit in an error: ` at a time`, ` per proposal`.
         let scope: String
 
-        public init(_ min: Int, _ max: Int, _ one: String = "", _ many: String = "", scope: String = "") {
+        package init(_ min: Int, _ max: Int, _ one: String = "", _ many: String = "", scope: String = "") {
             self.min = min
             self.max = max
             self.one = one
@@ -166,7 +166,7 @@ public enum Limits {
         /// The error for `text`, a whole number outside the range (or one too long to hold): `tick takes at
         /// most 100000 ticks at a time (got 100000000)`. `command` is what takes it (`set timeout`), `name`
         /// its placeholder.
-        public func outOfRange(_ text: String, negative: Bool, command: String, name: String) -> String {
+        package func outOfRange(_ text: String, negative: Bool, command: String, name: String) -> String {
             let got = text.count > 24 ? "\(text.prefix(20))… (\(text.count) digits)" : text
             if many.isEmpty {
                 return "\(command) takes \(name) from \(min) to \(max) (got \(got))"
@@ -176,28 +176,28 @@ public enum Limits {
                 : "\(command) takes at most \(max) \(max == 1 ? one : many)\(scope) (got \(got))"
         }
 
-        public static let replicas = Bound(1, replicaCountMax, "replica", "replicas")
-        public static let priority = Bound(-priorityMax, priorityMax)
-        public static let batch = Bound(1, batchTransactionsMax, "transaction", "transactions", scope: " per proposal")
-        public static let window = Bound(1, windowProposalsMax, "proposal", "proposals", scope: " in flight")
-        public static let heartbeat = Bound(1, heartbeatTicksMax, "tick", "ticks")
-        public static let timeout = Bound(1, timeoutTicksMax, "tick", "ticks")
-        public static let ticks = Bound(1, tickCountMax, "tick", "ticks", scope: " at a time")
-        public static let steps = Bound(1, stepCountMax, "delivery", "deliveries", scope: " at a time")
-        public static let runTicks = Bound(0, runTicksMax, "tick", "ticks")
-        public static let undo = Bound(1, undoCountMax, "event", "events", scope: " at a time")
-        public static let logIndex = Bound(0, logIndexMax)
-        public static let messageID = Bound(1, messageIDMax)
-        public static let exploreDepth = Bound(1, exploreDepthMax, "step", "steps", scope: " ahead")
-        public static let checkThreads = Bound(1, checkThreadCountMax, "thread", "threads")
-        public static let checkStates = Bound(1, checkStatesMax, "state", "states")
-        public static let checkDepth = Bound(0, checkDepthMax, "step", "steps")
-        public static let benchTransactions = Bound(1, benchTransactionsMax, "transaction", "transactions")
-        public static let benchRepeat = Bound(1, benchRepeatCountMax, "run", "runs")
-        public static let benchSweep = Bound(1, benchSweepValuesMax, "value", "values")
+        package static let replicas = Bound(1, replicaCountMax, "replica", "replicas")
+        package static let priority = Bound(-priorityMax, priorityMax)
+        package static let batch = Bound(1, batchTransactionsMax, "transaction", "transactions", scope: " per proposal")
+        package static let window = Bound(1, windowProposalsMax, "proposal", "proposals", scope: " in flight")
+        package static let heartbeat = Bound(1, heartbeatTicksMax, "tick", "ticks")
+        package static let timeout = Bound(1, timeoutTicksMax, "tick", "ticks")
+        package static let ticks = Bound(1, tickCountMax, "tick", "ticks", scope: " at a time")
+        package static let steps = Bound(1, stepCountMax, "delivery", "deliveries", scope: " at a time")
+        package static let runTicks = Bound(0, runTicksMax, "tick", "ticks")
+        package static let undo = Bound(1, undoCountMax, "event", "events", scope: " at a time")
+        package static let logIndex = Bound(0, logIndexMax)
+        package static let messageID = Bound(1, messageIDMax)
+        package static let exploreDepth = Bound(1, exploreDepthMax, "step", "steps", scope: " ahead")
+        package static let checkThreads = Bound(1, checkThreadCountMax, "thread", "threads")
+        package static let checkStates = Bound(1, checkStatesMax, "state", "states")
+        package static let checkDepth = Bound(0, checkDepthMax, "step", "steps")
+        package static let benchTransactions = Bound(1, benchTransactionsMax, "transaction", "transactions")
+        package static let benchRepeat = Bound(1, benchRepeatCountMax, "run", "runs")
+        package static let benchSweep = Bound(1, benchSweepValuesMax, "value", "values")
 
         /// Throws the error line when `value` is outside the range; `option` names it (`--max-depth`).
-        public func check(_ value: Int, _ option: String) throws(CommandError) {
+        package func check(_ value: Int, _ option: String) throws(CommandError) {
             guard value < min || value > max else { return }
             throw CommandError(outOfRange(String(value), negative: value < min, command: option, name: "N"))
         }
