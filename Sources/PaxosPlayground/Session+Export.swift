@@ -46,21 +46,25 @@ extension Session {
         say("wrote \(what) to \(path)")
     }
 
-    /// The cluster at step 0 and after every step since the last `cluster`, as the HTML page reads it.
+    /// The cluster at step 0 and after every step since the last `cluster`, as the HTML page reads it: the
+    /// first whole, the others as differences (``SnapshotEncoder``).
     ///
     /// Built on demand by replaying the journal in a scratch session, so a normal run keeps no copies. Ctrl-C
     /// stops it between two steps, with the snapshots so far (``Session/interrupted`` stays true).
     func snapshots() -> [JSONValue] {
         let scratch = Session(options: options, write: { _ in })
         var shots: [JSONValue] = []
+        var encoder = SnapshotEncoder()
         for (done, entry) in journal.enumerated() {
             if interrupted() { break }
             showProgress(done, "export html: \(done) of \(journal.count) steps replayed")
             scratch.replay([entry])
             switch entry {
-            case .start: shots = [HTMLRenderer.snapshot(scratch.simulation)]
+            case .start:
+                encoder = SnapshotEncoder()
+                shots = [encoder.encode(scratch.simulation)]
             case .setup: break
-            case .action: shots.append(HTMLRenderer.snapshot(scratch.simulation))
+            case .action: shots.append(encoder.encode(scratch.simulation))
             }
         }
         return shots

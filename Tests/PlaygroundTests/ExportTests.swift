@@ -194,9 +194,11 @@ import PaxosSimulation
         #expect(data["title"] as? String == "run · election \(session.simulation.policies.electionName), commit \(session.simulation.policies.commitName), seed 1")
         #expect(data["replicas"] as? [String] == ["n1", "n2", "n3"])
 
-        // One snapshot at step 0, then one after every step; the last is the cluster as it is now.
-        let snapshots = try #require(data["snapshots"] as? [[String: Any]])
+        // One snapshot at step 0, then one after every step, as differences; the last is the cluster as it is now.
+        #expect(data["snapshot_encoding"] as? String == "delta")
+        let snapshots = try Self.expand(try #require(data["snapshots"] as? [[String: Any]]))
         #expect(snapshots.map { $0["step"] as? Int } == (0...session.simulation.step).map { $0 })
+        #expect(try Self.canonical(try #require(snapshots.last)) == Self.canonical(Self.parsed(SnapshotEncoder.whole(session.simulation))))
         let last = try #require(snapshots.last?["replicas"] as? [[String: Any]])
         #expect(last.map { $0["commit"] as? Int } == session.simulation.replicas.map(\.commitIndex))
         #expect(last.map { $0["applied"] as? Int } == session.simulation.replicas.map(\.appliedIndex))
@@ -209,8 +211,86 @@ import PaxosSimulation
         let (session, _) = Self.session("cluster 3 leader n1\nsubmit x=1\nrun\npartition n1 | n2 n3\ncut n2 n3")
         let shots = session.snapshots()
         #expect(shots.count == session.simulation.step + 1)
-        #expect(shots.last?.rendered == #"{"step": 12, "tick": 0, "partition": [["n1"], ["n2", "n3"]], "cuts": [["n2", "n3"]], "replicas": [{"id": "n1", "role": "leader", "ballot": "1.n1", "alive": true, "commit": 1, "applied": 1, "log_start": 2, "log": [], "data": {"x": "1"}}, {"id": "n2", "role": "follower", "ballot": "1.n1", "alive": true, "commit": 1, "applied": 1, "log_start": 1, "log": [{"index": 1, "ballot": "1.n1", "status": "applied", "redo": ["x=1"]}], "data": {"x": "1"}}, {"id": "n3", "role": "follower", "ballot": "1.n1", "alive": true, "commit": 1, "applied": 1, "log_start": 1, "log": [{"index": 1, "ballot": "1.n1", "status": "applied", "redo": ["x=1"]}], "data": {"x": "1"}}]}"#)
+        #expect(SnapshotEncoder.whole(session.simulation).rendered == #"{"step": 12, "tick": 0, "partition": [["n1"], ["n2", "n3"]], "cuts": [["n2", "n3"]], "replicas": [{"id": "n1", "role": "leader", "ballot": "1.n1", "alive": true, "commit": 1, "applied": 1, "log_start": 2, "log": [], "data": {"x": "1"}}, {"id": "n2", "role": "follower", "ballot": "1.n1", "alive": true, "commit": 1, "applied": 1, "log_start": 1, "log": [{"index": 1, "ballot": "1.n1", "status": "applied", "redo": ["x=1"]}], "data": {"x": "1"}}, {"id": "n3", "role": "follower", "ballot": "1.n1", "alive": true, "commit": 1, "applied": 1, "log_start": 1, "log": [{"index": 1, "ballot": "1.n1", "status": "applied", "redo": ["x=1"]}], "data": {"x": "1"}}]}"#)
         #expect(shots.first?.rendered.hasPrefix(#"{"step": 0, "tick": 0, "partition": null, "cuts": [], "replicas": [{"id": "n1", "role": "leader""#) == true)
+        // The partition and the cut are differences of their own steps; the last step (the cut) names only it.
+        #expect(shots[11].rendered == #"{"step": 11, "tick": 0, "partition": [["n1"], ["n2", "n3"]]}"#)
+        #expect(shots[12].rendered == #"{"step": 12, "tick": 0, "cuts": [["n2", "n3"]]}"#)
+        // Step 4: n3 accepts the proposal; nothing else changed.
+        #expect(shots[4].rendered == #"{"step": 4, "tick": 0, "replicas": [{"id": "n3", "log_set": [{"index": 1, "ballot": "1.n1", "status": "accepted", "redo": ["x=1"]}]}]}"#)
+    }
+
+    /// The differences rebuild every state exactly, however many steps apart (here a command's worth:
+    /// `run`, a crash, a recovery, an overwrite, a cleanup), in every example.
+    @Test(arguments: exampleNames)
+    func snapshotDifferencesRebuildEveryState(_ name: String) throws {
+        let script = try String(contentsOf: Self.root.appendingPathComponent("Examples/\(name)"), encoding: .utf8)
+        let session = Session(write: { _ in })
+        var encoder = SnapshotEncoder()
+        var encoded: [[String: Any]] = []
+        var wholes: [String] = []
+        for line in script.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("cluster") {
+            _ = session.execute(String(line))
+            encoded.append(try Self.parsed(encoder.encode(session.simulation)))
+            wholes.append(try Self.canonical(Self.parsed(SnapshotEncoder.whole(session.simulation))))
+        }
+        let rebuilt = try Self.expand(encoded).map(Self.canonical)
+        #expect(rebuilt.count == wholes.count)
+        for (k, (a, b)) in zip(rebuilt, wholes).enumerated() where a != b {
+            Issue.record("\(name): snapshot \(k) rebuilt as \(a), is \(b)")
+            break
+        }
+    }
+
+    /// 1,000 transactions: the page is a few MB, and each difference after the first is a few hundred bytes.
+    @Test func htmlGrowsWithTheRunNotItsSquare() throws {
+        let script = "cluster 3 leader n1\n" + (1...1_000).map { "submit k\($0)=\($0)\nrun" }.joined(separator: "\n")
+        let (session, _) = Self.session(script)
+        let shots = session.snapshots()
+        #expect(shots.count == 10_001)
+        let sizes = shots.dropFirst().map { $0.rendered.utf8.count }
+        #expect(sizes.max() ?? 0 < 400, "the largest difference: \(sizes.max() ?? 0) bytes")
+        let path = try Self.temporaryFile("big.html")
+        session.execute("export html \(path)")
+        let bytes = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(bytes < 6_000_000, "\(bytes) bytes")
+    }
+
+    static func parsed(_ value: JSONValue) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(value.rendered.utf8)) as? [String: Any])
+    }
+
+    /// The snapshots in full, rebuilt from the differences as the page does (`expandSnapshots` in
+    /// `spacetime.html`).
+    static func expand(_ raw: [[String: Any]]) throws -> [[String: Any]] {
+        var out: [[String: Any]] = []
+        for delta in raw {
+            guard var snap = out.last else { out.append(delta); continue }
+            snap["step"] = delta["step"]
+            snap["tick"] = delta["tick"]
+            for field in ["partition", "cuts"] where delta.keys.contains(field) { snap[field] = delta[field] }
+            var replicas = try #require(snap["replicas"] as? [[String: Any]])
+            for change in delta["replicas"] as? [[String: Any]] ?? [] {
+                let k = try #require(replicas.firstIndex { $0["id"] as? String == change["id"] as? String })
+                var r = replicas[k]
+                for field in ["role", "ballot", "alive", "commit", "applied", "log_start"] where change.keys.contains(field) {
+                    r[field] = change[field]
+                }
+                var log = Dictionary(uniqueKeysWithValues: (r["log"] as? [[String: Any]] ?? []).map { ($0["index"] as? Int ?? 0, $0) })
+                for index in change["log_del"] as? [Int] ?? [] { log[index] = nil }
+                for entry in change["log_set"] as? [[String: Any]] ?? [] { log[entry["index"] as? Int ?? 0] = entry }
+                let start = r["log_start"] as? Int ?? 1
+                r["log"] = log.keys.filter { $0 >= start }.sorted().compactMap { log[$0] }
+                var data = r["data"] as? [String: Any] ?? [:]
+                for key in change["data_del"] as? [String] ?? [] { data[key] = nil }
+                for (key, value) in change["data_set"] as? [String: Any] ?? [:] { data[key] = value }
+                r["data"] = data
+                replicas[k] = r
+            }
+            snap["replicas"] = replicas
+            out.append(snap)
+        }
+        return out
     }
 
     /// Self-contained: no script, style, font or image from the network, and no `</script>` inside the data.
