@@ -139,22 +139,26 @@ public struct TraceEvent: Hashable, Sendable {
     /// The rule behind the event, for `explain`.
     public var reason: Reason? { fact.rule?.reason }
 
-    /// For a violation, the invariant's number.
-    public var invariant: Int? {
-        if case .violated(let violation) = fact { violation.invariant } else { nil }
+    /// The violation the event records, if it is one.
+    public var violation: Violation? {
+        switch fact {
+        case .violated(let violation): return violation
+        default: return nil
+        }
     }
 
+    /// For a violation, the invariant's number.
+    public var invariant: Int? { violation?.invariant }
+
     /// For a violation, the replicas involved.
-    public var replicas: [ReplicaID] {
-        if case .violated(let violation) = fact { violation.replicas } else { [] }
-    }
+    public var replicas: [ReplicaID] { violation?.replicas ?? [] }
 
     /// A delivery that made the receiver send nothing and do nothing local: the event is the delivery.
     public var isDeliveryOutcome: Bool {
         switch fact {
-        case .received: true
-        case .outcome(let message, _): message != nil
-        default: false
+        case .received: return true
+        case .outcome(.some, _): return true
+        default: return false
         }
     }
 

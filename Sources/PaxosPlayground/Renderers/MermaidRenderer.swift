@@ -58,12 +58,7 @@ package struct MermaidRenderer: Sendable {
 
     private func statements(for group: [TraceEvent], fates: [Int: Fate]) -> [String] {
         guard let event = group.first else { return [] }
-        if event.phase == .invariant {
-            return ["    rect rgb(255, 221, 221)",
-                    "    " + note(over: span(event.replicas.map(Endpoint.replica), or: event.from),
-                                  ["[\(event.step)] ⚠ invariant \(event.invariant.map(String.init) ?? "?") violated", event.note]),
-                    "    end"]
-        }
+        if let violation = event.violation { return violationStatements(event, violation) }
         guard event.messageID != nil, event.from != event.to else {
             return ["    " + note(over: noteSpan(event), noteLines(event))]
         }
@@ -84,6 +79,13 @@ package struct MermaidRenderer: Sendable {
         }
         lines.append("    " + note(over: span([event.from] + group.map(\.to), or: event.from), [event.note]))
         return lines
+    }
+
+    /// A violation: a red box with a note over the replicas involved.
+    private func violationStatements(_ event: TraceEvent, _ violation: Violation) -> [String] {
+        let over = span(violation.replicas.map(Endpoint.replica), or: event.from)
+        let lines = ["[\(event.step)] ⚠ invariant \(violation.invariant) violated", event.note]
+        return ["    rect rgb(255, 221, 221)", "    " + note(over: over, lines), "    end"]
     }
 
     /// The phase tag: `§2(3) vote`, `fault drop`, …
