@@ -1,4 +1,5 @@
 import PaxosCore
+import PaxosSimulation
 
 /// One parsed command of the playground's language (REPL, scripts, tests). See `Help.swift` for each.
 package enum Command: Hashable, Sendable {
@@ -40,6 +41,10 @@ package enum Command: Hashable, Sendable {
     case history
     case explain
     case expect(Expectation)
+    /// `view full|compact|phases P,P`: how events print.
+    case view(FlowView)
+    /// `lanes [N]`: the last N events as a space-time diagram.
+    case lanes(Int)
     case export(ExportFormat, String)
     case help(String?)
     case quit
@@ -125,6 +130,14 @@ package enum Expectation: Hashable, Sendable {
     case invariants
     /// The cluster is converged now (PROTOCOL.md, "Progress (liveness)").
     case converged
+}
+
+/// How events print (`view`): the annotated flow, one short line each, or the flow of the named phases only.
+package enum FlowView: Hashable, Sendable {
+    case full
+    case compact
+    /// Only these phases, in the order of ``Phase/allCases``.
+    case phases([Phase])
 }
 
 package enum ExportFormat: String, Hashable, Sendable, CaseIterable {

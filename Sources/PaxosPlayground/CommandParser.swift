@@ -1,4 +1,5 @@
 import PaxosCore
+import PaxosSimulation
 
 /// Parses one line of the command language. `#` starts a comment; a blank line is no command.
 package enum CommandParser {
@@ -108,6 +109,8 @@ package enum CommandParser {
         case "history": return .history
         case "explain": return .explain
         case "expect": return .expect(try expectation(&a))
+        case "view": return .view(try flowView(&a))
+        case "lanes": return .lanes(try a.optionalNumber("N", .lanes) ?? 20)
         case "export":
             let formatWord = try a.word("FORMAT", "mermaid, html or jsonl")
             guard let format = ExportFormat(rawValue: formatWord) else {
@@ -147,6 +150,31 @@ package enum CommandParser {
             throw CommandError("unknown protocol break '\(name)': \(suggestion)set break lists them")
         }
         return .breakOn(bug)
+    }
+
+    /// `view full|compact|phases P,P,...` (phase names as the trace's, split by commas or spaces).
+    private static func flowView(_ a: inout Arguments) throws(CommandError) -> FlowView {
+        let what = try a.word("full|compact|phases", "full, compact or phases P,P,...")
+        switch what {
+        case "full": return .full
+        case "compact": return .compact
+        case "phases":
+            let names = a.words.flatMap { $0.split(separator: ",").map(String.init) }
+            a.words = []
+            let known = Phase.allCases.map(\.rawValue).joined(separator: ", ")
+            guard !names.isEmpty else { throw CommandError("view phases needs phase names, e.g. view phases propose,vote; phases are \(known)") }
+            var chosen = Set<Phase>()
+            for name in names {
+                guard let phase = Phase(rawValue: name) else {
+                    throw CommandError("unknown phase '\(name)': phases are \(known)")
+                }
+                chosen.insert(phase)
+            }
+            return .phases(Phase.allCases.filter { chosen.contains($0) })
+        default:
+            let suggestion = Help.closest(to: what, among: ["full", "compact", "phases"]).map { "did you mean '\($0)'? " } ?? ""
+            throw CommandError("unknown view '\(what)': \(suggestion)use view full, view compact or view phases P,P,...")
+        }
     }
 
     private static func runCondition(_ a: inout Arguments) throws(CommandError) -> RunCondition {

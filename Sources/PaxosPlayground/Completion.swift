@@ -1,4 +1,5 @@
 import PaxosCore
+import PaxosSimulation
 
 extension Session {
     /// Tab completion: candidates for the word being typed, given the line before it.
@@ -25,6 +26,11 @@ extension Session {
         case ("run", 1): candidates = ["for", "until"]
         case ("run", 2) where before[1] == "until": candidates = ["leader", "committed", "applied", "converged", "quiet"]
         case ("run", 3) where before[2] == "applied": candidates = replicas
+        case ("view", 1): candidates = ["full", "compact", "phases"]
+        case ("view", 2) where before[1] == "phases":
+            let typed = word.split(separator: ",", omittingEmptySubsequences: false)
+            let prefix = typed.dropLast().map { $0 + "," }.joined()
+            return Phase.allCases.map { prefix + $0.rawValue }.filter { $0.hasPrefix(word) }
         case ("export", 1): candidates = ExportFormat.allCases.map(\.rawValue)
         case ("help", 1): candidates = Help.commandNames
         case ("cluster", 2): candidates = ["leader"]

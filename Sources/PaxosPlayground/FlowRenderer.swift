@@ -5,14 +5,25 @@ import PaxosSimulation
 /// section, sender → receiver, payload), and under it the rule that was applied.
 package struct FlowRenderer: Sendable {
     package let color: Bool
+    /// The columns flow lines are wrapped to (`--width`, `COLUMNS`, the terminal's); nil wraps nothing.
+    package let width: Int?
 
-    package init(color: Bool) { self.color = color }
+    package init(color: Bool, width: Int? = nil) {
+        self.color = color
+        self.width = width
+    }
 
     /// The lines for `events`; a broadcast (same step, kind, sender, payload and note) is one line. The
     /// leader's proposal to itself and its own vote are left out (``TraceEvent/isLeadersOwnMessage``).
     package func render(_ trace: [TraceEvent]) -> [String] {
+        Self.groups(trace).flatMap(renderGroup)
+    }
+
+    /// The events of `trace` as the flow shows them: broadcasts (same step, kind, sender, payload and note)
+    /// grouped, the leader's own proposal and vote left out.
+    package static func groups(_ trace: [TraceEvent]) -> [[TraceEvent]] {
         let events = trace.filter { !$0.isLeadersOwnMessage }
-        var lines: [String] = []
+        var groups: [[TraceEvent]] = []
         var index = 0
         while index < events.count {
             let first = events[index]
@@ -23,10 +34,15 @@ package struct FlowRenderer: Sendable {
                       next.from == first.from, next.payload == first.payload, next.note == first.note else { break }
                 group.append(next)
             }
-            lines += renderGroup(group)
+            groups.append(group)
             index += group.count
         }
-        return lines
+        return groups
+    }
+
+    /// `line` wrapped to ``width`` under a hanging indent of `indent`, each piece painted.
+    func fitted(_ line: String, indent: Int, _ paint: (String) -> String) -> [String] {
+        TextWrap.wrap(line, width: width, indent: indent).map(paint)
     }
 
     private func renderGroup(_ group: [TraceEvent]) -> [String] {
@@ -47,7 +63,7 @@ package struct FlowRenderer: Sendable {
         var line = "\(head) \(route.rightPadded(14)) \(payload == "{}" ? "" : payload)\(marks)"
         while line.last == " " { line.removeLast() }
         let note = "      ↳ \(event.note)"
-        return [paint(line, event.phase), paint(note, .dim)]
+        return fitted(line, indent: 10) { paint($0, event.phase) } + fitted(note, indent: 8) { paint($0, .dim) }
     }
 
     // MARK: - Colour

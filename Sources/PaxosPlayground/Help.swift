@@ -50,6 +50,10 @@ package enum Help {
         Entry(name: "explain", usage: "explain", summary: "what the last event did and why, with its PROTOCOL.md section"),
         Entry(name: "expect", usage: "expect leader nK | committed I | applied nK I | data nK K=V | invariants | converged",
               summary: "check the state; in a script, a failed expect makes the run exit 1"),
+        Entry(name: "view", usage: "view full | compact | phases P,P,...",
+              summary: "how events print: full (payload and rule), compact (one short line each, quiet heartbeat rounds folded into one), or only the named phases (transaction, propose, vote, commit, apply, ack, cleanup, heartbeat, timeout, election, recovery, fault, invariant)"),
+        Entry(name: "lanes", usage: "lanes [N]",
+              summary: "the last N events (default 20) as a space-time diagram: a column per replica and the client, an arrow per message, drops, crashes, restarts and partitions marked"),
         Entry(name: "export", usage: "export mermaid|html|jsonl FILE",
               summary: "the run so far as a sequence diagram, an HTML space-time view, or the JSON Lines trace"),
         Entry(name: "help", usage: "help [COMMAND]", summary: "this list, or one command"),
@@ -60,12 +64,33 @@ package enum Help {
 
     package static func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
 
-    /// The whole list, aligned.
+    /// The columns help fits in.
+    package static let width = 80
+    /// Where summaries start in the overview; a longer usage takes a line of its own.
+    static let summaryColumn = 25
+
+    /// The whole list: each usage with its summary beside it (under it when the usage is long), wrapped at
+    /// word boundaries to ``width`` columns.
     package static var overview: String {
-        let width = entries.map(\.usage.count).max() ?? 0
-        return (["Commands (# starts a comment):"] + entries.map { e in
-            "  " + e.usage + String(repeating: " ", count: max(1, width - e.usage.count + 2)) + e.summary
-        } + ["Ctrl-C stops a long command between two events (history keeps what ran); Ctrl-D leaves."])
+        var lines = ["Commands (# starts a comment):"]
+        let pad = String(repeating: " ", count: summaryColumn)
+        for e in entries {
+            if e.usage.count + 2 <= summaryColumn - 2 {
+                let first = "  " + e.usage + String(repeating: " ", count: summaryColumn - 2 - e.usage.count) + e.summary
+                lines += TextWrap.wrap(first, width: width, indent: summaryColumn)
+            } else {
+                lines += TextWrap.wrap("  " + e.usage, width: width, indent: 6)
+                lines += TextWrap.wrap(pad + e.summary, width: width, indent: summaryColumn)
+            }
+        }
+        lines += TextWrap.wrap("Ctrl-C stops a long command between two events (history keeps what ran); Ctrl-D leaves.",
+                               width: width, indent: 0)
+        return lines.joined(separator: "\n")
+    }
+
+    /// `help NAME`: the usage, then the summary, wrapped to ``width`` columns.
+    package static func detail(_ e: Entry) -> String {
+        (TextWrap.wrap(e.usage, width: width, indent: 4) + TextWrap.wrap("  " + e.summary, width: width, indent: 2))
             .joined(separator: "\n")
     }
 

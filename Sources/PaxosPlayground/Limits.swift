@@ -48,6 +48,12 @@ package enum Limits {
     package static let runDeliveriesMax = 100_000
     /// `undo N`.
     package static let undoCountMax = 100_000
+    /// `lanes N`: events drawn in one diagram.
+    package static let lanesEventsMax = 1_000
+    /// `--width N`: the columns flow lines are wrapped to (at least ``widthColumnsMin``).
+    package static let widthColumnsMax = 1_000
+    /// The narrowest `--width N`: a flow line's head and a word fit.
+    package static let widthColumnsMin = 40
     /// `I` in `run until committed I`, `run until applied nK I`, `expect committed I`, `expect applied nK I`.
     package static let logIndexMax = 1_000_000_000
     /// `deliver ID`, `drop ID`, `duplicate ID`.
@@ -118,6 +124,8 @@ package enum Limits {
         Row(name: "runIdleTicksMax", value: runIdleTicksMax, what: "`run [until …]`: ticks with nothing in flight, then it stops and says why"),
         Row(name: "runDeliveriesMax", value: runDeliveriesMax, what: "deliveries in one `run`, then it stops and says messages keep flowing"),
         Row(name: "undoCountMax", value: undoCountMax, what: "`undo N`"),
+        Row(name: "lanesEventsMax", value: lanesEventsMax, what: "`lanes N`"),
+        Row(name: "widthColumnsMax", value: widthColumnsMax, what: "`--width N` of `repl` and `run`, from \(widthColumnsMin)"),
         Row(name: "logIndexMax", value: logIndexMax, what: "`I` of `run until committed I`, `run until applied nK I`, `expect committed I`, `expect applied nK I`"),
         Row(name: "messageIDMax", value: messageIDMax, what: "`deliver ID`, `drop ID`, `duplicate ID`"),
         Row(name: "sessionEventsMax", value: sessionEventsMax, what: "trace events a session keeps: a long command stops there, and a command that would add more is refused until `cluster` or `undo`"),
@@ -185,6 +193,8 @@ package enum Limits {
         package static let ticks = Bound(1, tickCountMax, "tick", "ticks", scope: " at a time")
         package static let steps = Bound(1, stepCountMax, "delivery", "deliveries", scope: " at a time")
         package static let runTicks = Bound(0, runTicksMax, "tick", "ticks")
+        package static let lanes = Bound(1, lanesEventsMax, "event", "events")
+        package static let width = Bound(widthColumnsMin, widthColumnsMax, "column", "columns")
         package static let undo = Bound(1, undoCountMax, "event", "events", scope: " at a time")
         package static let logIndex = Bound(0, logIndexMax)
         package static let messageID = Bound(1, messageIDMax)

@@ -58,6 +58,10 @@ package enum ScriptPrinter {
         case .history: "history"
         case .explain: "explain"
         case .expect(let expectation): "expect " + words(expectation)
+        case .view(.full): "view full"
+        case .view(.compact): "view compact"
+        case .view(.phases(let phases)): "view phases " + phases.map(\.rawValue).joined(separator: ",")
+        case .lanes(let count): "lanes \(count)"
         case .export(let format, let file): "export \(format.rawValue) \(file)"
         case .help(let name): "help" + (name.map { " \($0)" } ?? "")
         case .quit: "quit"

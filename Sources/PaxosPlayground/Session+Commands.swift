@@ -109,7 +109,7 @@ extension Session {
         case .uncut(let from, let to):
             try perform(.uncut(from: from, to: to))
         case .show:
-            say(Views.show(simulation))
+            say(Views.show(simulation) + (view == .full ? "" : "\nview \(ScriptPrinter.line(.view(view)).dropFirst(5))"))
         case .log(let id):
             try simulation.validate(id)
             say(Views.log(simulation.replica(id)))
@@ -141,6 +141,11 @@ extension Session {
                 failedExpectations += 1
                 return .expectFailed
             }
+        case .view(let chosen):
+            view = chosen
+            say(Self.describe(chosen))
+        case .lanes(let count):
+            say(LanesRenderer(replicas: simulation.config.replicaCount, ascii: options.ascii, width: options.width).render(trace, last: count))
         case .export(let format, let path):
             try export(format, to: path)
         case .help(let name):
@@ -148,7 +153,7 @@ extension Session {
                 guard let entry = Help.entry(name) else {
                     throw CommandError("no command '\(name)'\(Help.closest(to: name).map { ": did you mean '\($0)'?" } ?? ""); help lists them all")
                 }
-                say("\(entry.usage)\n  \(entry.summary)")
+                say(Help.detail(entry))
             } else {
                 say(Help.overview)
             }
@@ -157,6 +162,15 @@ extension Session {
             return .quit
         }
         return .ok
+    }
+
+    /// What `view` answers.
+    static func describe(_ view: FlowView) -> String {
+        switch view {
+        case .full: "view full: every event with its payload and the rule applied"
+        case .compact: "view compact: one short line per event; heartbeat rounds with nothing new fold into one line"
+        case .phases(let phases): "view phases: only \(phases.map(\.rawValue).joined(separator: ", ")) events, in full"
+        }
     }
 
     // MARK: - run

@@ -9,6 +9,10 @@ public struct SessionOptions: Sendable {
     public var commit = SyncCommit.name
     public var color = false
     public var quiet = false
+    /// The columns flow lines are wrapped to; nil (the default: scripts, pipes, tests) wraps nothing.
+    public var width: Int?
+    /// Plain ASCII in `lanes` (`--ascii`, or `NO_COLOR` set).
+    public var ascii = false
     public var registry = PolicyRegistry.builtIn
 
     public init() {}
@@ -39,6 +43,10 @@ public final class Session {
     /// Where text goes; a line at a time, without the newline.
     public var write: (String) -> Void
     var renderer: FlowRenderer
+    /// How events print (`view`); not part of the world, so undo and compare leave it.
+    var view: FlowView = .full
+    /// Under `view compact`, the heartbeat rounds not printed yet (``HeartbeatFold``).
+    var fold: HeartbeatFold?
     var electionName: String
     var commitName: String
     /// The commands and actions that made the current world, to replay.
@@ -79,7 +87,7 @@ public final class Session {
     public init(options: SessionOptions = SessionOptions(), write: @escaping (String) -> Void = { print($0) }) {
         self.options = options
         self.write = write
-        renderer = FlowRenderer(color: options.color)
+        renderer = FlowRenderer(color: options.color, width: options.width)
         electionName = options.election
         commitName = options.commit
         simulation = Simulation(replicaCount: options.replicas, seed: options.seed)
@@ -105,6 +113,7 @@ public final class Session {
         (historyRewrite, wasInterrupted) = (nil, false)
         do {
             let outcome = try run(command)
+            flushFold()
             if let kept = historyRewrite {
                 history.removeLast()
                 history += kept
@@ -123,6 +132,7 @@ public final class Session {
     }
 
     private func fail(_ message: String) -> Outcome {
+        flushFold()
         if let location = errorLocation {
             write(renderer.error("\(location): error: \(message)"))
         } else {
@@ -133,13 +143,37 @@ public final class Session {
 
     func say(_ text: String) {
         guard !replaying else { return }
+        flushFold()
         write(text)
     }
 
-    /// Output that `--quiet` silences: the flows.
+    /// Output that `--quiet` silences: the flows, as `view` asks.
     func flow(_ events: [TraceEvent]) {
         guard !replaying, !options.quiet else { return }
-        for line in renderer.render(events) { write(line) }
+        switch view {
+        case .full:
+            for line in renderer.render(events) { write(line) }
+        case .phases(let phases):
+            for line in renderer.render(events.filter { phases.contains($0.phase) }) { write(line) }
+        case .compact:
+            for group in FlowRenderer.groups(events) {
+                if HeartbeatFold.isRoutine(group), let leader = HeartbeatFold.leader(of: group) {
+                    if fold?.leader != leader { flushFold() }
+                    if fold == nil, let first = group.first { fold = HeartbeatFold(leader: leader, tick: first.tick) }
+                    fold?.add(group)
+                } else {
+                    flushFold()
+                    for line in renderer.compact(group) { write(line) }
+                }
+            }
+        }
+    }
+
+    /// Prints the folded heartbeat rounds, if any.
+    func flushFold() {
+        guard let pending = fold else { return }
+        fold = nil
+        for line in renderer.compact(pending) { write(line) }
     }
 
     // MARK: - Changing the world

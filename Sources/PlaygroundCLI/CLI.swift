@@ -26,8 +26,29 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Print no message flows: only expectations, errors and what you ask to show.")
     var quiet = false
 
+    @Option(help: "Wrap flow lines to N columns (else COLUMNS, else the terminal's width; piped: no wrapping).")
+    var width: Int?
+
+    @Flag(help: "Plain ASCII in lanes (also when NO_COLOR is set).")
+    var ascii = false
+
     func validate() throws {
         try checkLimit(replicas, .replicas, "--replicas")
+        if let width { try checkLimit(width, .width, "--width") }
+    }
+
+    /// The columns flow lines wrap to: `--width`, else `COLUMNS` (when it is a width in range), else the
+    /// terminal's when standard output is one; nil (no wrapping) otherwise.
+    var wrapWidth: Int? {
+        if let width { return width }
+        let bound = Limits.Bound.width
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap({ Int($0) }) {
+            return min(max(columns, bound.min), bound.max)
+        }
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return min(max(Int(size.ws_col), bound.min), bound.max)
     }
 
     /// The session options, with names checked against the registry.
@@ -44,6 +65,8 @@ struct CommonOptions: ParsableArguments {
         options.election = election
         options.commit = commit
         options.quiet = quiet
+        options.width = wrapWidth
+        options.ascii = ascii || ProcessInfo.processInfo.environment["NO_COLOR"] != nil
         options.registry = registry
         options.color = !noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
         return options

@@ -16,7 +16,8 @@ import Testing
         process.executableURL = PseudoTerminalTests.binary.deletingLastPathComponent().appendingPathComponent(executable)
         process.arguments = arguments
         process.currentDirectoryURL = PseudoTerminalTests.root
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // COLUMNS from the shell running the tests would wrap the flows: only a test's own counts.
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "COLUMNS" }.merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -216,7 +216,7 @@ import PaxosSimulation
     static let commandKinds = [
         "cluster", "election", "commit", "policies", "priority", "set", "submit", "pending", "step", "deliver", "drop",
         "duplicate", "apply", "tick", "timeout", "run", "crash", "restart", "partition", "heal", "cut", "uncut", "show",
-        "log", "data", "slots", "explore", "check", "breaks", "quiz", "compare", "undo", "history", "explain", "expect", "export", "help", "quit",
+        "log", "data", "slots", "explore", "check", "breaks", "quiz", "compare", "undo", "history", "explain", "expect", "view", "lanes", "export", "help", "quit",
     ]
 
     static func kind(of command: Command) -> String {
@@ -256,6 +256,8 @@ import PaxosSimulation
         case .history: "history"
         case .explain: "explain"
         case .expect: "expect"
+        case .view: "view"
+        case .lanes: "lanes"
         case .export: "export"
         case .help: "help"
         case .quit: "quit"
@@ -418,6 +420,15 @@ import PaxosSimulation
         case "history": return .history
         case "explain": return .explain
         case "expect": return .expect(expectation(&random))
+        case "view":
+            switch random.next(below: 3) {
+            case 0: return .view(.full)
+            case 1: return .view(.compact)
+            default:
+                let phases = Phase.allCases.filter { _ in random.next(below: 2) == 0 }
+                return .view(.phases(phases.isEmpty ? [.vote] : phases))
+            }
+        case "lanes": return .lanes(number(1...Limits.lanesEventsMax, &random))
         case "export": return .export(pick(ExportFormat.allCases, &random), word(&random) + "/" + word(&random))
         case "help": return .help(random.next(below: 3) == 0 ? nil : pick(commandKinds, &random))
         default: return .quit

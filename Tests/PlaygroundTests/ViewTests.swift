@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+import PaxosCore
+import PaxosSimulation
+@testable import PaxosPlayground
+
+/// `view full|compact|phases`, lines fitted to a width, `help` within 80 columns (issue 18 item 2).
+@Suite struct ViewTests {
+    static func run(_ script: String, options: SessionOptions = SessionOptions()) -> [String] {
+        var lines: [String] = []
+        let session = Session(options: options, write: { lines.append($0) })
+        for line in script.split(separator: "\n") { session.execute(String(line)) }
+        return lines
+    }
+
+    @Test func compactPrintsOneShortLinePerEvent() {
+        let lines = Self.run("cluster 3 leader n1\nview compact\nsubmit x=1\nrun")
+        #expect(lines == [
+            "cluster of 3 replicas, n1 leads ballot 1 · election priority, commit sync, seed 1",
+            "view compact: one short line per event; heartbeat rounds with nothing new fold into one line",
+            "   1 transaction client → n1  t1 x=1",
+            "   2 propose     n1 → n2, n3  1 (1.n1) x=1",
+            "   3 vote        n2 → n1  accept 1 (1.n1)",
+            "   4 vote        n3 → n1  accept 1 (1.n1)",
+            "   5 commit      n1 → n2, n3  1 (1.n1)",
+            "   5 apply       n1  1 x=1",
+            "   6 vote        n3 → n1  accept 1 (1.n1)",
+            "   7 apply       n2  1 x=1",
+            "   7 ack         n2 → n1  1",
+            "   8 apply       n3  1 x=1",
+            "   8 ack         n3 → n1  1",
+            "   9 cleanup     n1  1 waits for n3",
+            "  10 cleanup     n1  through 1",
+        ])
+    }
+
+    @Test func quietHeartbeatRoundsFoldIntoOneLine() {
+        let lines = Self.run("cluster 3 leader n1\nsubmit x=1\nrun\ntick 3\nrun\nview compact\nrun for 3\nshow")
+        let after = Array(lines.drop { !$0.hasPrefix("view compact") }.dropFirst())
+        #expect(after.first == "     heartbeat round × 3 (tick 4–6): n1 → n2, n3, all followed")
+        #expect(after.count == 2)
+        #expect(after.last?.hasSuffix("\nview compact") == true)
+    }
+
+    @Test func heartbeatsWithNoAnswerSaySo() {
+        let lines = Self.run("cluster 3 leader n1\nview compact\ntick 2")
+        #expect(lines.last == "     heartbeat round × 2 (tick 1–2): n1 → n2, n3, no answer yet")
+    }
+
+    @Test func phasesShowOnlyTheNamedPhasesInFull() {
+        let lines = Self.run("cluster 3 leader n1\nview phases commit,ack\nsubmit x=1\nrun")
+        #expect(lines.dropFirst(2) == [
+            "   5 t0   §2(4)  commit      n1 → n2, n3    {\"commit\": {\"proposal_id\": 1, \"ballot\": \"1.n1\"}}  → #6 #7  (on #4)",
+            "      ↳ 2 of 3 accepts for ballot 1.n1 (n1, n2): majority, commit 1",
+            "   7 t0   §2(5)  ack         n2 → n1        {\"ack\": {\"proposal_id\": 1}}  → #8  (on #6)",
+            "      ↳ n2 acks 1 after applying it",
+            "   8 t0   §2(5)  ack         n3 → n1        {\"ack\": {\"proposal_id\": 1}}  → #9  (on #7)",
+            "      ↳ n3 acks 1 after applying it",
+        ])
+        #expect(lines[1] == "view phases: only commit, ack events, in full")
+    }
+
+    @Test(arguments: [
+        ("view phases vote,votes", "error: unknown phase 'votes': phases are transaction, propose, vote, commit, apply, ack, cleanup, heartbeat, timeout, election, recovery, fault, invariant"),
+        ("view phases", "error: view phases needs phase names, e.g. view phases propose,vote; phases are transaction, propose, vote, commit, apply, ack, cleanup, heartbeat, timeout, election, recovery, fault, invariant"),
+        ("view compat", "error: unknown view 'compat': did you mean 'compact'? use view full, view compact or view phases P,P,..."),
+        ("view", "error: view needs full|compact|phases: full, compact or phases P,P,... (see help view)"),
+        ("view full now", "error: unexpected 'now' after view (see help view)"),
+    ])
+    func badViewSaysWhatWouldBeRightAndChangesNothing(_ line: String, _ message: String) {
+        let session = Self.rejects(line, message, after: ["cluster 3 leader n1", "view compact"])
+        #expect(session.view == .compact)
+    }
+
+    /// A session after `setup` that answers `line` with exactly the error line `message`, and nothing else.
+    static func rejects(_ line: String, _ message: String, after setup: [String]) -> Session {
+        var lines: [String] = []
+        let session = Session(write: { lines.append($0) })
+        for command in setup { session.execute(command) }
+        lines = []
+        #expect(session.execute(line) == .error(String(message.dropFirst("error: ".count))))
+        #expect(lines == [message])
+        return session
+    }
+
+    @Test func aScriptSetsTheViewAndShowSaysIt() {
+        var lines: [String] = []
+        let session = Session(write: { lines.append($0) })
+        let exit = ScriptRunner.run("cluster 3 leader n1\nview phases vote\nsubmit x=1\nstep 2\nshow\n", name: "v.pxs", in: session)
+        #expect(exit == .passed)
+        #expect(session.view == .phases([.vote]))
+        #expect(lines.last?.hasSuffix("recovery on\nview phases vote") == true)
+        #expect(lines.filter { $0.contains("§2(2)") }.isEmpty)
+    }
+
+    @Test func theDefaultViewIsTheFullFlow() {
+        let full = Self.run("cluster 3 leader n1\nsubmit x=1\nrun")
+        let asked = Self.run("cluster 3 leader n1\nview full\nsubmit x=1\nrun")
+        #expect(asked.count == full.count + 1)
+        #expect(Array(asked.dropFirst(2)) == Array(full.dropFirst()))
+    }
+
+    // MARK: - Width
+
+    @Test func wrapBreaksAtWordsUnderAHangingIndent() {
+        #expect(TextWrap.wrap("alpha beta gamma delta", width: 12, indent: 2) == ["alpha beta", "  gamma", "  delta"])
+        #expect(TextWrap.wrap("short", width: 12, indent: 2) == ["short"])
+        #expect(TextWrap.wrap("abcdefghijklmnop", width: 10, indent: 2) == ["abcdefghij", "  klmnop"])
+        #expect(TextWrap.wrap("a very long line", width: nil, indent: 4) == ["a very long line"])
+    }
+
+    @Test func flowLinesFitTheWidthAndLoseNoWord() {
+        var options = SessionOptions()
+        options.width = 60
+        let script = "cluster 3 leader n1\nsubmit x=1 y=2\nrun\ncrash n1\nrun until leader"
+        let narrow = Self.run(script, options: options)
+        let wide = Self.run(script)
+        #expect(narrow.count > wide.count)
+        // The flow's lines; the cluster line is the command's answer, not a flow line.
+        for line in narrow.dropFirst() { #expect(line.count <= 60, "\(line.count): \(line)") }
+        let words = { (lines: [String]) in lines.joined(separator: " ").split(separator: " ") }
+        #expect(words(narrow) == words(wide))
+    }
+
+    @Test func aWrappedFlowLineHangsUnderItsHead() {
+        var options = SessionOptions()
+        options.width = 60
+        let lines = Self.run("cluster 3 leader n1\nsubmit x=1", options: options)
+        #expect(Array(lines.dropFirst()) == [
+            "   1 t0   §2(1)  transaction client → n1    {\"type\":",
+            "          \"transaction\", \"redo_log\": [\"x=1\"]}  → #1",
+            "      ↳ client sends t1 to n1: n1 leads with the highest",
+            "        ballot (1.n1)",
+        ])
+    }
+
+    @Test func helpFitsEightyColumns() {
+        var lines: [String] = []
+        let session = Session(write: { lines.append(contentsOf: $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)) })
+        session.execute("help")
+        for name in Help.commandNames { session.execute("help \(name)") }
+        #expect(lines.count > Help.entries.count * 2)
+        for line in lines { #expect(line.count <= 80, "\(line.count): \(line)") }
+    }
+
+    @Test func helpViewSaysTheViews() {
+        var lines: [String] = []
+        let session = Session(write: { lines.append($0) })
+        session.execute("help view")
+        #expect(lines == [Help.detail(Help.entry("view")!)])
+        #expect(lines[0].hasPrefix("view full | compact | phases P,P,...\n  how events print: full"))
+    }
+}
+
+/// The command line's `--width`, `COLUMNS`, `--ascii` and `NO_COLOR` (issue 18 items 2 and 3).
+@Suite struct WidthOptionTests {
+    static let script = "cluster 3 leader n1\nsubmit x=1 y=2\nrun\n"
+
+    @Test func widthWrapsFlowLinesAndPipedOutputDoesNot() throws {
+        let piped = try CLITests.playground(["run", "--no-color", "-"], input: Self.script)
+        let narrow = try CLITests.playground(["run", "--no-color", "--width", "60", "-"], input: Self.script)
+        let columns = try CLITests.playground(["run", "--no-color", "-"], input: Self.script, environment: ["COLUMNS": "60"])
+        #expect(piped.stdout.split(separator: "\n").contains { $0.count > 60 })
+        #expect(narrow.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.count <= 60 })
+        #expect(columns.stdout == narrow.stdout)
+    }
+
+    @Test func aWidthOutOfRangeIsRefused() throws {
+        let result = try CLITests.playground(["run", "--width", "10", "-"], input: Self.script)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--width takes at least 40 columns (got 10)"))
+    }
+
+    @Test func asciiAndNoColorDrawPlainLanes() throws {
+        let input = "cluster 3 leader n1\nsubmit x=1\nstep 3\ndrop 5\nlanes 2\n"
+        let ascii = try CLITests.playground(["run", "--quiet", "--ascii", "-"], input: input)
+        let noColor = try CLITests.playground(["run", "--quiet", "-"], input: input, environment: ["NO_COLOR": "1"])
+        #expect(ascii.stdout.hasSuffix("""
+               4 t0       |              |<------------vote------------|  accept 1 (1.n1)  #5
+               5 t0       |              |x------------vote------------|  #5 dropped
+
+            """))
+        #expect(noColor.stdout == ascii.stdout)
+    }
+}
