@@ -6,7 +6,7 @@ import PaxosSimulation
 // fold into one line (``HeartbeatFold``).
 
 extension FlowRenderer {
-    /// The compact line of one flow group (a broadcast is one line): `  12 vote        n2 → n1  accept 1 (1.n1)`.
+    /// The compact line of one flow group (a broadcast is one line): `  12 vote        n2 → n1      accept 1 (1.n1)`.
     package func compact(_ group: [TraceEvent]) -> [String] {
         guard let event = group.first else { return [] }
         let receivers = group.map(\.to.description).joined(separator: ", ")
@@ -17,7 +17,8 @@ extension FlowRenderer {
         default: event.phase.rawValue
         }
         let value = event.decisiveValue
-        let line = "\(String(event.step).leftPadded(4)) \(name.rightPadded(11)) \(route)\(value.isEmpty ? "" : "  \(value)")"
+        var line = "\(String(event.step).leftPadded(4)) \(name.rightPadded(11)) \(route.rightPadded(11))  \(value)"
+        while line.last == " " { line.removeLast() }
         return fitted(line, indent: 17) { paint($0, event.phase) }
     }
 
@@ -75,14 +76,24 @@ extension Message {
         case .ack(let index): "\(index)"
         case .heartbeat(let heartbeat): "\(heartbeat.ballot) commit \(heartbeat.commitIndex)"
         case .heartbeatReply(let reply): "\(reply.ballot) log \(reply.logEnd) applied \(reply.appliedIndex)"
-        case .preVote(let candidacy), .candidacy(let candidacy):
-            "\(candidacy.ballot) last \(candidacy.lastIndex) (\(candidacy.lastBallot))"
-        case .preVoteReply(let promise), .promise(let promise):
-            "\(promise.granted ? "granted" : "refused") \(promise.ballot)"
+        case .preVote(let candidacy): "pre-vote " + candidacy.decisiveValue
+        case .candidacy(let candidacy): "candidacy " + candidacy.decisiveValue
+        case .preVoteReply(let promise): "pre-vote " + promise.decisiveValue
+        case .promise(let promise): promise.decisiveValue
         case .requestLogRange(let ballot, let from, let to): "\(from)–\(to) (\(ballot))"
         case .logRange(let range): "\(range.from)–\(range.to): \(range.entries.count) entr\(range.entries.count == 1 ? "y" : "ies")"
         }
     }
+}
+
+extension Candidacy {
+    /// `2.n2 last 1 (1.n1)`: the ballot asked for and where the candidate's log ends.
+    var decisiveValue: String { "\(ballot) last \(lastIndex) (\(lastBallot))" }
+}
+
+extension Promise {
+    /// `granted 2.n2`, `refused 2.n2`.
+    var decisiveValue: String { "\(granted ? "granted" : "refused") \(ballot)" }
 }
 
 extension RejectReason {
