@@ -104,9 +104,11 @@ package struct FlowRenderer: Sendable {
         }
     }
 
-    package func error(_ text: String) -> String { paint(text, .red) }
+    package func error(_ text: String) -> String {
+        fitted(text, indent: 4) { paint($0, .red) }.joined(separator: "\n")
+    }
 
     package func expectation(held: Bool, _ text: String) -> String {
-        held ? paint("✓ \(text)", .green) : paint("✗ \(text)", .red)
+        fitted("\(held ? "✓" : "✗") \(text)", indent: 2) { paint($0, held ? .green : .red) }.joined(separator: "\n")
     }
 }

@@ -144,7 +144,18 @@ public final class Session {
     func say(_ text: String) {
         guard !replaying else { return }
         flushFold()
-        write(text)
+        write(fitted(text))
+    }
+
+    /// `text` with each line longer than the width wrapped at word boundaries under its own indent and 4
+    /// more. A painted line was fitted before it was painted and stays as it is; no width, no change.
+    func fitted(_ text: String) -> String {
+        guard let width = options.width else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { piece -> [String] in
+            let line = String(piece)
+            guard !line.contains("\u{1B}") else { return [line] }
+            return TextWrap.wrap(line, width: width, indent: TextWrap.leadingSpaces(line) + 4)
+        }.joined(separator: "\n")
     }
 
     /// Output that `--quiet` silences: the flows, as `view` asks.

@@ -116,9 +116,8 @@ import PaxosSimulation
         let narrow = Self.run(script, options: options)
         let wide = Self.run(script)
         #expect(narrow.count > wide.count)
-        // The flow's lines; the cluster line is the command's answer, not a flow line.
-        for line in narrow.dropFirst() { #expect(line.count <= 60, "\(line.count): \(line)") }
-        let words = { (lines: [String]) in lines.joined(separator: " ").split(separator: " ") }
+        for line in narrow.flatMap({ $0.split(separator: "\n") }) { #expect(line.count <= 60, "\(line.count): \(line)") }
+        let words = { (lines: [String]) in lines.joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == "\n" }) }
         #expect(words(narrow) == words(wide))
     }
 
@@ -132,6 +131,20 @@ import PaxosSimulation
             "      ↳ client sends t1 to n1: n1 leads with the highest",
             "        ballot (1.n1)",
         ])
+    }
+
+    @Test func everyLineFitsTheWidthWhenOneIsSet() {
+        var options = SessionOptions()
+        options.width = 50
+        var lines: [String] = []
+        let session = Session(options: options, write: { lines.append(contentsOf: $0.split(separator: "\n").map(String.init)) })
+        for line in ["cluster 3 leader n1", "submit x=1", "pending", "step", "explain", "expect committed 1", "deliver 99",
+                     "run", "show", "slots", "view compact", "run for 2", "lanes 5", "help view"] {
+            session.execute(line)
+        }
+        #expect(lines.contains("error: message #99 is not in flight: in flight now"))
+        #expect(lines.contains("✗ expect committed 1: the highest commit index is"))
+        for line in lines { #expect(line.count <= 50, "\(line.count): \(line)") }
     }
 
     @Test func helpFitsEightyColumns() {
@@ -161,7 +174,7 @@ import PaxosSimulation
         let narrow = try CLITests.playground(["run", "--no-color", "--width", "60", "-"], input: Self.script)
         let columns = try CLITests.playground(["run", "--no-color", "-"], input: Self.script, environment: ["COLUMNS": "60"])
         #expect(piped.stdout.split(separator: "\n").contains { $0.count > 60 })
-        #expect(narrow.stdout.split(separator: "\n").dropFirst().allSatisfy { $0.count <= 60 })
+        #expect(narrow.stdout.split(separator: "\n").allSatisfy { $0.count <= 60 })
         #expect(columns.stdout == narrow.stdout)
     }
 
