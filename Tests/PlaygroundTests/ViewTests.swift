@@ -100,6 +100,13 @@ import PaxosSimulation
         #expect(Array(asked.dropFirst(2)) == Array(full.dropFirst()))
     }
 
+    @Test func tabCompletesViewsAndPhaseLists() {
+        let session = Session(write: { _ in })
+        #expect(session.completions(line: "view c", word: "c") == ["compact"])
+        #expect(session.completions(line: "view phases vote,c", word: "vote,c") == ["vote,commit", "vote,cleanup"])
+        #expect(session.completions(line: "help la", word: "la") == ["lanes"])
+    }
+
     // MARK: - Width
 
     @Test func wrapBreaksAtWordsUnderAHangingIndent() {
