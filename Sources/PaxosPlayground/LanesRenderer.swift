@@ -8,7 +8,7 @@ import PaxosSimulation
 /// the columns, each row says its decisive value, as `view compact` does. Rendered from the typed facts.
 package struct LanesRenderer: Sendable {
     package let replicas: Int
-    /// Plain ASCII (`--ascii`, `NO_COLOR`): `-->`, `x`, `*`, `X`, `^`, `|`, `:`.
+    /// Plain ASCII (`--ascii`, `NO_COLOR`): `-->`, `x`, `*`, `X`, `^`, `|`, `:`, `=` rows.
     package let ascii: Bool
     /// The columns a row may take: the note right of the lanes is cut with `…` there; nil cuts nothing.
     package let width: Int?
@@ -172,7 +172,8 @@ package struct LanesRenderer: Sendable {
             switch character {
             case "│": out += "|"
             case "┊": out += ":"
-            case "─", "–", "╌": out += "-"
+            case "─", "–": out += "-"
+            case "╌": out += "="
             case "▶": out += ">"
             case "◀": out += "<"
             case "✗": out += "x"
