@@ -63,7 +63,7 @@ package enum Help {
     /// The whole list, aligned.
     package static var overview: String {
         let width = entries.map(\.usage.count).max() ?? 0
-        return (["Commands (# starts a comment):"] + entries.map { e in
+        return (["Commands (a word that starts with # starts a comment; after a command, #12 is message 12):"] + entries.map { e in
             "  " + e.usage + String(repeating: " ", count: max(1, width - e.usage.count + 2)) + e.summary
         } + ["Ctrl-C stops a long command between two events (history keeps what ran); Ctrl-D leaves."])
             .joined(separator: "\n")
