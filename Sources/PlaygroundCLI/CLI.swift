@@ -106,7 +106,7 @@ struct Playground: ParsableCommand {
         commandName: "paxos-playground",
         abstract: "Step through Multi-Paxos redo-log replication, break it safely, and check it.",
         discussion: "With no subcommand, starts the REPL (type help inside). Exit codes of run: 0 every expect held, 1 one failed, 2 a script error.",
-        subcommands: [REPL.self, Run.self, Check.self, Bench.self],
+        subcommands: [REPL.self, Run.self, Check.self, Bench.self, Fuzz.self],
         defaultSubcommand: REPL.self
     )
 

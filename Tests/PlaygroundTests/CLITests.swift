@@ -195,6 +195,14 @@ import Testing
             """)
     }
 
+    /// `paxos-playground fuzz` (Scripts/fuzz.sh) runs and prints its figures.
+    @Test func theFuzzCommandRuns() throws {
+        let result = try Self.playground(["fuzz", "--lines", "40", "--seed", "3"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasPrefix("fuzz: 40 lines from seed 3, counts up to 50, a fresh session every 200 lines\nlines      40 ("))
+        #expect(result.stdout.hasSuffix("crashes    0, hangs 0\n"))
+    }
+
     @Test func noColorIsHonoured() throws {
         let result = try Self.playground(["run", "-"], input: "cluster 3 leader n1\nsubmit x=1\nstep\n", environment: ["NO_COLOR": "1"])
         #expect(!result.stdout.contains("\u{1B}["))
