@@ -1,20 +1,40 @@
 import PaxosCore
 import PaxosSimulation
 
-/// Parses one line of the command language. `#` starts a comment; a blank line is no command.
+/// Parses one line of the command language (Docs/REPL.md, "The language"): words split by blanks; a word
+/// that starts with `#` starts a comment, unless it is a message id (`#12`); a blank line is no command.
 package enum CommandParser {
     package static func parse(_ line: String) throws(CommandError) -> Command? {
         let length = line.count
         guard length <= Limits.lineCharactersMax else {
             throw CommandError("a line takes at most \(Limits.lineCharactersMax) characters (got \(length))")
         }
-        let code = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let words = code.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        if let unsafe = InputText.firstUnsafe(in: line) {
+            throw CommandError("\(unsafe.kind) \(InputText.escaped(String(unsafe.scalar))) at column \(unsafe.column): commands are plain text; retype the line without it")
+        }
+        let words = words(line)
         guard let name = words.first else { return nil }
         var args = Arguments(command: name, words: Array(words.dropFirst()))
         let command = try parse(name, &args)
         try args.finish()
         return command
+    }
+
+    /// The words of `line`, split by spaces and tabs, up to the comment: a line whose first word starts
+    /// with `#` is all comment; after the command name, the first word that starts with `#` and is not `#`
+    /// and digits only (a message id, `deliver #12`). A `#` inside a word is part of it (`submit x=#1`).
+    static func words(_ line: String) -> [String] {
+        var words: [String] = []
+        for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            if word.first == "#", words.isEmpty || !isMessageID(word) { break }
+            words.append(String(word))
+        }
+        return words
+    }
+
+    /// `#12`: `#` and digits only.
+    static func isMessageID(_ word: Substring) -> Bool {
+        word.count > 1 && word.dropFirst().allSatisfy { ("0"..."9").contains($0) }
     }
 
     private static func parse(_ name: String, _ a: inout Arguments) throws(CommandError) -> Command {

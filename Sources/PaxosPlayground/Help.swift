@@ -72,7 +72,7 @@ package enum Help {
     /// The whole list: each usage with its summary beside it (under it when the usage is long), wrapped at
     /// word boundaries to ``width`` columns.
     package static var overview: String {
-        var lines = ["Commands (# starts a comment):"]
+        var lines = TextWrap.wrap("Commands (a word that starts with # starts a comment; after a command, #12 is message 12):", width: width, indent: 2)
         let pad = String(repeating: " ", count: summaryColumn)
         for e in entries {
             if e.usage.count + 2 <= summaryColumn - 2 {

@@ -18,6 +18,8 @@ package enum Limits {
     package static let valueCharactersMax = 256
     /// `K=V` records in one `submit`.
     package static let submitRecordsMax = 64
+    /// Bytes in a script file or `run -` (16 MiB), read before any of it runs.
+    package static let scriptBytesMax = 16 << 20
 
     // MARK: The cluster and its settings
 
@@ -112,6 +114,7 @@ package enum Limits {
         Row(name: "keyCharactersMax", value: keyCharactersMax, what: "characters in a key: `submit K=V`, `expect data nK K=V`"),
         Row(name: "valueCharactersMax", value: valueCharactersMax, what: "characters in a value: `submit K=V`, `expect data nK K=V`"),
         Row(name: "submitRecordsMax", value: submitRecordsMax, what: "`K=V` records in one `submit`"),
+        Row(name: "scriptBytesMax", value: scriptBytesMax, what: "bytes in a script file or `run -` (16 MiB)"),
         Row(name: "replicaCountMax", value: replicaCountMax, what: "`cluster N`; `--replicas N` of `repl`, `run`, `check` and `bench`"),
         Row(name: "priorityMax", value: priorityMax, what: "`priority nK P`: P from -\(priorityMax) to \(priorityMax)"),
         Row(name: "batchTransactionsMax", value: batchTransactionsMax, what: "`set batch N`, `bench --batch`"),

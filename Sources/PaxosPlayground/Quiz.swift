@@ -17,9 +17,9 @@ import PaxosSimulation
 /// real step reveals what the real events say. Deliveries that decide nothing (heartbeats, acks, a
 /// message to a crashed replica) are not asked.
 ///
-/// Answers are read through `Session.ask` (the REPL reads a line); an empty answer skips the question.
-/// Without `ask` (scripts, tests that set none) the quiz still prints each question and its answer, as a
-/// worked example, and keeps no score.
+/// Answers are read through `Session.ask` (the REPL reads a line from the terminal); an empty answer skips
+/// the question. Without `ask` (scripts, a REPL whose input is not a terminal, tests that set none) the quiz
+/// reads nothing: it prints each question and its answer, as a worked example, and keeps no score.
 struct Quiz {
     var isOn = false
     private(set) var right = 0
@@ -66,11 +66,15 @@ struct Quiz {
 
     // MARK: - The session's calls
 
-    mutating func toggle(_ on: Bool) -> String {
+    /// `quiz on|off`; `answerable` when someone at a terminal answers (``Session/ask``).
+    mutating func toggle(_ on: Bool, answerable: Bool) -> String {
         if on {
             guard !isOn else { return "quiz is already on · \(tally)" }
             self = Quiz()
             isOn = true
+            guard answerable else {
+                return "quiz on: nobody answers here (commands do not come from a terminal), so each question is shown with its answer"
+            }
             return "quiz on: before each delivery or tick that decides something, predict its outcome (an empty answer skips)"
         }
         guard isOn else { return "quiz is off" }
@@ -125,7 +129,7 @@ struct Quiz {
     private var tally: String {
         let asked = right + wrong
         if asked + skipped == 0, shown > 0 {
-            return "\(shown) question\(shown == 1 ? "" : "s") shown with \(shown == 1 ? "its answer" : "their answers"), none answered (answers are read in the REPL)"
+            return "\(shown) question\(shown == 1 ? "" : "s") shown with \(shown == 1 ? "its answer" : "their answers"), none answered (answers are read from a terminal)"
         }
         var text = "\(right) of \(asked) right"
         if skipped > 0 { text += ", \(skipped) skipped" }

@@ -8,18 +8,54 @@ public enum ScriptRunner {
         case passed = 0
         /// At least one `expect` failed.
         case expectFailed = 1
-        /// A line could not be run.
+        /// A line could not be run, or the file could not be read.
         case scriptError = 2
         /// Ctrl-C stopped a command, and the script there (128 + SIGINT, as a shell reports it).
         case interrupted = 130
     }
 
-    /// Runs `text` in `session`; errors are reported as `name:line: error: ...`.
+    /// The name a script on standard input goes by in errors.
+    public static let standardInputName = "<stdin>"
+
+    /// Reads the script at `path` (`-`: standard input) through ``InputText`` and runs it in `session`. A file
+    /// that cannot be read, or is not UTF-8 text, is reported as `FILE: error: ...`, and nothing of it runs
+    /// (`read` is false).
+    public static func run(file path: String, in session: Session) -> (exit: Exit, read: Bool) {
+        let name = path == "-" ? standardInputName : path
+        let bytes: [UInt8]
+        do {
+            bytes = path == "-" ? try InputText.standardInput() : try InputText.contents(ofFile: path)
+        } catch {
+            report(error, name: name, in: session)
+            return (.scriptError, false)
+        }
+        let lines: [String]
+        do {
+            lines = try InputText.lines(bytes)
+        } catch {
+            report(error, name: name, in: session)
+            return (.scriptError, false)
+        }
+        return (run(lines: lines, name: name, in: session), true)
+    }
+
+    /// Runs `text`, read as a file holding it would be (``InputText/lines(_:)``); errors are reported as
+    /// `name:line: error: ...`.
     public static func run(_ text: String, name: String, in session: Session) -> Exit {
+        do {
+            return run(lines: try InputText.lines(of: text), name: name, in: session)
+        } catch {
+            report(error, name: name, in: session)
+            return .scriptError
+        }
+    }
+
+    /// Runs `lines` in `session`, stopping at the first error; errors are reported as `name:line: error: ...`.
+    public static func run(lines: [String], name: String, in session: Session) -> Exit {
         defer { session.errorLocation = nil }
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, line) in lines.enumerated() {
             session.errorLocation = "\(name):\(offset + 1)"
-            let outcome = session.execute(String(line))
+            let outcome = session.execute(line)
             if case .error = outcome { return .scriptError }
             if outcome == .interrupted {
                 session.write("\(name):\(offset + 1): interrupted by Ctrl-C: the script stops here")
@@ -28,5 +64,12 @@ public enum ScriptRunner {
             if outcome == .quit { break }
         }
         return session.failedExpectations > 0 ? .expectFailed : .passed
+    }
+
+    /// `FILE: error: ...`: what keeps a whole file from running.
+    static func report(_ problem: InputText.Problem, name: String, in session: Session) {
+        session.errorLocation = name
+        defer { session.errorLocation = nil }
+        _ = session.fail(problem.description)
     }
 }

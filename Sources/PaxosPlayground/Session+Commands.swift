@@ -125,7 +125,7 @@ extension Session {
         case .breaks:
             say(Views.breaks(simulation.config.breaks))
         case .quiz(let on):
-            say(quiz.toggle(on))
+            say(quiz.toggle(on, answerable: ask != nil))
         case .compare(let a, let b):
             try compare(a, b)
         case .undo(let count):

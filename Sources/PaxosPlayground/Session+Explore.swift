@@ -17,6 +17,11 @@ extension Session {
         return bounds
     }
 
+    /// The first words of a script `explore` writes: a file that starts so may be replaced by the next one.
+    static let exploreScriptMarker = "# Found by explore"
+    /// The first words of a counterexample script `check` writes (``ModelChecker/scriptHeader(for:)``).
+    package static let checkScriptMarker = "# Counterexample found by paxos-playground check"
+
     /// `explore K`: every way the next K events could go from here, with the model checker; a violation
     /// comes back as its shortest path, printed as a flow and written as a replayable script.
     func explore(depth: Int) throws {
@@ -33,15 +38,11 @@ extension Session {
             say("shortest path to the violation (\(counterexample.actions.count) steps from here):")
             for line in renderer.render(counterexample.events) { say(line) }
             let script = journalScriptLines() + counterexample.actionLines + [ScriptPrinter.line(.expect(.invariants))]
-            let header = ["# Found by explore \(depth) in a paxos-playground session: this session's commands, then the path.",
-                          "# Replay: paxos-playground run \(exploreScriptPath)" + (options.seed == 1 ? "" : " --seed \(options.seed)")
-                              + " (the closing expect fails: that is the violation)."]
-            let path = exploreScriptPath
-            do {
-                try (header + script).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
-                say("wrote the path as a script: \(path)")
-            } catch {
-                say("cannot write \(path): \(error.localizedDescription)")
+            writeScript(to: exploreScriptPath, marker: Self.exploreScriptMarker, what: "the path as a script") { path in
+                let header = ["\(Self.exploreScriptMarker) \(depth) in a paxos-playground session: this session's commands, then the path.",
+                              "# Replay: paxos-playground run \(path)" + (self.options.seed == 1 ? "" : " --seed \(self.options.seed)")
+                                  + " (the closing expect fails: that is the violation)."]
+                return (header + script).joined(separator: "\n").appending("\n")
             }
         }
         for line in report.lines { say(line) }
@@ -110,13 +111,8 @@ extension Session {
                 say("shortest path to the violation (\(counterexample.actions.count) steps):")
                 for line in renderer.render(counterexample.events) { say(line) }
             }
-            let path = checkScriptPath
-            do {
-                try checker.script(for: counterexample).write(toFile: path, atomically: true, encoding: .utf8)
-                say("wrote the counterexample as a script: \(path) (replay: paxos-playground run \(path))")
-            } catch {
-                say("cannot write \(path): \(error.localizedDescription)")
-            }
+            writeScript(to: checkScriptPath, marker: Self.checkScriptMarker, what: "the counterexample as a script",
+                        text: { _ in checker.script(for: counterexample) }, then: { " (replay: paxos-playground run \($0))" })
         }
         for line in report.lines { say(line) }
         searchStopped(report, goOn: "lower the budgets, or run paxos-playground check with --max-states N --max-seconds S")

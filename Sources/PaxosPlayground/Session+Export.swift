@@ -6,6 +6,7 @@ extension Session {
     /// sequence diagram, a self-contained HTML space-time diagram, or the trace as JSON Lines (the same
     /// bytes as `--trace-jsonl`). The session is unchanged.
     func export(_ format: ExportFormat, to path: String) throws {
+        try checkWritable(path)
         let text: String
         let what: String
         switch format {
@@ -33,17 +34,45 @@ extension Session {
             text = page
             what = "a space-time diagram of \(count(trace.count, "event")) and \(count(shots.count, "snapshot")) (open it in a browser)"
         }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandError("cannot write \(path): there is no directory \(directory)")
-        }
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try writeFile(text, to: path)
         } catch {
-            throw CommandError("cannot write \(path): \(error.localizedDescription)")
+            throw CommandError(error.description)
         }
         say("wrote \(what) to \(path)")
+    }
+
+    /// Checks, before any work, that `path` can be written (``OutputFile/check(_:)``).
+    func checkWritable(_ path: String) throws(CommandError) {
+        do {
+            try OutputFile.check(path)
+        } catch {
+            throw CommandError(error.description)
+        }
+    }
+
+    /// Writes `text` to `path` through the one writer of files (``OutputFile``); with `writesFiles` off,
+    /// only checks the path.
+    func writeFile(_ text: String, to path: String) throws(OutputFile.Problem) {
+        if writesFiles {
+            try OutputFile.write(text, to: path)
+        } else {
+            try OutputFile.check(path)
+        }
+    }
+
+    /// Writes a script the user did not name (`explore.pxs`, `counterexample.pxs`) without replacing a file
+    /// of theirs (``OutputFile/writeUnclaimed(_:marker:checkOnly:text:)``), and says where it went:
+    /// `wrote WHAT: PATH`, what it did about a file already there, then `then`. `text` gets the path chosen.
+    /// A write that fails is said, not thrown: the result was printed already.
+    func writeScript(to path: String, marker: String, what: String, text: (String) -> String,
+                     then: (String) -> String = { _ in "" }) {
+        do {
+            let written = try OutputFile.writeUnclaimed(path, marker: marker, checkOnly: !writesFiles, text: text)
+            say("wrote \(what): \(written.path)\(written.note)\(then(written.path))")
+        } catch {
+            say(InputText.escaped(error.description))
+        }
     }
 
     /// The cluster at step 0 and after every step since the last `cluster`, as the HTML page reads it: the

@@ -59,7 +59,8 @@ public final class Session {
     public var exploreScriptPath = "explore.pxs"
     /// Where `check` writes the counterexample it finds.
     public var checkScriptPath = "counterexample.pxs"
-    /// Receives a line the REPL reads in answer to a quiz question; nil outside a REPL.
+    /// Receives a line the REPL reads from the terminal in answer to a quiz question; nil in scripts and
+    /// when the REPL's input is not a terminal: then nobody answers, and the quiz shows each answer.
     public var ask: ((String) -> String?)?
     /// Whether the user asked the running command to stop (Ctrl-C). Long commands ask it between whole
     /// events, the model checker's threads between chunks of states; the command line reads the flag its
@@ -76,6 +77,8 @@ public final class Session {
     var historyRewrite: [String]?
     /// Whether Ctrl-C stopped the command running now.
     var wasInterrupted = false
+    /// False to check the path of every file a command would write, and write nothing (the fuzzer).
+    public var writesFiles = true
 
     enum JournalEntry: Hashable {
         /// A fresh world: what `cluster` made, with the policies and settings then in force.
@@ -131,10 +134,24 @@ public final class Session {
         }
     }
 
-    private func fail(_ message: String) -> Outcome {
+    /// Reads one line of input as the REPL does (``InputText/line(_:first:)``: `first` for the first line of
+    /// the input) and runs it; input that is not UTF-8 is an error like any other.
+    @discardableResult
+    public func execute(input bytes: some Collection<UInt8>, first: Bool = false) -> Outcome {
+        do {
+            return execute(try InputText.line(bytes, first: first))
+        } catch {
+            return fail(error.description)
+        }
+    }
+
+    /// Prints one error line (`error: ...`, or `FILE:LINE: error: ...` in a script), with every control
+    /// character the message holds escaped, and changes nothing.
+    func fail(_ message: String) -> Outcome {
         flushFold()
+        let message = InputText.escaped(message)
         if let location = errorLocation {
-            write(renderer.error("\(location): error: \(message)"))
+            write(renderer.error("\(InputText.escaped(location)): error: \(message)"))
         } else {
             write(renderer.error("error: \(message)"))
         }

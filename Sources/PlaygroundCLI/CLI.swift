@@ -17,7 +17,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Commit policy: sync, async, or a registered plugin.")
     var commit: String = SyncCommit.name
 
-    @Option(name: .customLong("trace-jsonl"), help: "Write the trace as JSON Lines to this file at the end.")
+    @Option(name: .customLong("trace-jsonl"), help: "Write the trace as JSON Lines to this file at the end (with several scripts, one file per script: FILE.SCRIPT.jsonl).")
     var traceJSONL: String?
 
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set or output is not a terminal).")
@@ -72,10 +72,55 @@ struct CommonOptions: ParsableArguments {
         return options
     }
 
-    /// Writes the session's trace where `--trace-jsonl` asked.
-    func writeTrace(of session: Session) throws {
-        guard let traceJSONL else { return }
-        try session.traceJSONLines.write(toFile: traceJSONL, atomically: true, encoding: .utf8)
+    /// Where `--trace-jsonl` writes the trace of each of `files`, checked before anything runs (``checkOutputPath``):
+    /// nil without the option; with one script, the file named; with several, one file per script beside it,
+    /// named after the script: `t.jsonl` and `Examples/01-happy-path.pxs` give `t.01-happy-path.jsonl`, `-`
+    /// gives `t.stdin.jsonl`, and a script name that repeats gets `-2`, `-3`, … (`t.x-2.jsonl`).
+    func tracePaths(for files: [String]) throws -> [String?] {
+        guard let traceJSONL else { return files.map { _ in nil } }
+        let paths = files.count == 1 ? [traceJSONL] : Self.perScript(traceJSONL, files)
+        for path in paths { try checkOutputPath(path, option: "--trace-jsonl") }
+        return paths
+    }
+
+    static func perScript(_ trace: String, _ files: [String]) -> [String] {
+        let slash = trace.lastIndex(of: "/")
+        let name = slash.map { String(trace[trace.index(after: $0)...]) } ?? trace
+        let directory = slash.map { String(trace[...$0]) } ?? ""
+        let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
+        let (stem, ext) = dot.map { (String(name[..<$0]), String(name[$0...])) } ?? (name, "")
+        var seen: [String: Int] = [:]
+        return files.map { file in
+            var script = file == "-" ? "stdin" : String(file.split(separator: "/").last ?? "script")
+            if let dot = script.lastIndex(of: "."), dot != script.startIndex { script = String(script[..<dot]) }
+            let count = (seen[script] ?? 0) + 1
+            seen[script] = count
+            return "\(directory)\(stem).\(script)\(count == 1 ? "" : "-\(count)")\(ext)"
+        }
+    }
+
+    /// Writes `session`'s trace to `path` (one of ``tracePaths(for:)``); false, with the error on standard
+    /// error, when it cannot.
+    func writeTrace(of session: Session, to path: String?) -> Bool {
+        guard let path else { return true }
+        do {
+            try OutputFile.write(session.traceJSONLines, to: path)
+            return true
+        } catch {
+            printError("Error: --trace-jsonl: \(InputText.escaped(error.description))")
+            return false
+        }
+    }
+}
+
+/// Checks, before any work, that the file `option` names can be written; else says why on standard error
+/// and exits 2, as a bad option does.
+func checkOutputPath(_ path: String, option: String) throws {
+    do {
+        try OutputFile.check(path)
+    } catch {
+        printError("Error: \(option): \(InputText.escaped(error.description))")
+        throw ExitCode(ScriptRunner.Exit.scriptError.rawValue)
     }
 }
 
@@ -84,7 +129,7 @@ struct Playground: ParsableCommand {
         commandName: "paxos-playground",
         abstract: "Step through Multi-Paxos redo-log replication, break it safely, and check it.",
         discussion: "With no subcommand, starts the REPL (type help inside). Exit codes of run: 0 every expect held, 1 one failed, 2 a script error.",
-        subcommands: [REPL.self, Run.self, Check.self, Bench.self],
+        subcommands: [REPL.self, Run.self, Check.self, Bench.self, Fuzz.self],
         defaultSubcommand: REPL.self
     )
 
@@ -111,6 +156,7 @@ struct REPL: ParsableCommand {
         }
         session.interrupted = Interrupts.requested
         Interrupts.catchThem()
+        if let trace = common.traceJSONL { try checkOutputPath(trace, option: "--trace-jsonl") }
         let reader = LineReader(prompt: "", historyPath: nil) { [session] line, word in
             session.completions(line: line, word: word)
         }
@@ -118,62 +164,70 @@ struct REPL: ParsableCommand {
             print("paxos-playground: \(common.replicas) replicas, election \(common.election), commit \(common.commit), seed \(common.seed).")
             print("Type help for the commands, Tab to complete, Ctrl-C to stop a command, Ctrl-D to leave. Try: cluster 3 leader n1, submit x=1, step.")
         }
-        session.ask = { question in
-            reader.setPrompt(question)
-            return reader.next()
+        // The quiz reads answers from the terminal only: with commands piped in, the next lines are
+        // commands, not answers, and nobody answers (the quiz shows each answer, as in a script).
+        if LineReader.standardInputIsTerminal {
+            session.ask = { question in
+                reader.setPrompt(question)
+                return reader.next().flatMap { try? InputText.line($0, first: false) }
+            }
         }
+        var first = true
         while true {
             reader.setPrompt(session.prompt)
             guard let line = reader.next() else { break }
             Interrupts.clear()
             progressLine?.begin()
-            let outcome = session.execute(line)
+            let outcome = session.execute(input: line, first: first)
+            first = false
             progressLine?.wipe()
             if outcome == .quit { break }
         }
-        try common.writeTrace(of: session)
+        if !common.writeTrace(of: session, to: common.traceJSONL) { throw ExitCode(ScriptRunner.Exit.scriptError.rawValue) }
     }
 }
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run scripts (.pxs): exit 0 if every expect held, 1 if one failed, 2 on a script error.",
-        discussion: "`run -` reads the script from standard input. Each file runs in a fresh session.")
+        discussion: "`run -` reads the script from standard input. Each file runs in a fresh session, whatever happened to the others; the exit code is the worst of them.")
 
     @Argument(help: "Script files, or - for standard input.")
     var files: [String]
 
     @OptionGroup var common: CommonOptions
 
+    /// Each file runs in a fresh session, whatever happened to the ones before: a file that cannot be read,
+    /// a script error or a failed expect ends that file only. With several files, each is introduced by
+    /// `== FILE` and closed by its result line; the exit code is the worst of them.
     func run() throws {
+        let options = try common.sessionOptions(registry: Playground.registry)
+        let traces = try common.tracePaths(for: files)
+        let several = files.count > 1
         var worst = ScriptRunner.Exit.passed
         Interrupts.catchThem()
-        for file in files {
-            let session = Session(options: try common.sessionOptions(registry: Playground.registry))
+        for (file, trace) in zip(files, traces) {
+            if several { print("== \(InputText.escaped(file))") }
+            let session = Session(options: options)
             session.interrupted = Interrupts.requested
-            let text: String
-            if file == "-" {
-                text = readAllStandardInput()
-            } else {
-                guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
-                    printError("\(file): error: cannot read this file")
-                    throw ExitCode(ScriptRunner.Exit.scriptError.rawValue)
-                }
-                text = contents
-            }
-            if files.count > 1 { print("== \(file)") }
-            let exit = ScriptRunner.run(text, name: file == "-" ? "<stdin>" : file, in: session)
-            try common.writeTrace(of: session)
+            var (exit, read) = ScriptRunner.run(file: file, in: session)
+            if read, !common.writeTrace(of: session, to: trace) { exit = .scriptError }
+            if several { print("== \(InputText.escaped(file)): \(Self.result(exit, read: read, session: session))") }
             worst = max(worst, exit)
             if exit == .interrupted { break }
         }
         if worst != .passed { throw ExitCode(worst.rawValue) }
     }
 
-    private func readAllStandardInput() -> String {
-        var lines: [String] = []
-        while let line = Swift.readLine(strippingNewline: true) { lines.append(line) }
-        return lines.joined(separator: "\n")
+    /// `exit 0 (every expect held)`, `exit 1 (2 expects failed)`, `exit 2 (a script error)`, `exit 2 (not run)`,
+    /// `exit 130 (stopped by Ctrl-C)`.
+    static func result(_ exit: ScriptRunner.Exit, read: Bool, session: Session) -> String {
+        switch exit {
+        case .passed: "exit 0 (every expect held)"
+        case .expectFailed: "exit 1 (\(session.failedExpectations) expect\(session.failedExpectations == 1 ? "" : "s") failed)"
+        case .scriptError: read ? "exit 2 (a script error)" : "exit 2 (not run)"
+        case .interrupted: "exit 130 (stopped by Ctrl-C)"
+        }
     }
 }
 

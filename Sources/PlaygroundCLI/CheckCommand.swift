@@ -64,8 +64,8 @@ struct Check: ParsableCommand {
     var noReductions = false
     @Option(help: "Skip the progress check, or explore without these reductions, e.g. progress or drops-as-delays,sleep-sets (of progress, \(CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", "))).")
     var without: String?
-    @Option(help: "Where to write a counterexample script.")
-    var script = "counterexample.pxs"
+    @Option(help: "Where to write a counterexample script (default counterexample.pxs, or counterexample-2.pxs and on when a file of that name is not an earlier counterexample).")
+    var script: String?
     @Option(help: "Seed (randomized elections draw their timeouts from it).")
     var seed: UInt64 = 1
     @Flag(name: .customLong("no-color"), help: "No colours.")
@@ -159,6 +159,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let bounds = try bounds()
+        if let script { try checkOutputPath(script, option: "--script") }
         let checker: ModelChecker
         do {
             checker = try ModelChecker(bounds)
@@ -181,10 +182,16 @@ struct Check: ParsableCommand {
             }
             let text = checker.script(for: counterexample)
             do {
-                try text.write(toFile: script, atomically: true, encoding: .utf8)
-                print("wrote the counterexample as a script: \(script) (replay: paxos-playground run \(script))")
+                let written: (path: String, note: String)
+                if let script {
+                    try OutputFile.write(text, to: script)
+                    written = (script, "")
+                } else {
+                    written = try OutputFile.writeUnclaimed("counterexample.pxs", marker: Session.checkScriptMarker) { _ in text }
+                }
+                print("wrote the counterexample as a script: \(written.path)\(written.note) (replay: paxos-playground run \(written.path))")
             } catch {
-                printError("cannot write \(script): \(error.localizedDescription)")
+                printError(InputText.escaped(error.description))
             }
         }
         for line in report.lines { print(line) }

@@ -1,4 +1,5 @@
 import CReadline
+import PaxosPlayground
 
 #if canImport(Glibc)
 import Glibc
@@ -51,9 +52,10 @@ final class LineReader {
     ///     RL_PROMPT_START_IGNORE/END markers (\u{01}/\u{02}) automatically unless the
     ///     prompt already contains such markers.
     ///   - historyPath: the history file; nil means `LineReader.defaultHistoryPath`, and
-    ///     an empty string means no history file. It is created with mode 0600, read
-    ///     at start, and each non-empty line is appended to it as it is entered; the file
-    ///     is kept to the last `historyLimit` lines.
+    ///     an empty string means no history file. It is read at start (made 0600 first
+    ///     when it has wider rights), and as each non-empty line is entered it is
+    ///     rewritten with that line added, kept to the last `historyLimit` lines, through
+    ///     `OutputFile` (atomic, mode 0600, a symbolic link followed).
     ///   - completer: called on Tab with the line up to the cursor and the word being
     ///     completed (the blank-separated text before the cursor, possibly empty); it
     ///     returns candidate words, of which those starting with `word` are offered.
@@ -81,17 +83,19 @@ final class LineReader {
         self.prompt = prompt
     }
 
-    /// The next line, or nil at end of input (Ctrl-D on an empty line, or EOF).
+    /// The next line's bytes, or nil at end of input (Ctrl-D on an empty line, or EOF).
     ///
-    /// The line is returned as typed, without its newline (a completed word may leave
-    /// a trailing blank). On a terminal, each non-empty line is added to the history
-    /// unless it repeats the previous entry.
-    func next() -> String? {
+    /// The line is returned as typed, without its LF and undecoded: the REPL reads it as
+    /// text through `InputText`, the one reader of input (a CR before the LF, a byte-order
+    /// mark, bytes that are not UTF-8). A completed word may leave a trailing blank. On a
+    /// terminal, each non-empty line is added to the history unless it repeats the
+    /// previous entry.
+    func next() -> [UInt8]? {
         guard usesReadline else {
             // Show the previous command's output before waiting, even when standard
             // output is a pipe (fully buffered), for programs driving the REPL.
             fflush(nil)
-            return readLine(strippingNewline: true)
+            return readStandardInputLine()
         }
         guard let line = readWithReadline() else {
             return nil
@@ -100,12 +104,64 @@ final class LineReader {
         return line
     }
 
+    /// Bytes read from standard input; those from `unreadStart` on are past the last line returned.
+    private var unread: [UInt8] = []
+    private var unreadStart = 0
+    private var endOfStandardInput = false
+    /// The rest of a line longer than ``longestLineBytes`` is dropped up to its LF.
+    private var droppingRestOfLine = false
+    /// The most of one line kept in memory: far more than a command line may hold
+    /// (`Limits.lineCharactersMax`), so that the parser refuses it for its length.
+    static let longestLineBytes = 1 << 20
+
+    /// One line of standard input without its LF, or nil at its end. Reads what is there, a chunk at a
+    /// time, so that a program driving the REPL gets each answer before it sends the next line.
+    private func readStandardInputLine() -> [UInt8]? {
+        while true {
+            if let newline = unread[unreadStart...].firstIndex(of: 0x0A) {
+                let line = Array(unread[unreadStart..<newline])
+                unreadStart = newline + 1
+                if droppingRestOfLine {
+                    droppingRestOfLine = false
+                    continue
+                }
+                return line
+            }
+            unread.removeFirst(unreadStart)
+            unreadStart = 0
+            if droppingRestOfLine {
+                unread = []
+            } else if unread.count > LineReader.longestLineBytes {
+                // Cut at a character's start, keep what was read for the parser to refuse, drop the rest.
+                var end = LineReader.longestLineBytes
+                while end > 0, (0x80...0xBF).contains(unread[end]) { end -= 1 }
+                let line = Array(unread[..<end])
+                unread = []
+                droppingRestOfLine = true
+                return line
+            }
+            if endOfStandardInput {
+                guard !unread.isEmpty else { return nil }
+                defer { unread = [] }
+                return unread
+            }
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 {
+                endOfStandardInput = true
+            } else {
+                unread += chunk[..<count]
+            }
+        }
+    }
+
     // MARK: - Readline
 
     /// One line through readline's callback interface, so that signals are handled
     /// between keys without longjmp: their handler only records them (see shim.h),
     /// and this loop acts on them. Ctrl-C abandons the line and starts a new one.
-    private func readWithReadline() -> String? {
+    private func readWithReadline() -> [UInt8]? {
         var signals = paxos_rl_signal_state()
         paxos_rl_signals_begin(&signals)
         readlineResult = nil
@@ -205,27 +261,36 @@ final class LineReader {
 
     // MARK: - History
 
+    /// Loads the history file into readline. The file holds commands: one with wider rights than 0600
+    /// (0644, say) is made 0600 first.
     private func loadHistory() {
         guard let path = historyPath else {
             return
         }
-        // Create it private before readline reads or appends to it.
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            reportHistoryError("cannot open", errno)
-            return
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o077 != 0, chmod(path, 0o600) != 0 {
+            reportHistoryError("cannot make private (chmod 600)", errno)
         }
-        close(fd)
-        let status = read_history(path)
-        if status != 0 {
-            reportHistoryError("cannot read", status)
+        for line in historyLines().suffix(Int(LineReader.historyLimit)) {
+            add_history(line)
         }
     }
 
-    private func remember(_ line: String) {
-        guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else {
+    /// The lines of the history file; none when there is none yet.
+    private func historyLines() -> [String] {
+        guard let path = historyPath, let bytes = try? InputText.contents(ofFile: path) else {
+            return []
+        }
+        return bytes.split(separator: 0x0A).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
+    }
+
+    private func remember(_ bytes: [UInt8]) {
+        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else {
             return
         }
+        let line = String(decoding: bytes, as: UTF8.self)
         if let last = paxos_rl_last_history_line(), String(cString: last) == line {
             return
         }
@@ -233,24 +298,31 @@ final class LineReader {
         guard let path = historyPath else {
             return
         }
-        var status = append_history(1, path)
-        if status == 0 {
-            status = history_truncate_file(path, LineReader.historyLimit)
-        }
-        if status != 0 {
-            reportHistoryError("cannot write", status)
+        // Rewritten whole through the one writer of files (atomic, mode 0600), with the lines another
+        // session may have added since, and kept to the last `historyLimit` lines.
+        let lines = (historyLines() + [line]).suffix(Int(LineReader.historyLimit))
+        do {
+            try OutputFile.write(lines.map { $0 + "\n" }.joined(), to: path, mode: 0o600)
+        } catch {
+            reportHistoryError(error.description)
         }
     }
 
     /// Warns once on standard error; the REPL goes on without a saved history.
     private func reportHistoryError(_ what: String, _ code: Int32) {
-        guard !reportedHistoryError, let path = historyPath else {
+        guard let path = historyPath else {
+            return
+        }
+        reportHistoryError("\(what) history file \(path): \(String(cString: strerror(code)))")
+    }
+
+    private func reportHistoryError(_ message: String) {
+        guard !reportedHistoryError else {
             return
         }
         reportedHistoryError = true
-        let reason = String(cString: strerror(code))
-        let message = "paxos-playground: \(what) history file \(path): \(reason)\n"
-        _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        let line = "paxos-playground: history: \(InputText.escaped(message)); the REPL goes on without saving it\n"
+        _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 }
 
@@ -276,7 +348,7 @@ enum Interrupts {
 
 /// What the line handler received.
 private enum ReadlineResult {
-    case line(String)
+    case line([UInt8])
     case endOfInput
 }
 
@@ -299,7 +371,7 @@ private let lineHandler: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void =
     // command's output; this also restores the terminal's modes.
     rl_callback_handler_remove()
     if let pointer {
-        readlineResult = .line(String(cString: pointer))
+        readlineResult = .line(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)).map { $0 })
         free(pointer)
     } else {
         readlineResult = .endOfInput

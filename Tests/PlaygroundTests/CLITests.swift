@@ -12,6 +12,11 @@ import Testing
 
     static func playground(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
                            executable: String = "paxos-playground") throws -> Result {
+        try playground(arguments, data: input.map { Data($0.utf8) }, environment: environment, executable: executable)
+    }
+
+    static func playground(_ arguments: [String], data input: Data?, environment: [String: String] = [:],
+                           executable: String = "paxos-playground") throws -> Result {
         let process = Process()
         process.executableURL = PseudoTerminalTests.binary.deletingLastPathComponent().appendingPathComponent(executable)
         process.arguments = arguments
@@ -23,7 +28,7 @@ import Testing
         process.standardError = err
         process.standardInput = inPipe
         try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        if let input { inPipe.fileHandleForWriting.write(input) }
         try inPipe.fileHandleForWriting.close()
         let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -82,6 +87,121 @@ import Testing
             #expect(result.status == 0, "\(arguments)")
             #expect(result.stdout.contains("USAGE:"), "\(arguments)")
         }
+    }
+
+    // MARK: - Issue 17: input, files, several scripts
+
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Examples/01 saved with CRLF line ends prints its golden transcript and exits 0 (before: one line, a
+    /// comment, exit 0 and nothing run).
+    @Test func aScriptWithCRLFLineEndsRunsLineByLine() throws {
+        let directory = try Self.temporaryDirectory()
+        let text = try String(contentsOf: PseudoTerminalTests.root.appendingPathComponent("Examples/01-happy-path.pxs"), encoding: .utf8)
+        let file = directory.appendingPathComponent("01-happy-path.pxs")
+        try text.replacingOccurrences(of: "\n", with: "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        let result = try Self.playground(["run", "--no-color", file.path])
+        let golden = try String(contentsOf: GoldenTranscriptTests.golden.appendingPathComponent("01-happy-path.txt"), encoding: .utf8)
+        #expect(result.stdout + "exit \(result.status)\n" == golden)
+    }
+
+    /// `run -` drops a byte-order mark (before: "unknown command '\u{FEFF}cluster'").
+    @Test func runStandardInputAcceptsAByteOrderMark() throws {
+        let result = try Self.playground(["run", "--no-color", "--quiet", "-"], input: "\u{FEFF}cluster 3 leader n1\r\nexpect leader n1\r\n")
+        #expect(result.status == 0)
+        #expect(result.stdout == "cluster of 3 replicas, n1 leads ballot 1 · election priority, commit sync, seed 1\n✓ expect leader n1: n1 leads 1.n1\n")
+    }
+
+    /// Each file runs whatever happened to the ones before, with its own result line and trace file; the
+    /// exit code is the worst (before: the missing file stopped the run, and one trace file kept the last).
+    @Test func severalScriptsRunIndependentlyEachWithItsResultAndTrace() throws {
+        let directory = try Self.temporaryDirectory()
+        let bad = directory.appendingPathComponent("bad.pxs")
+        try "cluster 3 leader n1\nsubmit x=1\nfrobnicate\n".write(to: bad, atomically: true, encoding: .utf8)
+        let trace = directory.appendingPathComponent("t.jsonl")
+        let result = try Self.playground(["run", "--no-color", "--quiet", "--trace-jsonl", trace.path,
+                                          "missing.pxs", bad.path, "Examples/01-happy-path.pxs"])
+        #expect(result.status == 2)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(Array(lines.prefix(8)) == [
+            "== missing.pxs",
+            "missing.pxs: error: no such file; check the name and the directory you run from",
+            "== missing.pxs: exit 2 (not run)",
+            "== \(bad.path)",
+            "cluster of 3 replicas, n1 leads ballot 1 · election priority, commit sync, seed 1",
+            "\(bad.path):3: error: unknown command 'frobnicate': type help for the list of commands",
+            "== \(bad.path): exit 2 (a script error)",
+            "== Examples/01-happy-path.pxs",
+        ])
+        #expect(lines.last == "== Examples/01-happy-path.pxs: exit 0 (every expect held)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(names == ["bad.pxs", "t.01-happy-path.jsonl", "t.bad.jsonl"])
+        #expect(try String(contentsOf: directory.appendingPathComponent("t.bad.jsonl"), encoding: .utf8).split(separator: "\n").count == 1)
+        #expect(try String(contentsOf: directory.appendingPathComponent("t.01-happy-path.jsonl"), encoding: .utf8).split(separator: "\n").count == 17)
+    }
+
+    /// The trace's path (and `check --script`'s) is checked before anything runs, and the error is the
+    /// project's (before: the whole script ran, then an NSError dictionary).
+    @Test func aTraceThatCannotBeWrittenIsRefusedBeforeTheRun() throws {
+        for arguments in [["run", "Examples/01-happy-path.pxs"], ["repl"]] {
+            let result = try Self.playground(arguments + ["--trace-jsonl", "/nonexistent/t.jsonl"], input: "cluster 3\n")
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stdout == "", "\(arguments): nothing ran")
+            #expect(result.stderr == "Error: --trace-jsonl: cannot write /nonexistent/t.jsonl: there is no directory /nonexistent; create it first or choose another path\n")
+        }
+        let check = try Self.playground(["check", "--script", "/nonexistent/c.pxs"])
+        #expect(check.status == 2 && check.stdout == "", "the search does not start")
+        #expect(check.stderr == "Error: --script: cannot write /nonexistent/c.pxs: there is no directory /nonexistent; create it first or choose another path\n")
+    }
+
+    /// With commands piped in, the quiz reads no answers: the lines after `quiz on` stay commands (before,
+    /// `quiz off` and `history` were graded as wrong answers and never ran).
+    @Test func aPipedQuizReadsNoAnswers() throws {
+        let result = try Self.playground(["--quiet"], input: "cluster 3 leader n1\nsubmit x=1\nstep\nquiz on\nstep\nquiz off\nhistory\n")
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            cluster of 3 replicas, n1 leads ballot 1 · election priority, commit sync, seed 1
+            quiz on: nobody answers here (commands do not come from a terminal), so each question is shown with its answer
+            ? quiz · #2 propose n1 → n2 (proposal 1, ballot 1.n1): will n2 accept or reject it?
+              → accept · n2 accepts proposal 1: ballot 1.n1 is not below its promise 1.n1, index 1 follows its log
+            quiz off · 1 question shown with its answer, none answered (answers are read from a terminal)
+               1  cluster 3 leader n1
+               2  submit x=1
+               3  step
+               4  quiz on
+               5  step
+               6  quiz off
+               7  history
+
+            """)
+    }
+
+    /// A piped REPL line that is not UTF-8, or holds an escape sequence, is one error line, escaped.
+    @Test func pipedLinesAreReadByTheOneReader() throws {
+        var input = Data("cluster 3 leader n1\r\nsubmit x=caf".utf8)
+        input.append(0xE9)
+        input.append(contentsOf: Array("\nshow\u{1B}[2J\ndeliver #1\nexpect committed 0\n".utf8))
+        let raw = try Self.playground(["--quiet"], data: input)
+        #expect(raw.stdout == """
+            cluster of 3 replicas, n1 leads ballot 1 · election priority, commit sync, seed 1
+            error: not UTF-8 text: byte 0xE9 at column 13 (é in Latin-1); set the terminal to UTF-8
+            error: control character \\u{1B} at column 5: commands are plain text; retype the line without it
+            error: message #1 is not in flight: nothing is in flight
+            ✓ expect committed 0: the highest commit index is 0
+
+            """)
+    }
+
+    /// `paxos-playground fuzz` (Scripts/fuzz.sh) runs and prints its figures.
+    @Test func theFuzzCommandRuns() throws {
+        let result = try Self.playground(["fuzz", "--lines", "40", "--seed", "3"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasPrefix("fuzz: 40 lines from seed 3, counts up to 50, a fresh session every 200 lines\nlines      40 ("))
+        #expect(result.stdout.hasSuffix("crashes    0, hangs 0\n"))
     }
 
     @Test func noColorIsHonoured() throws {

@@ -368,8 +368,8 @@ import PaxosSimulation
     @Test func exportToAMissingDirectoryIsAnError() {
         let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1")
         let outcome = session.execute("export jsonl /no/such/dir/trace.jsonl")
-        #expect(outcome == .error("cannot write /no/such/dir/trace.jsonl: there is no directory /no/such/dir"))
-        #expect(transcript.lines == ["error: cannot write /no/such/dir/trace.jsonl: there is no directory /no/such/dir"])
+        #expect(outcome == .error("cannot write /no/such/dir/trace.jsonl: there is no directory /no/such/dir; create it first or choose another path"))
+        #expect(transcript.lines == ["error: cannot write /no/such/dir/trace.jsonl: there is no directory /no/such/dir; create it first or choose another path"])
     }
 
     /// The trace and the model's state are typed facts: after every example, no String is found in any trace

@@ -115,7 +115,7 @@ import PaxosSimulation
         #expect(Self.quizLines(transcript) == [
             "? quiz · #2 propose n1 → n2 (proposal 1, ballot 1.n1): will n2 accept or reject it?",
             "  → accept · n2 accepts proposal 1: ballot 1.n1 is not below its promise 1.n1, index 1 follows its log",
-            "quiz off · 1 question shown with its answer, none answered (answers are read in the REPL)",
+            "quiz off · 1 question shown with its answer, none answered (answers are read from a terminal)",
         ])
     }
 

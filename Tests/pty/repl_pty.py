@@ -6,13 +6,14 @@
 Starts the binary (with any extra arguments) in a pseudo-terminal, with HOME
 set to a fresh temporary folder so the history file goes there and no
 ~/.inputrc applies, and checks line editing, history recall, Tab completion,
-Ctrl-C, Ctrl-D and the history file; then pipes commands through standard
-input and checks that no prompt is printed. Also checks Ctrl-Z / fg under an
-interactive bash, that SIGTERM while editing restores the terminal, and that
-Ctrl-C during a long command (explore, tick) stops the command, not the REPL:
-the progress line shows, the prompt comes back, history keeps what ran, and
-the next command works. Prints `N passed, M failed` and exits non-zero when
-anything failed.
+Ctrl-C, Ctrl-D and the history file (made 0600 when it was wider, written
+through a symbolic link); that the quiz reads its answer from the terminal;
+then pipes commands through standard input and checks that no prompt is
+printed. Also checks Ctrl-Z / fg under an interactive bash, that SIGTERM
+while editing restores the terminal, and that Ctrl-C during a long command
+(explore, tick) stops the command, not the REPL: the progress line shows,
+the prompt comes back, history keeps what ran, and the next command works.
+Prints `N passed, M failed` and exits non-zero when anything failed.
 
 Needs pexpect (4.8 or later). Environment: REPL_PTY_TIMEOUT (seconds, default
 10), REPL_PTY_TERM (default xterm), REPL_PTY_VERBOSE=1 to print every
@@ -340,6 +341,58 @@ def history_checks(home):
     return [check_history_file]
 
 
+def private_history_checks(home):
+    """A history file with mode 0644, reached through a symbolic link (a dotfiles folder): the REPL
+    loads it, makes it 0600, and adds to it atomically through the link, which stays a link."""
+    link = os.path.join(home, HISTORY_FILE)
+    target = os.path.join(home, "dotfiles", "history")
+
+    def check_wide_history_is_made_private(s):
+        s.prompt("the first prompt")
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+        if mode != 0o600:
+            raise Failure("the 0644 history file is %o after start, expected 600" % mode)
+        s.run(UP, COMPLETED)  # loaded through the link
+        s.run(FIRST, FIRST)
+        s.finish()
+        if not os.path.islink(link):
+            raise Failure("the history file's symbolic link was replaced by a file")
+        with open(target, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        if lines != [COMPLETED, FIRST]:
+            raise Failure("the history file holds %r, expected %r" % (lines, [COMPLETED, FIRST]))
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+        if mode != 0o600:
+            raise Failure("history file mode is %o after writing, expected 600" % mode)
+        leftovers = [n for n in os.listdir(os.path.dirname(target)) if n != "history"]
+        if leftovers:
+            raise Failure("temporary files left beside the history file: %r" % leftovers)
+
+    def start():
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w") as f:
+            f.write(COMPLETED + "\n")
+        os.chmod(target, 0o644)
+        os.symlink(target, link)
+        return None
+
+    return start, [check_wide_history_is_made_private]
+
+
+def check_quiz_reads_answers_from_the_terminal(s):
+    """On a terminal the quiz asks, reads the answer typed, and grades it."""
+    s.prompt("the first prompt")
+    for command in ("cluster 3 leader n1", "submit x=1", "step", "quiz on"):
+        s.send(command + ENTER)
+        s.prompt("the prompt after %r" % command)
+    s.send("step" + ENTER)
+    s.expect(re.escape("accept or reject? "), "the quiz's question")
+    s.send("accept" + ENTER)
+    s.expect(re.escape("✓ right: accept"), "the graded answer")
+    s.prompt("the prompt after the quiz")
+    s.finish()
+
+
 def check_history_survives_restart(s):
     # The first session's last command was FIRST, so Up recalls it.
     s.prompt("the first prompt of the second session")
@@ -477,12 +530,23 @@ def main(argv):
             run_checks("interrupt", [check_starts_with_prompt] + interrupt_checks(),
                        lambda: Session(binary + ["--quiet"], home, cwd)),
             run_checks("pipe", [check_pipe_prints_no_prompt], None),
+            run_checks("quiz", [check_quiz_reads_answers_from_the_terminal],
+                       lambda: Session(binary, home, cwd)),
+            run_private_history(binary, root, cwd),
         ):
             passed += result[0]
             failed += result[1]
 
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def run_private_history(binary, root, cwd):
+    home = os.path.join(root, "private-home")
+    os.mkdir(home)
+    start, checks = private_history_checks(home)
+    start()
+    return run_checks("private-history", checks, lambda: Session(binary, home, cwd))
 
 
 def check_pipe(binary, root):
