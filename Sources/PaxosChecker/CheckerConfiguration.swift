@@ -86,6 +86,9 @@ package struct CheckerConfiguration: Sendable {
     package var replicas = 3
     /// `cluster N leader nK`: nK leads ballot 1 at the start. nil: no leader, an election must play out.
     package var initialLeader: ReplicaID? = ReplicaID(1)
+    /// How a search that starts from a given state (`explore` in the REPL) describes that state in place of
+    /// the initial leader, which it does not use: `from step 12, n2 leads 2.n2`. nil: a fresh cluster.
+    package var startingState: String?
     /// `priority nK P` for each replica; nil keeps the defaults (n1 highest).
     package var priorities: [Int]?
     package var election = PriorityElection.name
@@ -232,7 +235,8 @@ package struct CheckerConfiguration: Sendable {
 
     /// One line: the bounds, as the report prints them.
     package var summary: String {
-        var parts = ["\(replicas) replicas", initialLeader.map { "\($0) leads ballot 1" } ?? "no leader",
+        let start = startingState ?? initialLeader.map { "\($0) leads ballot 1" } ?? "no leader"
+        var parts = ["\(replicas) replica\(replicas == 1 ? "" : "s")", start,
                      "election \(election)", "commit \(commit)", "recovery \(recovery ? "on" : "off")",
                      "\(transactions) transaction\(transactions == 1 ? "" : "s")",
                      "\(elections) election\(elections == 1 ? "" : "s")"]

@@ -3,7 +3,7 @@ import PaxosCore
 import PaxosSimulation
 
 /// The exhaustive model checker: explores every run of the real core and simulation within the bounds of a
-/// ``CheckerConfiguration`` and proves invariants 1-5 of PROTOCOL.md there, or finds the shortest run that
+/// ``CheckerConfiguration`` and proves invariants 1-5 of Docs/Protocol.md there, or finds the shortest run that
 /// breaks one, as typed steps from its ``setup`` that the playground's `ScriptPrinter` writes as a script.
 ///
 /// It drives the very same `Replica.handle` and `Simulation` as the REPL, one step at a time, with the

@@ -80,9 +80,17 @@ enum Annotator {
             return "the follower's log ends at \(logEnd): \(r) re-sends entry \(index) to fill the gap"
         case .resends(let index, _, .retransmit):
             return "no accept for \(index) from this follower yet: \(r) sends the proposal again"
-        case .accepts(let index, let ballot, let promised, let logEnd):
+        case .accepts(let index, let ballot, let promised, let logEnd, let replaced):
             let fits = index == logEnd + 1 ? "index \(index) follows its log" : "index \(index) is in its log (\(logEnd) is its last)"
-            return "\(r) accepts proposal \(index): ballot \(ballot) is not below its promise \(promised), \(fits)"
+            var note = "\(r) accepts proposal \(index): ballot \(ballot) is not below its promise \(promised), \(fits)"
+            if let replaced {
+                let what = replaced.redo.map(\.description).joined(separator: " ")
+                let records = what.isEmpty ? "entry" : what
+                note += replaced.status == .accepted
+                    ? "; it replaces its uncommitted \(records) of \(replaced.ballot)"
+                    : "; it overwrites \(records) of \(replaced.ballot), which it had \(replaced.status): only an unsafe run gets here"
+            }
+            return note
         case .rejects(let index, let ballot, .ballotBelowPromise(let promised)):
             return "\(r) rejects proposal \(index): ballot \(ballot) is below its promise \(promised)"
         case .rejects(let index, _, .stale(let accepted)):
@@ -131,8 +139,10 @@ enum Annotator {
             return "\(r) has nothing to apply: applied \(applied), committed \(commit)"
         case .acks(let index):
             return "\(r) acks \(index) after applying it"
-        case .reacks(let index):
-            return "\(r) applied \(index) already: it acks again (the leader missed the ack)"
+        case .reacks(let index, let leader, let cleaned):
+            let leaderName = leader.ownerID.map(\.description) ?? "the leader"
+            let already = cleaned ? "cleaned up \(index) already (every replica had acked it)" : "applied \(index) already"
+            return "\(r) \(already): it only acks it, to \(leaderName) (leading \(leader)), as cleanup counts acks"
         case .cleansUp(let through):
             return "every replica acked \(through): \(r) deletes the redo entries up to \(through) (the data stays)"
         case .cleanupWaits(let index, let missing):

@@ -114,7 +114,7 @@ package enum RunCondition: Hashable, Sendable {
     case leader
     case committed(Int)
     case applied(ReplicaID, Int)
-    /// The progress property of PROTOCOL.md: one ready leader followed by every live replica, and every
+    /// The progress property of Docs/Protocol.md: one ready leader followed by every live replica, and every
     /// live replica applied every committed entry (see ``Simulation/divergence()``).
     case converged
     /// `run for T`: time passes as in a real cluster, T ticks with every due item delivered before each
@@ -128,7 +128,7 @@ package enum Expectation: Hashable, Sendable {
     case applied(ReplicaID, Int)
     case data(ReplicaID, key: String, value: String)
     case invariants
-    /// The cluster is converged now (PROTOCOL.md, "Progress (liveness)").
+    /// The cluster is converged now (Docs/Protocol.md, "Progress (liveness)").
     case converged
 }
 

@@ -14,7 +14,12 @@ extension Session {
         switch (command, before.count) {
         case ("election", 1): candidates = registry.elections.map(\.name)
         case ("commit", 1): candidates = registry.commits.map(\.name)
-        case ("compare", _): candidates = registry.elections.map(\.name) + registry.commits.map(\.name)
+        case ("compare", 1): candidates = registry.elections.map(\.name) + registry.commits.map(\.name)
+        case ("compare", 2):
+            // The second policy is of the first one's kind: elections are compared with elections.
+            let elections = registry.elections.map(\.name), commits = registry.commits.map(\.name)
+            candidates = (elections.contains(before[1]) ? elections : commits.contains(before[1]) ? commits : [])
+                .filter { $0 != before[1] }
         case ("deliver", 1), ("drop", 1), ("duplicate", 1): candidates = simulation.inFlight.map { String($0.id) }
         case ("set", 1): candidates = ["batch", "window", "heartbeat", "timeout", "recovery", "break"]
         case ("set", 2) where before[1] == "break": candidates = ProtocolBreak.allCases.map(\.name) + ["off", "list"]

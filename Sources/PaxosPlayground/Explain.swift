@@ -1,9 +1,9 @@
 import PaxosCore
 import PaxosSimulation
 
-/// `explain`: the full rule behind the last step's events, with its PROTOCOL.md section.
+/// `explain`: the full rule behind the last step's events, with its Docs/Protocol.md section.
 enum Explain {
-    /// The rule of each phase, as PROTOCOL.md states it.
+    /// The rule of each phase, as Docs/Protocol.md states it.
     static func rule(_ phase: Phase) -> String {
         switch phase {
         case .transaction:

@@ -47,7 +47,7 @@ package enum Help {
               summary: "replay this session under two policies of one kind and show where the runs diverge"),
         Entry(name: "undo", usage: "undo [N]", summary: "step back N events, by deterministic replay"),
         Entry(name: "history", usage: "history", summary: "the commands so far"),
-        Entry(name: "explain", usage: "explain", summary: "what the last event did and why, with its PROTOCOL.md section"),
+        Entry(name: "explain", usage: "explain", summary: "what the last event did and why, with its Docs/Protocol.md section"),
         Entry(name: "expect", usage: "expect leader nK | committed I | applied nK I | data nK K=V | invariants | converged",
               summary: "check the state; in a script, a failed expect makes the run exit 1"),
         Entry(name: "view", usage: "view full | compact | phases P,P,...",
@@ -105,6 +105,9 @@ package enum Help {
     /// their difference in length apart, so only names of about the word's length are measured: a word of
     /// 300,000 characters costs no edit distance at all (it took 17 s, issue 17).
     package static func closest(to word: String, among names: [String]) -> String? {
+        // Names are lowercase: `STEP` is `step` in the wrong case, not four letters away from it.
+        let word = word.lowercased()
+        if names.contains(word) { return word }
         let length = word.count
         let tolerance = max(1, length / 3)
         let near = names.filter { abs($0.count - length) <= tolerance }

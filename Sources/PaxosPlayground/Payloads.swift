@@ -1,7 +1,7 @@
 import PaxosCore
 import PaxosSimulation
 
-// The message shapes of PROTOCOL.md, as valid JSON. Where the source prints invalid JSON
+// The message shapes of Docs/Protocol.md, as valid JSON. Where the source prints invalid JSON
 // (`{"commit": "proposal_id": 1}`) the playground prints the valid form, and says so in Docs/Fidelity.md.
 // Each trace event's payload and JSON Lines form are rendered here from its typed facts.
 

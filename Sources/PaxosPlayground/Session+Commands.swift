@@ -7,7 +7,7 @@ extension Session {
         switch command {
         case .cluster(let replicas, let leader):
             rebuild(replicas: replicas, leader: leader)
-            say("cluster of \(replicas) replicas, \(leader.map { "\($0) leads ballot 1" } ?? "no leader yet: the first election plays out") · election \(electionName), commit \(commitName), seed \(options.seed)")
+            say("cluster of \(replicas) replica\(replicas == 1 ? "" : "s"), \(leader.map { "\($0) leads ballot 1" } ?? "no leader yet: the first election plays out") · election \(electionName), commit \(commitName), seed \(options.seed)")
         case .election(let name):
             guard let policy = registry.election(named: name) else {
                 throw CommandError("unknown election policy '\(name)': registered are \(registry.elections.map(\.name).joined(separator: ", "))")
@@ -45,6 +45,7 @@ extension Session {
             }
             journal.append(.setup(command))
             say(Views.setting(setting))
+            if let warning = Views.timerWarning(setting, simulation.config) { say(warning) }
         case .submit(let records):
             try perform(.submit(records))
         case .pending:

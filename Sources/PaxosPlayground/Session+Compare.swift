@@ -176,7 +176,10 @@ struct Comparison {
         row("ticks to elect", fa.ticksToElect, fb.ticksToElect)
         row("votes granted / refused", fa.votes, fb.votes)
         row("timeouts fired", String(fa.timeouts), String(fb.timeouts))
-        row("ticks to commit", fa.ticksToCommit, fb.ticksToCommit)
+        // The transactions name the row and the cells hold ticks: `t1 0` read as tick 1.
+        let count = max(fa.transactions, fb.transactions)
+        let names = count <= 3 ? (1...max(1, count)).map { "t\($0)" }.joined(separator: ", ") : "t1…t\(count)"
+        row(count == 0 ? "ticks to commit" : "ticks to commit (\(names))", fa.ticksToCommit, fb.ticksToCommit)
         row("commit index", fa.commit, fb.commit)
         row("applied \(fa.replicaNames)", fa.applied, fb.applied)
         for phase in Phase.allCases where phase != .fault && phase != .invariant {
@@ -256,6 +259,8 @@ struct RunFacts {
     var votes = "0 / 0"
     var timeouts = 0
     var ticksToCommit = "—"
+    /// Client transactions submitted (t1, t2, …).
+    var transactions = 0
     var commit = "0"
     var replicaNames = ""
     var applied = ""
@@ -326,9 +331,10 @@ struct RunFacts {
         votes = "\(granted) / \(refused)"
         // Ticks to commit: per transaction (t1, t2, …), from its submit to the commit of its entry.
         let perTransaction = submitted.indices.map { k -> String in
-            guard let index = transactionIndex[k + 1], let at = committedAt[index] else { return "t\(k + 1) —" }
-            return "t\(k + 1) \(at - submitted[k])"
+            guard let index = transactionIndex[k + 1], let at = committedAt[index] else { return "—" }
+            return String(at - submitted[k])
         }
+        transactions = submitted.count
         if !perTransaction.isEmpty { ticksToCommit = perTransaction.joined(separator: ", ") }
     }
 }

@@ -32,6 +32,8 @@ extension Session {
         // Enough ticks for any replica's election timer to fire within the K steps.
         let ticks = min(depth, config.electionTimeoutTicks + config.replicaCount)
         bounds.time = .ticks(ticks)
+        let leader = simulation.leader.map { "\($0) leads \(simulation.replica($0).leaderBallot ?? .zero)" } ?? "no leader"
+        bounds.startingState = "from step \(simulation.step) (\(leader))"
         say("explore \(depth): every order of the in-flight messages, with up to 1 drop, 1 duplicate, 1 crash, 1 restart, \(ticks) ticks and 2 elections")
         let report = ModelChecker.explore(from: simulation, depth: depth, bounds: bounds, progress: searchProgress("explore \(depth)"))
         if let counterexample = report.counterexample {

@@ -69,8 +69,10 @@ enum Views {
                     if index < r.log.start {
                         row.append("cleaned")
                     } else if let e = r.log[index] {
+                        // The replica that proposed an entry owns its ballot: its own copy is "proposed" (until
+                        // committed), whether it still leads or not; any other holder accepted it.
                         var status = e.status.description
-                        if r.id == leader?.id, e.status == .accepted { status = "proposed" }
+                        if e.ballot.ownerID == r.id, e.status == .accepted { status = "proposed" }
                         row.append("\(status) \(e.ballot)")
                         let redo = e.redo.map(\.description).joined(separator: " ")
                         if let k = versions.firstIndex(where: { $0.redo == redo }) {
@@ -140,6 +142,19 @@ enum Views {
         case .breakOn(let bug): "break \(bug.name) on (UNSAFE): \(bug.summary); check should find it: it \(bug.breaks)"
         case .breaksOff: "break off: the protocol as specified"
         }
+    }
+
+    /// After `set heartbeat` or `set timeout`: one line when heartbeats no longer come within the election
+    /// timeout, so followers time out between two heartbeats of a healthy leader (`randomized` draws the
+    /// base timeout itself; the other built-in policies add to it).
+    static func timerWarning(_ setting: Setting, _ config: ClusterConfig) -> String? {
+        switch setting {
+        case .heartbeat, .timeout: break
+        default: return nil
+        }
+        let (heartbeat, timeout) = (config.heartbeatIntervalTicks, config.electionTimeoutTicks)
+        guard heartbeat > timeout, config.replicaCount > 1 else { return nil }
+        return "warning: heartbeats every \(heartbeat) ticks come later than the election timeout of \(timeout): followers time out between them and hold needless elections (set heartbeat \(timeout), or set timeout \(heartbeat))"
     }
 
     /// `set break`: every named protocol bug, what it does and what `check` should find, the ones on marked.

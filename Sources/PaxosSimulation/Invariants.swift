@@ -1,6 +1,6 @@
 import PaxosCore
 
-/// A violated invariant of PROTOCOL.md.
+/// A violated invariant of Docs/Protocol.md.
 public struct Violation: Hashable, Sendable {
     public let invariant: Int
     public let index: Int?

@@ -1,4 +1,4 @@
-/// A JSON value whose objects keep their key order, so payloads print the way PROTOCOL.md shapes them.
+/// A JSON value whose objects keep their key order, so payloads print the way Docs/Protocol.md shapes them.
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)

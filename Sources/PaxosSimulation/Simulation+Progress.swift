@@ -1,6 +1,6 @@
 import PaxosCore
 
-/// Why the cluster is not converged (PROTOCOL.md, "Progress (liveness)"): the first problem found.
+/// Why the cluster is not converged (Docs/Protocol.md, "Progress (liveness)"): the first problem found.
 ///
 /// Converged means: a majority of replicas is up; exactly one live replica leads and has finished log
 /// recovery; every other live replica follows it (role follower, knows it as leader, promised its ballot);
@@ -52,7 +52,7 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Simulation {
-    /// Why the cluster is not converged now, or nil when it is (PROTOCOL.md, "Progress (liveness)").
+    /// Why the cluster is not converged now, or nil when it is (Docs/Protocol.md, "Progress (liveness)").
     ///
     /// A pure read of the state. The checks run in the order of ``Divergence``'s cases (majority up, one
     /// leader, its recovery, every other live replica following it, every live replica applied every

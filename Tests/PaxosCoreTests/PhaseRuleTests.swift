@@ -111,7 +111,7 @@ struct PhaseRuleTests {
 
         #expect(effects.sent.map(\.to) == [.replica(n(1))])
         #expect(effects.sent.map(\.json) == [#"{"vote": "accept", "proposal_id": 1, "ballot": "1.n1"}"#])
-        #expect(effects.reasons == [.accepts(index: 1, ballot: ballot(1, 1), promised: ballot(1, 1), logEnd: 0)])
+        #expect(effects.reasons == [.accepts(index: 1, ballot: ballot(1, 1), promised: ballot(1, 1), logEnd: 0, replaced: nil)])
         #expect(bench[2].log[1]?.ballot == ballot(1, 1))
         #expect(bench[2].log[1]?.status == .accepted)
     }

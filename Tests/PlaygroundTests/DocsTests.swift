@@ -278,6 +278,49 @@ import PaxosCore
                     "Docs/\(name) quotes \(path), which does not exist")
         }
     }
+
+    /// Every file the repository's own text cites is in the repository: no doc, README or source (help texts
+    /// and comments) cites `PROTOCOL.md` or anything else outside it. Checked: quoted paths under
+    /// `Sources/`, `Tests/`, `Scripts/`, `Docs/`, `Examples/` (but in Plugins.md, which lays out a package
+    /// of your own); relative Markdown links;
+    /// and no `../` path or bare `PROTOCOL.md` at all.
+    @Test func noFileCitesAPathOutsideTheRepository() throws {
+        let manager = FileManager.default
+        var files = ["README.md"]
+        for folder in ["Docs", "Sources"] {
+            let enumerator = manager.enumerator(atPath: Self.root.appendingPathComponent(folder).path)
+            while let path = enumerator?.nextObject() as? String {
+                if path.hasSuffix(".md") || path.hasSuffix(".swift") { files.append("\(folder)/\(path)") }
+            }
+        }
+        #expect(files.contains("Docs/Protocol.md") && files.count > 40)
+        func exists(_ path: String, from file: String) -> Bool {
+            let clean = String(path.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+            guard !clean.isEmpty else { return true }
+            let base = Self.root.appendingPathComponent(file).deletingLastPathComponent()
+            return manager.fileExists(atPath: base.appendingPathComponent(clean).standardizedFileURL.path)
+        }
+        let rooted = /(?:^|[^A-Za-z0-9_\/.\-])((?:Sources|Tests|Scripts|Docs|Examples)\/[A-Za-z0-9_+\-\/.]*[A-Za-z0-9_+\-])/
+        let link = /\]\(([^)\s]+)\)/
+        for file in files {
+            let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
+            #expect(!text.contains("PROTOCOL.md"), "\(file) cites PROTOCOL.md, which is not in the repository: cite Docs/Protocol.md")
+            #expect(!text.contains("../shared") && !text.contains("shared/seed"), "\(file) cites a path outside the repository")
+            // Plugins.md lays out a package of your own (`Sources/MyPolicies/…`), not this one.
+            for match in text.matches(of: rooted) where file != "Docs/Plugins.md" {
+                let path = String(match.output.1)
+                // A folder or file named from the root, as the README and the sources write them.
+                #expect(manager.fileExists(atPath: Self.root.appendingPathComponent(path).path)
+                        || !path.contains("/") || path.hasSuffix("/"), "\(file) cites \(path), which does not exist")
+            }
+            guard file.hasSuffix(".md") else { continue }
+            for match in text.matches(of: link) {
+                let target = String(match.output.1)
+                if target.hasPrefix("http") || target.hasPrefix("#") || target.hasPrefix("mailto:") { continue }
+                #expect(exists(target, from: file), "\(file) links to \(target), which does not exist")
+            }
+        }
+    }
 }
 
 // BEGIN Policies.md example

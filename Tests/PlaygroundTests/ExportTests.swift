@@ -55,7 +55,6 @@ import PaxosSimulation
             "    participant n1",
             "    participant n2",
             "    participant n3",
-            "    participant monitor",
             #"    client->>n1: [1] §2(1) transaction №1 {"type": "transaction", "redo_log": ["x=1"]}"#,
             "    Note over client,n1: client sends t1 to n1: n1 leads with the highest ballot (1.n1)",
             #"    n1->>n2: [2] §2(2) propose №2 {"proposal_id": 1, "ballot": "1.n1", "redo_log": ["x=1"]}"#,
@@ -93,7 +92,7 @@ import PaxosSimulation
         let text = MermaidRenderer(replicaCount: session.simulation.config.replicaCount).render(session.trace)
         let problems = Self.mermaidProblems(text, replicas: session.simulation.config.replicaCount)
         #expect(problems.isEmpty, "\(name): \(problems.prefix(5).joined(separator: "\n"))")
-        let statements = text.split(separator: "\n").count - 1 - (session.simulation.config.replicaCount + 2)
+        let statements = text.split(separator: "\n").count - 1 - (session.simulation.config.replicaCount + 1)
         #expect(statements >= session.trace.count, "every event is an arrow or a note")
         if name.contains("unsafe") {
             #expect(text.contains("    rect rgb(255, 221, 221)\n    Note over "))
@@ -113,7 +112,7 @@ import PaxosSimulation
         guard lines.last == "" else { return ["the text does not end with a newline"] }
         lines.removeLast()
         guard lines.first == "sequenceDiagram" else { return ["the first line is not sequenceDiagram"] }
-        let expected = ["client"] + (1...replicas).map { "n\($0)" } + ["monitor"]
+        let expected = ["client"] + (1...replicas).map { "n\($0)" }
         let declared = lines.dropFirst().prefix { $0.hasPrefix("    participant ") }.map { String($0.dropFirst("    participant ".count)) }
         if declared != expected { problems.append("participants \(declared), expected \(expected)") }
         let actor = /[A-Za-z0-9_]+/

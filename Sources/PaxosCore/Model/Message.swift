@@ -1,4 +1,4 @@
-/// Every message of the protocol, in the shapes of PROTOCOL.md.
+/// Every message of the protocol, in the shapes of Docs/Protocol.md.
 public enum Message: Hashable, Sendable {
     /// §2(1) client → leader.
     case transaction(Transaction)

@@ -36,7 +36,7 @@ public enum ProtocolBreak: String, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// The invariants of PROTOCOL.md the bug can break first; empty for a bug that breaks only progress.
+    /// The invariants of Docs/Protocol.md the bug can break first; empty for a bug that breaks only progress.
     public var invariants: [Int] {
         switch self {
         case .acceptLowerBallot, .voteTwiceInBallot, .skipHighestBallotChoice: [1, 2]

@@ -37,7 +37,7 @@ public enum Observation: Hashable, Sendable {
     case leaderReady(Ballot)
 }
 
-/// Why a replica did what it did: the rule of PROTOCOL.md it applied, with the values it compared.
+/// Why a replica did what it did: the rule of Docs/Protocol.md it applied, with the values it compared.
 public enum Reason: Hashable, Sendable {
     // §2(1) transaction
     case redirects(knownLeader: ReplicaID?)
@@ -48,7 +48,8 @@ public enum Reason: Hashable, Sendable {
     case proposesToItself(index: Int, ballot: Ballot)
     case votesForItself(index: Int, ballot: Ballot)
     // §2(3) vote
-    case accepts(index: Int, ballot: Ballot, promised: Ballot, logEnd: Int)
+    /// `replaced`: the different entry the acceptor held at `index` and overwrites (recovery chose another).
+    case accepts(index: Int, ballot: Ballot, promised: Ballot, logEnd: Int, replaced: ReplacedEntry?)
     case rejects(index: Int, ballot: Ballot, RejectReason)
     // §2(4) commit
     case majority(index: Int, ballot: Ballot, acceptors: [ReplicaID], replicas: Int)
@@ -65,7 +66,10 @@ public enum Reason: Hashable, Sendable {
     case nothingToApply(appliedIndex: Int, commitIndex: Int)
     // §2(5) ack and cleanup
     case acks(index: Int)
-    case reacks(index: Int)
+    /// A commit for an entry the replica applied (or cleaned up) already: it only acks it, to the leader of
+    /// `leader`. Whether that leader had its ack before is not the replica's to know (a new leader that
+    /// re-proposed the entry never had it; a leader that re-sends the commit missed it).
+    case reacks(index: Int, leader: Ballot, cleaned: Bool)
     case cleansUp(through: Int)
     case cleanupWaits(index: Int, missing: [ReplicaID])
     case countsAck(index: Int)
@@ -123,6 +127,19 @@ public enum Reason: Hashable, Sendable {
     case policyFailed(policy: String, error: String, fallback: String)
     /// The message changes nothing, for the reason given.
     case ignored(Ignored)
+}
+
+/// The entry an acceptor held at an index before it accepted a different one there.
+public struct ReplacedEntry: Hashable, Sendable {
+    public let ballot: Ballot
+    public let redo: [RedoRecord]
+    public let status: EntryStatus
+
+    public init(ballot: Ballot, redo: [RedoRecord], status: EntryStatus) {
+        self.ballot = ballot
+        self.redo = redo
+        self.status = status
+    }
 }
 
 /// Why a replica ignores a message that changes nothing (its wording is rendered outside the core).

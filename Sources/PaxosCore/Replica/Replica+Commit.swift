@@ -69,8 +69,10 @@ extension Replica {
         // says what was chosen at `index`.
         _ = hearLeader(ballot, &c)
         if index < log.start || (log.ballot(at: index) == ballot && log.status(at: index) == .applied) {
-            // Applied already: the leader missed the ack.
-            c.send(.ack(index: index), from: id, to: .replica(ballot.ownerID ?? id), .reacks(index: index))
+            // Applied already: the leader has no ack of it from this replica (it missed the ack, or it is a
+            // new leader that re-proposed the entry).
+            c.send(.ack(index: index), from: id, to: .replica(ballot.ownerID ?? id),
+                   .reacks(index: index, leader: ballot, cleaned: index < log.start))
             return
         }
         guard log.ballot(at: index) == ballot else {
@@ -168,6 +170,8 @@ extension Replica {
         if hasLeadership {
             let (applied, me) = (appliedIndex, id)
             leadership?.noteAck(applied, from: me)
+            // Alone in its cluster, the leader's own ack is every replica's: no ack will arrive to clean up on.
+            if c.config.replicaCount == 1 { cleanUp(after: index, &c) }
         } else if let target = knownLeader ?? promised.ownerID, target != id {
             c.send(.ack(index: index), from: id, to: .replica(target), .acks(index: index))
         }

@@ -17,10 +17,16 @@ extension Replica {
         }
         let logEnd = log.lastIndex
         let compared = min(promisedBefore, promised)
+        // What the acceptor held there and overwrites: other records (a new leader's recovery chose another
+        // entry for the index), said so in the annotation.
+        var replaced: ReplacedEntry?
+        if let held = log[proposal.index], held.redo != proposal.redo {
+            replaced = ReplacedEntry(ballot: held.ballot, redo: held.redo, status: held.status)
+        }
         accept(proposal)
         c.observe(.accepted(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo))
         c.send(.vote(Vote(index: proposal.index, ballot: proposal.ballot, rejection: nil)), from: id, to: leaderID,
-               .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd))
+               .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd, replaced: replaced))
     }
 
     /// Why the proposal must be rejected, or nil to accept it.

@@ -33,7 +33,7 @@ public enum Input: Hashable, Sendable {
 /// ``handle(_:policies:config:into:outbox:)`` is the only way in: an input goes in, ``Effect``s come out.
 /// No I/O, clock, printing or global randomness: the election policy's draws come from the replica's own
 /// seeded generator.
-/// Each phase of PROTOCOL.md lives in one file: `Replica+Transaction` (§2(1)), `+Propose` (§2(2)),
+/// Each phase of Docs/Protocol.md lives in one file: `Replica+Transaction` (§2(1)), `+Propose` (§2(2)),
 /// `+Vote` (§2(3)), `+Commit` (§2(4) commit and apply), `+Ack` (§2(5) ack and cleanup), `+Heartbeat`
 /// (§3(1)), `+Election` (§3(2)), `+Recovery` (§3(3)).
 public struct Replica: Hashable, Sendable {

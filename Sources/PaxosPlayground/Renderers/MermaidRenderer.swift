@@ -3,7 +3,7 @@ import PaxosSimulation
 
 /// Renders a trace as a Mermaid sequence diagram (`export mermaid FILE`).
 ///
-/// One participant per replica, plus `client` on the left and `monitor` on the right. Each event of the
+/// One participant per replica, plus `client` on the left. Each event of the
 /// trace becomes, in trace order:
 /// - a message sent: an arrow from sender to receiver at the step that sent it, labelled with the step,
 ///   the phase tag (`§2(3) vote`), the message id and the payload. The arrow shows the message's fate,
@@ -32,7 +32,7 @@ package struct MermaidRenderer: Sendable {
 
     /// The participants, left to right.
     package var participants: [String] {
-        ["client"] + replicas.map(\.description) + ["monitor"]
+        ["client"] + replicas.map(\.description)
     }
 
     /// The diagram, one statement a line, ending with a newline. The leader's proposal to itself and its
@@ -122,19 +122,25 @@ package struct MermaidRenderer: Sendable {
     private func noteSpan(_ event: TraceEvent) -> [String] {
         switch event.kind {
         case .partition, .heal:
-            return span(replicas.map(Endpoint.replica), or: .monitor)
+            return span(replicas.map(Endpoint.replica), or: .replica(ReplicaID(1)))
         case .drop, .cut, .duplicate:
             return span([event.from, event.to], or: event.from)
         default:
-            return [event.to.description]
+            return span([event.to], or: event.to)
         }
     }
 
-    /// The leftmost and rightmost of `endpoints`, or `fallback` alone.
+    /// The leftmost and rightmost of `endpoints`, or `fallback` alone; the monitor, which has no lifeline
+    /// (it sends and receives nothing), stands for every replica.
     private func span(_ endpoints: [Endpoint], or fallback: Endpoint) -> [String] {
         let order = participants
         let positions = endpoints.compactMap { order.firstIndex(of: $0.description) }.sorted()
-        guard let low = positions.first, let high = positions.last else { return [fallback.description] }
+        guard let low = positions.first, let high = positions.last else {
+            if fallback == .monitor, let first = replicas.first, let last = replicas.last {
+                return first == last ? [first.description] : [first.description, last.description]
+            }
+            return [fallback.description]
+        }
         return low == high ? [order[low]] : [order[low], order[high]]
     }
 

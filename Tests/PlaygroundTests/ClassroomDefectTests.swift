@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import PaxosCore
+@testable import PaxosPlayground
+
+/// The defects a teacher met preparing the workshop (issue 18, "Why"), each with its exact output now.
+@Suite struct ClassroomDefectTests {
+    typealias Transcript = InterpreterTests.Transcript
+
+    static func session(_ setup: String) -> (Session, Transcript) {
+        InterpreterTests.session(setup)
+    }
+
+    static func output(_ setup: String, _ command: String) -> [String] {
+        let (session, transcript) = session(setup)
+        session.execute(command)
+        return transcript.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// `slots` says "proposed" for the proposer's own copy (the old leader's, after it crashed) and
+    /// "accepted" for the new leader's copy of an entry it never proposed (`log n2` says accepted too).
+    @Test func slotsLabelsTheProposerNotTheCurrentLeader() {
+        #expect(Self.output("cluster 3 leader n1\nsubmit x=1\nstep 2\ncrash n1\nrun until leader", "slots") == [
+            "   slot  n1             n2 (leader)    n3             acked  redo_log",
+            "      1  proposed 1.n1  accepted 1.n1  accepted 1.n1  ·      x=1",
+            " commit  0              0              0",
+            "applied  0              0              0",
+            "cleaned  0              0              0",
+            "  state  down           up             up",
+        ])
+    }
+
+    /// n1 led, appended y=2 at index 2 and crashed before anyone else accepted it; n2 leads and puts z=3
+    /// at index 2. When n1 is back, accepting proposal 2 overwrites its y=2, and the annotation says so.
+    @Test func acceptingOverAnUncommittedEntrySaysWhatItReplaces() {
+        let (session, transcript) = Self.session("""
+            cluster 3 leader n1
+            submit x=1
+            run
+            submit y=2
+            step 1
+            drop 11
+            drop 12
+            crash n1
+            run until leader
+            submit z=3
+            run
+            restart n1
+            """)
+        session.execute("run for 3")
+        let notes = transcript.lines.filter { $0.contains("replaces") }
+        #expect(notes == [
+            "      ↳ n1 accepts proposal 2: ballot 2.n2 is not below its promise 2.n2, index 2 is in its log (2 is its last); it replaces its uncommitted y=2 of 1.n1",
+        ])
+        #expect(session.execute("expect data n1 y=") == .ok)
+        #expect(session.execute("expect data n1 z=3") == .ok)
+    }
+
+    /// n3 applied x=1 under 1.n1 (its ack to n1 was lost with n1); n2, which never committed it, leads,
+    /// re-proposes it under 2.n2 and commits it: n3 acks it to n2 for the first time, and the annotation
+    /// no longer says the leader "missed the ack".
+    @Test func anAckToANewLeaderIsNotCalledARepeat() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep 4\ndeliver 7\ndrop 6\ncrash n1\nrun until leader")
+        session.execute("run")
+        #expect(!transcript.text.contains("missed the ack"))
+        #expect(transcript.lines.filter { $0.contains("only acks") } == [
+            "      ↳ n3 applied 1 already: it only acks it, to n2 (leading 2.n2), as cleanup counts acks",
+        ])
+    }
+
+    /// `compare` said `ticks to commit  t1 0  t1 0`, where "t1 0" reads as tick 1: the transactions now name
+    /// the row, and the cells hold only ticks.
+    @Test func compareNamesTheTransactionsInTheRowNotTheCells() {
+        let lines = Self.output("cluster 3 leader n1\nsubmit x=1\nrun\nsubmit y=2\ntick 2\nrun", "compare priority randomized")
+        #expect(lines.filter { $0.contains("to commit") } == ["     ticks to commit (t1, t2)  0, 2       0, 2"])
+    }
+
+    /// `explore` from a state where n2 leads said "n1 leads ballot 1": the bounds line now says where it
+    /// starts from.
+    @Test func exploreSaysTheStateItStartsFrom() {
+        let lines = Self.output("cluster 3 leader n1\ncrash n1\nrun until leader", "explore 1")
+        #expect(lines.contains { $0.hasPrefix("bounds: 3 replicas, from step 11 (n2 leads 2.n2), election priority") })
+        #expect(!lines.contains { $0.contains("n1 leads ballot 1") })
+    }
+
+    /// A command in the wrong case gets the name it meant.
+    @Test func aCommandInCapitalsGetsDidYouMean() {
+        #expect(Self.output("cluster 3 leader n1", "STEP") == [
+            "error: unknown command 'STEP': did you mean 'step'? type help for the list of commands",
+        ])
+        #expect(Self.output("cluster 3 leader n1", "Submit x=1") == [
+            "error: unknown command 'Submit': did you mean 'submit'? type help for the list of commands",
+        ])
+    }
+
+    /// `compare` compares two policies of one kind: after an election policy, only election policies.
+    @Test func compareCompletesThePolicyOfTheFirstOnesKind() {
+        let (session, _) = Self.session("cluster 3 leader n1")
+        #expect(session.completions(line: "compare ", word: "") == ["priority", "longest-term", "randomized", "sync", "async"])
+        #expect(session.completions(line: "compare priority ", word: "") == ["longest-term", "randomized"])
+        #expect(session.completions(line: "compare sync ", word: "") == ["async"])
+        #expect(session.completions(line: "compare priority s", word: "s") == [])
+    }
+
+    /// A 1-replica cluster cleans its log as soon as it applies (its own ack is every replica's), and
+    /// says "1 replica".
+    @Test func aOneReplicaClusterCleansUpAndCountsInTheSingular() {
+        #expect(Self.output("", "cluster 1 leader n1") == [
+            "cluster of 1 replica, n1 leads ballot 1 · election priority, commit sync, seed 1",
+        ])
+        let (session, transcript) = Self.session("cluster 1 leader n1")
+        session.execute("submit x=1")
+        session.execute("run")
+        session.execute("submit y=2")
+        session.execute("run")
+        #expect(transcript.lines.filter { $0.contains("cleanup") }.count == 2)
+        #expect(session.simulation.replica(ReplicaID(1)).log.entries.isEmpty)
+        #expect(session.simulation.replica(ReplicaID(1)).log.start == 3)
+        #expect(session.execute("expect data n1 y=2") == .ok)
+    }
+
+    /// Heartbeats slower than the election timeout make followers time out under a healthy leader: one
+    /// warning line says so, and what would be right.
+    @Test func heartbeatsSlowerThanTheTimeoutWarn() {
+        #expect(Self.output("cluster 3 leader n1", "set heartbeat 5") == [
+            "heartbeat every 5 ticks",
+            "warning: heartbeats every 5 ticks come later than the election timeout of 3: followers time out between them and hold needless elections (set heartbeat 3, or set timeout 5)",
+        ])
+        #expect(Self.output("cluster 3 leader n1", "set heartbeat 3") == ["heartbeat every 3 ticks"])
+        #expect(Self.output("cluster 3 leader n1\nset heartbeat 3", "set timeout 2") == [
+            "election timeout 2 ticks (policies may add to it)",
+            "warning: heartbeats every 3 ticks come later than the election timeout of 2: followers time out between them and hold needless elections (set heartbeat 2, or set timeout 3)",
+        ])
+    }
+
+    /// The Mermaid file declares only the participants it draws: no `monitor`.
+    @Test func mermaidDeclaresNoUnusedMonitor() {
+        let (session, _) = Self.session("cluster 3 leader n1\nsubmit x=1\nrun\npartition n1 | n2 n3\nheal\ncrash n1\nrun until leader")
+        let text = MermaidRenderer(replicaCount: 3).render(session.trace)
+        #expect(!text.contains("participant monitor"))
+        #expect(!text.contains("over monitor"))
+        #expect(!text.contains("monitor->>") && !text.contains("->>monitor"))
+        #expect(ExportTests.mermaidProblems(text, replicas: 3).isEmpty)
+    }
+}
