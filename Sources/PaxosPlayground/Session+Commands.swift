@@ -186,15 +186,22 @@ extension Session {
             return
         }
         var ticks = 0, deliveries = 0, elected = false, ran = WhatRan()
+        // Each tick with nothing in flight starts a round (the tick, then every delivery until nothing is in
+        // flight again); a round that repeats the one before, event for event, is folded into one line.
+        var rounds = RoundFolder(enabled: view == .full && !quiz.isOn && !options.quiet && !replaying)
+        defer { rounds.finish(self, final: true) }
         while true {
+            if simulation.inFlight.isEmpty { rounds.finish(self) }
             if holds(condition, elected: elected) { return }
             if let stop = stopBeforeNextStep() {
                 let did = "\(counted(deliveries, "delivery", "deliveries")) and \(counted(ticks, "tick"))"
+                rounds.finish(self, final: true)
                 return stopped(stop, ScriptPrinter.line(.run(condition)), did: did, ran: ran, goOn: ScriptPrinter.line(.run(condition)))
             }
             showProgress(deliveries + ticks, "run: \(deliveries) deliveries, \(ticks) ticks")
             if let next = simulation.inFlight.first {
                 guard deliveries < deliveryLimit else {
+                    rounds.finish(self, final: true)
                     say("run stops after \(deliveryLimit) deliveries: messages keep flowing\(whyNot(condition).map { "; \($0)" } ?? "")")
                     return
                 }
@@ -205,14 +212,73 @@ extension Session {
             } else {
                 if condition == .quiet { return }
                 guard ticks < tickLimit else {
+                    rounds.finish(self, final: true)
                     say("run stops after \(tickLimit) ticks: \(whyNot(condition) ?? "the condition does not hold yet")")
                     return
                 }
                 ticks += 1
+                rounds.begin(self, tick: simulation.tick + 1)
                 let events = try perform(.tick)
                 ran.ticked()
                 elected = elected || events.contains { $0.kind == .elected }
             }
+        }
+    }
+
+    /// `run until …`'s folding of repeated rounds: the first round of its kind prints in full; the rounds
+    /// after it that do the same (the same events between the same replicas, with the same payloads and
+    /// rules; only steps, ticks and message ids differ) print as one line when something else happens or
+    /// the run ends: `… 997 more heartbeat rounds (ticks 4–1000), nothing new`.
+    struct RoundFolder {
+        let enabled: Bool
+        /// The last round printed, as what its events did.
+        private var last: [String]?
+        private var folded = 0, firstTick = 0, lastTick = 0, allHeartbeats = true
+        private var tick = 0
+
+        init(enabled: Bool) { self.enabled = enabled }
+
+        /// A tick starts a round: hold its flow back.
+        mutating func begin(_ session: Session, tick: Int) {
+            guard enabled else { return }
+            finish(session)
+            self.tick = tick
+            session.heldFlow = []
+        }
+
+        /// The round is over: fold it if it repeats the last one, else print what was folded, then it.
+        mutating func finish(_ session: Session) {
+            guard enabled, let events = session.heldFlow else { return }
+            session.heldFlow = nil
+            // A tick at which nothing happens prints nothing, folded or not.
+            guard !events.isEmpty else { return }
+            let doing = events.map(Comparison.behaviourWithoutTime)
+            if doing == last {
+                if folded == 0 { firstTick = tick }
+                folded += 1
+                lastTick = tick
+                // Heartbeats, and the heartbeats a partition, a cut or a crash loses.
+                allHeartbeats = events.allSatisfy { $0.phase == .heartbeat || $0.phase == .fault }
+                    && events.contains { $0.phase == .heartbeat }
+                return
+            }
+            flushFolded(session)
+            last = doing
+            session.flow(events)
+        }
+
+        private mutating func flushFolded(_ session: Session) {
+            guard folded > 0 else { return }
+            let what = allHeartbeats ? "heartbeat round" : "round"
+            let ticks = firstTick == lastTick ? "tick \(firstTick)" : "ticks \(firstTick)–\(lastTick)"
+            session.say("      … \(folded) more \(what)\(folded == 1 ? "" : "s") (\(ticks)), nothing new")
+            folded = 0
+        }
+
+        /// The run ends: say what was folded last.
+        mutating func finish(_ session: Session, final: Bool) {
+            finish(session)
+            flushFolded(session)
         }
     }
 

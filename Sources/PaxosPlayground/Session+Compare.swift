@@ -228,6 +228,14 @@ struct Comparison {
         "\(event.tick) \(event.phase) \(event.kind) \(event.from) \(event.to) \(event.payload.rendered)"
     }
 
+    /// What an event did, without when: its phase, kind, ends, payload and rule. Two heartbeat rounds that
+    /// change nothing are equal in it.
+    /// A message lost on the way says which (`{"id": 12}`) in its payload: a fault is told by its note.
+    static func behaviourWithoutTime(_ event: TraceEvent) -> String {
+        let payload = event.phase == .fault ? "" : event.payload.rendered
+        return "\(event.phase) \(event.kind) \(event.from) \(event.to) \(payload) \(event.note)"
+    }
+
     /// The trace's events by step number (a step that did nothing visible has none).
     static func byStep(_ trace: [TraceEvent]) -> [Int: [TraceEvent]] {
         Dictionary(grouping: trace, by: \.step)

@@ -79,6 +79,9 @@ public final class Session {
     var wasInterrupted = false
     /// False to check the path of every file a command would write, and write nothing (the fuzzer).
     public var writesFiles = true
+    /// While `run until …` holds a round of events back (to fold it if it repeats the last one), the flow
+    /// collects here instead of printing. nil: the flow prints as it happens.
+    var heldFlow: [TraceEvent]?
 
     enum JournalEntry: Hashable {
         /// A fresh world: what `cluster` made, with the policies and settings then in force.
@@ -178,6 +181,10 @@ public final class Session {
     /// Output that `--quiet` silences: the flows, as `view` asks.
     func flow(_ events: [TraceEvent]) {
         guard !replaying, !options.quiet else { return }
+        if heldFlow != nil {
+            heldFlow?.append(contentsOf: events)
+            return
+        }
         switch view {
         case .full:
             for line in renderer.render(events) { write(line) }

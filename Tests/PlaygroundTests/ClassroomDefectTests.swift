@@ -142,4 +142,61 @@ import PaxosCore
         #expect(!text.contains("monitor->>") && !text.contains("->>monitor"))
         #expect(ExportTests.mermaidProblems(text, replicas: 3).isEmpty)
     }
+
+    /// `run until committed 5` in a fresh cluster printed 6,002 lines of identical heartbeat rounds: the
+    /// first round prints in full, the 999 after it as one line; the trace keeps every event.
+    @Test func runUntilFoldsRepeatedHeartbeatRounds() {
+        let (session, transcript) = Self.session("cluster 3 leader n1")
+        session.execute("run until committed 5")
+        #expect(transcript.lines.joined(separator: "\n").split(separator: "\n").map(String.init) == [
+            "   1 t1   §3(1)  heartbeat   n1 → n2, n3    {\"heartbeat\": {\"ballot\": \"1.n1\", \"commit_index\": 0, \"cleanup_index\": 0}}  → #1 #2",
+            "      ↳ n1 leads 1.n1: heartbeat to every follower (commit index 0)",
+            "   2 t1   §3(1)  heartbeat   n2 → n1        {\"heartbeat_reply\": {\"ballot\": \"1.n1\", \"promised\": \"1.n1\", \"log_end\": 0, \"applied_index\": 0}}  → #3  (on #1)",
+            "      ↳ n2 follows n1 (ballot 1.n1); its election timer restarts; it answers that its log ends at 0 and it applied 0",
+            "   3 t1   §3(1)  heartbeat   n3 → n1        {\"heartbeat_reply\": {\"ballot\": \"1.n1\", \"promised\": \"1.n1\", \"log_end\": 0, \"applied_index\": 0}}  → #4  (on #2)",
+            "      ↳ n3 follows n1 (ballot 1.n1); its election timer restarts; it answers that its log ends at 0 and it applied 0",
+            "   4 t1   §3(1)  heartbeat   n2 → n1        {\"heartbeat_reply\": {\"ballot\": \"1.n1\", \"promised\": \"1.n1\", \"log_end\": 0, \"applied_index\": 0}}  (#3 delivered)",
+            "      ↳ n2's log ends at 0 and it applied 0: it misses nothing n1 can send now",
+            "   5 t1   §3(1)  heartbeat   n3 → n1        {\"heartbeat_reply\": {\"ballot\": \"1.n1\", \"promised\": \"1.n1\", \"log_end\": 0, \"applied_index\": 0}}  (#4 delivered)",
+            "      ↳ n3's log ends at 0 and it applied 0: it misses nothing n1 can send now",
+            "      … 999 more heartbeat rounds (ticks 2–1000), nothing new",
+            "run stops after 1000 ticks: the condition does not hold yet",
+        ])
+        #expect(session.trace.count == 6_000)
+        #expect(session.simulation.tick == 1_000)
+    }
+
+    /// A new event ends the fold: the line saying what was folded comes before it, in order.
+    @Test func aFoldedRunSaysWhatItFoldedBeforeWhatIsNew() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nset timeout 6\npartition n1 | n2 n3")
+        session.execute("run until leader")
+        let lines = transcript.lines.joined(separator: "\n").split(separator: "\n").map(String.init)
+        #expect(Array(lines.prefix(8)) == [
+            "   2 t1   §3(1)  heartbeat   n1 → n2, n3    {\"heartbeat\": {\"ballot\": \"1.n1\", \"commit_index\": 0, \"cleanup_index\": 0}}  → #1 #2",
+            "      ↳ n1 leads 1.n1: heartbeat to every follower (commit index 0)",
+            "   3 t1   fault  drop        n1 → n2        {\"id\": 1}  (on #1)",
+            "      ↳ heartbeat n1 → n2 is lost: the network is partitioned",
+            "   4 t1   fault  drop        n1 → n3        {\"id\": 2}  (on #2)",
+            "      ↳ heartbeat n1 → n3 is lost: the network is partitioned",
+            "      … 5 more heartbeat rounds (ticks 2–6), nothing new",
+            "  20 t7   §3(2)  election    n1             {\"step_down\": {\"ballot\": \"1.n1\"}}",
+        ])
+        #expect(lines.filter { $0.contains("nothing new") }.count == 1)
+    }
+
+    /// `--quiet` prints no flow, and no fold line either; `run for` and `step` never fold.
+    @Test func foldingIsOnlyForTheFlowOfRunUntil() {
+        var options = SessionOptions()
+        options.quiet = true
+        let printed = Transcript()
+        let quiet = Session(options: options, write: { printed.lines.append($0) })
+        quiet.execute("cluster 3 leader n1")
+        quiet.execute("run until committed 5")
+        #expect(printed.lines == ["cluster of 3 replicas, n1 leads ballot 1 · election priority, commit sync, seed 1",
+                                  "run stops after 1000 ticks: the condition does not hold yet"])
+        let (session, transcript) = Self.session("cluster 3 leader n1")
+        session.execute("run for 3")
+        #expect(!transcript.text.contains("nothing new"))
+        #expect(transcript.lines.joined(separator: "\n").split(separator: "\n").count == 30)
+    }
 }
