@@ -129,9 +129,13 @@ struct Playground: ParsableCommand {
         commandName: "paxos-playground",
         abstract: "Step through Multi-Paxos redo-log replication, break it safely, and check it.",
         discussion: "With no subcommand, starts the REPL (type help inside). Exit codes of run: 0 every expect held, 1 one failed, 2 a script error.",
+        version: Playground.version,
         subcommands: [REPL.self, Run.self, Check.self, Bench.self, Fuzz.self],
         defaultSubcommand: REPL.self
     )
+
+    /// What `paxos-playground --version` prints.
+    static let version = "paxos-playground 0.1.0"
 
     /// The policies the playground knows: the built-ins, plus what `runPlayground(registry:)` was given.
     /// Set once at start, before any command runs, and read-only after.

@@ -46,10 +46,49 @@ import Testing
         #expect(!lines.contains { $0.hasPrefix("wrote the path") })
     }
 
-    @Test func checkVerifiesTheDefaultConfigurationAndExitsZero() throws {
-        let result = try CLITests.playground(["check", "--quiet"])
+    @Test func checkVerifiesTheTinyPresetAndExitsZero() throws {
+        let result = try CLITests.playground(["check", "--quiet", "--preset", "tiny"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasPrefix("checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts\n"))
         #expect(result.stdout.contains("verified: invariants 1-5 hold in every state within these bounds"))
+    }
+
+    /// `check` with no bound option runs the classroom preset (a leader crash, an election with recovery,
+    /// a transaction, a drop); with bound options and no preset, the others are tiny's, as before; an
+    /// option overrides one bound of a preset. Each search is cut at one state: only the bounds are read.
+    @Test(arguments: [
+        ([String](), "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        (["--drops", "2"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 ticks, 2 drops, 0 duplicates, 0 crashes, 0 restarts"),
+        (["--preset", "classroom", "--transactions", "3"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 3 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        (["--preset", "thorough"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 2 elections, 3 ticks, 1 drop, 1 duplicate, 1 crash, 1 restart"),
+    ])
+    func checkPresetsSetTheBounds(_ options: [String], _ bounds: String) throws {
+        let result = try CLITests.playground(["check", "--quiet", "--max-states", "1"] + options)
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasPrefix("checking: \(bounds)\n"))
+    }
+
+    @Test func checkListsItsPresetsAndRefusesAnUnknownOne() throws {
+        let help = try CLITests.playground(["check", "--help"])
+        #expect(help.stdout.contains("--preset"))
+        for name in ["tiny", "classroom", "thorough"] { #expect(help.stdout.contains(name)) }
+        let unknown = try CLITests.playground(["check", "--preset", "huge"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("'huge'"))
+        #expect(unknown.stderr.contains("tiny"))
+    }
+
+    /// `--version`, and the completion scripts swift-argument-parser writes for bash, zsh and fish.
+    @Test func versionAndCompletionScripts() throws {
+        let version = try CLITests.playground(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout == "paxos-playground 0.1.0\n")
+        for (shell, marker) in [("bash", "#!/bin/bash"), ("zsh", "#compdef paxos-playground"), ("fish", "complete -c 'paxos-playground'")] {
+            let script = try CLITests.playground(["--generate-completion-script", shell])
+            #expect(script.status == 0, "\(shell): \(script.stderr)")
+            #expect(script.stdout.contains(marker), "\(shell)")
+            #expect(script.stdout.contains("check") && script.stdout.contains("bench"), "\(shell)")
+        }
     }
 
     @Test func checkFindsTheUnsafeCounterexampleAndItsScriptReplays() throws {

@@ -126,21 +126,15 @@ package struct MermaidRenderer: Sendable {
         case .drop, .cut, .duplicate:
             return span([event.from, event.to], or: event.from)
         default:
-            return span([event.to], or: event.to)
+            return [event.to.description]
         }
     }
 
-    /// The leftmost and rightmost of `endpoints`, or `fallback` alone; the monitor, which has no lifeline
-    /// (it sends and receives nothing), stands for every replica.
+    /// The leftmost and rightmost of `endpoints`, or `fallback` alone.
     private func span(_ endpoints: [Endpoint], or fallback: Endpoint) -> [String] {
         let order = participants
         let positions = endpoints.compactMap { order.firstIndex(of: $0.description) }.sorted()
-        guard let low = positions.first, let high = positions.last else {
-            if fallback == .monitor, let first = replicas.first, let last = replicas.last {
-                return first == last ? [first.description] : [first.description, last.description]
-            }
-            return [fallback.description]
-        }
+        guard let low = positions.first, let high = positions.last else { return [fallback.description] }
         return low == high ? [order[low]] : [order[low], order[high]]
     }
 
