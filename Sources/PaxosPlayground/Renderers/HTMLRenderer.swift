@@ -48,11 +48,6 @@ package enum HTMLRenderer {
         ])
     }
 
-    /// The cluster in full, as the page's slots view and lanes read it: the first snapshot.
-    package static func snapshot(_ sim: Simulation) -> JSONValue {
-        SnapshotEncoder.whole(sim)
-    }
-
     /// JSON that is safe inside `<script>`: `<` as `\u003c` (no `</script>`, no `<!--`), and the two
     /// line separators JavaScript once refused in string literals escaped too.
     static func scriptSafe(_ json: String) -> String {
@@ -92,6 +87,7 @@ package struct SnapshotEncoder {
         return .object(fields)
     }
 
+    /// The cluster in full, as the page's slots view and lanes read it: the first snapshot.
     static func whole(_ sim: Simulation) -> JSONValue {
         let replicas: [JSONValue] = sim.replicas.map { r in
             .object([
