@@ -54,6 +54,14 @@ import Testing
         }
     }
 
+    /// What a refused read or write says, whoever runs the tests: the two tests that make the system refuse
+    /// (below) cannot run as root, which CI is, so the wording of a refusal is checked here from its code.
+    @Test func aRefusalByTheSystemIsSaidInTheProjectsWords() {
+        #expect(InputText.reason(EACCES, reading: "s.pxs") == "no permission to read it; make it readable (chmod u+r s.pxs) or run as its owner")
+        #expect(InputText.reason(EPERM, reading: "s.pxs") == InputText.reason(EACCES, reading: "s.pxs"))
+        #expect(OutputFile.reason(EACCES, path: "run.html") == "no permission to write it; choose a directory you can write to")
+    }
+
     @Test(.enabled(if: !runningAsRoot, "root reads every file")) func anUnreadableScriptSaysSo() throws {
         let path = try Self.directory() + "/secret.pxs"
         try Self.write(Array("show\n".utf8), path)
