@@ -264,14 +264,27 @@ func printError(_ text: String) {
 /// `arguments` replaces the process's own (`check-mutant` passes `check --break NAME ...`).
 public func runPlayground(registry: PolicyRegistry = .builtIn, arguments: [String]? = nil) -> Never {
     Playground.registry = registry
-    exitAsThePlayground {
+    let words = arguments ?? Array(CommandLine.arguments.dropFirst())
+    exitAsThePlayground(help: Playground.helpCommand(for: words)) {
         var command = try Playground.parseAsRoot(arguments)
         try command.run()
     }
 }
 
-/// Runs `body` and exits: 0 when it returns, its code when it throws an `ExitCode`, 2 on bad options.
-func exitAsThePlayground(_ body: () throws -> Void) -> Never {
+extension Playground {
+    /// The command that lists the options of the subcommand `words` name (`paxos-playground run --help`).
+    static func helpCommand(for words: [String]) -> String {
+        let names = configuration.subcommands.map { $0._commandName }
+        guard let first = words.first, names.contains(first) else { return "paxos-playground --help" }
+        return "paxos-playground \(first) --help"
+    }
+}
+
+/// Runs `body` and exits: 0 when it returns, its code when it throws an `ExitCode`, 2 on bad options, with one
+/// line on standard error saying what was wrong. The playground's own messages say what would be right;
+/// ArgumentParser's (an unknown option, a missing value: capitalised, where the playground's never are) get
+/// the command that lists the options.
+func exitAsThePlayground(help: String = "paxos-playground --help", _ body: () throws -> Void) -> Never {
     do {
         try body()
         Foundation.exit(0)
@@ -283,7 +296,11 @@ func exitAsThePlayground(_ body: () throws -> Void) -> Never {
             print(Playground.fullMessage(for: error))
             Foundation.exit(0)
         }
-        printError(Playground.fullMessage(for: error))
+        // ArgumentParser's usage lines would follow the message, naming the root command even when a
+        // subcommand's option was wrong: the line says where the options are instead.
+        let message = Playground.message(for: error)
+        let fromParser = message.first?.isUppercase ?? false
+        printError("Error: \(message)" + (fromParser ? "; \(help) lists the options" : ""))
         Foundation.exit(2)
     }
 }
