@@ -133,6 +133,8 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
     /// Who the heartbeats went to, and who answered that it follows, in first-seen order.
     package private(set) var receivers: [Endpoint] = []
     package private(set) var followers: [Endpoint] = []
+    /// Who the network lost a heartbeat to (down, partitioned or cut off), in first-seen order.
+    package private(set) var unreached: [Endpoint] = []
 
     package init(leader: Endpoint, tick: Int) {
         self.leader = leader
@@ -141,9 +143,12 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether the flow group is routine: a heartbeat sent, a follower's answer that it follows (nothing to
-    /// clean), or the leader finding a follower up to date.
+    /// clean), the leader finding a follower up to date, or a heartbeat the network lost on its own (to a
+    /// replica that is down, across a partition or a cut; not a `drop`).
     package static func isRoutine(_ group: [TraceEvent]) -> Bool {
-        guard let event = group.first, event.phase == .heartbeat else { return false }
+        guard let event = group.first else { return false }
+        if let lost = lostHeartbeat(event) { return lost.loss != .dropped }
+        guard event.phase == .heartbeat else { return false }
         switch event.reason {
         case .heartbeat: return true
         case .followsLeader(_, let cleaned, _, _): return cleaned == nil
@@ -155,9 +160,16 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
     /// The leader the group is about: the one that sends a heartbeat or reads an answer, the receiver of an
     /// answer.
     package static func leader(of group: [TraceEvent]) -> Endpoint? {
+        if let event = group.first, let lost = lostHeartbeat(event) { return lost.leader }
         guard let event = group.first, let rule = event.fact.rule else { return nil }
         if case .followsLeader = rule.reason { return event.to }
         return .replica(rule.by)
+    }
+
+    /// A heartbeat (not its answer) that was lost: the leader that sent it, its receiver and why.
+    static func lostHeartbeat(_ event: TraceEvent) -> (leader: Endpoint, receiver: Endpoint, loss: Loss)? {
+        guard case .lost(_, .message(let envelope), let loss) = event.fact, case .heartbeat = envelope.message else { return nil }
+        return (envelope.from, envelope.to, loss)
     }
 
     /// Takes in a routine group of this leader.
@@ -170,7 +182,8 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
             for receiver in group.map(\.to) where !receivers.contains(receiver) { receivers.append(receiver) }
         case .followsLeader:
             if !followers.contains(event.from) { followers.append(event.from) }
-        default: break
+        default:
+            if let lost = Self.lostHeartbeat(event), !unreached.contains(lost.receiver) { unreached.append(lost.receiver) }
         }
     }
 
@@ -191,6 +204,7 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
             answered = "\(followers.map(\.description).joined(separator: ", ")) followed"
         }
         let route = receivers.isEmpty ? "\(leader)" : "\(leader) → \(receivers.map(\.description).joined(separator: ", "))"
-        return "heartbeat round\(times) (\(ticks)): \(route), \(answered)"
+        let lost = unreached.isEmpty ? "" : ", lost to \(unreached.map(\.description).joined(separator: ", "))"
+        return "heartbeat round\(times) (\(ticks)): \(route), \(answered)\(lost)"
     }
 }

@@ -188,7 +188,7 @@ extension Session {
         var ticks = 0, deliveries = 0, elected = false, ran = WhatRan()
         // Each tick with nothing in flight starts a round (the tick, then every delivery until nothing is in
         // flight again); a round that repeats the one before, event for event, is folded into one line.
-        var rounds = RoundFolder(enabled: view == .full && !quiz.isOn && !options.quiet && !replaying)
+        var rounds = RoundFolder(enabled: !quiz.isOn && !options.quiet && !replaying)
         defer { rounds.finish(self, final: true) }
         while true {
             if simulation.inFlight.isEmpty { rounds.finish(self) }
@@ -228,11 +228,17 @@ extension Session {
     /// `run until …`'s folding of repeated rounds: the first round of its kind prints in full; the rounds
     /// after it that do the same (the same events between the same replicas, with the same payloads and
     /// rules; only steps, ticks and message ids differ) print as one line when something else happens or
-    /// the run ends: `… 997 more heartbeat rounds (ticks 4–1000), nothing new`.
+    /// the run ends: `… 997 more heartbeat rounds (ticks 4–1000), nothing new`. So do rounds that repeat a
+    /// cycle of up to ``longestCycle`` rounds printed just before them (a lone replica's timeout, pre-vote and
+    /// standing aside, over and over): `… 180 more rounds (ticks 25–1000) repeating the last 2, nothing new`.
     struct RoundFolder {
         let enabled: Bool
-        /// The last round printed, as what its events did.
-        private var last: [String]?
+        /// The longest cycle of rounds that folds.
+        static let longestCycle = 4
+        /// What the last rounds did, printed or folded, oldest first (at most twice the longest cycle).
+        private var recent: [[String]] = []
+        /// While folding: the length of the cycle the folded rounds repeat.
+        private var cycle: Int?
         private var folded = 0, firstTick = 0, lastTick = 0, allHeartbeats = true
         private var tick = 0
 
@@ -246,33 +252,47 @@ extension Session {
             session.heldFlow = []
         }
 
-        /// The round is over: fold it if it repeats the last one, else print what was folded, then it.
+        /// The cycle `doing` continues: the one being folded, else the shortest whose last round matches.
+        private func cycle(continuedBy doing: [String]) -> Int? {
+            if let cycle { return recent[recent.count - cycle] == doing ? cycle : nil }
+            return (1...Self.longestCycle).first { $0 <= recent.count && recent[recent.count - $0] == doing }
+        }
+
+        /// The round is over: fold it if it repeats the last one (or the last cycle), else print what was
+        /// folded, then it.
         mutating func finish(_ session: Session) {
             guard enabled, let events = session.heldFlow else { return }
             session.heldFlow = nil
             // A tick at which nothing happens prints nothing, folded or not.
             guard !events.isEmpty else { return }
             let doing = events.map(Comparison.behaviourWithoutTime)
-            if doing == last {
-                if folded == 0 { firstTick = tick }
+            defer {
+                recent.append(doing)
+                if recent.count > 2 * Self.longestCycle { recent.removeFirst() }
+            }
+            // `view compact` folds routine heartbeat rounds itself, into its own line (``HeartbeatFold``).
+            let routine = session.view == .compact && FlowRenderer.groups(events).allSatisfy(HeartbeatFold.isRoutine)
+            if !routine, let repeating = cycle(continuedBy: doing) {
+                if folded == 0 { firstTick = tick; allHeartbeats = true }
+                cycle = repeating
                 folded += 1
                 lastTick = tick
                 // Heartbeats, and the heartbeats a partition, a cut or a crash loses.
-                allHeartbeats = events.allSatisfy { $0.phase == .heartbeat || $0.phase == .fault }
+                allHeartbeats = allHeartbeats && events.allSatisfy { $0.phase == .heartbeat || $0.phase == .fault }
                     && events.contains { $0.phase == .heartbeat }
                 return
             }
             flushFolded(session)
-            last = doing
             session.flow(events)
         }
 
         private mutating func flushFolded(_ session: Session) {
+            defer { folded = 0; cycle = nil }
             guard folded > 0 else { return }
             let what = allHeartbeats ? "heartbeat round" : "round"
             let ticks = firstTick == lastTick ? "tick \(firstTick)" : "ticks \(firstTick)–\(lastTick)"
-            session.say("      … \(folded) more \(what)\(folded == 1 ? "" : "s") (\(ticks)), nothing new")
-            folded = 0
+            let repeating = (cycle ?? 1) > 1 ? " repeating the last \(cycle ?? 1)" : ""
+            session.say("      … \(folded) more \(what)\(folded == 1 ? "" : "s") (\(ticks))\(repeating), nothing new")
         }
 
         /// The run ends: say what was folded last.

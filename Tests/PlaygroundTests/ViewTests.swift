@@ -34,6 +34,31 @@ import PaxosSimulation
         ])
     }
 
+    /// Heartbeats the network loses on its own (to a replica that is down) are part of a quiet round: the
+    /// round folds and says whom they were lost to. A `drop` is never folded.
+    @Test func heartbeatsLostToADownReplicaFoldWithTheirRound() {
+        let lines = Self.run("cluster 3 leader n1\ncrash n3\nview compact\nrun for 4\ntick\ndrop 13")
+        let after = Array(lines.drop { !$0.hasPrefix("view compact") }.dropFirst())
+        #expect(after == [
+            "     heartbeat round × 4 (tick 1–4): n1 → n2, n3, n2 followed, lost to n3",
+            "     heartbeat round (tick 5): n1 → n2, n3, no answer yet",
+            "  19 drop        n1 → n2      #13 dropped",
+        ])
+    }
+
+    /// `run until` folds rounds that repeat a cycle (here a lone replica's timeout and pre-vote, then its
+    /// standing aside), in every view, after printing the cycle once.
+    @Test(arguments: ["", "view compact\n"])
+    func runUntilFoldsARepeatingCycleOfRounds(_ view: String) {
+        let lines = Self.run("cluster 3 leader n1\ncrash n2\ncrash n3\n\(view)run until converged")
+        #expect(lines.suffix(2) == [
+            "      … 219 more rounds (ticks 19–1000) repeating the last 2, nothing new",
+            "run stops after 1000 ticks: not converged: only n1 is up: a majority needs 2",
+        ])
+        #expect(lines.count == (view.isEmpty ? 34 : 19), "\(lines.count) lines")
+        #expect(lines.filter { $0.contains("stands aside") }.count == (view.isEmpty ? 1 : 0))
+    }
+
     @Test func quietHeartbeatRoundsFoldIntoOneLine() {
         let lines = Self.run("cluster 3 leader n1\nsubmit x=1\nrun\ntick 3\nrun\nview compact\nrun for 3\nshow")
         let after = Array(lines.drop { !$0.hasPrefix("view compact") }.dropFirst())
