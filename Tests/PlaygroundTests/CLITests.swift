@@ -11,16 +11,26 @@ import Testing
     }
 
     static func playground(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
-                           executable: String = "paxos-playground") throws -> Result {
-        try playground(arguments, data: input.map { Data($0.utf8) }, environment: environment, executable: executable)
+                           executable: String = "paxos-playground", directory: URL? = nil) throws -> Result {
+        try playground(arguments, data: input.map { Data($0.utf8) }, environment: environment, executable: executable,
+                       directory: directory)
+    }
+
+    /// A new empty directory with `Examples` linked in, to run commands that write files (counterexample.pxs).
+    static func scratchDirectoryWithExamples() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("paxos-docs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("Examples"),
+                                                   withDestinationURL: PseudoTerminalTests.root.appendingPathComponent("Examples"))
+        return directory
     }
 
     static func playground(_ arguments: [String], data input: Data?, environment: [String: String] = [:],
-                           executable: String = "paxos-playground") throws -> Result {
+                           executable: String = "paxos-playground", directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = PseudoTerminalTests.binary.deletingLastPathComponent().appendingPathComponent(executable)
         process.arguments = arguments
-        process.currentDirectoryURL = PseudoTerminalTests.root
+        process.currentDirectoryURL = directory ?? PseudoTerminalTests.root
         // COLUMNS from the shell running the tests would wrap the flows: only a test's own counts.
         process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "COLUMNS" }.merging(environment) { $1 }
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
