@@ -14,7 +14,7 @@ extension Session {
             }
             electionName = name
             simulation.setElectionPolicy(policy)
-            journal.append(.setup(command))
+            record(.setup(command))
             say("election policy: \(name)")
         case .commit(let name):
             guard let policy = registry.commit(named: name) else {
@@ -22,14 +22,14 @@ extension Session {
             }
             commitName = name
             simulation.setCommitPolicy(policy)
-            journal.append(.setup(command))
+            record(.setup(command))
             say("commit policy: \(name)")
         case .policies:
             say(Views.policies(registry, election: electionName, commit: commitName))
         case .priority(let id, let value):
             try simulation.validate(id)
             simulation.updateConfig { $0.priorities[id.number - 1] = value }
-            journal.append(.setup(command))
+            record(.setup(command))
             say("\(id) has priority \(value)")
         case .set(let setting):
             simulation.updateConfig { config in
@@ -43,7 +43,7 @@ extension Session {
                 case .breaksOff: config.breaks.removeAll()
                 }
             }
-            journal.append(.setup(command))
+            record(.setup(command))
             say(Views.setting(setting))
             if let warning = Views.timerWarning(setting, simulation.config) { say(warning) }
         case .submit(let records):
@@ -399,14 +399,47 @@ extension Session {
         guard !actions.isEmpty else { throw CommandError("nothing to undo: no event since the cluster started") }
         let steps = min(count, actions.count)
         let cut = actions[actions.count - steps]
-        let saved = (simulation, trace, journal, electionName, commitName)
-        guard replay(Array(journal[..<cut]), interruptible: true) else {
-            (simulation, trace, journal, electionName, commitName) = saved
+        guard goBack(to: cut) else {
             say("undo stopped by Ctrl-C while it replayed the session: nothing changed; undo \(count) goes on")
             (historyRewrite, wasInterrupted) = ([], true)
             return
         }
         say("undid \(steps) event\(steps == 1 ? "" : "s"): back at step \(simulation.step), tick \(simulation.tick)")
+    }
+}
+
+extension Session {
+    /// Makes the world what the first `cut` journal entries made: from the last checkpoint at or before
+    /// `cut` (or from the start, with none), it replays the entries after it, fewer than
+    /// ``Checkpoint/spacing``. Ctrl-C stops the replay: then nothing changed, and it returns false.
+    func goBack(to cut: Int) -> Bool {
+        let saved = (simulation, electionName, commitName, checkpoints)
+        guard let base = checkpoints.last(where: { $0.journalCount <= cut }) else {
+            let (savedTrace, savedJournal) = (trace, journal)
+            guard replay(Array(journal[..<cut]), interruptible: true) else {
+                (simulation, electionName, commitName, checkpoints) = saved
+                (trace, journal) = (savedTrace, savedJournal)
+                return false
+            }
+            return true
+        }
+        // The tails taken off, to put back if Ctrl-C stops the replay; the journal and the trace before the
+        // checkpoint stay where they are, uncopied.
+        let journalTail = Array(journal[base.journalCount...])
+        let traceTail = Array(trace[base.traceCount...])
+        journal.removeSubrange(base.journalCount...)
+        trace.removeSubrange(base.traceCount...)
+        checkpoints.removeAll { $0.journalCount > base.journalCount }
+        (simulation, electionName, commitName) = (base.simulation, base.electionName, base.commitName)
+        guard replay(Array(journalTail[..<(cut - base.journalCount)]), interruptible: true) else {
+            (simulation, electionName, commitName, checkpoints) = saved
+            journal.removeSubrange(base.journalCount...)
+            trace.removeSubrange(base.traceCount...)
+            journal += journalTail
+            trace += traceTail
+            return false
+        }
+        return true
     }
 }
 

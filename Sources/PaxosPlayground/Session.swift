@@ -51,6 +51,9 @@ public final class Session {
     var commitName: String
     /// The commands and actions that made the current world, to replay.
     var journal: [JournalEntry] = []
+    /// Copies of the world every ``Checkpoint/spacing`` journal entries since the last `cluster`, oldest
+    /// first: `undo` goes back to the last one before its cut and replays the few entries after it.
+    var checkpoints: [Checkpoint] = []
     var replaying = false
     var quiz = Quiz()
     /// `file:line` of the script line being run, for error messages.
@@ -82,6 +85,22 @@ public final class Session {
     /// While `run until …` holds a round of events back (to fold it if it repeats the last one), the flow
     /// collects here instead of printing. nil: the flow prints as it happens.
     var heldFlow: [TraceEvent]?
+
+    /// The world as it was once the journal held `journalCount` entries: the simulation (a value, whose
+    /// copy shares its storage with the live one until either changes), the policies' names, and how long
+    /// the trace was. The journal and the trace only grow between two `cluster`s, so their first entries
+    /// are still the ones that made this world.
+    struct Checkpoint {
+        /// Entries between two checkpoints: `undo` replays fewer than this many, and the copies take memory
+        /// in proportion to the journal's length (a copy of the world per this many entries).
+        static let spacing = 256
+
+        let journalCount: Int
+        let traceCount: Int
+        let simulation: Simulation
+        let electionName: String
+        let commitName: String
+    }
 
     enum JournalEntry: Hashable {
         /// A fresh world: what `cluster` made, with the policies and settings then in force.
@@ -219,8 +238,8 @@ public final class Session {
         guard replaying || trace.count < eventsMax else { throw CommandError(fullReason) }
         if quiz.isOn, !replaying { try quiz.ask(before: action, in: self) }
         let events = try simulation.perform(action)
-        journal.append(.action(action))
         trace += events
+        record(.action(action))
         flow(events)
         if quiz.isOn, !replaying { quiz.reveal(events, in: self) }
         return events
@@ -238,6 +257,17 @@ public final class Session {
                                 config: config, leader: leader)
         trace = []
         journal = [.start(ClusterSetup(election: electionName, commit: commitName, config: config, leader: leader))]
+        checkpoints = []
+    }
+
+    /// Adds `entry` to the journal, once the world is what it made; every ``Checkpoint/spacing`` entries,
+    /// keeps a copy of the world for `undo`.
+    func record(_ entry: JournalEntry) {
+        journal.append(entry)
+        if journal.count % Checkpoint.spacing == 0 {
+            checkpoints.append(Checkpoint(journalCount: journal.count, traceCount: trace.count, simulation: simulation,
+                                          electionName: electionName, commitName: commitName))
+        }
     }
 
     func currentPolicies() -> Policies {
