@@ -39,6 +39,9 @@ public final class Session {
     public internal(set) var trace: [TraceEvent] = []
     /// The command lines entered so far (for `history`).
     public private(set) var history: [String] = []
+    /// The message each line of `history` that names one (`deliver`, `drop`, `duplicate`) found in flight,
+    /// by the line's position: `compare` looks for it in each of its runs.
+    private(set) var namedMessages: [Int: InFlight] = [:]
     public internal(set) var failedExpectations = 0
     /// Where text goes; a line at a time, without the newline.
     public var write: (String) -> Void
@@ -135,25 +138,35 @@ public final class Session {
         }
         guard let command else { return .ok }
         history.append(line.trimmingSpaces)
+        switch command {
+        case .deliver(let id), .drop(let id), .duplicate(let id): namedMessages[history.count - 1] = simulation.inFlight(id)
+        default: break
+        }
         (historyRewrite, wasInterrupted) = (nil, false)
         do {
             let outcome = try run(command)
             flushFold()
             if let kept = historyRewrite {
-                history.removeLast()
+                forgetLastLine()
                 history += kept
             }
             return wasInterrupted ? .interrupted : outcome
         } catch let error as CommandError {
-            history.removeLast()
+            forgetLastLine()
             return fail(error.description)
         } catch let error as SimulationError {
-            history.removeLast()
+            forgetLastLine()
             return fail(error.description)
         } catch {
-            history.removeLast()
+            forgetLastLine()
             return fail("\(error)")
         }
+    }
+
+    /// Takes the last line off `history`, with the message it named.
+    private func forgetLastLine() {
+        history.removeLast()
+        namedMessages[history.count] = nil
     }
 
     /// Reads one line of input as the REPL does (``InputText/line(_:first:)``: `first` for the first line of

@@ -190,17 +190,30 @@ package struct MermaidRenderer: Sendable {
     /// and notes and stay, so payloads read as the JSON they are. A line break becomes a space; `<br/>`
     /// (which notes use between their lines) is added after escaping.
     static func escape(_ text: String) -> String {
+        let special: (UInt8) -> Bool = { byte in
+            switch byte {
+            case UInt8(ascii: "#"), UInt8(ascii: ";"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "<"),
+                 UInt8(ascii: ">"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): true
+            default: false
+            }
+        }
+        guard text.utf8.contains(where: special) else { return text }
         var out = ""
         for character in text {
-            switch character {
-            case "#": out += "№"
-            case ";": out += " —"
-            case "%": out += out.last == "%" ? "\u{200B}%" : "%"
-            case "&": out += "＆"
-            case "<": out += "‹"
-            case ">": out += "›"
-            case "\n", "\r": out += " "
-            default: out.append(character)
+            // Each character escaped is one ASCII byte: compare bytes, not characters (an export escapes
+            // thousands of labels).
+            guard character.utf8.count == 1, let byte = character.utf8.first, special(byte) else {
+                out.append(character)
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "#"): out += "№"
+            case UInt8(ascii: ";"): out += " —"
+            case UInt8(ascii: "%"): out += out.last == "%" ? "\u{200B}%" : "%"
+            case UInt8(ascii: "&"): out += "＆"
+            case UInt8(ascii: "<"): out += "‹"
+            case UInt8(ascii: ">"): out += "›"
+            default: out += " "
             }
         }
         return out
