@@ -70,6 +70,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         try checkLimit(transactions, .benchTransactions, "--transactions")
         try checkLimit(`repeat`, .benchRepeat, "--repeat")
+        try checkLimit(steps, .benchSessionSteps, "--steps")
         for (option, list, bound) in [("--replicas", replicas, Limits.Bound.replicas), ("--batch", batch, .batch),
                                       ("--window", window, .window)] {
             try checkLimit(list.values.count, .benchSweep, option)

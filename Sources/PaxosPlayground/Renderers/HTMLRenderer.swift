@@ -34,8 +34,8 @@ package enum HTMLRenderer {
         var lines = template.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let line = lines.firstIndex(where: { $0.trimmingSpaces == marker }) else { return nil }
         var json: [UInt8] = []
-        data.write(to: &json)
-        lines[line] = "const PLAYGROUND = \(scriptSafe(json));"
+        data.write(to: &json, scriptSafe: true)
+        lines[line] = "const PLAYGROUND = \(String(decoding: json, as: UTF8.self));"
         return lines.joined(separator: "\n")
     }
 
@@ -48,31 +48,6 @@ package enum HTMLRenderer {
             ("snapshot_encoding", "delta"),
             ("snapshots", .array(snapshots)),
         ])
-    }
-
-    /// JSON that is safe inside `<script>`: `<` as `\u003c` (no `</script>`, no `<!--`), and the two
-    /// line separators JavaScript once refused in string literals escaped too.
-    ///
-    /// Byte by byte (a long run's data is megabytes): `<` is one byte in UTF-8, U+2028 and U+2029 are
-    /// `E2 80 A8` and `E2 80 A9`.
-    static func scriptSafe(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 16)
-        var k = 0
-        while k < bytes.count {
-            let byte = bytes[k]
-            if byte == UInt8(ascii: "<") {
-                out += "\\u003c".utf8
-                k += 1
-            } else if byte == 0xE2, k + 2 < bytes.count, bytes[k + 1] == 0x80, bytes[k + 2] == 0xA8 || bytes[k + 2] == 0xA9 {
-                out += (bytes[k + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8
-                k += 3
-            } else {
-                out.append(byte)
-                k += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
