@@ -54,8 +54,9 @@ public final class Session {
     var commitName: String
     /// The commands and actions that made the current world, to replay.
     var journal: [JournalEntry] = []
-    /// Copies of the world every ``Checkpoint/spacing`` journal entries since the last `cluster`, oldest
-    /// first: `undo` goes back to the last one before its cut and replays the few entries after it.
+    /// Copies of the world at multiples of ``Checkpoint/spacing`` journal entries since the last `cluster`,
+    /// oldest first (every one of the last ``Checkpoint/recent``, fewer before them: ``record(_:)``):
+    /// `undo` goes back to the last one before its cut and replays the entries after it.
     var checkpoints: [Checkpoint] = []
     var replaying = false
     var quiz = Quiz()
@@ -93,16 +94,36 @@ public final class Session {
     /// copy shares its storage with the live one until either changes), the policies' names, and how long
     /// the trace was. The journal and the trace only grow between two `cluster`s, so their first entries
     /// are still the ones that made this world.
+    ///
+    /// A copy costs what the live world changed since it was taken (the arrays it wrote are copied, the rest
+    /// shared): about a whole world. A world can grow with the session (a replica down for good keeps the
+    /// others' logs from being cleaned), so older checkpoints are thinned to keep their memory in proportion
+    /// to the journal: see ``record(_:)``.
     struct Checkpoint {
-        /// Entries between two checkpoints: `undo` replays fewer than this many, and the copies take memory
-        /// in proportion to the journal's length (a copy of the world per this many entries).
+        /// Entries between two checkpoints: an `undo` within the last ``recent`` checkpoints replays fewer
+        /// than this many.
         static let spacing = 256
+        /// The last checkpoints, all kept.
+        static let recent = 4
+        /// An older checkpoint is kept only if it holds at most this many elements of the world
+        /// (``size``) per journal entry since the checkpoint kept before it.
+        static let elementsPerEntry = 4
 
         let journalCount: Int
         let traceCount: Int
         let simulation: Simulation
         let electionName: String
         let commitName: String
+
+        /// How much of the world the copy holds, in elements: log entries, data keys, items in flight and
+        /// the invariant monitor's history.
+        var size: Int {
+            let sim = simulation
+            let replicas = sim.replicas.reduce(0) { $0 + $1.log.count + $1.data.count }
+            let monitor = sim.monitor.committed.count + sim.monitor.acceptors.count + sim.monitor.leaders.count
+                + sim.monitor.replayed.reduce(0) { $0 + $1.count }
+            return replicas + sim.inFlight.count + monitor
+        }
     }
 
     enum JournalEntry: Hashable {
@@ -274,13 +295,19 @@ public final class Session {
     }
 
     /// Adds `entry` to the journal, once the world is what it made; every ``Checkpoint/spacing`` entries,
-    /// keeps a copy of the world for `undo`.
+    /// keeps a copy of the world for `undo`. The checkpoint that this one pushes out of the last
+    /// ``Checkpoint/recent`` stays only if its size is at most ``Checkpoint/elementsPerEntry`` times the
+    /// entries since the checkpoint kept before it: the checkpoints then hold at most that many elements
+    /// per journal entry, plus the recent ones, however the world grows; `undo` further back replays more.
     func record(_ entry: JournalEntry) {
         journal.append(entry)
-        if journal.count % Checkpoint.spacing == 0 {
-            checkpoints.append(Checkpoint(journalCount: journal.count, traceCount: trace.count, simulation: simulation,
-                                          electionName: electionName, commitName: commitName))
-        }
+        guard journal.count % Checkpoint.spacing == 0 else { return }
+        checkpoints.append(Checkpoint(journalCount: journal.count, traceCount: trace.count, simulation: simulation,
+                                      electionName: electionName, commitName: commitName))
+        let old = checkpoints.count - 1 - Checkpoint.recent
+        guard old >= 0 else { return }
+        let since = checkpoints[old].journalCount - (old > 0 ? checkpoints[old - 1].journalCount : 0)
+        if checkpoints[old].size > Checkpoint.elementsPerEntry * since { checkpoints.remove(at: old) }
     }
 
     func currentPolicies() -> Policies {

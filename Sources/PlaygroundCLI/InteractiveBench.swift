@@ -162,7 +162,8 @@ struct InteractiveBench {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         print("""
             paxos-playground bench --interactive: a session of \(session.simulation.step) steps, \(session.trace.count) \
-            events, \(session.history.count) command lines (seed \(seed)), built in \(String(format: "%.2f", built)) s
+            events, \(session.history.count) command lines of which \(session.history.filter { $0.hasPrefix("undo") }.count) \
+            undo (seed \(seed)), built in \(String(format: "%.2f", built)) s
             each command run \(repeats) times on it (a command that changes the world is undone after each run, untimed)
             """)
         let steps = session.simulation.step

@@ -109,7 +109,9 @@ import PaxosSimulation
             let count = [1, 2, 5, 40, 255, 256, 257, 600][random.next(below: 8)]
             #expect(session.execute("undo \(count)") == .ok, "round \(round): undo \(count)")
             #expect(session.checkpoints.count <= before)
-            #expect(session.checkpoints.map(\.journalCount) == (0..<session.journal.count / Session.Checkpoint.spacing).map { ($0 + 1) * Session.Checkpoint.spacing })
+            let positions = session.checkpoints.map(\.journalCount)
+            #expect(positions == positions.sorted() && Set(positions).count == positions.count)
+            #expect(positions.allSatisfy { $0 % Session.Checkpoint.spacing == 0 && $0 <= session.journal.count })
             let fresh = Self.replayedFromTheStart(session, theirs)
             #expect(Self.differences(session, fresh) == [], "seed \(seed), round \(round): after undo \(count)")
             // The same lines after it print the same, and leave the same world.
@@ -141,6 +143,34 @@ import PaxosSimulation
         }
         session.execute("cluster 3")
         #expect(session.checkpoints.isEmpty, "a new cluster starts a new journal, and its checkpoints")
+    }
+
+    /// A replica down for good: the others' logs are never cleaned and the world grows with the session.
+    /// The older checkpoints are thinned so that they hold at most ``Session/Checkpoint/elementsPerEntry``
+    /// elements per journal entry; the recent ones stay; `undo` still makes the world of a replay.
+    @Test func aGrowingWorldKeepsFewerOlderCheckpoints() {
+        let session = Self.session(Transcript())
+        session.execute("crash n3")
+        var k = 0
+        while session.journal.count < 12 * Session.Checkpoint.spacing {
+            session.execute("submit k\(k % 50)=v\(k)")
+            session.execute("run until quiet")
+            k += 1
+        }
+        let checkpoints = session.checkpoints
+        let spacing = Session.Checkpoint.spacing
+        let last = session.journal.count / spacing * spacing
+        let recent = (0..<Session.Checkpoint.recent).map { last - $0 * spacing }.reversed()
+        #expect(checkpoints.suffix(Session.Checkpoint.recent).map(\.journalCount) == Array(recent))
+        let older = checkpoints.dropLast(Session.Checkpoint.recent)
+        #expect(older.count < 12 - Session.Checkpoint.recent, "the world outgrew 4 elements an entry: some were dropped")
+        var before = 0
+        for checkpoint in older {
+            #expect(checkpoint.size <= Session.Checkpoint.elementsPerEntry * (checkpoint.journalCount - before))
+            before = checkpoint.journalCount
+        }
+        #expect(session.execute("undo 2000") == .ok)
+        #expect(Self.differences(session, Self.replayedFromTheStart(session, Transcript())) == [])
     }
 
     @Test func undoFromACheckpointStoppedByCtrlCChangesNothing() {
