@@ -27,7 +27,7 @@ package struct CommandFuzzer {
         /// Runs every line the parser takes, whatever its counts, up to the limits (slow: see `maxCount`).
         package var wideNumbers = false
         /// Starts a fresh session after this many lines, so that no session grows without end (`compare`
-        /// and `undo` replay all of it).
+        /// replays all of it).
         package var sessionLines = 200
 
         package init() {}

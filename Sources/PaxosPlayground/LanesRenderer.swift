@@ -25,19 +25,28 @@ package struct LanesRenderer: Sendable {
 
     /// The diagram of the last `count` events of `trace` (the leader's own proposal and vote left out, as
     /// in the flow).
+    ///
+    /// The trace is read in place, not copied (a long session holds tens of thousands of events): the
+    /// events shown are found from its end, and who is down before them from the crashes and restarts
+    /// before that.
     package func render(_ trace: [TraceEvent], last count: Int) -> String {
-        let events = trace.filter { !$0.isLeadersOwnMessage }
-        guard !events.isEmpty else { return "no events yet: lanes draws the last N events of the run" }
-        let shown = Array(events.suffix(count))
+        var shown: [Int] = []
+        var total = 0
+        for k in trace.indices.reversed() where !trace[k].isLeadersOwnMessage {
+            total += 1
+            if shown.count < count { shown.append(k) }
+        }
+        shown.reverse()
+        guard let first = shown.first else { return "no events yet: lanes draws the last N events of the run" }
         var down = Set<Int>()
-        for event in events.dropLast(shown.count) { track(event, &down) }
+        for k in 0..<first { track(trace[k], &down) }
         var lines = [
-            "last \(shown.count) of \(events.count) events, time runs down · ──▶ message ✗ lost ● local ╳ crash ↺ restart ┊ down",
+            "last \(shown.count) of \(total) events, time runs down · ──▶ message ✗ lost ● local ╳ crash ↺ restart ┊ down",
             header(),
         ]
-        for event in shown {
-            lines.append(row(event, down: down))
-            track(event, &down)
+        for k in shown {
+            lines.append(row(trace[k], down: down))
+            track(trace[k], &down)
         }
         let text = lines.map { line in
             var line = line

@@ -98,6 +98,8 @@ package enum Limits {
     package static let benchSweepValuesMax = 16
     /// `bench --repeat N`.
     package static let benchRepeatCountMax = 100
+    /// `bench --interactive --steps N`: the steps of the session its commands are timed on.
+    package static let benchSessionStepsMax = 200_000
 
     // MARK: - The table
 
@@ -145,6 +147,7 @@ package enum Limits {
         Row(name: "benchTransactionsMax", value: benchTransactionsMax, what: "`bench --transactions N`"),
         Row(name: "benchSweepValuesMax", value: benchSweepValuesMax, what: "values in each list of `bench --replicas`, `--batch`, `--window`"),
         Row(name: "benchRepeatCountMax", value: benchRepeatCountMax, what: "`bench --repeat N`"),
+        Row(name: "benchSessionStepsMax", value: benchSessionStepsMax, what: "`bench --interactive --steps N`"),
     ]
 
     /// ``table`` as the Markdown table of `Docs/REPL.md`.
@@ -208,6 +211,7 @@ package enum Limits {
         package static let benchTransactions = Bound(1, benchTransactionsMax, "transaction", "transactions")
         package static let benchRepeat = Bound(1, benchRepeatCountMax, "run", "runs")
         package static let benchSweep = Bound(1, benchSweepValuesMax, "value", "values")
+        package static let benchSessionSteps = Bound(1, benchSessionStepsMax, "step", "steps")
 
         /// Throws the error line when `value` is outside the range; `option` names it (`--max-depth`).
         package func check(_ value: Int, _ option: String) throws(CommandError) {

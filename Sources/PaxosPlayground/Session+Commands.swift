@@ -14,7 +14,7 @@ extension Session {
             }
             electionName = name
             simulation.setElectionPolicy(policy)
-            journal.append(.setup(command))
+            record(.setup(command))
             say("election policy: \(name)")
         case .commit(let name):
             guard let policy = registry.commit(named: name) else {
@@ -22,14 +22,14 @@ extension Session {
             }
             commitName = name
             simulation.setCommitPolicy(policy)
-            journal.append(.setup(command))
+            record(.setup(command))
             say("commit policy: \(name)")
         case .policies:
             say(Views.policies(registry, election: electionName, commit: commitName))
         case .priority(let id, let value):
             try simulation.validate(id)
             simulation.updateConfig { $0.priorities[id.number - 1] = value }
-            journal.append(.setup(command))
+            record(.setup(command))
             say("\(id) has priority \(value)")
         case .set(let setting):
             simulation.updateConfig { config in
@@ -43,7 +43,7 @@ extension Session {
                 case .breaksOff: config.breaks.removeAll()
                 }
             }
-            journal.append(.setup(command))
+            record(.setup(command))
             say(Views.setting(setting))
             if let warning = Views.timerWarning(setting, simulation.config) { say(warning) }
         case .submit(let records):
@@ -415,18 +415,58 @@ extension Session {
     // MARK: - undo
 
     func undo(_ count: Int) throws {
-        let actions = journal.indices.filter { if case .action = journal[$0] { return true } else { return false } }
-        guard !actions.isEmpty else { throw CommandError("nothing to undo: no event since the cluster started") }
-        let steps = min(count, actions.count)
-        let cut = actions[actions.count - steps]
-        let saved = (simulation, trace, journal, electionName, commitName)
-        guard replay(Array(journal[..<cut]), interruptible: true) else {
-            (simulation, trace, journal, electionName, commitName) = saved
+        // The cut: where the `count`th action from the end (or the first, with fewer) is in the journal.
+        var steps = 0, cut = journal.count, k = journal.count
+        while steps < count, k > 0 {
+            k -= 1
+            if case .action = journal[k] { (steps, cut) = (steps + 1, k) }
+        }
+        guard steps > 0 else { throw CommandError("nothing to undo: no event since the cluster started") }
+        guard goBack(to: cut) else {
             say("undo stopped by Ctrl-C while it replayed the session: nothing changed; undo \(count) goes on")
             (historyRewrite, wasInterrupted) = ([], true)
             return
         }
         say("undid \(steps) event\(steps == 1 ? "" : "s"): back at step \(simulation.step), tick \(simulation.tick)")
+    }
+}
+
+extension Session {
+    /// Makes the world what the first `cut` journal entries made: from the last checkpoint at or before
+    /// `cut` (or from the start, with none), it replays the entries after it, fewer than
+    /// ``Checkpoint/spacing``. Ctrl-C stops the replay: then nothing changed, and it returns false.
+    func goBack(to cut: Int) -> Bool {
+        let saved = (simulation, electionName, commitName)
+        guard let last = checkpoints.lastIndex(where: { $0.journalCount <= cut }) else {
+            let (savedTrace, savedJournal, savedCheckpoints) = (trace, journal, checkpoints)
+            guard replay(Array(journal[..<cut]), interruptible: true) else {
+                (simulation, electionName, commitName) = saved
+                (trace, journal, checkpoints) = (savedTrace, savedJournal, savedCheckpoints)
+                return false
+            }
+            return true
+        }
+        let base = checkpoints[last]
+        // The tails taken off, to put back if Ctrl-C stops the replay; the journal, the trace and the
+        // checkpoints before the base stay where they are, uncopied.
+        let journalTail = Array(journal[base.journalCount...])
+        let traceTail = Array(trace[base.traceCount...])
+        let checkpointTail = Array(checkpoints[(last + 1)...])
+        journal.removeSubrange(base.journalCount...)
+        trace.removeSubrange(base.traceCount...)
+        checkpoints.removeSubrange((last + 1)...)
+        (simulation, electionName, commitName) = (base.simulation, base.electionName, base.commitName)
+        guard replay(Array(journalTail[..<(cut - base.journalCount)]), interruptible: true) else {
+            (simulation, electionName, commitName) = saved
+            journal.removeSubrange(base.journalCount...)
+            trace.removeSubrange(base.traceCount...)
+            checkpoints.removeSubrange((last + 1)...)
+            journal += journalTail
+            trace += traceTail
+            checkpoints += checkpointTail
+            return false
+        }
+        return true
     }
 }
 

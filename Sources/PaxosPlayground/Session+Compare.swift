@@ -12,8 +12,8 @@ extension Session {
     ///   and `tick` keep their meaning (`run until leader` runs until a leader in that run), which is why
     ///   the commands are replayed and not the journal's list of deliveries: a run under another policy
     ///   may need more or fewer deliveries and ticks to reach the same point.
-    /// - `deliver ID`, `drop ID` and `duplicate ID` name a message of the original run. A third scratch
-    ///   session replays the original, to know which message that was; each compared run then acts on the
+    /// - `deliver ID`, `drop ID` and `duplicate ID` name a message of the original run, which the session
+    ///   noted when the line ran (``namedMessages``); each compared run then acts on the
     ///   same message if it is in flight there (same id and content), else on the first in-flight message
     ///   with the same sender, receiver and content, else with the same sender, receiver and kind; with none,
     ///   the command is skipped. Each such adaptation is listed under the table.
@@ -49,23 +49,19 @@ extension Session {
         var article: String { self == .election ? "an election" : "a commit" }
     }
 
-    /// Replays `history` in a shadow of the original and in one scratch session per compared policy; nil
-    /// when Ctrl-C stopped it.
+    /// Replays `history` in one scratch session per compared policy; nil when Ctrl-C stopped it.
     private func replayCommands(kind: PolicyKind, policies: (String, String)) -> Comparison? {
-        func scratch(_ policy: String?) -> Session {
+        func scratch(_ policy: String) -> Session {
             var options = self.options
-            if let policy {
-                switch kind {
-                case .election: options.election = policy
-                case .commit: options.commit = policy
-                }
+            switch kind {
+            case .election: options.election = policy
+            case .commit: options.commit = policy
             }
             let session = Session(options: options, write: { _ in })
             session.replaying = true
             session.interrupted = interrupted
             return session
         }
-        let original = scratch(nil)
         var runs = [ComparedRun(policy: policies.0, session: scratch(policies.0)),
                     ComparedRun(policy: policies.1, session: scratch(policies.1))]
         var replayed = 0
@@ -76,10 +72,9 @@ extension Session {
             replayed += 1
             switch command {
             case .election where kind == .election, .commit where kind == .commit:
-                _ = try? original.run(command)
+                continue
             case .deliver(let id), .drop(let id), .duplicate(let id):
-                let message = original.simulation.inFlight(id)
-                _ = try? original.run(command)
+                let message = namedMessages[done]
                 for k in runs.indices {
                     guard let message, let counterpart = runs[k].session.simulation.counterpart(of: message) else {
                         runs[k].notes.append("\(line.trimmingSpaces): \(message?.label ?? "#\(id)") is not in flight in this run: skipped")
@@ -91,7 +86,6 @@ extension Session {
                     runs[k].run(command.with(id: counterpart), line: line)
                 }
             default:
-                _ = try? original.run(command)
                 for k in runs.indices { runs[k].run(command, line: line) }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PaxosCore
 import PaxosSimulation
 
 extension Session {
@@ -78,22 +79,27 @@ extension Session {
     /// The cluster at step 0 and after every step since the last `cluster`, as the HTML page reads it: the
     /// first whole, the others as differences (``SnapshotEncoder``).
     ///
-    /// Built on demand by replaying the journal in a scratch session, so a normal run keeps no copies. Ctrl-C
-    /// stops it between two steps, with the snapshots so far (``Session/interrupted`` stays true).
+    /// Built on demand by replaying the journal in a scratch session, so a normal run keeps no copies: its
+    /// actions as quiet steps (``Simulation/performQuietly(_:effects:)``, the same step building no trace
+    /// events, which the snapshots do not read). Ctrl-C stops it between two steps, with the snapshots so
+    /// far (``Session/interrupted`` stays true).
     func snapshots() -> [JSONValue] {
         let scratch = Session(options: options, write: { _ in })
         var shots: [JSONValue] = []
         var encoder = SnapshotEncoder()
+        var effects: [Effect] = []
         for (done, entry) in journal.enumerated() {
             if interrupted() { break }
             showProgress(done, "export html: \(done) of \(journal.count) steps replayed")
-            scratch.replay([entry])
             switch entry {
             case .start:
+                scratch.replay([entry])
                 encoder = SnapshotEncoder()
                 shots = [encoder.encode(scratch.simulation)]
-            case .setup: break
-            case .action: shots.append(encoder.encode(scratch.simulation))
+            case .setup: scratch.replay([entry])
+            case .action(let action):
+                _ = try? scratch.simulation.performQuietly(action, effects: &effects)
+                shots.append(encoder.encode(scratch.simulation))
             }
         }
         return shots

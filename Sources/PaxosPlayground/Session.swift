@@ -39,6 +39,9 @@ public final class Session {
     public internal(set) var trace: [TraceEvent] = []
     /// The command lines entered so far (for `history`).
     public private(set) var history: [String] = []
+    /// The message each line of `history` that names one (`deliver`, `drop`, `duplicate`) found in flight,
+    /// by the line's position: `compare` looks for it in each of its runs.
+    private(set) var namedMessages: [Int: InFlight] = [:]
     public internal(set) var failedExpectations = 0
     /// Where text goes; a line at a time, without the newline.
     public var write: (String) -> Void
@@ -51,6 +54,10 @@ public final class Session {
     var commitName: String
     /// The commands and actions that made the current world, to replay.
     var journal: [JournalEntry] = []
+    /// Copies of the world at multiples of ``Checkpoint/spacing`` journal entries since the last `cluster`,
+    /// oldest first (every one of the last ``Checkpoint/recent``, fewer before them: ``record(_:)``):
+    /// `undo` goes back to the last one before its cut and replays the entries after it.
+    var checkpoints: [Checkpoint] = []
     var replaying = false
     var quiz = Quiz()
     /// `file:line` of the script line being run, for error messages.
@@ -82,6 +89,42 @@ public final class Session {
     /// While `run until …` holds a round of events back (to fold it if it repeats the last one), the flow
     /// collects here instead of printing. nil: the flow prints as it happens.
     var heldFlow: [TraceEvent]?
+
+    /// The world as it was once the journal held `journalCount` entries: the simulation (a value, whose
+    /// copy shares its storage with the live one until either changes), the policies' names, and how long
+    /// the trace was. The journal and the trace only grow between two `cluster`s, so their first entries
+    /// are still the ones that made this world.
+    ///
+    /// A copy costs what the live world changed since it was taken (the arrays it wrote are copied, the rest
+    /// shared): about a whole world. A world can grow with the session (a replica down for good keeps the
+    /// others' logs from being cleaned), so older checkpoints are thinned to keep their memory in proportion
+    /// to the journal: see ``record(_:)``.
+    struct Checkpoint {
+        /// Entries between two checkpoints: an `undo` within the last ``recent`` checkpoints replays fewer
+        /// than this many.
+        static let spacing = 256
+        /// The last checkpoints, all kept.
+        static let recent = 4
+        /// An older checkpoint is kept only if it holds at most this many elements of the world
+        /// (``size``) per journal entry since the checkpoint kept before it.
+        static let elementsPerEntry = 4
+
+        let journalCount: Int
+        let traceCount: Int
+        let simulation: Simulation
+        let electionName: String
+        let commitName: String
+
+        /// How much of the world the copy holds, in elements: log entries, data keys, items in flight and
+        /// the invariant monitor's history.
+        var size: Int {
+            let sim = simulation
+            let replicas = sim.replicas.reduce(0) { $0 + $1.log.count + $1.data.count }
+            let monitor = sim.monitor.committed.count + sim.monitor.acceptors.count + sim.monitor.leaders.count
+                + sim.monitor.replayed.reduce(0) { $0 + $1.count }
+            return replicas + sim.inFlight.count + monitor
+        }
+    }
 
     enum JournalEntry: Hashable {
         /// A fresh world: what `cluster` made, with the policies and settings then in force.
@@ -116,25 +159,35 @@ public final class Session {
         }
         guard let command else { return .ok }
         history.append(line.trimmingSpaces)
+        switch command {
+        case .deliver(let id), .drop(let id), .duplicate(let id): namedMessages[history.count - 1] = simulation.inFlight(id)
+        default: break
+        }
         (historyRewrite, wasInterrupted) = (nil, false)
         do {
             let outcome = try run(command)
             flushFold()
             if let kept = historyRewrite {
-                history.removeLast()
+                forgetLastLine()
                 history += kept
             }
             return wasInterrupted ? .interrupted : outcome
         } catch let error as CommandError {
-            history.removeLast()
+            forgetLastLine()
             return fail(error.description)
         } catch let error as SimulationError {
-            history.removeLast()
+            forgetLastLine()
             return fail(error.description)
         } catch {
-            history.removeLast()
+            forgetLastLine()
             return fail("\(error)")
         }
+    }
+
+    /// Takes the last line off `history`, with the message it named.
+    private func forgetLastLine() {
+        history.removeLast()
+        namedMessages[history.count] = nil
     }
 
     /// Reads one line of input as the REPL does (``InputText/line(_:first:)``: `first` for the first line of
@@ -219,8 +272,8 @@ public final class Session {
         guard replaying || trace.count < eventsMax else { throw CommandError(fullReason) }
         if quiz.isOn, !replaying { try quiz.ask(before: action, in: self) }
         let events = try simulation.perform(action)
-        journal.append(.action(action))
         trace += events
+        record(.action(action))
         flow(events)
         if quiz.isOn, !replaying { quiz.reveal(events, in: self) }
         return events
@@ -238,6 +291,23 @@ public final class Session {
                                 config: config, leader: leader)
         trace = []
         journal = [.start(ClusterSetup(election: electionName, commit: commitName, config: config, leader: leader))]
+        checkpoints = []
+    }
+
+    /// Adds `entry` to the journal, once the world is what it made; every ``Checkpoint/spacing`` entries,
+    /// keeps a copy of the world for `undo`. The checkpoint that this one pushes out of the last
+    /// ``Checkpoint/recent`` stays only if its size is at most ``Checkpoint/elementsPerEntry`` times the
+    /// entries since the checkpoint kept before it: the checkpoints then hold at most that many elements
+    /// per journal entry, plus the recent ones, however the world grows; `undo` further back replays more.
+    func record(_ entry: JournalEntry) {
+        journal.append(entry)
+        guard journal.count % Checkpoint.spacing == 0 else { return }
+        checkpoints.append(Checkpoint(journalCount: journal.count, traceCount: trace.count, simulation: simulation,
+                                      electionName: electionName, commitName: commitName))
+        let old = checkpoints.count - 1 - Checkpoint.recent
+        guard old >= 0 else { return }
+        let since = checkpoints[old].journalCount - (old > 0 ? checkpoints[old - 1].journalCount : 0)
+        if checkpoints[old].size > Checkpoint.elementsPerEntry * since { checkpoints.remove(at: old) }
     }
 
     func currentPolicies() -> Policies {

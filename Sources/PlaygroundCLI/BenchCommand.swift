@@ -58,9 +58,19 @@ struct Bench: ParsableCommand {
     @Flag(help: .hidden)
     var single = false
 
+    @Flag(help: "Time each REPL command on a long session instead (--steps, --repeat; see Docs/Performance.md, Interactive speed).")
+    var interactive = false
+
+    @Option(help: "With --interactive: the steps of the session the commands are timed on.")
+    var steps = 30_000
+
+    @Option(help: "With --interactive: only the commands whose name contains this.")
+    var only: String?
+
     func validate() throws {
         try checkLimit(transactions, .benchTransactions, "--transactions")
         try checkLimit(`repeat`, .benchRepeat, "--repeat")
+        try checkLimit(steps, .benchSessionSteps, "--steps")
         for (option, list, bound) in [("--replicas", replicas, Limits.Bound.replicas), ("--batch", batch, .batch),
                                       ("--window", window, .window)] {
             try checkLimit(list.values.count, .benchSweep, option)
@@ -72,6 +82,9 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if interactive {
+            return try InteractiveBench(steps: steps, seed: seed, repeats: `repeat`, only: only).run()
+        }
         if single {
             guard let r = replicas.values.first, let b = batch.values.first, let w = window.values.first else {
                 throw ValidationError("--single needs one replica count, batch and window")

@@ -33,7 +33,9 @@ package enum HTMLRenderer {
     package static func page(data: JSONValue, template: String = HTMLRenderer.template) -> String? {
         var lines = template.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let line = lines.firstIndex(where: { $0.trimmingSpaces == marker }) else { return nil }
-        lines[line] = "const PLAYGROUND = \(scriptSafe(data.rendered));"
+        var json: [UInt8] = []
+        data.write(to: &json, scriptSafe: true)
+        lines[line] = "const PLAYGROUND = \(String(decoding: json, as: UTF8.self));"
         return lines.joined(separator: "\n")
     }
 
@@ -46,22 +48,6 @@ package enum HTMLRenderer {
             ("snapshot_encoding", "delta"),
             ("snapshots", .array(snapshots)),
         ])
-    }
-
-    /// JSON that is safe inside `<script>`: `<` as `\u003c` (no `</script>`, no `<!--`), and the two
-    /// line separators JavaScript once refused in string literals escaped too.
-    static func scriptSafe(_ json: String) -> String {
-        var out = ""
-        out.reserveCapacity(json.utf8.count)
-        for scalar in json.unicodeScalars {
-            switch scalar {
-            case "<": out += "\\u003c"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
 

@@ -189,7 +189,52 @@ package struct MermaidRenderer: Sendable {
     /// `Scripts/check-mermaid.sh` shows. Double quotes are plain text in a sequence diagram's messages
     /// and notes and stay, so payloads read as the JSON they are. A line break becomes a space; `<br/>`
     /// (which notes use between their lines) is added after escaping.
+    ///
+    /// Byte by byte (an export escapes thousands of labels): each character escaped is one ASCII byte. A
+    /// byte stands for a character of its own when its neighbours are ASCII too, and it is not half of a
+    /// CR LF; where a special byte has a non-ASCII neighbour (a combining mark, say, would make one
+    /// character of the two), the text is escaped character by character, as Swift splits it.
     static func escape(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(where: isSpecial) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        let (cr, lf) = (UInt8(ascii: "\r"), UInt8(ascii: "\n"))
+        for k in bytes.indices {
+            let byte = bytes[k]
+            guard isSpecial(byte) else {
+                out.append(byte)
+                continue
+            }
+            let before = k > 0 ? bytes[k - 1] : 0
+            let after = k + 1 < bytes.count ? bytes[k + 1] : 0
+            if before >= 0x80 || after >= 0x80 || (byte == cr && after == lf) || (byte == lf && before == cr) {
+                return escapeByCharacter(text)
+            }
+            switch byte {
+            case UInt8(ascii: "#"): out += "№".utf8
+            case UInt8(ascii: ";"): out += " —".utf8
+            case UInt8(ascii: "%"): out += (out.last == UInt8(ascii: "%") ? "\u{200B}%" : "%").utf8
+            case UInt8(ascii: "&"): out += "＆".utf8
+            case UInt8(ascii: "<"): out += "‹".utf8
+            case UInt8(ascii: ">"): out += "›".utf8
+            default: out.append(UInt8(ascii: " "))
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes of the characters ``escape(_:)`` replaces.
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "#"), UInt8(ascii: ";"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "<"),
+             UInt8(ascii: ">"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): true
+        default: false
+        }
+    }
+
+    /// ``escape(_:)`` a character at a time.
+    static func escapeByCharacter(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
