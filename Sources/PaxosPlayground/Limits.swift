@@ -208,6 +208,8 @@ package enum Limits {
         package static let benchTransactions = Bound(1, benchTransactionsMax, "transaction", "transactions")
         package static let benchRepeat = Bound(1, benchRepeatCountMax, "run", "runs")
         package static let benchSweep = Bound(1, benchSweepValuesMax, "value", "values")
+        /// `web on PORT`, `--web PORT`: 0 asks for any free port.
+        package static let webPort = Bound(0, 65_535)
 
         /// Throws the error line when `value` is outside the range; `option` names it (`--max-depth`).
         package func check(_ value: Int, _ option: String) throws(CommandError) {

@@ -158,6 +158,12 @@ extension Session {
             } else {
                 say(Help.overview)
             }
+        case .web(let request):
+            guard let web else {
+                say("web: ignored here: only the interactive REPL serves the live page (paxos-playground --web PORT)")
+                return .ok
+            }
+            say(try web(request))
         case .quit:
             if quiz.isOn { say(quiz.score) }
             return .quit

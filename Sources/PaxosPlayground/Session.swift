@@ -82,6 +82,16 @@ public final class Session {
     /// While `run until …` holds a round of events back (to fold it if it repeats the last one), the flow
     /// collects here instead of printing. nil: the flow prints as it happens.
     var heldFlow: [TraceEvent]?
+    /// Runs `web [on [PORT] | off]` and returns what to say, or throws its one error line. Only the
+    /// interactive REPL sets it (the live page, PlaygroundWeb); nil (scripts, tests, pipes), `web` says it
+    /// is ignored there and the session goes on.
+    package var web: ((WebSwitch) throws(CommandError) -> String)?
+    /// Called with the world after each step the session performs (not replays); the live page encodes its
+    /// snapshots from it. nil by default.
+    package var stepObserver: ((Simulation) -> Void)?
+    /// How many fresh worlds the session started: `cluster`, and the replays of `undo`. The live page starts
+    /// over when it changes.
+    package private(set) var worlds = 0
 
     enum JournalEntry: Hashable {
         /// A fresh world: what `cluster` made, with the policies and settings then in force.
@@ -221,6 +231,7 @@ public final class Session {
         let events = try simulation.perform(action)
         journal.append(.action(action))
         trace += events
+        if !replaying { stepObserver?(simulation) }
         flow(events)
         if quiz.isOn, !replaying { quiz.reveal(events, in: self) }
         return events
@@ -237,6 +248,7 @@ public final class Session {
         simulation = Simulation(replicaCount: replicas, seed: options.seed, policies: currentPolicies(),
                                 config: config, leader: leader)
         trace = []
+        worlds += 1
         journal = [.start(ClusterSetup(election: electionName, commit: commitName, config: config, leader: leader))]
     }
 
