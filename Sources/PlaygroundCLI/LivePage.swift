@@ -76,6 +76,9 @@ final class LivePage {
             "  watch (read-only, for the class): \(server.watchURL)",
             "  control (drives this session; keep it to yourself): \(server.controlURL)",
         ]
+        if server.listensEverywhere {
+            lines.append("  the class: the watch URL with this machine's address on the network in place of 127.0.0.1 (hostname -I shows it)")
+        }
         if !isLoopback {
             lines.append("  warning: \(server.host) is not loopback: every machine that reaches this one can watch; only the control URL's token can act")
         }

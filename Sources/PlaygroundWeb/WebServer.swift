@@ -33,7 +33,10 @@ public final class WebServer: Sendable {
     public var watchURL: String { "http://\(urlHost):\(port)/watch" }
     /// The page with controls.
     public var controlURL: String { "http://\(urlHost):\(port)/?token=\(token)" }
-    private var urlHost: String { host.contains(":") ? "[\(host)]" : host }
+    /// Whether it listens on every address of the machine (0.0.0.0, ::): the URLs then name 127.0.0.1, which
+    /// the class replaces with the machine's address on the network.
+    public var listensEverywhere: Bool { host == "0.0.0.0" || host == "::" }
+    private var urlHost: String { listensEverywhere ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host }
 
     /// The most bytes a command request may carry.
     static let bodyBytesMax = Limits.lineCharactersMax * 4
