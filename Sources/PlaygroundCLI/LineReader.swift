@@ -100,11 +100,9 @@ final class LineReader {
     ///
     /// A command from the page is shown after the prompt as if it had been typed (the half-typed line, if
     /// any, comes back at the next prompt) and added to the history like one.
+    ///
+    /// A command that came while the last one ran is shown at once: the wake-up pipe is still readable.
     func nextInput() -> Input? {
-        if let remote = inbox?.take() {
-            showAsTyped(remote.line)
-            return .remote(remote)
-        }
         guard usesReadline else {
             fflush(nil)
             return readStandardInput(orFrom: inbox)

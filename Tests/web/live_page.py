@@ -27,6 +27,7 @@ import re
 import socket
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -271,6 +272,25 @@ def main():
     lines = [re.sub(r"^\s*\d+\s+", "", l).strip() for l in history.splitlines()]
     check("history holds the page's commands in order, as typed",
           [l for l in lines if l in wanted] == wanted, "\n" + history)
+
+    # A command that comes while the REPL is busy (here: asking a quiz question) waits, then runs as if typed.
+    typed("cluster 3 leader n1", r"n1 leads ballot 1")
+    typed("quiz on", r"quiz on: before each")
+    typed("submit x=1", r"client sends t1 to n1")
+    typed("step", r"proposes it under ballot 1\.n1")
+    repl.sendline("step")
+    repl.expect(r"accept or reject\? ")
+    answers = []
+    waiting = threading.Thread(target=lambda: answers.append(request("POST", command, "pending")))
+    waiting.start()
+    time.sleep(0.5)
+    check("a command from the page waits while the REPL asks a quiz question", not answers, str(answers))
+    repl.sendline("accept")
+    shown, printed = from_page("pending")
+    waiting.join(TIMEOUT)
+    check("then it runs, shown after the next prompt as if typed",
+          re.search(PROMPT + "$", shown) is not None and answers and answers[0][0] == 200 and "in flight" in printed,
+          "%r %r" % (shown[-200:], answers))
 
     # quit: the REPL ends and the port closes.
     repl.sendline("quit")
