@@ -212,15 +212,16 @@ private struct Routes: Sendable {
         guard hasToken(request) else {
             return text(.forbidden, "403 forbidden: commands need this session's token: POST /command?token=TOKEN, from the control URL the REPL printed; /watch is read-only")
         }
+        if let length = request.headers[HTTPHeader("Content-Length")].flatMap({ Int($0) }), length > WebServer.bodyBytesMax {
+            return tooLarge
+        }
         let body: Data
         do {
             body = try await request.bodyData
         } catch {
             return text(.badRequest, "400 bad request: the body could not be read")
         }
-        guard body.count <= WebServer.bodyBytesMax else {
-            return text(.payloadTooLarge, "413 payload too large: the body is one command line (at most \(Limits.lineCharactersMax) characters)")
-        }
+        guard body.count <= WebServer.bodyBytesMax else { return tooLarge }
         guard let line = String(data: body, encoding: .utf8) else {
             return text(.badRequest, "400 bad request: the body is not UTF-8 text; send one command line, such as deliver 3")
         }
@@ -243,6 +244,10 @@ private struct Routes: Sendable {
         }
         let json = JSON.object([("outcome", .string(reply.outcome)), ("output", .array(reply.output.map { .string($0) }))])
         return HTTPResponse(statusCode: status, headers: headers("application/json"), body: Data(json.rendered.utf8))
+    }
+
+    private var tooLarge: HTTPResponse {
+        text(.payloadTooLarge, "413 payload too large: the body is one command line (at most \(Limits.lineCharactersMax) characters)")
     }
 
     /// The space-time page in live mode: `{"live": {"mode": …, "token": …}}` in place of the run's data.

@@ -242,6 +242,9 @@ def main():
     check("an empty body: 400", status == 400 and body.startswith("400 bad request: the body is empty"), "%d %r" % (status, body))
     status, body = request("POST", command, "step\nquit")
     check("two lines in one body: 400", status == 400 and "one command line per request" in body, "%d %r" % (status, body))
+    status, body = request("POST", command, "x" * 20000)
+    check("a body of 20000 bytes: 413", status == 413 and body.startswith("413 payload too large: the body is one command line"),
+          "%d %r" % (status, body))
     status, body = request("GET", base + "/nowhere")
     check("an unknown path: 404 and where the page is", status == 404 and "/watch" in body, "%d %r" % (status, body))
     status, body = request("DELETE", base + "/watch")
