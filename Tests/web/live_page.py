@@ -295,6 +295,14 @@ def main():
           re.search(PROMPT + "$", shown) is not None and answers and answers[0][0] == 200 and "in flight" in printed,
           "%r %r" % (shown[-200:], answers))
 
+    # Ctrl-C at the prompt abandons the line being typed; the page keeps working.
+    repl.send("sho")
+    repl.sendintr()
+    repl.expect(PROMPT)
+    status, _ = request("POST", command, "pending")
+    shown, printed = from_page("pending")
+    check("after Ctrl-C at the prompt the page still drives the REPL", status == 200 and "in flight" in printed, printed)
+
     # quit: the REPL ends and the port closes.
     repl.sendline("quit")
     repl.expect(pexpect.EOF)
