@@ -36,6 +36,8 @@ final class LivePage {
 
     /// The queue of the page's commands, while it runs.
     var inbox: CommandInbox? { server?.inbox }
+    /// What the pages are sent, while it runs.
+    var feed: LiveFeed? { server?.feed }
 
     /// Whether the page can only be reached from this machine.
     var isLoopback: Bool { host.hasPrefix("127.") || host == "::1" }
