@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The live page's HTTP and WebSocket server (PlaygroundWeb): no NIO, so it builds fast.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // MARK: - The protocol
@@ -37,10 +39,16 @@ let package = Package(
         // GNU readline, linked only into the command line, never into the libraries above.
         // (No pkgConfig: readline.pc adds -D flags that SwiftPM warns about; the modulemap links it.)
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        // The live page (`--web`, `web on`): an HTTP and WebSocket server on FlyingFox, linked only into the
+        // command line, never into the libraries above.
+        .target(
+            name: "PlaygroundWeb",
+            dependencies: ["PaxosPlayground", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .target(
             name: "PlaygroundCLI",
             dependencies: [
-                "PaxosPlayground", "PaxosChecker", "CReadline",
+                "PaxosPlayground", "PaxosChecker", "CReadline", "PlaygroundWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -242,6 +242,63 @@ static inline int paxos_rl_wait_for_input(const paxos_rl_signal_state *state) {
 }
 
 /*
+ * As paxos_rl_wait_for_input, and also wakes when wake_fd (the live page's
+ * queue of commands, or -1 for none) is readable.
+ * Returns 1 when readline's input is readable, 2 when only wake_fd is,
+ * 0 when interrupted by a signal, -1 on error.
+ */
+static inline int paxos_rl_wait_for_input_or(const paxos_rl_signal_state *state, int wake_fd) {
+    if (wake_fd < 0) {
+        return paxos_rl_wait_for_input(state);
+    }
+    int fd = fileno(rl_instream != NULL ? rl_instream : stdin);
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(fd, &readable);
+    FD_SET(wake_fd, &readable);
+    int result = pselect((fd > wake_fd ? fd : wake_fd) + 1, &readable, NULL, NULL, NULL, &state->wait_mask);
+    if (result > 0) {
+        return FD_ISSET(fd, &readable) ? 1 : 2;
+    }
+    if (result < 0 && errno == EINTR) {
+        return 0;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* A command from the live page, shown as if typed                     */
+
+/*
+ * The line being edited (malloc'd, for the caller to free) and its cursor,
+ * before a command from the page takes its place.
+ */
+static inline char *paxos_rl_save_line(int *point) {
+    *point = rl_point;
+    return rl_copy_text(0, rl_end);
+}
+
+/*
+ * Shows `line` after the prompt as if it had been typed and Enter pressed:
+ * the line being edited is replaced (the caller saved it), and the cursor
+ * moves to a new line. The caller then removes the callback handler.
+ */
+static inline void paxos_rl_show_as_typed(const char *line) {
+    rl_replace_line(line, 1);
+    rl_point = rl_end;
+    rl_redisplay();
+    rl_crlf();
+    fflush(rl_outstream);
+}
+
+/* Puts a saved line back after a fresh prompt, the cursor where it was. */
+static inline void paxos_rl_restore_line(const char *line, int point) {
+    rl_insert_text(line);
+    rl_point = point <= rl_end ? point : rl_end;
+    rl_redisplay();
+}
+
+/*
  * Ctrl-C while editing: abandon the line as readline's own SIGINT handler
  * would (undo list, keyboard macro, numeric argument, i-search state), echo
  * "^C" at the end of the line and move to a new line. The caller then removes

@@ -47,7 +47,18 @@ package enum Command: Hashable, Sendable {
     case lanes(Int)
     case export(ExportFormat, String)
     case help(String?)
+    /// `web [on [PORT] | off]`: the live page (Docs/REPL.md, "The live page"), which only the interactive
+    /// REPL serves (``Session/web``).
+    case web(WebSwitch)
     case quit
+}
+
+/// What `web` asks: where the live page stands, to serve it (on a port, or the one `--web` chose, or any
+/// free one), or to stop serving it.
+package enum WebSwitch: Hashable, Sendable {
+    case status
+    case on(port: Int?)
+    case off
 }
 
 package enum Setting: Hashable, Sendable {

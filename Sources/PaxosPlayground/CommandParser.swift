@@ -138,6 +138,13 @@ package enum CommandParser {
             }
             return .export(format, try a.word("FILE", "a file name"))
         case "help": return .help(a.next())
+        case "web":
+            guard let what = a.next() else { return .web(.status) }
+            switch what {
+            case "on": return .web(.on(port: try a.optionalNumber("PORT", .webPort)))
+            case "off": return .web(.off)
+            default: throw CommandError("web takes on [PORT] or off (got '\(what)'): web on 8080 serves the live page on port 8080")
+            }
         case "quit", "exit": return .quit
         default:
             let suggestion = Help.closest(to: name).map { "did you mean '\($0)'? " } ?? ""

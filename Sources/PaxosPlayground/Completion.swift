@@ -25,7 +25,7 @@ extension Session {
         case ("set", 2) where before[1] == "break": candidates = ProtocolBreak.allCases.map(\.name) + ["off", "list"]
         case ("check", _) where before.count % 2 == 1: candidates = CheckBudgets.names
         case ("set", 2) where before[1] == "recovery": candidates = ["on", "off"]
-        case ("quiz", 1): candidates = ["on", "off"]
+        case ("quiz", 1), ("web", 1): candidates = ["on", "off"]
         case ("expect", 1): candidates = ["leader", "committed", "applied", "data", "invariants", "converged"]
         case ("expect", 2) where ["leader", "applied", "data"].contains(before[1]): candidates = replicas
         case ("run", 1): candidates = ["for", "until"]

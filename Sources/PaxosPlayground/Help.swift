@@ -57,6 +57,8 @@ package enum Help {
         Entry(name: "export", usage: "export mermaid|html|jsonl FILE",
               summary: "the run so far as a sequence diagram, an HTML space-time view, or the JSON Lines trace"),
         Entry(name: "help", usage: "help [COMMAND]", summary: "this list, or one command"),
+        Entry(name: "web", usage: "web [on [PORT] | off]",
+              summary: "serve this session live in the browser (REPL only): a read-only page for the class, a control page with a token for the teacher; web alone says where"),
         Entry(name: "quit", usage: "quit", summary: "leave (Ctrl-D too)"),
     ]
 

@@ -212,6 +212,8 @@ package enum Limits {
         package static let benchRepeat = Bound(1, benchRepeatCountMax, "run", "runs")
         package static let benchSweep = Bound(1, benchSweepValuesMax, "value", "values")
         package static let benchSessionSteps = Bound(1, benchSessionStepsMax, "step", "steps")
+        /// `web on PORT`, `--web PORT`: 0 asks for any free port.
+        package static let webPort = Bound(0, 65_535)
 
         /// Throws the error line when `value` is outside the range; `option` names it (`--max-depth`).
         package func check(_ value: Int, _ option: String) throws(CommandError) {

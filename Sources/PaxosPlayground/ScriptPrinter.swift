@@ -64,6 +64,9 @@ package enum ScriptPrinter {
         case .lanes(let count): "lanes \(count)"
         case .export(let format, let file): "export \(format.rawValue) \(file)"
         case .help(let name): "help" + (name.map { " \($0)" } ?? "")
+        case .web(.status): "web"
+        case .web(.on(let port)): "web on" + (port.map { " \($0)" } ?? "")
+        case .web(.off): "web off"
         case .quit: "quit"
         }
     }

@@ -158,6 +158,12 @@ extension Session {
             } else {
                 say(Help.overview)
             }
+        case .web(let request):
+            guard let web else {
+                say("web: ignored here: only the interactive REPL serves the live page (paxos-playground --web PORT)")
+                return .ok
+            }
+            say(try web(request))
         case .quit:
             if quiz.isOn { say(quiz.score) }
             return .quit
@@ -456,6 +462,7 @@ extension Session {
         trace.removeSubrange(base.traceCount...)
         checkpoints.removeSubrange((last + 1)...)
         (simulation, electionName, commitName) = (base.simulation, base.electionName, base.commitName)
+        worlds += 1
         guard replay(Array(journalTail[..<(cut - base.journalCount)]), interruptible: true) else {
             (simulation, electionName, commitName) = saved
             journal.removeSubrange(base.journalCount...)

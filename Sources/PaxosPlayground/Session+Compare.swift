@@ -118,7 +118,7 @@ extension Command {
              .tick, .timeout, .run, .crash, .restart, .partition, .heal, .cut, .uncut, .undo:
             true
         case .policies, .pending, .show, .log, .data, .slots, .explore, .check, .breaks, .quiz, .compare, .history, .explain,
-             .expect, .view, .lanes, .export, .help, .quit:
+             .expect, .view, .lanes, .export, .help, .web, .quit:
             false
         }
     }

@@ -43,6 +43,13 @@ extension Session {
         say("wrote \(what) to \(path)")
     }
 
+    /// The live page's data (``HTMLRenderer/data(title:replicaCount:events:snapshots:)``), as `export html`
+    /// writes it, titled `live · election …, commit …, seed …`.
+    package func pageData() -> JSONValue {
+        HTMLRenderer.data(title: htmlTitle(for: "live"), replicaCount: simulation.config.replicaCount, events: trace,
+                          snapshots: snapshots())
+    }
+
     /// Checks, before any work, that `path` can be written (``OutputFile/check(_:)``).
     func checkWritable(_ path: String) throws(CommandError) {
         do {

@@ -89,6 +89,16 @@ public final class Session {
     /// While `run until …` holds a round of events back (to fold it if it repeats the last one), the flow
     /// collects here instead of printing. nil: the flow prints as it happens.
     var heldFlow: [TraceEvent]?
+    /// Runs `web [on [PORT] | off]` and returns what to say, or throws its one error line. Only the
+    /// interactive REPL sets it (the live page, PlaygroundWeb); nil (scripts, tests, pipes), `web` says it
+    /// is ignored there and the session goes on.
+    package var web: ((WebSwitch) throws(CommandError) -> String)?
+    /// Called with the world after each step the session performs (not replays); the live page encodes its
+    /// snapshots from it. nil by default.
+    package var stepObserver: ((Simulation) -> Void)?
+    /// How many fresh worlds the session started: `cluster`, and every `undo` (from the start or from a
+    /// checkpoint). The live page starts over when it changes.
+    package internal(set) var worlds = 0
 
     /// The world as it was once the journal held `journalCount` entries: the simulation (a value, whose
     /// copy shares its storage with the live one until either changes), the policies' names, and how long
@@ -274,6 +284,7 @@ public final class Session {
         let events = try simulation.perform(action)
         trace += events
         record(.action(action))
+        if !replaying { stepObserver?(simulation) }
         flow(events)
         if quiz.isOn, !replaying { quiz.reveal(events, in: self) }
         return events
@@ -290,6 +301,7 @@ public final class Session {
         simulation = Simulation(replicaCount: replicas, seed: options.seed, policies: currentPolicies(),
                                 config: config, leader: leader)
         trace = []
+        worlds += 1
         journal = [.start(ClusterSetup(election: electionName, commit: commitName, config: config, leader: leader))]
         checkpoints = []
     }

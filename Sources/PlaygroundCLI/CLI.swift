@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PaxosCore
 import PaxosPlayground
+import PlaygroundWeb
 
 /// The options every subcommand shares (REPL.md: common options).
 struct CommonOptions: ParsableArguments {
@@ -148,13 +149,31 @@ struct REPL: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    @Option(name: .customLong("web"), help: ArgumentHelp(
+        "Also serve the session live in the browser on this port (0: any free port): /watch read-only, the control URL with its token.",
+        valueName: "port"))
+    var webPort: Int?
+
+    @Option(name: .customLong("web-bind"), help: ArgumentHelp(
+        "The address the live page listens on (default 127.0.0.1, this machine only; 0.0.0.0 shares it on the network).",
+        valueName: "address"))
+    var webBind = "127.0.0.1"
+
+    func validate() throws {
+        if let webPort { try checkLimit(webPort, .webPort, "--web") }
+    }
+
     func run() throws {
         // On a terminal, a long command shows where it stands; its line is wiped before any other output.
         let progressLine = isatty(STDOUT_FILENO) == 1 ? ProgressLine() : nil
+        nonisolated(unsafe) var live: LivePage?
         let session = Session(options: try common.sessionOptions(registry: Playground.registry)) { text in
             progressLine?.wipe()
             print(text)
+            live?.noteOutput(text)
         }
+        let page = LivePage(session: session, host: webBind)
+        live = page
         if let progressLine {
             session.progress = { @Sendable text in progressLine.draw(text) }
         }
@@ -176,17 +195,33 @@ struct REPL: ParsableCommand {
                 return reader.next().flatMap { try? InputText.line($0, first: false) }
             }
         }
+        if let webPort {
+            do {
+                print(try page.handle(.on(port: webPort)))
+            } catch {
+                printError("Error: --web: \(error.description.replacingOccurrences(of: "web on: ", with: ""))")
+                throw ExitCode(ScriptRunner.Exit.scriptError.rawValue)
+            }
+        }
         var first = true
         while true {
             reader.setPrompt(session.prompt)
-            guard let line = reader.next() else { break }
+            reader.inbox = page.inbox
+            guard let input = reader.nextInput() else { break }
+            let (line, remote): ([UInt8], RemoteCommand?) = switch input {
+            case .typed(let bytes): (bytes, nil)
+            case .remote(let command): (Array(command.line.utf8), command)
+            }
             Interrupts.clear()
             progressLine?.begin()
-            let outcome = session.execute(input: line, first: first)
-            first = false
+            page.willRun()
+            let outcome = session.execute(input: line, first: first && remote == nil)
+            if remote == nil { first = false }
             progressLine?.wipe()
+            page.didRun(String(decoding: line, as: UTF8.self), outcome: outcome, from: remote)
             if outcome == .quit { break }
         }
+        page.stop()
         if !common.writeTrace(of: session, to: common.traceJSONL) { throw ExitCode(ScriptRunner.Exit.scriptError.rawValue) }
     }
 }

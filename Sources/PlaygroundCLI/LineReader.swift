@@ -1,5 +1,6 @@
 import CReadline
 import PaxosPlayground
+import PlaygroundWeb
 
 #if canImport(Glibc)
 import Glibc
@@ -83,6 +84,47 @@ final class LineReader {
         self.prompt = prompt
     }
 
+    /// Where the live page's commands wait (``CommandInbox``), while it runs: ``nextInput()`` takes them
+    /// between keystrokes, as if they were typed.
+    var inbox: CommandInbox?
+    /// The line being edited when a command from the page came, with its cursor: put back at the next prompt.
+    private var interruptedLine: (text: String, point: Int32)?
+
+    /// A line typed, or a command from the live page.
+    enum Input {
+        case typed([UInt8])
+        case remote(RemoteCommand)
+    }
+
+    /// The next line typed, or the next command from ``inbox``, whichever comes first; nil at end of input.
+    ///
+    /// A command from the page is shown after the prompt as if it had been typed (the half-typed line, if
+    /// any, comes back at the next prompt) and added to the history like one.
+    ///
+    /// A command that came while the last one ran is shown at once: the wake-up pipe is still readable.
+    func nextInput() -> Input? {
+        guard usesReadline else {
+            fflush(nil)
+            return readStandardInput(orFrom: inbox)
+        }
+        switch readWithReadline(inbox: inbox) {
+        case .line(let line)?:
+            remember(line)
+            return .typed(line)
+        case .remote(let remote)?:
+            remember(Array(remote.line.utf8))
+            return .remote(remote)
+        case .endOfInput?, nil:
+            return nil
+        }
+    }
+
+    /// Without readline, the prompt and the page's command, as a terminal would have shown them.
+    private func showAsTyped(_ line: String) {
+        guard !usesReadline else { return }
+        print(prompt + line)
+    }
+
     /// The next line's bytes, or nil at end of input (Ctrl-D on an empty line, or EOF).
     ///
     /// The line is returned as typed, without its LF and undecoded: the REPL reads it as
@@ -97,12 +139,31 @@ final class LineReader {
             fflush(nil)
             return readStandardInputLine()
         }
-        guard let line = readWithReadline() else {
+        guard case .line(let line)? = readWithReadline(inbox: nil) else {
             return nil
         }
         remember(line)
         return line
     }
+
+    /// A line of standard input, or a command of `inbox` when one comes while it waits.
+    private func readStandardInput(orFrom inbox: CommandInbox?) -> Input? {
+        guard let inbox else { return readStandardInputLine().map { .typed($0) } }
+        while !hasBufferedLine && !endOfStandardInput {
+            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { break }
+            if fds[1].revents != 0, let remote = inbox.take() {
+                showAsTyped(remote.line)
+                return .remote(remote)
+            }
+            if fds[0].revents != 0 { break }
+        }
+        return readStandardInputLine().map { .typed($0) }
+    }
+
+    /// Whether a whole line was read already.
+    private var hasBufferedLine: Bool { unread[unreadStart...].contains(0x0A) }
 
     /// Bytes read from standard input; those from `unreadStart` on are past the last line returned.
     private var unread: [UInt8] = []
@@ -161,7 +222,7 @@ final class LineReader {
     /// One line through readline's callback interface, so that signals are handled
     /// between keys without longjmp: their handler only records them (see shim.h),
     /// and this loop acts on them. Ctrl-C abandons the line and starts a new one.
-    private func readWithReadline() -> [UInt8]? {
+    private func readWithReadline(inbox: CommandInbox?) -> ReadlineResult? {
         var signals = paxos_rl_signal_state()
         paxos_rl_signals_begin(&signals)
         readlineResult = nil
@@ -169,6 +230,10 @@ final class LineReader {
         let rlPrompt = LineReader.readlinePrompt(prompt)
 
         rl_callback_handler_install(rlPrompt, lineHandler)
+        if let (text, point) = interruptedLine {
+            interruptedLine = nil
+            paxos_rl_restore_line(text, point)
+        }
         while readlineResult == nil {
             if paxos_rl_take_sigwinch() != 0 {
                 rl_resize_terminal()
@@ -189,9 +254,20 @@ final class LineReader {
                 readlineResult = .endOfInput
                 break
             }
-            switch paxos_rl_wait_for_input(&signals) {
+            switch paxos_rl_wait_for_input_or(&signals, inbox?.wakeDescriptor ?? -1) {
             case 1:
                 rl_callback_read_char()
+            case 2:
+                guard let remote = inbox?.take() else { continue }
+                var point: Int32 = 0
+                if let saved = paxos_rl_save_line(&point) {
+                    let text = String(cString: saved)
+                    free(saved)
+                    if !text.isEmpty { interruptedLine = (text, point) }
+                }
+                paxos_rl_show_as_typed(remote.line)
+                rl_callback_handler_remove()
+                readlineResult = .remote(remote)
             case 0:
                 continue  // a signal: handled at the top of the loop
             default:
@@ -205,8 +281,8 @@ final class LineReader {
         paxos_rl_signals_end(&signals)
 
         switch readlineResult {
-        case .line(let line):
-            return line
+        case .line, .remote:
+            return readlineResult
         case .endOfInput, nil:
             // Readline leaves the cursor on the prompt's line on Ctrl-D (bracketed paste is
             // off, see paxos_rl_configure): end that line.
@@ -216,7 +292,7 @@ final class LineReader {
                 // do what it would have done (by default, end the process).
                 raise(fatalSignal)
             }
-            return nil
+            return .endOfInput
         }
     }
 
@@ -349,6 +425,8 @@ enum Interrupts {
 /// What the line handler received.
 private enum ReadlineResult {
     case line([UInt8])
+    /// A command from the live page, shown as if typed.
+    case remote(RemoteCommand)
     case endOfInput
 }
 

@@ -219,3 +219,56 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}["))
     }
 }
+
+/// `--web PORT` and `--web-bind`: the live page starts with the REPL (its URLs first), and one that cannot
+/// start ends the start with exit 2 and one line. The page itself is tested in a browser (`BrowserTests`).
+@Suite struct WebOptionTests {
+    @Test func theREPLPrintsTheLivePageURLsThenRunsAsBefore() throws {
+        let result = try CLITests.playground(["--web", "0"], input: "cluster 3 leader n1\nexpect leader n1\nquit\n")
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count == 6, "\(lines)")
+        guard lines.count == 6, let port = lines[0].split(separator: " ").last.map(String.init) else { return }
+        #expect(lines[0] == "web: serving the live page on 127.0.0.1 port \(port)" && Int(port).map { $0 > 0 } == true)
+        #expect(lines[1] == "  watch (read-only, for the class): http://127.0.0.1:\(port)/watch")
+        let control = "  control (drives this session; keep it to yourself): http://127.0.0.1:\(port)/?token="
+        let token = lines[2].dropFirst(control.count)
+        #expect(lines[2].hasPrefix(control) && token.count == 32 && token.allSatisfy(\.isHexDigit) && token == token.lowercased(), "\(lines[2])")
+        #expect(Array(lines[3...]) == ["cluster of 3 replicas, n1 leads ballot 1 · election priority, commit sync, seed 1",
+                                       "✓ expect leader n1: n1 leads 1.n1", ""])
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func sharingOnTheNetworkWarns() throws {
+        let result = try CLITests.playground(["--web", "0", "--web-bind", "0.0.0.0"], input: "quit\n")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\n  the class: the watch URL with this machine's address on the network in place of 127.0.0.1 (hostname -I shows it)\n"))
+        #expect(result.stdout.hasSuffix("\n  warning: 0.0.0.0 is not loopback: every machine that reaches this one can watch; only the control URL's token can act\n"))
+    }
+
+    @Test func anAddressThatIsNotOneExitsTwoInOneLine() throws {
+        let result = try CLITests.playground(["--web", "0", "--web-bind", "nonsense"], input: "")
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "Error: --web: 'nonsense' is not an IP address: --web-bind takes one, such as 127.0.0.1, 0.0.0.0 or ::1\n")
+    }
+
+    @Test func aPortInUseExitsTwoInOneLine() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 1) == 0
+                && getsockname(listener, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let result = try CLITests.playground(["--web", String(port)], input: "")
+        #expect(result.status == 2)
+        #expect(result.stderr == "Error: --web: port \(port) on 127.0.0.1 is in use: pick another (web on PORT), or 0 for any free port\n")
+    }
+}

@@ -54,6 +54,9 @@ import PaxosCore
         ("run until converged now", "error: unexpected 'now' after run (see help run)"),
         ("run until calm", "error: unknown condition 'calm': run until leader|committed I|applied nK I|converged|quiet"),
         ("run converged", "error: run takes 'for T' or 'until leader|committed I|applied nK I|converged|quiet', not 'converged'"),
+        ("web of", "error: web takes on [PORT] or off (got 'of'): web on 8080 serves the live page on port 8080"),
+        ("web on 70000", "error: web takes PORT from 0 to 65535 (got 70000)"),
+        ("web on 8080 now", "error: unexpected 'now' after web (see help web)"),
     ])
     func badInputSaysWhatIsWrongAndChangesNothing(_ line: String, _ expected: String) {
         let (session, transcript) = Self.session()
@@ -62,6 +65,17 @@ import PaxosCore
         #expect(outcome == .error(String(expected.dropFirst("error: ".count))))
         #expect(transcript.lines == [expected])
         #expect(session.simulation.step == before.0 && session.trace.count == before.1 && session.history == before.2)
+    }
+
+    /// Only the interactive REPL serves the live page: elsewhere (a script, a test) `web` changes nothing, says
+    /// so in one line, and is kept in the history like any command, so that a session's history replays.
+    @Test(arguments: ["web", "web on", "web on 0", "web off"])
+    func webOutsideTheREPLIsIgnoredInOneLine(_ line: String) {
+        let (session, transcript) = Self.session("cluster 3 leader n1")
+        #expect(session.execute(line) == .ok)
+        #expect(transcript.lines == ["web: ignored here: only the interactive REPL serves the live page (paxos-playground --web PORT)"])
+        #expect(session.history == ["cluster 3 leader n1", line])
+        #expect(session.trace.isEmpty)
     }
 
     @Test func messageIDsNotInFlightListWhatIs() {

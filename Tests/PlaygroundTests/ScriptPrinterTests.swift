@@ -216,7 +216,7 @@ import PaxosSimulation
     static let commandKinds = [
         "cluster", "election", "commit", "policies", "priority", "set", "submit", "pending", "step", "deliver", "drop",
         "duplicate", "apply", "tick", "timeout", "run", "crash", "restart", "partition", "heal", "cut", "uncut", "show",
-        "log", "data", "slots", "explore", "check", "breaks", "quiz", "compare", "undo", "history", "explain", "expect", "view", "lanes", "export", "help", "quit",
+        "log", "data", "slots", "explore", "check", "breaks", "quiz", "compare", "undo", "history", "explain", "expect", "view", "lanes", "export", "help", "web", "quit",
     ]
 
     static func kind(of command: Command) -> String {
@@ -260,6 +260,7 @@ import PaxosSimulation
         case .lanes: "lanes"
         case .export: "export"
         case .help: "help"
+        case .web: "web"
         case .quit: "quit"
         }
     }
@@ -431,6 +432,13 @@ import PaxosSimulation
         case "lanes": return .lanes(number(1...Limits.lanesEventsMax, &random))
         case "export": return .export(pick(ExportFormat.allCases, &random), word(&random) + "/" + word(&random))
         case "help": return .help(random.next(below: 3) == 0 ? nil : pick(commandKinds, &random))
+        case "web":
+            switch random.next(below: 4) {
+            case 0: return .web(.status)
+            case 1: return .web(.off)
+            case 2: return .web(.on(port: nil))
+            default: return .web(.on(port: number(0...65_535, &random)))
+            }
         default: return .quit
         }
     }

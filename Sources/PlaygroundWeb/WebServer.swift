@@ -1,0 +1,279 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+import PaxosPlayground
+import PaxosSimulation
+
+/// The live page's server (`paxos-playground --web PORT`, `web on`): the space-time page, live, on HTTP
+/// and a WebSocket (FlyingFox, on threads of its own).
+///
+/// | request | answer |
+/// |---|---|
+/// | `GET /watch` | the page, read-only (for the class) |
+/// | `GET /?token=T` | the page with controls (for the teacher); without the token, 403 |
+/// | `GET /socket` | the WebSocket of ``LiveFeed`` (read-only: a frame sent on it gets an error back) |
+/// | `GET /state` | the run so far, as the page's JSON |
+/// | `POST /command?token=T` | the body, one command line, runs in the REPL as if typed; the answer is JSON `{"outcome", "output"}` |
+///
+/// The server never touches the session: commands go through ``CommandInbox`` to the REPL's thread, and the
+/// REPL hands ``LiveFeed`` JSON it rendered. No request can end the session: `quit`, `exit` and `web` are
+/// refused from the page.
+public final class WebServer: Sendable {
+    /// The host and port it listens on (the port the system chose, for port 0).
+    public let host: String
+    public let port: Int
+    /// The per-session secret of the control URL.
+    public let token: String
+    public let feed: LiveFeed
+    public let inbox: CommandInbox
+    private let server: HTTPServer
+    private let task: Task<Void, Never>
+
+    /// The read-only page.
+    public var watchURL: String { "http://\(urlHost):\(port)/watch" }
+    /// The page with controls.
+    public var controlURL: String { "http://\(urlHost):\(port)/?token=\(token)" }
+    /// Whether it listens on every address of the machine (0.0.0.0, ::): the URLs then name 127.0.0.1, which
+    /// the class replaces with the machine's address on the network.
+    public var listensEverywhere: Bool { host == "0.0.0.0" || host == "::" }
+    private var urlHost: String { listensEverywhere ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host }
+
+    /// The most bytes a command request may carry.
+    static let bodyBytesMax = Limits.lineCharactersMax * 4
+
+    /// Starts serving on `host` (an IPv4 or IPv6 address) and `port` (0: any free port) and returns once it
+    /// listens; throws the one line that says why it cannot.
+    public static func start(host: String, port: Int) throws(WebError) -> WebServer {
+        let address: any SocketAddress
+        guard let portNumber = UInt16(exactly: port) else { throw WebError("port \(port) is not a port (0 to 65535)") }
+        do {
+            address = host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: portNumber)
+                                         : try sockaddr_in.inet(ip4: host, port: portNumber)
+        } catch {
+            throw WebError("'\(InputText.escaped(host))' is not an IP address: --web-bind takes one, such as 127.0.0.1, 0.0.0.0 or ::1")
+        }
+        guard let inbox = CommandInbox() else { throw WebError("no pipe to wake the REPL with (too many open files?)") }
+        let token = Self.makeToken()
+        let feed = LiveFeed()
+        let server = HTTPServer(config: .init(address: address, timeout: 3600, logger: .disabled))
+        let started = StartSignal()
+        let task = Task {
+            let routes = Routes(token: token, feed: feed, inbox: inbox)
+            await server.appendRoute("GET /socket", to: .webSocket(FeedSocket(feed: feed)))
+            await server.appendRoute("*") { request in await routes.answer(request) }
+            let waiter = Task {
+                do {
+                    try await server.waitUntilListening(timeout: 10)
+                    started.finish(.success(await server.listeningAddress))
+                } catch {
+                    started.finish(.failure(WebError("the server did not start listening")))
+                }
+            }
+            do {
+                try await server.run()
+            } catch {
+                started.finish(.failure(WebError(Self.describe(error, host: host, port: port))))
+            }
+            waiter.cancel()
+        }
+        let listening: Socket.Address?
+        switch started.wait() {
+        case .success(let address): listening = address
+        case .failure(let error):
+            task.cancel()
+            throw error
+        }
+        var actualPort = port
+        if case .ip4(_, let bound)? = listening { actualPort = Int(bound) }
+        if case .ip6(_, let bound)? = listening { actualPort = Int(bound) }
+        return WebServer(host: host, port: actualPort, token: token, feed: feed, inbox: inbox, server: server, task: task)
+    }
+
+    private init(host: String, port: Int, token: String, feed: LiveFeed, inbox: CommandInbox, server: HTTPServer,
+                 task: Task<Void, Never>) {
+        (self.host, self.port, self.token, self.feed, self.inbox, self.server, self.task) = (host, port, token, feed, inbox, server, task)
+    }
+
+    /// Stops serving: waiting commands are answered `stopped`, pages' sockets close, and it returns once the
+    /// listening socket is closed (at most about a second).
+    public func stop() {
+        inbox.close()
+        feed.finishAll()
+        let done = StartSignal()
+        let server = self.server
+        Task {
+            await server.stop(timeout: 1)
+            done.finish(.success(nil))
+        }
+        _ = done.wait()
+        task.cancel()
+    }
+
+    /// 32 hex digits from the system's generator: not the simulation's seed, and never in its output.
+    static func makeToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let hex = String(generator.next() as UInt32, radix: 16)
+            return String(repeating: "0", count: 8 - hex.count) + hex
+        }.joined()
+    }
+
+    static func describe(_ error: any Error, host: String, port: Int) -> String {
+        guard case SocketError.failed(_, let code, let message) = error else {
+            return "cannot serve on \(host) port \(port): \(InputText.escaped("\(error)"))"
+        }
+        switch code {
+        case EADDRINUSE: return "port \(port) on \(host) is in use: pick another (web on PORT), or 0 for any free port"
+        case EACCES: return "port \(port) on \(host) needs privileges: pick one above 1023"
+        case EADDRNOTAVAIL: return "\(host) is not an address of this machine: --web-bind takes one of its addresses, or 0.0.0.0"
+        default: return "cannot serve on \(host) port \(port): \(InputText.escaped(message))"
+        }
+    }
+}
+
+/// Why the live page cannot start: one line.
+public struct WebError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A one-shot result handed from the server's tasks to the thread that waits for it.
+private final class StartSignal: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<Socket.Address?, WebError>?
+
+    func finish(_ value: Result<Socket.Address?, WebError>) {
+        condition.lock()
+        if result == nil { result = value }
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Result<Socket.Address?, WebError> {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result { return result }
+            condition.wait()
+        }
+    }
+}
+
+/// The WebSocket: the feed, read-only.
+private struct FeedSocket: WSMessageHandler {
+    let feed: LiveFeed
+
+    func makeMessages(for client: AsyncStream<WSMessage>) async throws -> AsyncStream<WSMessage> {
+        let (stream, continuation) = AsyncStream<WSMessage>.makeStream()
+        let id = feed.subscribe(continuation)
+        let feed = self.feed
+        Task {
+            for await message in client {
+                if case .close = message { break }
+                let error = JSON.object([
+                    ("type", .string("error")),
+                    ("error", .string("the live feed is read-only: send commands with POST /command?token=TOKEN (the control page does)")),
+                ]).rendered
+                continuation.yield(.text(error))
+            }
+            feed.unsubscribe(id)
+        }
+        return stream
+    }
+}
+
+/// Every request but the WebSocket's.
+private struct Routes: Sendable {
+    let token: String
+    let feed: LiveFeed
+    let inbox: CommandInbox
+
+    func answer(_ request: HTTPRequest) async -> HTTPResponse {
+        switch (request.method, request.path) {
+        case (.GET, "/watch"), (.HEAD, "/watch"):
+            return page(mode: "watch")
+        case (.GET, "/"), (.HEAD, "/"):
+            guard hasToken(request) else {
+                return text(.forbidden, "403 forbidden: the control page needs this session's token (?token=…, printed by the REPL with the control URL); /watch is the read-only page")
+            }
+            return page(mode: "control")
+        case (.GET, "/state"):
+            return HTTPResponse(statusCode: .ok, headers: headers("application/json"), body: Data(feed.data.utf8))
+        case (.POST, "/command"):
+            return await command(request)
+        case (_, "/watch"), (_, "/"), (_, "/state"), (_, "/command"), (_, "/socket"):
+            return text(.methodNotAllowed, "405 method not allowed: \(request.method.rawValue) \(InputText.escaped(request.path)); the page is GET / or GET /watch, commands are POST /command?token=TOKEN")
+        default:
+            return text(.notFound, "404 not found: \(InputText.escaped(request.path)); the live page is /watch (read-only) and /?token=TOKEN (control)")
+        }
+    }
+
+    private func command(_ request: HTTPRequest) async -> HTTPResponse {
+        guard hasToken(request) else {
+            return text(.forbidden, "403 forbidden: commands need this session's token: POST /command?token=TOKEN, from the control URL the REPL printed; /watch is read-only")
+        }
+        if let length = request.headers[HTTPHeader("Content-Length")].flatMap({ Int($0) }), length > WebServer.bodyBytesMax {
+            return tooLarge
+        }
+        let body: Data
+        do {
+            body = try await request.bodyData
+        } catch {
+            return text(.badRequest, "400 bad request: the body could not be read")
+        }
+        guard body.count <= WebServer.bodyBytesMax else { return tooLarge }
+        guard let line = String(data: body, encoding: .utf8) else {
+            return text(.badRequest, "400 bad request: the body is not UTF-8 text; send one command line, such as deliver 3")
+        }
+        let trimmed = line.hasSuffix("\r\n") ? String(line.dropLast(2)) : (line.hasSuffix("\n") ? String(line.dropLast()) : line)
+        guard !trimmed.contains("\n"), !trimmed.contains("\r") else {
+            return text(.badRequest, "400 bad request: one command line per request (the body has several lines)")
+        }
+        let first = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+        guard !first.isEmpty else {
+            return text(.badRequest, "400 bad request: the body is empty; send one command line, such as deliver 3")
+        }
+        if ["quit", "exit", "web"].contains(first) {
+            return text(.forbidden, "403 forbidden: \(first) is not allowed from the page: only the REPL can end the session or stop the live page")
+        }
+        let reply = await inbox.submit(trimmed)
+        let status: HTTPStatusCode = switch reply.outcome {
+        case "error": .badRequest
+        case "stopped": .serviceUnavailable
+        default: .ok
+        }
+        let json = JSON.object([("outcome", .string(reply.outcome)), ("output", .array(reply.output.map { .string($0) }))])
+        return HTTPResponse(statusCode: status, headers: headers("application/json"), body: Data(json.rendered.utf8))
+    }
+
+    private var tooLarge: HTTPResponse {
+        text(.payloadTooLarge, "413 payload too large: the body is one command line (at most \(Limits.lineCharactersMax) characters)")
+    }
+
+    /// The space-time page in live mode: `{"live": {"mode": …, "token": …}}` in place of the run's data.
+    private func page(mode: String) -> HTTPResponse {
+        var live: [(String, JSON)] = [("mode", .string(mode))]
+        if mode == "control" { live.append(("token", .string(token))) }
+        guard let html = HTMLRenderer.page(data: .object([("live", .object(live))])) else {
+            return text(.internalServerError, "500: the space-time template has no data line: this build is broken")
+        }
+        return HTTPResponse(statusCode: .ok, headers: headers("text/html; charset=utf-8"), body: Data(html.utf8))
+    }
+
+    /// Whether the query's `token` is this session's, compared in constant time.
+    private func hasToken(_ request: HTTPRequest) -> Bool {
+        guard let given = request.query.first(where: { $0.name == "token" })?.value else { return false }
+        let a = Array(given.utf8), b = Array(token.utf8)
+        var difference = a.count ^ b.count
+        for k in 0..<b.count { difference |= Int((k < a.count ? a[k] : 0) ^ b[k]) }
+        return difference == 0
+    }
+
+    private func text(_ status: HTTPStatusCode, _ body: String) -> HTTPResponse {
+        HTTPResponse(statusCode: status, headers: headers("text/plain; charset=utf-8"), body: Data((body + "\n").utf8))
+    }
+
+    private func headers(_ type: String) -> HTTPHeaders {
+        [HTTPHeader("Content-Type"): type, HTTPHeader("Cache-Control"): "no-store"]
+    }
+}

@@ -1,0 +1,37 @@
+import PaxosPlayground
+@testable import PlaygroundCLI
+import PlaygroundWeb
+import Testing
+
+/// The REPL's side of the live page: what the pages hold after each command, the whole run at first and then
+/// only what each command added, is byte for byte the data `export html` embeds for the session at that point.
+@Suite struct LivePageTests {
+    @Test func thePagesHoldExactlyWhatExportHTMLWouldAfterEveryCommand() throws {
+        let session = Session(write: { _ in })
+        let page = LivePage(session: session, host: "127.0.0.1")
+        #expect(try page.handle(.status) == "web: off (web on [PORT] serves the live page)")
+        let started = try page.handle(.on(port: 0))
+        defer { page.stop() }
+        #expect(started.hasPrefix("web: serving the live page on 127.0.0.1 port "))
+        let feed = try #require(page.feed)
+        #expect(feed.data == session.pageData().rendered)
+        // Steps, faults, a fresh world, undo (a replay), an error, an interrupted-free long run.
+        let lines = ["cluster 3 leader n1", "submit x=1", "step 3", "run", "crash n1", "tick 4", "run until leader",
+                     "deliver 999", "submit y=2", "run", "undo 5", "partition n1 | n2 n3", "tick 3", "heal", "run",
+                     "restart n1", "run for 5", "cluster 5", "run until leader", "submit z=3", "run"]
+        for line in lines {
+            page.willRun()
+            let outcome = session.execute(line)
+            page.didRun(line, outcome: outcome, from: nil)
+            #expect(feed.data == session.pageData().rendered, "after \(line)")
+        }
+        #expect(session.trace.count > 50)
+        #expect(try page.handle(.off) .hasPrefix("web: stopped serving port "))
+        #expect(page.feed == nil && page.inbox == nil)
+    }
+
+    @Test func coloursAreLeftOutOfWhatThePagesShow() {
+        #expect(LivePage.withoutColours("\u{1B}[31merror:\u{1B}[0m no") == "error: no")
+        #expect(LivePage.withoutColours("plain") == "plain")
+    }
+}

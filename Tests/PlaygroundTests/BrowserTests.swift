@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+/// Drives the live page (`paxos-playground --web 0`) in a real browser: Tests/web/live_page.py starts the REPL
+/// in a pseudo-terminal (pexpect) and Debian's chromium through chromedriver (Selenium). It clicks an in-flight
+/// message and sees the REPL run `deliver` as if typed and the diagram gain its events; a /watch page sees the
+/// same; requests without the token get 403; bad input gets a clear error and changes nothing; quit closes the
+/// port. `.ci/run` installs chromium, chromium-driver and selenium.
+@Suite struct BrowserTests {
+    @Test func theLivePageDrivesTheREPLAndWatchersFollow() throws {
+        let binary = PseudoTerminalTests.binary
+        #expect(FileManager.default.isExecutableFile(atPath: binary.path), "build the executable first: swift build")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", PseudoTerminalTests.root.appendingPathComponent("Tests/web/live_page.py").path, binary.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "live_page.py failed:\n\(text)")
+        #expect(text.contains("\n39 passed, 0 failed\n"), "\(text)")
+    }
+}
