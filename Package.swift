@@ -15,6 +15,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `Deque`: the in-flight queue (FIFO take at the front, delivery by id anywhere) and the bench's
+        // bare baseline, which pushes the same messages through a `Deque` of its own.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // MARK: - The protocol
@@ -23,7 +26,10 @@ let package = Package(
 
         // MARK: - Around the core
         // Network, faults, logical clock, seed, invariants and the trace.
-        .target(name: "PaxosSimulation", dependencies: ["PaxosCore"]),
+        .target(
+            name: "PaxosSimulation",
+            dependencies: ["PaxosCore", .product(name: "DequeModule", package: "swift-collections")]
+        ),
         // One command interpreter for the REPL, scripts and tests, with its text renderers.
         .target(
             name: "PaxosPlayground",
