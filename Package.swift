@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // The live page's HTTP and WebSocket server (PlaygroundWeb): no NIO, so it builds fast.
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // `Deque`: the in-flight queue (FIFO take at the front, delivery by id anywhere) and the bench's
+        // bare baseline, which pushes the same messages through a `Deque` of its own.
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // MARK: - The protocol
@@ -25,7 +28,10 @@ let package = Package(
 
         // MARK: - Around the core
         // Network, faults, logical clock, seed, invariants and the trace.
-        .target(name: "PaxosSimulation", dependencies: ["PaxosCore"]),
+        .target(
+            name: "PaxosSimulation",
+            dependencies: ["PaxosCore", .product(name: "DequeModule", package: "swift-collections")]
+        ),
         // One command interpreter for the REPL, scripts and tests, with its text renderers.
         .target(
             name: "PaxosPlayground",

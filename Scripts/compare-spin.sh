@@ -4,6 +4,7 @@
 #   Scripts/compare-spin.sh              # S1..S5, then the broken variants
 #   Scripts/compare-spin.sh S1 S2        # only these bounds (then the broken variants)
 #   Scripts/compare-spin.sh --bugs       # only the broken variants
+#   Scripts/compare-spin.sh S5 --beyond  # S5, then the bounds beyond SPIN's reach
 #
 # SPIN runs ../shared/bench/paxos.pml through ../shared/bench/run-spin.sh (single-threaded pan, -O2 -DSAFETY;
 # the wall time is pan's, compilation excluded). `paxos-playground check` runs the real core on the same
@@ -17,13 +18,21 @@
 #
 # check searches breadth-first on S1 and the broken variants (shortest counterexamples, every core) and
 # depth-first on S2 to S5 (about 60 bytes a state, every core): breadth-first search keeps whole states of its
-# widest level. check drops no message (its drops-as-delays reduction: a message never delivered covers a lost
-# one); where the bound has drops, the script also runs check taking every drop (--without drops-as-delays),
-# as SPIN does, and prints that run's states, wall time and ratio in the last columns.
+# widest level.
+#
+# Equal terms. check's drops-as-delays reduction drops no message (a message never delivered covers a lost
+# one); SPIN's model has the same reduction at hand: its bound without drops (S3 and S5: S2's; S4: S1's). So
+# each bound is compared twice, each pair run back to back, PAIRS times (the ratio is the median of the pairs'):
+#   - "equal reductions": check (drops as delays, its default) against SPIN on the bound without drops;
+#   - "every drop": check --without drops-as-delays against SPIN on the bound itself (on S1 and S2, which
+#     have no drops, the two comparisons are one).
+# check runs on 1 thread and on CHECK_THREADS threads; SPIN's pan on one (it has no threads here).
+# `--beyond` adds bounds SPIN does not finish in 600 s on this machine (two slots: two transactions; a third
+# ballot: a third election), which check runs with --max-seconds 600, reporting its verdict and peak memory.
 #
 # Environment: SPIN_BENCH (default ../shared/bench), SCRATCH_PATH (default .build), CHECK_TIME_LIMIT
 # seconds per check run (default 1800), CHECK_THREADS (default: all cores), CHECK_ORDER (bfs or dfs: one
-# order for every bound).
+# order for every bound), PAIRS (default 1).
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,14 +40,17 @@ bench="${SPIN_BENCH:-$root/../shared/bench}"
 scratch="${SCRATCH_PATH:-$root/.build}"
 limit="${CHECK_TIME_LIMIT:-1800}"
 threads="${CHECK_THREADS:-$(nproc)}"
+pairs="${PAIRS:-1}"
 
 bounds=()
 only_bugs=
+beyond=
 for arg in "$@"; do
   case "$arg" in
     --bugs) only_bugs=1 ;;
+    --beyond) beyond=1 ;;
     S[1-5]) bounds+=("$arg") ;;
-    *) echo "usage: $0 [S1 .. S5] [--bugs]" >&2; exit 2 ;;
+    *) echo "usage: $0 [S1 .. S5] [--bugs] [--beyond]" >&2; exit 2 ;;
   esac
 done
 if [ ${#bounds[@]} -eq 0 ] && [ -z "${only_bugs:-}" ]; then bounds=(S1 S2 S3 S4 S5); fi
@@ -68,6 +80,8 @@ order_of() {
 }
 drops_of() { case "$1" in S1|S2) echo 0 ;; S3) echo 1 ;; S4|S5|BUG*) echo 2 ;; esac; }
 crashes_of() { case "$1" in S1|S4) echo 0 ;; *) echo 1 ;; esac; }
+# SPIN's bound with the same crashes and no drop: what SPIN's model searches with check's drops-as-delays.
+nodrops_of() { case "$1" in S1|S4) echo S1 ;; *) echo S2 ;; esac; }
 
 # The check options for SPIN's bounds (see the header), with what this build's check offers: without
 # --elections-per-replica a candidate may stand twice, and without --timeouts time passes in global ticks.
@@ -76,7 +90,7 @@ has_option() { grep -q -- "$1" <<<"$check_help"; }
 check_args() {
   local args="--quiet --replicas 3 --leader none --candidates n1,n2 --elections 2 --transactions 1"
   args+=" --drops $(drops_of "$1") --crashes $(crashes_of "$1") --restarts 0 --duplicates 0"
-  args+=" --threads $threads --max-seconds $limit --script $work/counterexample.pxs"
+  args+=" --threads ${CHECK_RUN_THREADS:-$threads} --max-seconds $limit --script $work/counterexample.pxs"
   if has_option --elections-per-replica; then args+=" --elections-per-replica 1"; fi
   if has_option --timeouts; then args+=" --timeouts 2"; else args+=" --ticks 2"; fi
   if has_option --order; then args+=" --order $(order_of "$1")"; fi
@@ -151,33 +165,69 @@ else
 fi
 echo
 
-if [ ${#bounds[@]} -gt 0 ]; then
-  printf "%-6s %5s %7s  %12s %14s %8s %7s  %12s %14s %8s %7s  %-10s %11s %12s   %12s %8s %11s\n" \
-    bounds drops crashes "SPIN states" "transitions" "wall s" "RSS MB" "check states" "transitions" "wall s" "RSS MB" \
-    verdict "wall ratio" "state ratio" "with drops:" "wall s" "wall ratio"
-  for b in "${bounds[@]}"; do
-    run_spin "$b"
-    dropped_states= dropped_wall=
-    if [ $have_check = 1 ]; then
-      # Drops taken as SPIN takes them (without the drops-as-delays reduction), where the bound has any.
-      if [ "$(drops_of "$b")" -gt 0 ] && has_option --without; then
-        run_check "$b" $(without drops-as-delays)
-        dropped_states=$check_states dropped_wall=$check_wall
-      fi
-      run_check "$b" $(without "")
-    else
-      check_states= check_transitions= check_wall= check_rss_mb= check_verdict=-
-    fi
-    printf "%-6s %5s %7s  %12s %14s %8s %7s  %12s %14s %8s %7s  %-10s %11s %12s   %12s %8s %11s\n" \
-      "$b" "$(drops_of "$b")" "$(crashes_of "$b")" "$(num "$spin_states")" "$(num "$spin_transitions")" "$spin_wall" \
-      "$spin_rss_mb" "$(num "$check_states")" "$(num "$check_transitions")" "${check_wall:--}" "${check_rss_mb:--}" \
-      "$check_verdict" "$(ratio "$check_wall" "$spin_wall")" "$(ratio "$check_states" "$spin_states")" \
-      "$(num "$dropped_states")" "${dropped_wall:--}" "$(ratio "$dropped_wall" "$spin_wall")"
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Runs SPIN on bounds $1 and check on bounds $2 with $3 threads and options $4.., back to back, $pairs
+# times; sets pair_spin_wall, pair_check_wall (medians), pair_ratio (median of the pairs' ratios) and the
+# states, transitions, RSS and verdict of the last runs.
+run_pair() {
+  local sb="$1" cb="$2" t="$3"; shift 3
+  local spins="" checks="" ratios="" k
+  for ((k = 0; k < pairs; k++)); do
+    run_spin "$sb"
+    CHECK_RUN_THREADS=$t run_check "$cb" "$@"
+    spins+="$spin_wall"$'\n'
+    checks+="${check_wall:-}"$'\n'
+    ratios+="$(ratio "$check_wall" "$spin_wall")"$'\n'
   done
-  echo "wall ratio: check's wall time over SPIN's (target on S5: at most 0.5); state ratio: check's states over SPIN's."
-  echo "check drops no message (drops as delays: a lost message is one never delivered, which the search covers);"
-  echo "\"with drops\": the same check taking every drop as SPIN does (--without drops-as-delays): its states and wall time."
+  pair_spin_wall=$(grep -v '^-*$' <<<"$spins" | median)
+  pair_check_wall=$(grep -v '^-*$' <<<"$checks" | median)
+  pair_ratio=$(grep -v '^-*$' <<<"$ratios" | median)
+  [ -n "$pair_ratio" ] || pair_ratio=-
+}
+
+if [ ${#bounds[@]} -gt 0 ]; then
+  [ $have_check = 1 ] || { echo "no check subcommand: nothing to compare" >&2; exit 2; }
+  printf "%-6s %-16s %-8s %12s %8s  %7s  %12s %14s %8s %7s  %-10s %8s\n" \
+    bounds comparison "SPIN on" "SPIN states" "wall s" threads "check states" "transitions" "wall s" "RSS MB" verdict "ratio"
+  for b in "${bounds[@]}"; do
+    nd="$(nodrops_of "$b")"
+    comparisons=("equal reductions|$nd|")
+    if [ "$(drops_of "$b")" -gt 0 ]; then comparisons+=("every drop|$b|$(without drops-as-delays)"); fi
+    for comparison in "${comparisons[@]}"; do
+      IFS='|' read -r name spin_bound extra <<<"$comparison"
+      [ -n "$extra" ] || extra="$(without "")"
+      for t in $(printf '%s\n' 1 "$threads" | sort -un); do
+        # shellcheck disable=SC2086
+        run_pair "$spin_bound" "$b" "$t" $extra
+        printf "%-6s %-16s %-8s %12s %8s  %7s  %12s %14s %8s %7s  %-10s %8s\n" \
+          "$b" "$name" "$spin_bound" "$(num "$spin_states")" "$pair_spin_wall" "$t" "$(num "$check_states")" \
+          "$(num "$check_transitions")" "${pair_check_wall:--}" "${check_rss_mb:--}" "$check_verdict" "$pair_ratio"
+      done
+    done
+  done
+  echo "ratio: check's wall time over SPIN's (target on S5: at most 0.5 in both comparisons), the median of $pairs"
+  echo "pair(s) run back to back. equal reductions: check drops no message (drops as delays), SPIN runs the bound"
+  echo "without drops; every drop: both take every drop (check --without drops-as-delays, SPIN the bound itself)."
   echo "check's search: $(for b in "${bounds[@]}"; do printf '%s %s  ' "$b" "$(order_of "$b")"; done)(dfs: every core, no depth bound)"
+  echo
+fi
+
+if [ -n "$beyond" ] && [ $have_check = 1 ]; then
+  echo "beyond SPIN's reach (SPIN does not finish these in 600 s, > 13 GB): check with --max-seconds 600, $threads thread(s)"
+  printf "%-44s %12s %14s %8s %8s  %-10s\n" bounds "check states" transitions "wall s" "RSS MB" verdict
+  saved_limit=$limit
+  limit=600
+  for pair in "S2 bounds, two slots (2 transactions)|S2|--transactions 2" \
+              "S2 bounds, a third ballot (3 elections)|S2|--elections 3 --elections-per-replica 2"; do
+    IFS='|' read -r label b extra <<<"$pair"
+    # shellcheck disable=SC2046,SC2086
+    CHECK_RUN_THREADS=$threads run_check "$b" $extra $(without "")
+    printf "%-44s %12s %14s %8s %8s  %-10s\n" "$label" "$(num "$check_states")" "$(num "$check_transitions")" \
+      "${check_wall:--}" "${check_rss_mb:--}" "$check_verdict"
+  done
+  limit=$saved_limit
+  echo "(later options override the bound's: --transactions 2 or --elections 3 --elections-per-replica 2)"
   echo
 fi
 

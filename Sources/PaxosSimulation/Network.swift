@@ -1,3 +1,4 @@
+import DequeModule
 import PaxosCore
 
 /// Something waiting to happen: a message on the network, or (under `async` commit) an apply due at a replica.
@@ -19,8 +20,12 @@ public struct InFlight: Hashable, Sendable {
 /// The network between the replicas and the client: what is in flight (oldest first, each under a stable
 /// id), the partition and the one-way cuts. A value: a copy of the simulation copies its network.
 public struct Network: Hashable, Sendable {
-    /// In flight, oldest first (the default delivery order).
-    public package(set) var inFlight: [InFlight] = []
+    /// In flight, oldest first (the default delivery order), so in increasing id order: ids are given in
+    /// order, every item goes in at the end and nothing is reordered.
+    ///
+    /// A `Deque` (a ring buffer): a FIFO delivery takes the first item in constant time (an `Array` shifted
+    /// every other item down on each delivery), and a delivery by id removes from whichever end is nearer.
+    public package(set) var inFlight: Deque<InFlight> = []
     /// The id the next item put in flight gets.
     public internal(set) var nextID = 1
     /// Partition groups, or nil when the network is whole.
@@ -49,12 +54,22 @@ public struct Network: Hashable, Sendable {
         return partition.firstIndex { $0.contains(a) } != partition.firstIndex { $0.contains(b) } ? .partitioned : nil
     }
 
-    /// The position of item `id` in ``inFlight``.
-    public func index(of id: Int) -> Int? { inFlight.firstIndex { $0.id == id } }
+    /// The position of item `id` in ``inFlight``: the first (a FIFO delivery's) at once, else a binary
+    /// search, the ids being in increasing order.
+    public func index(of id: Int) -> Int? {
+        guard let first = inFlight.first else { return nil }
+        if first.id == id { return 0 }
+        var low = 1, high = inFlight.count
+        while low < high {
+            let middle = (low + high) / 2
+            if inFlight[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < inFlight.count && inFlight[low].id == id ? low : nil
+    }
 
     /// Puts `item` at the end of `queue` under the next id: every send, copy and queued apply goes through
     /// here (``enqueue(_:step:)``, and the quiet steps' direct hand-over, which lends the core the queue).
-    static func enqueue(_ item: PendingItem, on queue: inout [InFlight], nextID: inout Int, step: Int) -> Int {
+    static func enqueue(_ item: PendingItem, on queue: inout Deque<InFlight>, nextID: inout Int, step: Int) -> Int {
         let id = nextID
         nextID += 1
         queue.append(InFlight(id: id, item: item, sentAt: step))
@@ -63,6 +78,12 @@ public struct Network: Hashable, Sendable {
 
     mutating func enqueue(_ item: PendingItem, step: Int) -> Int {
         Self.enqueue(item, on: &inFlight, nextID: &nextID, step: step)
+    }
+
+    /// Takes the item at `index` off the network: the first (a FIFO delivery) in constant time, any other
+    /// by moving the nearer end's items by one.
+    mutating func take(at index: Int) -> InFlight {
+        index == 0 ? inFlight.removeFirst() : inFlight.remove(at: index)
     }
 }
 

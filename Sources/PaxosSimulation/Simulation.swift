@@ -1,3 +1,4 @@
+import DequeModule
 import PaxosCore
 
 /// One thing the world can do: every step of a run is one of these.
@@ -96,7 +97,7 @@ public struct Simulation: Sendable {
     }
 
     /// In flight, oldest first (the default delivery order).
-    public var inFlight: [InFlight] { network.inFlight }
+    public var inFlight: Deque<InFlight> { network.inFlight }
     /// Partition groups, or nil when the network is whole.
     public var partition: [[ReplicaID]]? { network.partition }
     /// One-way cuts, in the order made.
@@ -109,7 +110,7 @@ public struct Simulation: Sendable {
 
     /// Whether `id`'s election timer can fire now: it is up and does not lead (a leader has no election timer).
     public func canTimeOut(_ id: ReplicaID) -> Bool {
-        alive[id.number - 1] && replicas[id.number - 1].leadership == nil
+        alive[id.number - 1] && replicas[id.number - 1].leaderBallot == nil
     }
 
     public func validate(_ id: ReplicaID) throws(SimulationError) {

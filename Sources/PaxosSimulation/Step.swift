@@ -97,11 +97,11 @@ extension Simulation {
         case .deliver(let id):
             let index = try inFlightIndex(of: id, for: action)
             step += 1
-            deliver(network.inFlight.remove(at: index), into: &collector, effects: &effects)
+            deliver(network.take(at: index), into: &collector, effects: &effects)
         case .drop(let id):
             let index = try inFlightIndex(of: id, for: action)
             step += 1
-            let flight = network.inFlight.remove(at: index)
+            let flight = network.take(at: index)
             collector.act(as: StepSummary.network)
             collector.record(faultEvent(.drop, flight.endpoints, .lost(id: id, flight.item, .dropped)))
         case .duplicate(let id):

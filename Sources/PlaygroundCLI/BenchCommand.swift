@@ -37,7 +37,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Commit policy: sync, async, or a registered plugin.")
     var commit: String = SyncCommit.name
 
-    @Flag(help: "Also push the same number of message values through the same queue with no protocol work, and print the protocol's overhead as a ratio.")
+    @Flag(help: "Also push the same number of message values through the fastest queue (a Deque of envelopes) with no protocol work, and print the protocol's overhead as a ratio.")
     var baseline = false
 
     @Flag(name: .customLong("memory-check"), help: "Also run each configuration with a tenth of the transactions and print the ratio of the peak resident memories.")

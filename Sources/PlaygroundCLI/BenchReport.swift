@@ -147,7 +147,7 @@ enum BenchTable {
     static func footer(_ results: [BenchResult], baseline: Bool, memoryCheck: Bool) -> String {
         var lines = ["leader log / follower log: peak entries held; peak RSS: VmHWM of the configuration's process."]
         if baseline, let worst = results.compactMap(\.overhead).max() {
-            lines.append("overhead: the run's wall time over the bare baseline's (the same messages through the same queue, no protocol work); worst \(String(format: "%.1fx", worst)), target at most 3x.")
+            lines.append("overhead: the run's wall time over the bare baseline's (the same messages through a Deque, no protocol work); worst \(String(format: "%.1fx", worst)), target at most 3x.")
         }
         if memoryCheck, let worst = results.compactMap(\.memoryRatio).max() {
             lines.append("RSS ratio: peak memory at N over N/10 transactions; worst \(String(format: "%.2fx", worst)), target at most 1.2x.")

@@ -24,7 +24,7 @@ extension Replica {
             return ballot.round < round
         case .vote(let vote):
             // `receiveVote` counts only votes for the ballot it leads.
-            return vote.ballot.round < round && leadership?.ballot != vote.ballot
+            return vote.ballot.round < round && leaderBallot != vote.ballot
         case .promise(let promise):
             // `receivePromise` counts only promises for the real election it runs; it notes the voter's promise.
             return promise.ballot.round < round && election?.ballot != promise.ballot && promise.promised.round <= round
@@ -34,7 +34,7 @@ extension Replica {
             return leader.recovery.map { $0.replied.contains(sender) } ?? true
         case .heartbeatReply(let reply):
             // `receiveHeartbeatReply` reads only answers to the ballot it leads; it notes the promise.
-            return reply.ballot.round < round && leadership?.ballot != reply.ballot && reply.promised.round <= round
+            return reply.ballot.round < round && leaderBallot != reply.ballot && reply.promised.round <= round
         case .transaction, .redirect, .propose, .commit, .ack, .heartbeat, .candidacy, .preVote, .preVoteReply:
             // A pre-vote answer is kept: a later pre-vote may ask for the same ballot again.
             return false

@@ -19,7 +19,8 @@ extension Simulation {
     package func replicaDigest(at index: Int, quorumWatch: Bool = true) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(alive[index])
-        if quorumWatch {
+        // Only a leader has a watch on its majority: any other replica is hashed where it lies, not copied.
+        if quorumWatch || replicas[index].leaderBallot == nil {
             replicas[index].hash(into: &hasher)
         } else {
             replicas[index].withoutQuorumWatch().hash(into: &hasher)

@@ -8,26 +8,27 @@ extension Replica {
             c.outcome(.ignored(.ackNotLeading))
             return
         }
-        leadership?.noteAck(index, from: follower)
+        updateLeadership { $0.noteAck(index, from: follower) }
         cleanUp(after: index, &c)
     }
 
     /// Deletes the entries every replica acked, or says who cleanup waits for.
     ///
-    /// The leader state is read and changed in place (`leadership?.`): a copy of it would make the removal
+    /// The leader state is read where it lies and changed in place: a copy of it would make the removal
     /// below copy the whole `accepts` table on every ack.
     mutating func cleanUp(after index: Int, _ c: inout Context) {
         guard hasLeadership else { return }
         // Half-open ranges: a closed range's iteration is not specialised, and this runs on every ack.
         let replicas = 1..<(max(1, c.config.replicaCount) + 1)
-        var everyoneAcked = Int.max
-        for number in replicas {
-            everyoneAcked = min(everyoneAcked, leadership?.ackedIndex(of: ReplicaID(number)) ?? 0)
-        }
+        let everyoneAcked = readLeadership { leader in
+            var least = Int.max
+            for number in replicas { least = min(least, leader.ackedIndex(of: ReplicaID(number))) }
+            return least
+        } ?? 0
         let start = log.start
         if everyoneAcked >= start {
             log.removeEntries(through: everyoneAcked)
-            leadership?.accepts.removeAll(through: everyoneAcked)
+            updateLeadership { $0.accepts.removeAll(through: everyoneAcked) }
             c.local(.cleanup(through: everyoneAcked), .cleansUp(through: everyoneAcked))
         } else if index >= start {
             c.local(.cleanupWaits(index: index, missing: notAcked(index, replicas)),
@@ -40,7 +41,7 @@ extension Replica {
     /// The replicas (numbered in `replicas`) that have not acked `index`, in id order.
     func notAcked(_ index: Int, _ replicas: Range<Int>) -> [ReplicaID] {
         var missing: [ReplicaID] = []
-        for number in replicas where leadership?.ackedIndex(of: ReplicaID(number)) ?? 0 < index {
+        for number in replicas where readLeadership({ $0.ackedIndex(of: ReplicaID(number)) }) ?? 0 < index {
             missing.append(ReplicaID(number))
         }
         return missing

@@ -5,19 +5,20 @@
 extension Replica {
     mutating func receiveVote(_ vote: Vote, from voter: ReplicaID, _ c: inout Context) {
         see(vote.ballot)
-        // Reads and changes the leader state in place (`leadership?.`): a copy would copy its tables.
-        guard let ballot = leadership?.ballot, vote.ballot == ballot else {
-            c.outcome(.staleVote(index: vote.index, ballot: vote.ballot, current: leadership?.ballot))
+        // Reads the leader state where it lies and changes it in place: a copy would copy its tables.
+        guard let ballot = leaderBallot, vote.ballot == ballot else {
+            c.outcome(.staleVote(index: vote.index, ballot: vote.ballot, current: leaderBallot))
             return
         }
         let me = id
-        leadership?.noteHeard(voter, leader: me, majority: c.config.majority)
+        let (majority, recorded) = (c.config.majority, vote.rejection == nil && vote.index >= log.start)
+        updateLeadership { leader in
+            leader.noteHeard(voter, leader: me, majority: majority)
+            // A late accept for an entry already cleaned up counts for nothing: keep no record of it.
+            if recorded { leader.accepts[vote.index, default: ReplicaSet()].insert(voter) }
+        }
         switch vote.rejection {
         case nil:
-            // A late accept for an entry already cleaned up counts for nothing: keep no record of it.
-            if vote.index >= log.start {
-                leadership?.accepts[vote.index, default: ReplicaSet()].insert(voter)
-            }
             countAccepts(at: vote.index, &c)
         case .gap(let logEnd)?:
             resend(from: logEnd + 1, through: vote.index, to: voter, cause: .gap(logEnd: logEnd), &c)
@@ -38,11 +39,11 @@ extension Replica {
     /// Commits entry `index` once a majority accepted it under the leader's ballot, and says how far it is.
     mutating func countAccepts(at index: Int, _ c: inout Context) {
         // The entry's status is read in place; its records only when an observation is built.
-        guard let ballot = leadership?.ballot, let status = log.status(at: index) else {
+        guard let ballot = leaderBallot, let status = log.status(at: index) else {
             c.outcome(.alreadyCommitted(index: index, acceptors: []))
             return
         }
-        let acceptors = leadership?.accepts[index] ?? ReplicaSet()
+        let acceptors = readLeadership { $0.accepts[index] ?? ReplicaSet() } ?? ReplicaSet()
         let needed = c.breaks.contains(.commitWithoutMajority) ? 1 : c.config.majority
         if status > .accepted {
             c.outcome(.alreadyCommitted(index: index, acceptors: acceptors.members))
@@ -169,7 +170,7 @@ extension Replica {
         c.local(.apply(index: index, redo: entry.redo), .applies(index: index, trigger: trigger))
         if hasLeadership {
             let (applied, me) = (appliedIndex, id)
-            leadership?.noteAck(applied, from: me)
+            updateLeadership { $0.noteAck(applied, from: me) }
             // Alone in its cluster, the leader's own ack is every replica's: no ack will arrive to clean up on.
             if c.config.replicaCount == 1 { cleanUp(after: index, &c) }
         } else if let target = knownLeader ?? promised.ownerID, target != id {

@@ -36,8 +36,8 @@ extension Replica {
         if ballot.round <= promised.round, ballot != promised, oneCandidatePerRound {
             return .alreadyPromised(voter: id, promised: promised)
         }
-        if let leader = leadership, leader.ballot != ballot, oneCandidatePerRound {
-            return .leads(voter: id, ballot: leader.ballot)
+        if let leading = leaderBallot, leading != ballot, oneCandidatePerRound {
+            return .leads(voter: id, ballot: leading)
         }
         if let leader = knownLeader, leader != candidate, ticksWithoutLeader < c.config.electionTimeoutTicks,
            oneCandidatePerRound {
@@ -163,7 +163,7 @@ extension Replica {
     /// it). Returns false, following nobody, when `ballot` is below the promise in an earlier round: stale.
     mutating func hearLeader(_ ballot: Ballot, _ c: inout Context) -> Bool {
         see(ballot)
-        if let own = leadership?.ballot, own == ballot { return true }
+        if let own = leaderBallot, own == ballot { return true }
         if ballot < promised {
             guard ballot.round == promised.round, !hasLeadership, !c.breaks.contains(.noStandAside) else { return false }
             c.outcome(.withdraws(promised: promised, leader: ballot))

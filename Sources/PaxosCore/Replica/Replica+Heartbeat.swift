@@ -33,10 +33,12 @@ extension Replica {
 
     /// Sends a heartbeat to every follower, and marks how far the log and the commits went before it.
     mutating func sendHeartbeat(_ c: inout Context) {
-        guard let ballot = leadership?.ballot else { return }
+        guard let ballot = leaderBallot else { return }
         let (lastIndex, committed) = (log.lastIndex, commitIndex)
-        leadership?.markedLastIndex = lastIndex
-        leadership?.markedCommitIndex = committed
+        updateLeadership { leader in
+            leader.markedLastIndex = lastIndex
+            leader.markedCommitIndex = committed
+        }
         let heartbeat = Heartbeat(ballot: ballot, commitIndex: commitIndex, cleanupIndex: cleanupIndex)
         broadcast(.heartbeat(heartbeat), .heartbeat(ballot: ballot, commitIndex: commitIndex), &c)
     }
@@ -76,7 +78,7 @@ extension Replica {
     /// The leader reads a follower's answer: it heard from it, and sends it what it misses.
     mutating func receiveHeartbeatReply(_ reply: HeartbeatReply, from follower: ReplicaID, _ c: inout Context) {
         see(reply.promised)
-        guard let ballot = leadership?.ballot, reply.ballot == ballot else {
+        guard let ballot = leaderBallot, reply.ballot == ballot else {
             c.outcome(.ignored(.lateHeartbeatReply(ballot: reply.ballot)))
             return
         }
@@ -85,7 +87,8 @@ extension Replica {
             return
         }
         let me = id
-        leadership?.noteHeard(follower, leader: me, majority: c.config.majority)
+        let majority = c.config.majority
+        updateLeadership { $0.noteHeard(follower, leader: me, majority: majority) }
         let sent = c.produced
         if !c.breaks.contains(.noCatchUp) {
             retransmit(to: follower, applied: reply.appliedIndex, &c)

@@ -5,10 +5,10 @@
 extension Replica {
     /// Proposes queued transactions while the window has room. Only a ready leader proposes.
     mutating func proposeQueued(_ c: inout Context) {
-        // The leader state is changed in place (`leadership?.`): a copy of it would copy the whole queue.
-        while let ballot = leadership?.ballot, leadership?.recovery == nil, leadership?.queue.isEmpty == false,
+        // The leader state is read where it lies and changed in place: a copy of it would copy the whole queue.
+        while let ballot = leaderBallot, readLeadership({ $0.recovery == nil && !$0.queue.isEmpty }) == true,
               log.lastIndex - commitIndex < c.config.window {
-            guard let (redo, transactions) = leadership?.takeBatch(max(1, c.config.batchSize)) else { return }
+            guard let (redo, transactions) = updateLeadership({ $0.takeBatch(max(1, c.config.batchSize)) }) else { return }
             let entry = LogEntry(index: log.lastIndex + 1, ballot: ballot, redo: redo, transactions: transactions)
             propose(entry, .proposes(index: entry.index, ballot: ballot, transactions: entry.transactions), &c)
         }
@@ -21,7 +21,7 @@ extension Replica {
     /// it too low), and this leader's own status: a status it did not reach itself would make it skip the
     /// commit (and the apply) of that entry.
     mutating func propose(_ entry: LogEntry, _ reason: @autoclosure () -> Reason, _ c: inout Context) {
-        guard let ballot = leadership?.ballot else { return }
+        guard let ballot = leaderBallot else { return }
         var own = entry
         own.ballot = ballot
         if let held = log[entry.index], held.redo == entry.redo {
@@ -32,7 +32,7 @@ extension Replica {
         log.put(own)
         c.observe(.accepted(index: entry.index, ballot: ballot, redo: entry.redo))
         let me = ReplicaSet(id)
-        leadership?.accepts[entry.index] = me
+        updateLeadership { $0.accepts[entry.index] = me }
         let proposal = Proposal(entry, ballot: ballot)
         broadcast(.propose(proposal), reason(), &c)
         c.local(.ownProposal(proposal), .proposesToItself(index: entry.index, ballot: ballot))
@@ -43,10 +43,10 @@ extension Replica {
 
     /// Sends entries `from...to` again to one follower (a gap it reported, or a retransmission).
     func resend(from: Int, through to: Int, to follower: ReplicaID, cause: ResendCause, _ c: inout Context) {
-        guard let leader = leadership else { return }
+        guard let ballot = leaderBallot else { return }
         for entry in log.entries(from: from, through: to) {
-            c.send(.propose(Proposal(entry, ballot: leader.ballot)), from: id, to: .replica(follower),
-                   .resends(index: entry.index, ballot: leader.ballot, cause: cause))
+            c.send(.propose(Proposal(entry, ballot: ballot)), from: id, to: .replica(follower),
+                   .resends(index: entry.index, ballot: ballot, cause: cause))
         }
     }
 }

@@ -8,14 +8,14 @@ extension Replica {
             return
         }
         // In place: a copy of the leader state would copy the whole queue.
-        leadership?.queue.append(transaction)
+        updateLeadership { $0.queue.append(transaction) }
         let sent = c.produced
         proposeQueued(&c)
         if c.produced == sent {
-            let cause: QueueCause = leadership?.recovery != nil
+            let cause: QueueCause = readLeadership({ $0.recovery != nil }) == true
                 ? .recovering
                 : .windowFull(inFlight: log.lastIndex - commitIndex, window: c.config.window)
-            c.outcome(.queues(transaction: transaction.id, queueLength: leadership?.queue.count ?? 0, cause: cause))
+            c.outcome(.queues(transaction: transaction.id, queueLength: queuedTransactions, cause: cause))
         }
     }
 }

@@ -86,16 +86,18 @@ public struct Replica: Hashable, Sendable {
         }
     }
 
-    /// The leader state, when this replica leads. Changed in place (`leadership?.queue…`): the state moves
-    /// out of the role for the change and back, so nothing is copied. Assigning a leader state to a replica
-    /// that does not lead, or nil to one that does, is no transition: ``becomeLeader(_:)`` and
+    /// The leader state, when this replica leads: a copy, for callers outside the core, and changed in
+    /// place through `leadership?.…` (see ``updateLeadership(_:)``). The core reads single fields where they
+    /// lie (``readLeadership(_:)``): `leadership?.ballot` through this getter would copy the whole leader
+    /// state (a retain and a release of each of its tables) to read one field. Assigning a leader state to a
+    /// replica that does not lead, or nil to one that does, is no transition: ``becomeLeader(_:)`` and
     /// ``becomeFollower(of:)`` are.
     public package(set) var leadership: LeaderState? {
-        get {
-            if case .leader(let leader) = state { return leader }
-            return nil
-        }
+        get { readLeadership { copy $0 } }
         _modify {
+            // The leader state is taken out of the role, and the role let go of it (it holds `.follower`
+            // meanwhile): the state taken is then its tables' only owner, so a change appends or writes in
+            // place instead of copying a whole table (copy-on-write with two owners). Put back after.
             guard case .leader(let leader) = state else {
                 var none: LeaderState? = nil
                 yield &none
@@ -106,15 +108,39 @@ public struct Replica: Hashable, Sendable {
             var held: LeaderState? = consume leader
             yield &held
             assert(held != nil, "a leader stops leading through becomeFollower or becomeCandidate")
-            state = held.map(RoleState.leader) ?? .follower
+            if let changed = consume held { state = .leader(changed) }
         }
+    }
+
+    /// `read` of the leader state where it lies in the role (borrowed, not copied); nil when this replica
+    /// does not lead.
+    func readLeadership<R>(_ read: (borrowing LeaderState) -> R) -> R? {
+        switch state {
+        case .leader(let leader): return read(leader)
+        default: return nil
+        }
+    }
+
+    /// Changes the leader state in place, as `leadership?.…` does, for changes of several fields at once;
+    /// nil (and `change` not called) when this replica does not lead.
+    @discardableResult
+    mutating func updateLeadership<R>(_ change: (inout LeaderState) -> R) -> R? {
+        guard case .leader(var leader) = state else { return nil }
+        // The role lets go of the leader state for the change (see ``leadership``): `leader` is then its
+        // tables' only owner, and the change is made in place.
+        state = .follower
+        let result = change(&leader)
+        state = .leader(consume leader)
+        return result
     }
 
     /// The election, when this replica stands. Changed in place, as ``leadership`` is.
     package var election: ElectionState? {
         get {
-            if case .candidate(let election) = state { return election }
-            return nil
+            switch state {
+            case .candidate(let election): return election
+            default: return nil
+            }
         }
         _modify {
             guard case .candidate(let election) = state else {
@@ -127,21 +153,24 @@ public struct Replica: Hashable, Sendable {
             var held: ElectionState? = consume election
             yield &held
             assert(held != nil, "a candidate stops standing through becomeLeader or becomeFollower")
-            state = held.map(RoleState.candidate) ?? .follower
+            if let changed = consume held { state = .candidate(changed) }
         }
     }
 
-    /// Whether this replica holds leader state. A pattern match: here `leadership != nil` type-checks as
-    /// the equality of two optional leader states, which copies and compares them on every message.
+    /// Whether this replica holds leader state.
     var hasLeadership: Bool {
-        if case .some = leadership { return true }
-        return false
+        switch state {
+        case .leader: return true
+        default: return false
+        }
     }
 
     /// The current leader's ballot, when this replica leads.
-    public var leaderBallot: Ballot? { leadership?.ballot }
+    public var leaderBallot: Ballot? { readLeadership { $0.ballot } }
+    /// The client transactions the leader has queued (0 unless this replica leads).
+    public var queuedTransactions: Int { readLeadership { $0.queue.count } ?? 0 }
     /// Leading and done with recovery: accepting new transactions.
-    public var isReadyLeader: Bool { leadership.map { $0.recovery == nil } ?? false }
+    public var isReadyLeader: Bool { readLeadership { $0.recovery == nil } ?? false }
 
     // MARK: - The one entry point
 

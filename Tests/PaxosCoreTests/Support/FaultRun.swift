@@ -164,7 +164,9 @@ struct FaultRun {
         let ids = sim.config.replicas
         let live = ids.filter { sim.isAlive($0) }
         let down = ids.filter { !sim.isAlive($0) }
-        func pick<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[random.next(below: items.count)] }
+        func pick<C: RandomAccessCollection>(_ items: C) -> C.Element? where C.Index == Int {
+            items.isEmpty ? nil : items[items.startIndex + random.next(below: items.count)]
+        }
         // The network drops and copies messages only; an apply is a replica's own event.
         let messages = sim.inFlight.filter { if case .message = $0.item { true } else { false } }
         // Keep a majority up most of the time; one crash in four may leave only a minority.

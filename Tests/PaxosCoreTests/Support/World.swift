@@ -36,7 +36,7 @@ struct World {
     func replica(_ number: Int) -> Replica { sim.replica(ReplicaID(number)) }
     var replicas: [Replica] { sim.replicas }
     var leader: ReplicaID? { sim.leader }
-    var inFlight: [InFlight] { sim.inFlight }
+    var inFlight: [InFlight] { Array(sim.inFlight) }
 
     /// The in-flight messages of one kind (and optionally between two replicas), oldest first.
     func pending(_ kind: String, from: Int? = nil, to: Int? = nil) -> [InFlight] {
