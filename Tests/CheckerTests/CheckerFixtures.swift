@@ -1,5 +1,19 @@
+import Foundation
 import PaxosChecker
 import PaxosCore
+
+/// The size the long checker suites run at. `swift test` (and CI) runs them at a size that keeps the suite
+/// within minutes on two cores in a debug build; `PAXOS_FULL_TESTS=1 swift test` runs the full bounds (README,
+/// "Tests"). Both sizes assert the same things.
+enum TestSize {
+    static let full = ProcessInfo.processInfo.environment["PAXOS_FULL_TESTS"] == "1"
+
+    /// `full` under PAXOS_FULL_TESTS=1, else `ci`.
+    static func pick<T>(ci: T, full: T) -> T { Self.full ? full : ci }
+
+    /// A depth bound: `full` steps under PAXOS_FULL_TESTS=1, two fewer otherwise.
+    static func depth(_ full: Int) -> Int { pick(ci: full - 2, full: full) }
+}
 
 /// The small bounds the tests use: enough for each behaviour to show, small enough for a debug build.
 /// They check invariants only: these tests are about the search, its reductions and its counterexamples;

@@ -16,19 +16,19 @@ import PaxosPlayground
         list.append(("small, recovery off", c))
         c = Bounds.small(election: LongestTermElection.name, commit: AsyncCommit.name)
         c.drops = 1
-        c.maxDepth = 12
-        list.append(("longest-term async, 1 drop, 12 steps", c))
+        c.maxDepth = TestSize.depth(12)
+        list.append(("longest-term async, 1 drop, \(TestSize.depth(12)) steps", c))
         c = Bounds.ticking(recovery: true)
         c.duplicates = 1
         c.candidates = [ReplicaID(2)]
-        c.maxDepth = 11
-        list.append(("ticks, 1 duplicate, 11 steps", c))
+        c.maxDepth = TestSize.depth(11)
+        list.append(("ticks, 1 duplicate, \(TestSize.depth(11)) steps", c))
         c = Bounds.small(election: RandomizedElection.name)
         c.crashes = 1
         c.restarts = 1
         c.candidates = nil
-        c.maxDepth = 10
-        list.append(("randomized, crash and restart, 10 steps", c))
+        c.maxDepth = TestSize.depth(10)
+        list.append(("randomized, crash and restart, \(TestSize.depth(10)) steps", c))
         c = Bounds.small()
         c.crashes = 1
         c.recovery = false
@@ -78,7 +78,7 @@ import PaxosPlayground
         var c = Bounds.small()
         c.recovery = recovery
         c.crashes = 1
-        c.maxDepth = recovery ? 12 : nil
+        c.maxDepth = recovery ? TestSize.depth(12) : nil
         c.reductions = .all
         let reduced = try ModelChecker(c).run()
         c.reductions = []
@@ -92,7 +92,7 @@ import PaxosPlayground
     /// (sleep sets included) and the counterexample, step for step.
     static let threadConfigurations: [CheckerConfiguration] = {
         var reduced = Bounds.small(election: LongestTermElection.name)
-        reduced.maxDepth = 16
+        reduced.maxDepth = TestSize.pick(ci: 13, full: 16)
         var unreduced = reduced
         unreduced.reductions = []
         var violated = Bounds.ticking(recovery: false)
@@ -106,7 +106,7 @@ import PaxosPlayground
         c.threads = 1
         let checker = try ModelChecker(c)
         let one = checker.run()
-        for _ in 0..<3 {
+        for _ in 0..<TestSize.pick(ci: 1, full: 3) {
             c.threads = 2
             let two = try ModelChecker(c).run()
             #expect(two.verdict == one.verdict)
@@ -129,7 +129,7 @@ import PaxosPlayground
         unbounded.restarts = 1
         var bounded = Bounds.ticking(recovery: true)
         bounded.drops = 1
-        return [unbounded] + [8, 12].map { depth in
+        return [unbounded] + [8, TestSize.depth(12)].map { depth in
             var c = bounded
             c.maxDepth = depth
             return c
@@ -151,6 +151,7 @@ import PaxosPlayground
     /// and the counterexample are one thread's whatever the threads.
     @Test func depthFirstThreadsCountWhatOneThreadCounts() throws {
         var verifying = Bounds.ticking(recovery: true)
+        verifying.time = .ticks(TestSize.pick(ci: 1, full: 2))
         verifying.order = .depthFirst
         var violating = Bounds.ticking(recovery: false)
         violating.order = .depthFirst
@@ -159,7 +160,7 @@ import PaxosPlayground
             c.threads = 1
             let one = try ModelChecker(c).run()
             #expect(one.threads == 1)
-            for threads in [2, 3] {
+            for threads in TestSize.pick(ci: [2], full: [2, 3]) {
                 c.threads = threads
                 let many = try ModelChecker(c).run()
                 #expect(many.threads == threads)
@@ -205,23 +206,23 @@ import PaxosPlayground
     static let symmetricConfigurations: [(String, CheckerConfiguration)] = {
         var list: [(String, CheckerConfiguration)] = []
         var c = Bounds.symmetric()
-        c.maxDepth = 12
-        list.append(("longest-term, 12 steps", c))
+        c.maxDepth = TestSize.depth(12)
+        list.append(("longest-term, \(TestSize.depth(12)) steps", c))
         c = Bounds.symmetric(election: RandomizedElection.name)
         c.recovery = false
         list.append(("randomized, recovery off", c))
         c = Bounds.symmetric(election: RandomizedElection.name, commit: AsyncCommit.name)
         c.drops = 1
-        c.maxDepth = 10
-        list.append(("randomized async, 1 drop, 10 steps", c))
+        c.maxDepth = TestSize.depth(10)
+        list.append(("randomized async, 1 drop, \(TestSize.depth(10)) steps", c))
         c = Bounds.symmetric(election: RandomizedElection.name)
         c.crashes = 1
         c.recovery = false
         list.append(("randomized, crash, recovery off", c))
         c = Bounds.symmetric()
         c.initialLeader = nil
-        c.maxDepth = 11
-        list.append(("longest-term, no leader, 11 steps", c))
+        c.maxDepth = TestSize.depth(11)
+        list.append(("longest-term, no leader, \(TestSize.depth(11)) steps", c))
         return list
     }()
 
@@ -247,7 +248,7 @@ import PaxosPlayground
     @Test func symmetryWithAndWithoutSleepSets() throws {
         var c = Bounds.symmetric()
         c.drops = 1
-        c.maxDepth = 10
+        c.maxDepth = TestSize.depth(10)
         let with = try ModelChecker(c).run()
         c.reductions.remove(.partialOrder)
         let without = try ModelChecker(c).run()
@@ -272,7 +273,7 @@ import PaxosPlayground
     /// Evidence for that symmetry: letting only n2, or only n3, stand gives state spaces of one size.
     @Test func n2AndN3AreAlikeWhereTheAnalysisSaysSo() throws {
         var c = Bounds.small(election: LongestTermElection.name)
-        c.maxDepth = 16
+        c.maxDepth = TestSize.depth(16)
         c.candidates = [ReplicaID(2)]
         let two = try ModelChecker(c).run()
         c.candidates = [ReplicaID(3)]
