@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/select.h>
 #include <readline/readline.h>
 #include <readline/history.h>
@@ -150,6 +151,42 @@ static inline void paxos_rl_clear_flags(void) {
     paxos_rl_caught_fatal = 0;
 }
 
+/* The signal state of the line being read, for paxos_rl_getc (set by paxos_rl_signals_begin). */
+static const paxos_rl_signal_state *paxos_rl_current_state = NULL;
+
+/*
+ * readline's getc (rl_getc_function). readline reads a key after checking
+ * that one is queued (it batches typed-ahead characters), with the signals
+ * above blocked. A Ctrl-C between the check and the read flushes the
+ * terminal's queue and raises SIGINT, which is blocked: a plain read would
+ * then sleep until the next key. This read never sleeps: with nothing to
+ * read it waits in pselect, signals unblocked, and on Ctrl-C (or Ctrl-Z or a
+ * fatal signal) returns NUL (set-mark, harmless) so that readline returns and
+ * the REPL's loop acts on the signal, which also drops that NUL (it clears
+ * the pending input).
+ */
+static inline int paxos_rl_getc(FILE *stream) {
+    int fd = fileno(stream);
+    for (;;) {
+        int flags = fcntl(fd, F_GETFL);
+        if (flags >= 0) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+        unsigned char c;
+        ssize_t n = read(fd, &c, 1);
+        int error = errno;
+        if (flags >= 0) fcntl(fd, F_SETFL, flags);
+        if (n == 1) return c;
+        if (n == 0) return EOF;
+        if (error != EAGAIN && error != EWOULDBLOCK && error != EINTR) return EOF;
+        fd_set readable;
+        FD_ZERO(&readable);
+        FD_SET(fd, &readable);
+        int result = pselect(fd + 1, &readable, NULL, NULL, NULL,
+                             paxos_rl_current_state != NULL ? &paxos_rl_current_state->wait_mask : NULL);
+        if (result < 0 && errno != EINTR) return EOF;
+        if (paxos_rl_caught_sigint || paxos_rl_caught_sigtstp || paxos_rl_caught_fatal) return 0;
+    }
+}
+
 static inline void paxos_rl_signals_begin(paxos_rl_signal_state *state) {
     sigset_t block;
     sigemptyset(&block);
@@ -162,6 +199,8 @@ static inline void paxos_rl_signals_begin(paxos_rl_signal_state *state) {
         sigdelset(&state->wait_mask, paxos_rl_signal_number(i));
     }
     paxos_rl_clear_flags();
+    paxos_rl_current_state = state;
+    rl_getc_function = paxos_rl_getc;
 
     struct sigaction action;
     memset(&action, 0, sizeof action);
@@ -185,6 +224,7 @@ static inline void paxos_rl_signals_begin(paxos_rl_signal_state *state) {
    dropped), then the old handlers. */
 static inline void paxos_rl_signals_end(const paxos_rl_signal_state *state) {
     sigprocmask(SIG_SETMASK, &state->old_mask, NULL);
+    paxos_rl_current_state = NULL;
     for (int i = 0; i < PAXOS_RL_SIGNAL_COUNT; i++) {
         if (state->installed[i]) {
             sigaction(paxos_rl_signal_number(i), &state->old_actions[i], NULL);

@@ -150,7 +150,7 @@ struct REPL: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     @Option(name: .customLong("web"), help: ArgumentHelp(
-        "Also serve the session live in the browser on this port (0: any free port): /watch read-only, the control URL with its token.",
+        "Also serve the session live in the browser on this port (default 8080; 0: any free port): /watch read-only, the control URL with its token.",
         valueName: "port"))
     var webPort: Int?
 
@@ -299,14 +299,27 @@ func printError(_ text: String) {
 /// `arguments` replaces the process's own (`check-mutant` passes `check --break NAME ...`).
 public func runPlayground(registry: PolicyRegistry = .builtIn, arguments: [String]? = nil) -> Never {
     Playground.registry = registry
-    let words = arguments ?? Array(CommandLine.arguments.dropFirst())
+    let words = Playground.withWebPort(arguments ?? Array(CommandLine.arguments.dropFirst()))
     exitAsThePlayground(help: Playground.helpCommand(for: words)) {
-        var command = try Playground.parseAsRoot(arguments)
+        var command = try Playground.parseAsRoot(words)
         try command.run()
     }
 }
 
 extension Playground {
+    /// `--web` with no port (last, or before another option) serves on the default port, as `web on` does:
+    /// ArgumentParser has no option whose value may be left out, so the bare flag gets the port here.
+    static func withWebPort(_ words: [String]) -> [String] {
+        var result: [String] = []
+        for (index, word) in words.enumerated() {
+            result.append(word)
+            if word == "--" { return result + words[(index + 1)...] }
+            let next = words.indices.contains(index + 1) ? words[index + 1] : nil
+            if word == "--web", next.map({ $0.hasPrefix("--") }) ?? true { result.append(String(LivePage.defaultPort)) }
+        }
+        return result
+    }
+
     /// The command that lists the options of the subcommand `words` name (`paxos-playground run --help`).
     static func helpCommand(for words: [String]) -> String {
         let names = configuration.subcommands.map { $0._commandName }
