@@ -8,18 +8,9 @@ import Testing
 /// port. `.ci/run` installs chromium, chromium-driver and selenium.
 @Suite struct BrowserTests {
     @Test func theLivePageDrivesTheREPLAndWatchersFollow() throws {
-        let binary = PseudoTerminalTests.binary
-        #expect(FileManager.default.isExecutableFile(atPath: binary.path), "build the executable first: swift build")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", PseudoTerminalTests.root.appendingPathComponent("Tests/web/live_page.py").path, binary.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "live_page.py failed:\n\(text)")
+        #expect(FileManager.default.isExecutableFile(atPath: PseudoTerminalTests.binary.path), "build the executable first: swift build")
+        let (status, text) = try PseudoTerminalTests.runHelper("Tests/web/live_page.py")
+        #expect(status == 0, "live_page.py failed:\n\(text)")
         #expect(text.contains("\n39 passed, 0 failed\n"), "\(text)")
     }
 }

@@ -18,18 +18,25 @@ import Testing
         return directory.appendingPathComponent("paxos-playground")
     }
 
-    @Test func lineEditingHistoryAndCompletionWorkInARealTerminal() throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first: swift build")
+    /// Runs the Python helper `script` (a path under the repository) on the built binary: its exit status and
+    /// everything it printed.
+    static func runHelper(_ script: String) throws -> (status: Int32, text: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.root.appendingPathComponent("Tests/pty/repl_pty.py").path, Self.binary.path]
+        process.arguments = ["python3", root.appendingPathComponent(script).path, binary.path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "repl_pty.py failed:\n\(text)")
+        return (process.terminationStatus, text)
+    }
+
+    @Test func lineEditingHistoryAndCompletionWorkInARealTerminal() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the executable first: swift build")
+        let (status, text) = try Self.runHelper("Tests/pty/repl_pty.py")
+        #expect(status == 0, "repl_pty.py failed:\n\(text)")
         #expect(text.contains(" passed, 0 failed"), "\(text)")
     }
 }
