@@ -66,6 +66,20 @@ import PaxosCore
         var faultyProgress = faulty()
         faultyProgress.progress = true
         cases.append(Case(name: "faulty, with progress", configuration: faultyProgress, states: 32_423, transitions: 64_548))
+        // Two transactions and no faults: finite only because a leader fills a follower's gap once per heartbeat.
+        // When it re-sent the whole gap at every report, a scheduler that kept delivering the re-sent later entry
+        // first made the network grow without end (no bound on states). The limit turns such a regression into
+        // a failed verdict instead of a hang. `paxos-playground check --replicas 2 --transactions 2 --elections 0
+        // --ticks 0 --threads 1`.
+        var twoTransactions = CheckerConfiguration()
+        twoTransactions.replicas = 2
+        twoTransactions.transactions = 2
+        twoTransactions.elections = 0
+        twoTransactions.time = .ticks(0)
+        twoTransactions.threads = 1
+        twoTransactions.stateLimit = 100_000
+        cases.append(Case(name: "two transactions, two replicas, with progress", configuration: twoTransactions,
+                          states: 216, transitions: 360))
         return cases
     }()
 

@@ -175,6 +175,33 @@ struct PhaseRuleTests {
         #expect(bench[2].log.entries.map(\.index) == [1, 2, 3])
     }
 
+    @Test("§2(3) a gap reported again before the next heartbeat is not filled again: only entries above what was re-sent go")
+    func gapIsFilledOncePerHeartbeat() throws {
+        var bench = Bench(3, leader: 1) { $0.heartbeatIntervalTicks = 3 }
+        for t in 1...3 { bench.deliver(transaction(t, "k\(t)=v\(t)"), from: nil, to: 1) }
+        let gapAt2 = Envelope(from: .replica(n(2)), to: .replica(n(1)),
+                              message: .vote(Vote(index: 2, ballot: ballot(1, 1), rejection: .gap(logEnd: 0))))
+        let gapAt3 = Envelope(from: .replica(n(2)), to: .replica(n(1)),
+                              message: .vote(Vote(index: 3, ballot: ballot(1, 1), rejection: .gap(logEnd: 0))))
+
+        let first = bench.deliver(gapAt2)
+        #expect(first.sent.map(\.json) == (1...2).map { #"{"proposal_id": \#($0), "ballot": "1.n1", "redo_log": ["k\#($0)=v\#($0)"]}"# })
+
+        // The re-sent 2 overtook the re-sent 1: the same gap again. 1 and 2 are on their way; nothing goes.
+        let again = bench.deliver(gapAt2)
+        #expect(again.sent.isEmpty)
+        #expect(again.reasons == [.gapResentAlready(follower: n(2), logEnd: 0, index: 2, resentThrough: 2)])
+
+        // The original 3 arrives before them: only 3 is sent again.
+        let above = bench.deliver(gapAt3)
+        #expect(above.sent.map(\.json) == [#"{"proposal_id": 3, "ballot": "1.n1", "redo_log": ["k3=v3"]}"#])
+        #expect(above.reasons == [.resends(index: 3, ballot: ballot(1, 1), cause: .gap(logEnd: 0))])
+
+        // After a heartbeat the gap may be filled once more (its replies find what is still missing).
+        #expect(bench.tick(1, 3).sent("heartbeat").count == 2)
+        #expect(bench.deliver(gapAt2).sent.count == 2)
+    }
+
     // MARK: - §2(4) commit and apply
 
     @Test("§2(4) commit on accepts from a majority for the entry's ballot, the leader's own counted")

@@ -58,6 +58,7 @@ extension LeaderState {
         copy.accepts = accepts.mapReplicas { $0.relabeled(by: permutation) }
         copy.heard = heard.relabeled(by: permutation)
         copy.acked = permutation.permuting(acked)
+        copy.gapResent = permutation.permuting(gapResent)
         return copy
     }
 }

@@ -61,6 +61,9 @@ public enum Reason: Hashable, Sendable {
     case cannotCommit(index: Int, ballot: Ballot, holds: Ballot?)
     case commitWaitsForGap(index: Int, commitIndex: Int)
     case retransmitsCommit(index: Int, ballot: Ballot)
+    /// A gap `follower` reported (its log ends at `logEnd`, below `index`) whose entries were re-sent to it,
+    /// through `resentThrough`, since the last heartbeat: nothing is sent again.
+    case gapResentAlready(follower: ReplicaID, logEnd: Int, index: Int, resentThrough: Int)
     // §2(4) apply
     case applies(index: Int, trigger: ApplyTrigger)
     case nothingToApply(appliedIndex: Int, commitIndex: Int)

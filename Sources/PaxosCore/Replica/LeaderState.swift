@@ -11,6 +11,11 @@ public struct LeaderState: Hashable, Sendable {
     package var accepts = AcceptsTable()
     /// `acked[k - 1]`: the highest index `nk` acked (the leader's own: its applied index).
     public package(set) var acked: [Int]
+    /// `gapResent[k - 1]`: the highest index re-sent to `nk` to fill a gap it reported since the last
+    /// heartbeat. A later gap report re-sends only entries above it: those at or below it are on their way
+    /// (or were lost, and the next heartbeat's reply asks for them again). Without it, a follower that keeps
+    /// receiving an entry before the one it follows is sent the whole gap again each time, without end.
+    package var gapResent: [Int]
     package var ticksSinceHeartbeat = 0
     /// The leader's last index and commit index when it sent its last heartbeat. A follower's reply to it
     /// has seen every proposal and commit sent before it (each link delivers in order when nothing fails):
@@ -26,6 +31,7 @@ public struct LeaderState: Hashable, Sendable {
     init(ballot: Ballot, replicaCount: Int) {
         self.ballot = ballot
         acked = Array(repeating: 0, count: replicaCount)
+        gapResent = Array(repeating: 0, count: replicaCount)
     }
 
     public var isRecovering: Bool { recovery != nil }
@@ -43,6 +49,16 @@ public struct LeaderState: Hashable, Sendable {
             heard = ReplicaSet()
             ticksWithoutMajority = 0
         }
+    }
+
+    /// The highest index re-sent to `replica` for a gap since the last heartbeat.
+    func gapResentIndex(of replica: ReplicaID) -> Int {
+        gapResent.indices.contains(replica.number - 1) ? gapResent[replica.number - 1] : 0
+    }
+
+    mutating func noteGapResent(through index: Int, to replica: ReplicaID) {
+        guard gapResent.indices.contains(replica.number - 1) else { return }
+        gapResent[replica.number - 1] = max(gapResent[replica.number - 1], index)
     }
 
     mutating func noteAck(_ index: Int, from replica: ReplicaID) {

@@ -21,7 +21,7 @@ extension Replica {
         case nil:
             countAccepts(at: vote.index, &c)
         case .gap(let logEnd)?:
-            resend(from: logEnd + 1, through: vote.index, to: voter, cause: .gap(logEnd: logEnd), &c)
+            fillGap(after: logEnd, through: vote.index, of: voter, &c)
         case .ballotBelowPromise(let higher)?, .stale(let higher)?:
             see(higher)
             guard higher.round > ballot.round else {
@@ -34,6 +34,19 @@ extension Replica {
             }
             stepDown(learnedRound: higher.round, from: voter, &c)
         }
+    }
+
+    /// A follower's log ends at `logEnd`, below `index`, which it rejected: re-sends it the entries it
+    /// misses, up to `index`, but not the ones already re-sent for a gap since the last heartbeat (they are
+    /// on their way, or lost; the next heartbeat's reply asks for what is still missing).
+    mutating func fillGap(after logEnd: Int, through index: Int, of follower: ReplicaID, _ c: inout Context) {
+        let resent = readLeadership { $0.gapResentIndex(of: follower) } ?? 0
+        guard resent < index else {
+            c.outcome(.gapResentAlready(follower: follower, logEnd: logEnd, index: index, resentThrough: resent))
+            return
+        }
+        updateLeadership { $0.noteGapResent(through: index, to: follower) }
+        resend(from: max(logEnd, resent) + 1, through: index, to: follower, cause: .gap(logEnd: logEnd), &c)
     }
 
     /// Commits entry `index` once a majority accepted it under the leader's ballot, and says how far it is.

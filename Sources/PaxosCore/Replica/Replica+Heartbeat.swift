@@ -38,6 +38,8 @@ extension Replica {
         updateLeadership { leader in
             leader.markedLastIndex = lastIndex
             leader.markedCommitIndex = committed
+            // The replies to this heartbeat say what is still missing: a gap may be filled once more.
+            for k in leader.gapResent.indices { leader.gapResent[k] = 0 }
         }
         let heartbeat = Heartbeat(ballot: ballot, commitIndex: commitIndex, cleanupIndex: cleanupIndex)
         broadcast(.heartbeat(heartbeat), .heartbeat(ballot: ballot, commitIndex: commitIndex), &c)
