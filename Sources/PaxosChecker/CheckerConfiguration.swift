@@ -250,6 +250,10 @@ package struct CheckerConfiguration: Sendable {
         parts.append("\(duplicates) duplicate\(duplicates == 1 ? "" : "s")")
         parts.append("\(crashes) crash\(crashes == 1 ? "" : "es")")
         parts.append("\(restarts) restart\(restarts == 1 ? "" : "s")")
+        // Batching and the window, when not the playground's defaults (as `set batch` and `set window` leave them).
+        let defaults = ClusterConfig(replicaCount: replicas)
+        if batchSize != defaults.batchSize { parts.append("batch \(batchSize)") }
+        if window != defaults.window { parts.append("window \(window)") }
         if !progress { parts.append("progress not checked") }
         if !breaks.isEmpty { parts.append("break \(breaks.names)") }
         return parts.joined(separator: ", ")

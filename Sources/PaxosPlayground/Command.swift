@@ -1,3 +1,4 @@
+import PaxosChecker
 import PaxosCore
 import PaxosSimulation
 
@@ -67,56 +68,55 @@ package enum Setting: Hashable, Sendable {
     case breakOn(ProtocolBreak), breaksOff
 }
 
-/// What the world may do in the runs the REPL's `check` explores (the budgets of `paxos-playground check`,
-/// with its defaults).
+/// What the world may do in the runs the REPL's `check` explores: a preset and budgets given by name, as
+/// `paxos-playground check` takes them (`check classroom drops 2`). With neither, `check` runs
+/// ``CheckPreset/standard``; with budgets and no preset, the budgets not given are ``CheckPreset/base``'s.
 package struct CheckBudgets: Hashable, Sendable {
-    package var transactions = 1
-    package var elections = 1
-    package var ticks = 2
-    package var drops = 0
-    package var duplicates = 0
-    package var crashes = 0
-    package var restarts = 0
+    package var preset: CheckPreset?
+    /// The budgets given by name (one of ``names``), each overriding the preset's.
+    package private(set) var given: [String: Int] = [:]
 
-    package init() {}
+    package init(preset: CheckPreset? = nil) { self.preset = preset }
 
-    /// The names `check` takes, in the order it prints them.
-    package static let names = ["transactions", "elections", "ticks", "drops", "duplicates", "crashes", "restarts"]
+    /// The budget names `check` takes, in the order it prints them. `ticks` and `timeouts` are two ways time
+    /// passes: the one given last counts.
+    package static let names = ["transactions", "elections", "ticks", "timeouts", "drops", "duplicates", "crashes", "restarts"]
 
     /// The range of budget `name` (one of ``names``): 0 to ``Limits/checkTransactionsMax`` transactions, 0 to
     /// ``Limits/checkBudgetMax`` of every other.
     static func bound(_ name: String) -> Limits.Bound {
-        let many = name
         let one = name == "crashes" ? "crash" : String(name.dropLast())
-        return Limits.Bound(0, name == "transactions" ? Limits.checkTransactionsMax : Limits.checkBudgetMax, one, many)
+        return Limits.Bound(0, name == "transactions" ? Limits.checkTransactionsMax : Limits.checkBudgetMax, one, name)
     }
 
+    /// The budget given by `name`, if it was.
     package subscript(name: String) -> Int? {
-        get {
-            switch name {
-            case "transactions": transactions
-            case "elections": elections
-            case "ticks": ticks
-            case "drops": drops
-            case "duplicates": duplicates
-            case "crashes": crashes
-            case "restarts": restarts
-            default: nil
-            }
-        }
+        get { given[name] }
         set {
-            guard let newValue else { return }
-            switch name {
-            case "transactions": transactions = newValue
-            case "elections": elections = newValue
-            case "ticks": ticks = newValue
-            case "drops": drops = newValue
-            case "duplicates": duplicates = newValue
-            case "crashes": crashes = newValue
-            case "restarts": restarts = newValue
-            default: break
-            }
+            guard Self.names.contains(name) else { return }
+            given[name] = newValue
+            // Time passes one way: ticks or timeouts, whichever was given last.
+            if newValue != nil, name == "ticks" { given["timeouts"] = nil }
+            if newValue != nil, name == "timeouts" { given["ticks"] = nil }
         }
+    }
+
+    /// Sets the budgets of `configuration`: the preset's (or the standard or base one's), then those given.
+    package func apply(to configuration: inout CheckerConfiguration) {
+        (preset ?? (given.isEmpty ? CheckPreset.standard : CheckPreset.base)).apply(to: &configuration)
+        if let n = given["transactions"] { configuration.transactions = n }
+        if let n = given["elections"] { configuration.elections = n }
+        if let n = given["ticks"] { configuration.time = .ticks(n) }
+        if let n = given["timeouts"] { configuration.time = .timeouts(n) }
+        if let n = given["drops"] { configuration.drops = n }
+        if let n = given["duplicates"] { configuration.duplicates = n }
+        if let n = given["crashes"] { configuration.crashes = n }
+        if let n = given["restarts"] { configuration.restarts = n }
+    }
+
+    /// The command's words after `check`, in the order ``names`` gives: ` classroom drops 2`.
+    package var words: String {
+        (preset.map { " \($0.rawValue)" } ?? "") + Self.names.compactMap { name in given[name].map { " \(name) \($0)" } }.joined()
     }
 }
 

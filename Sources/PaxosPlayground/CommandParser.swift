@@ -1,3 +1,4 @@
+import PaxosChecker
 import PaxosCore
 import PaxosSimulation
 
@@ -114,10 +115,25 @@ package enum CommandParser {
         case "explore": return .explore(try a.number("K", .exploreDepth))
         case "check":
             var budgets = CheckBudgets()
+            var first = true
             while let what = a.next() {
-                guard budgets[what] != nil else {
-                    let suggestion = Help.closest(to: what, among: CheckBudgets.names).map { "did you mean '\($0)'? " } ?? ""
-                    throw CommandError("unknown budget '\(what)': \(suggestion)check takes \(CheckBudgets.names.joined(separator: ", ")), each with a number")
+                defer { first = false }
+                if first, let preset = CheckPreset(rawValue: what) {
+                    budgets.preset = preset
+                    continue
+                }
+                if CheckPreset(rawValue: what) != nil {
+                    if let preset = budgets.preset {
+                        throw CommandError("check takes one preset: '\(preset.rawValue)' or '\(what)', not both")
+                    }
+                    throw CommandError("the preset '\(what)' comes first, before any budget: check \(what)\(budgets.words)")
+                }
+                guard CheckBudgets.names.contains(what) else {
+                    let presets = CheckPreset.allCases.map(\.rawValue)
+                    let known = first ? presets + CheckBudgets.names : CheckBudgets.names
+                    let suggestion = Help.closest(to: what, among: known).map { "did you mean '\($0)'? " } ?? ""
+                    let presetNote = first ? "a preset (\(presets.joined(separator: ", "))) and then " : ""
+                    throw CommandError("unknown budget '\(what)': \(suggestion)check takes \(presetNote)\(CheckBudgets.names.joined(separator: ", ")), each with a number")
                 }
                 budgets[what] = try a.number("N", CheckBudgets.bound(what))
             }

@@ -47,10 +47,7 @@ package enum ScriptPrinter {
         case .data(let id): "data \(id)"
         case .slots: "slots"
         case .explore(let depth): "explore \(depth)"
-        case .check(let budgets):
-            "check" + CheckBudgets.names.compactMap { name in
-                budgets[name].flatMap { $0 == CheckBudgets()[name] ? nil : " \(name) \($0)" }
-            }.joined()
+        case .check(let budgets): "check" + budgets.words
         case .breaks: "set break"
         case .quiz(let on): "quiz \(onOff(on))"
         case .compare(let a, let b): "compare \(a) \(b)"

@@ -93,13 +93,7 @@ extension Session {
         var bounds = withSessionSettings(CheckerConfiguration())
         bounds.replicas = simulation.config.replicaCount
         if case .start(let setup) = journal.first { bounds.initialLeader = setup.leader }
-        bounds.transactions = budgets.transactions
-        bounds.elections = budgets.elections
-        bounds.time = .ticks(budgets.ticks)
-        bounds.drops = budgets.drops
-        bounds.duplicates = budgets.duplicates
-        bounds.crashes = budgets.crashes
-        bounds.restarts = budgets.restarts
+        budgets.apply(to: &bounds)
         let checker: ModelChecker
         do {
             checker = try ModelChecker(bounds)

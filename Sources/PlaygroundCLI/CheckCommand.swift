@@ -17,11 +17,11 @@ struct Check: ParsableCommand {
             (nothing is proved).
             """)
 
-    @Option(help: "Named bounds: \(CheckPreset.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")). With no preset and no bound option, check runs classroom; with bound options and no preset, the bounds not given are tiny's. An option given with a preset overrides that bound.")
+    @Option(help: "Named bounds: \(CheckPreset.listing). With no preset and no bound option, check runs \(CheckPreset.standard.rawValue); with bound options and no preset, the bounds not given are \(CheckPreset.base.rawValue)'s. An option given with a preset overrides that bound.")
     var preset: CheckPreset?
-    @Option(help: "Replicas in the cluster (tiny: 3).")
+    @Option(help: "Replicas in the cluster (default: 3).")
     var replicas: Int?
-    @Option(help: "The replica that leads ballot 1 at the start (nK), or 'none' for a first election (tiny: n1).")
+    @Option(help: "The replica that leads ballot 1 at the start (nK), or 'none' for a first election (default: n1).")
     var leader: String?
     @Option(help: "Client transactions that may be submitted (transaction k sets x=k; tiny: 1).")
     var transactions: Int?
@@ -41,6 +41,10 @@ struct Check: ParsableCommand {
     var ticks: Int?
     @Option(help: "Abstract time instead of ticks: this many election timers may fire, each at any moment (script: timeout nK).")
     var timeouts: Int?
+    @Option(help: "Transactions per proposal, as set batch does (default: 1).")
+    var batch: Int?
+    @Option(help: "Proposals in flight at once, as set window does (default: 4).")
+    var window: Int?
     @Option(name: .customLong("elections-per-replica"), help: "At most this many candidacies per replica.")
     var electionsPerReplica: Int?
     @Option(help: "Election policy.")
@@ -85,10 +89,10 @@ struct Check: ParsableCommand {
         var c = CheckerConfiguration()
         c.registry = Playground.registry
         let given: [Any?] = [replicas, leader, transactions, elections, candidates, drops, duplicates, crashes, restarts,
-                             ticks, timeouts, electionsPerReplica]
-        let base = (preset ?? (given.allSatisfy { $0 == nil } ? .classroom : .tiny)).bounds
-        let replicas = replicas ?? base.replicas
-        let leader = leader ?? base.leader
+                             ticks, timeouts, electionsPerReplica, batch, window]
+        (preset ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base)).apply(to: &c)
+        let replicas = replicas ?? 3
+        let leader = leader ?? "n1"
         c.replicas = replicas
         if leader == "none" {
             c.initialLeader = nil
@@ -98,8 +102,8 @@ struct Check: ParsableCommand {
             }
             c.initialLeader = id
         }
-        c.transactions = transactions ?? base.transactions
-        c.elections = elections ?? base.elections
+        if let transactions { c.transactions = transactions }
+        if let elections { c.elections = elections }
         if let candidates {
             var ids: [ReplicaID] = []
             for word in candidates.split(separator: ",") {
@@ -110,18 +114,18 @@ struct Check: ParsableCommand {
             }
             c.candidates = ids
         }
-        c.drops = drops ?? base.drops
-        c.duplicates = duplicates ?? base.duplicates
-        c.crashes = crashes ?? base.crashes
-        c.restarts = restarts ?? base.restarts
+        if let drops { c.drops = drops }
+        if let duplicates { c.duplicates = duplicates }
+        if let crashes { c.crashes = crashes }
+        if let restarts { c.restarts = restarts }
         if let timeouts {
             c.time = .timeouts(timeouts)
         } else if let ticks {
             c.time = .ticks(ticks)
-        } else {
-            c.time = base.timeouts.map { .timeouts($0) } ?? .ticks(base.ticks)
         }
         c.electionsPerReplica = electionsPerReplica
+        if let batch { c.batchSize = batch }
+        if let window { c.window = window }
         c.election = election
         c.commit = commit
         switch recovery {
@@ -212,40 +216,4 @@ struct Check: ParsableCommand {
     }
 }
 
-/// `check --preset NAME`: named bounds, from a second's search to a class's to a longer one.
-enum CheckPreset: String, CaseIterable, ExpressibleByArgument, Sendable {
-    case tiny, classroom, thorough
-
-    struct Bounds {
-        var replicas = 3, leader = "n1", transactions = 1, elections = 1, drops = 0, duplicates = 0, crashes = 0,
-            restarts = 0, ticks = 2
-        /// Abstract time instead of ticks: this many election timers may fire, each at any moment.
-        var timeouts: Int?
-    }
-
-    var bounds: Bounds {
-        switch self {
-        case .tiny:
-            Bounds()
-        case .classroom:
-            // A leader crash, an election with recovery, a transaction and a drop: 41,157 states, 1.5 s on two
-            // cores in a release build. Two transactions do not verify within 10 s (over 250,000 states in 9 s).
-            Bounds(drops: 1, crashes: 1, timeouts: 1)
-        case .thorough:
-            Bounds(transactions: 2, elections: 2, drops: 1, duplicates: 1, crashes: 1, restarts: 1, ticks: 3)
-        }
-    }
-
-    /// For `check --help`: what the preset bounds.
-    var summary: String {
-        let b = bounds
-        var parts = ["\(b.replicas) replicas", "\(b.transactions) transaction\(b.transactions == 1 ? "" : "s")",
-                     "\(b.elections) election\(b.elections == 1 ? "" : "s")",
-                     b.timeouts.map { "\($0) timeout" } ?? "\(b.ticks) ticks"]
-        if b.drops > 0 { parts.append("\(b.drops) drop") }
-        if b.duplicates > 0 { parts.append("\(b.duplicates) duplicate") }
-        if b.crashes > 0 { parts.append("\(b.crashes) crash") }
-        if b.restarts > 0 { parts.append("\(b.restarts) restart") }
-        return parts.joined(separator: ", ")
-    }
-}
+extension CheckPreset: ExpressibleByArgument {}

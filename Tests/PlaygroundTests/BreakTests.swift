@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PaxosChecker
 import PaxosCore
 @testable import PaxosPlayground
 
@@ -71,8 +72,10 @@ import PaxosCore
         #expect(session.completions(line: "set b", word: "b") == ["batch", "break"])
         #expect(session.completions(line: "set break no", word: "no") == ["no-catch-up", "no-stand-aside"])
         #expect(session.completions(line: "set break o", word: "o") == ["off"])
-        #expect(session.completions(line: "check ", word: "") == CheckBudgets.names)
+        #expect(session.completions(line: "check ", word: "") == ["tiny", "classroom", "thorough"] + CheckBudgets.names)
         #expect(session.completions(line: "check drops 1 cr", word: "cr") == ["crashes"])
+        #expect(session.completions(line: "check classroom dr", word: "dr") == ["drops"])
+        #expect(session.completions(line: "check classroom drops ", word: "") == [])
     }
 
     /// Runs `setup`, then `check ...` in the session, and replays the script it wrote in a fresh session.
@@ -95,7 +98,7 @@ import PaxosCore
     /// A safety break: the leader commits on its own accept, and `check` finds invariant 5 broken.
     @Test func checkFindsASafetyBreakAndItsScriptReplays() throws {
         let run = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check")
-        #expect(run.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts, break commit-without-majority")
+        #expect(run.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts, break commit-without-majority")
         #expect(run.check.contains { $0.hasPrefix("VIOLATION: invariant 5 (commit needs a majority)") })
         #expect(run.script.contains("\nset break commit-without-majority\ncluster 3 leader n1\n"))
         #expect(run.exit == .expectFailed)
@@ -109,6 +112,30 @@ import PaxosCore
         #expect(run.script.contains("\nset break no-catch-up\ncluster 3 leader n1\n"))
         #expect(run.exit == .expectFailed)
         #expect(run.replay.last == "✗ expect converged: n2 lacks committed 1")
+    }
+
+    /// `check` alone runs the classroom preset, as `paxos-playground check` does; budgets alone fill in from
+    /// tiny; a preset's budgets give way to those named after it.
+    @Test func checkTakesThePresetsOfTheCommandLine() {
+        let (session, transcript) = InterpreterTests.session("cluster 3 leader n1")
+        session.checkScriptPath = "/nonexistent/never-written.pxs"
+        let cluster = "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, "
+        for (command, bounds) in [
+            ("check classroom transactions 0", "0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+            ("check transactions 0", "0 transactions, 1 election, 2 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
+            ("check tiny transactions 0 timeouts 1", "0 transactions, 1 election, 1 timeout, 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
+            ("check thorough transactions 0 elections 0 ticks 1", "0 transactions, 0 elections, 1 tick, 1 drop, 1 duplicate, 1 crash, 1 restart"),
+        ] {
+            transcript.lines = []
+            session.execute(command)
+            #expect(transcript.lines.first == cluster + bounds, "\(command)")
+            #expect(transcript.lines.contains { $0.hasPrefix("verified: ") }, "\(command)")
+        }
+        var alone = CheckerConfiguration(), classroom = CheckerConfiguration()
+        CheckBudgets().apply(to: &alone)
+        CheckPreset.classroom.apply(to: &classroom)
+        #expect(alone.summary == classroom.summary)
+        #expect(alone.summary.contains("1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"))
     }
 
     /// Without the break, the same `check` verifies.

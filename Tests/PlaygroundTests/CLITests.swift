@@ -168,6 +168,20 @@ import Testing
         #expect(check.stderr == "Error: --script: cannot write /nonexistent/c.pxs: there is no directory /nonexistent; create it first or choose another path\n")
     }
 
+    /// `--batch` and `--window` set what `set batch` and `set window` set, and the bounds say so; two
+    /// transactions in one window of 1 are proposed one after the other.
+    @Test func checkTakesBatchAndWindow() throws {
+        let result = try Self.playground(["check", "--transactions", "2", "--elections", "0", "--ticks", "0", "--replicas", "2",
+                                          "--window", "1", "--batch", "2", "--quiet", "--threads", "1"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "checking: 2 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 0 elections, 0 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts, batch 2, window 1")
+        #expect(lines.contains("verified: invariants 1-5 hold in every state within these bounds, and from every one the cluster recovers once the faults stop"))
+        let bad = try Self.playground(["check", "--window", "0"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "Error: heartbeat, timeout, batch and window must be at least 1\n")
+    }
+
     /// With commands piped in, the quiz reads no answers: the lines after `quiz on` stay commands (before,
     /// `quiz off` and `history` were graded as wrong answers and never ran).
     @Test func aPipedQuizReadsNoAnswers() throws {

@@ -411,7 +411,7 @@ import PaxosSimulation
         case "slots": return .slots
         case "explore": return .explore(number(1...20, &random))
         case "check":
-            var budgets = CheckBudgets()
+            var budgets = CheckBudgets(preset: random.next(below: 2) == 0 ? nil : CheckPreset.allCases[random.next(below: 3)])
             for name in CheckBudgets.names where random.next(below: 2) == 0 { budgets[name] = number(0...4, &random) }
             return .check(budgets)
         case "breaks": return .breaks
