@@ -36,7 +36,11 @@ package enum CheckPreset: String, CaseIterable, Hashable, Sendable {
             // without the progress check (Docs/Performance.md): not a default.
             Budgets(drops: 1, crashes: 1, time: .timeouts(1))
         case .thorough:
-            Budgets(transactions: 2, elections: 2, drops: 1, duplicates: 1, crashes: 1, restarts: 1, time: .ticks(3))
+            // The classroom's faults and the crashed replica's restart (an old leader comes back behind a new
+            // one): 2,436,569 states, under a minute on two cores in a release build, 1.1 GB. Wider bounds
+            // (two transactions, a second election, a duplicate beside the restart) pass 6 to 8 million states
+            // and 6 to 12 GB unfinished: no preset of a laptop's.
+            Budgets(drops: 1, crashes: 1, restarts: 1, time: .timeouts(1))
         }
     }
 

@@ -124,7 +124,7 @@ import PaxosCore
             ("check classroom transactions 0", "0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
             ("check transactions 0", "0 transactions, 1 election, 2 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
             ("check tiny transactions 0 timeouts 1", "0 transactions, 1 election, 1 timeout, 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
-            ("check thorough transactions 0 elections 0 ticks 1", "0 transactions, 0 elections, 1 tick, 1 drop, 1 duplicate, 1 crash, 1 restart"),
+            ("check thorough transactions 0 elections 0 ticks 1", "0 transactions, 0 elections, 1 tick, 1 drop, 0 duplicates, 1 crash, 1 restart"),
         ] {
             transcript.lines = []
             session.execute(command)
