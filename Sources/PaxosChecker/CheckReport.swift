@@ -66,7 +66,7 @@ package struct CheckReport: Sendable {
             } else {
                 "VIOLATION: " + (counterexample?.violations.map { "invariant \($0.invariant) (\($0.name)): \($0.detail)" }
                     .joined(separator: "; ") ?? "an invariant is broken")
-                    + (counterexample.map { " after \($0.actions.count) step\($0.actions.count == 1 ? "" : "s")" } ?? "")
+                    + (counterexample.map { " \($0.when)" } ?? "")
             }
         case .incomplete(let reason): "incomplete: \(reason); nothing is proved"
         }
@@ -127,6 +127,22 @@ package struct Counterexample: Sendable {
     package var violations: [Violation]
     /// When no invariant broke: the faults-stop continuation from the path's end that does not recover.
     package var continuation: FailedContinuation?
+    /// The invariant broke before the search, as the transactions committed first committed (a protocol
+    /// break that shows in a plain run): `actions` is empty and `events` are those transactions' steps.
+    package var beforeSearch = false
+
+    /// The line above the flow: how long the path is, or that the violation came before the search.
+    package var flowHeading: String {
+        beforeSearch
+            ? "the violation happens before the search, as the transactions committed first commit:"
+            : "shortest path to the violation (\(actions.count) steps):"
+    }
+
+    /// `after N steps`, or that it was before the search.
+    var when: String {
+        beforeSearch ? "before the search, as the transactions committed first commit"
+            : "after \(actions.count) step\(actions.count == 1 ? "" : "s")"
+    }
 }
 
 /// The process's peak resident memory, from `/proc/self/status` (Linux); 0 elsewhere.

@@ -110,7 +110,11 @@ package struct CheckerConfiguration: Sendable {
 
     // MARK: What the world may do
 
-    /// Client transactions that may be submitted (transaction k sets `x=k`).
+    /// Client transactions committed, applied and acknowledged on every replica before the search starts
+    /// (`submit x=k` then `run`, for k = 1…N): every explored run begins with that log. The search's own
+    /// transactions are numbered after them. Needs an initial leader.
+    package var committedFirst = 0
+    /// Client transactions that may be submitted (transaction k sets `x=k`, counting after ``committedFirst``).
     package var transactions = 1
     /// Candidacies (a replica standing for election) in one run: each is a new ballot.
     package var elections = 1
@@ -166,6 +170,8 @@ package struct CheckerConfiguration: Sendable {
     /// The most transactions a search may submit: budgets are counted in 8 bits, and 63 transactions keep
     /// the monitor from forgetting history.
     package static let transactionsMax = 63
+    /// The most transactions committed before the search.
+    package static let committedFirstMax = 8
     /// The most of every other budget (elections, drops, duplicates, crashes, restarts, ticks or timeouts).
     package static let budgetMax = 255
     /// The most candidacies per replica.
@@ -193,6 +199,12 @@ package struct CheckerConfiguration: Sendable {
             guard (0...max).contains(value) else {
                 throw CheckerError("\(name) must be from 0 to \(max), not \(value)")
             }
+        }
+        guard (0...Self.committedFirstMax).contains(committedFirst) else {
+            throw CheckerError("transactions committed first must be from 0 to \(Self.committedFirstMax), not \(committedFirst)")
+        }
+        if committedFirst > 0, initialLeader == nil {
+            throw CheckerError("transactions committed first need a leader at the start: name one (leader n1), or commit none first")
         }
         if let electionsPerReplica, !(0...Self.electionsPerReplicaMax).contains(electionsPerReplica) {
             throw CheckerError("elections per replica must be from 0 to \(Self.electionsPerReplicaMax), not \(electionsPerReplica)")
@@ -228,18 +240,37 @@ package struct CheckerConfiguration: Sendable {
                  commit: registry.commit(named: commit) ?? SyncCommit())
     }
 
-    /// The world every explored run starts from: what `cluster N [leader nK]` makes after the settings.
+    /// The world every explored run starts from: what `cluster N [leader nK]` makes after the settings, and
+    /// then, for each transaction committed first, what `submit x=k` and `run` make (every item delivered in
+    /// order until nothing is in flight).
     package func initialSimulation() -> Simulation {
-        Simulation(replicaCount: replicas, seed: seed, policies: policies, config: clusterConfig, leader: initialLeader)
+        initialSimulationWithEvents().simulation
+    }
+
+    /// ``initialSimulation()`` and the trace of its transactions committed first.
+    package func initialSimulationWithEvents() -> (simulation: Simulation, events: [TraceEvent]) {
+        var simulation = Simulation(replicaCount: replicas, seed: seed, policies: policies, config: clusterConfig,
+                                    leader: initialLeader)
+        var events: [TraceEvent] = []
+        for action in Self.committedFirstActions(committedFirst) {
+            events += (try? simulation.perform(action)) ?? []
+            while let next = simulation.inFlight.first { events += (try? simulation.perform(.deliver(next.id))) ?? [] }
+        }
+        return (simulation, events)
+    }
+
+    /// The submits of the transactions committed first, in order: transaction k sets `x=k`.
+    package static func committedFirstActions(_ count: Int) -> [Action] {
+        count > 0 ? (1...count).map { .submit(Transition.redo(ofTransaction: $0)) } : []
     }
 
     /// One line: the bounds, as the report prints them.
     package var summary: String {
         let start = startingState ?? initialLeader.map { "\($0) leads ballot 1" } ?? "no leader"
         var parts = ["\(replicas) replica\(replicas == 1 ? "" : "s")", start,
-                     "election \(election)", "commit \(commit)", "recovery \(recovery ? "on" : "off")",
-                     "\(transactions) transaction\(transactions == 1 ? "" : "s")",
-                     "\(elections) election\(elections == 1 ? "" : "s")"]
+                     "election \(election)", "commit \(commit)", "recovery \(recovery ? "on" : "off")"]
+        if committedFirst > 0 { parts.append("\(committedFirst) transaction\(committedFirst == 1 ? "" : "s") committed first") }
+        parts += ["\(transactions) transaction\(transactions == 1 ? "" : "s")", "\(elections) election\(elections == 1 ? "" : "s")"]
         if let electionsPerReplica { parts.append("≤ \(electionsPerReplica) per replica") }
         if let candidates { parts.append("candidates \(candidates.map(\.description).joined(separator: " "))") }
         switch time {

@@ -31,7 +31,8 @@ package struct ModelChecker: Sendable {
     /// Explores every run from the configuration's start. `progress` is called about twice a second, from
     /// a search thread.
     package func run(progress: (@Sendable (CheckProgress) -> Void)? = nil) -> CheckReport {
-        Self.search(from: configuration.initialSimulation(), bounds: configuration, progress: progress)
+        let start = configuration.initialSimulationWithEvents()
+        return Self.search(from: start.simulation, bounds: configuration, progress: progress, setUp: start.events)
     }
 
     /// The REPL's `explore K`: every way the next `depth` steps could go from `simulation`, invariants only (deliveries in any
@@ -80,8 +81,10 @@ package struct ModelChecker: Sendable {
 
     // MARK: - The search
 
+    /// `setUp`: the trace of what made `simulation` from a fresh cluster (its transactions committed first),
+    /// shown as the flow when an invariant broke there.
     static func search(from simulation: Simulation, bounds: CheckerConfiguration,
-                       progress: (@Sendable (CheckProgress) -> Void)?) -> CheckReport {
+                       progress: (@Sendable (CheckProgress) -> Void)?, setUp: [TraceEvent] = []) -> CheckReport {
         let began = monotonicSeconds()
         let explorer = Explorer(bounds, start: simulation)
         let start = explorer.node(from: simulation)
@@ -128,6 +131,12 @@ package struct ModelChecker: Sendable {
                                  reductionNotes: notes, bounds: bounds.summary, checksProgress: bounds.progress)
         if let path = outcome.path {
             var (counterexample, end) = replayed(path.map(\.action), from: simulation)
+            if path.isEmpty, !simulation.violations.isEmpty, !setUp.isEmpty {
+                counterexample.beforeSearch = true
+                // Up to the step that broke it: what follows in the set-up is beside the point.
+                let broke = setUp.first { $0.invariant != nil }?.step ?? .max
+                counterexample.events = setUp.filter { $0.step <= broke }
+            }
             if counterexample.violations.isEmpty, bounds.progress {
                 // No invariant broke on the way: the path ends where progress fails. Let the faults stop.
                 counterexample.continuation = ProgressContinuation.needed(from: end).lazy.compactMap { $0.replay(from: end) }.first

@@ -127,7 +127,7 @@ enum Annotator {
             return "this follower has not acked \(index): \(r) sends the commit again"
         case .gapResentAlready(let follower, let logEnd, let index, let resentThrough):
             let range = logEnd + 1 == resentThrough ? "\(resentThrough)" : "\(logEnd + 1)–\(resentThrough)"
-            return "\(follower)'s log ends at \(logEnd), below \(index): \(r) re-sent it \(range) since its last heartbeat and sends nothing again (lost ones, the next heartbeat's reply asks for)"
+            return "\(follower)'s log ends at \(logEnd), below \(index): \(r) already re-sent it \(range) and sends nothing again before its next heartbeat, whose reply says what is still missing"
         case .applies(let index, .leaderCommit):
             return "\(r) applies \(index) at once: the leader applies as soon as it commits"
         case .applies(let index, .commitMessage):

@@ -80,11 +80,15 @@ package struct CheckBudgets: Hashable, Sendable {
 
     /// The budget names `check` takes, in the order it prints them. `ticks` and `timeouts` are two ways time
     /// passes: the one given last counts.
-    package static let names = ["transactions", "elections", "ticks", "timeouts", "drops", "duplicates", "crashes", "restarts"]
+    package static let names = ["committed", "transactions", "elections", "ticks", "timeouts", "drops", "duplicates", "crashes", "restarts"]
 
-    /// The range of budget `name` (one of ``names``): 0 to ``Limits/checkTransactionsMax`` transactions, 0 to
+    /// The range of budget `name` (one of ``names``): 0 to ``CheckerConfiguration/committedFirstMax``
+    /// transactions committed first, 0 to ``Limits/checkTransactionsMax`` transactions, 0 to
     /// ``Limits/checkBudgetMax`` of every other.
     static func bound(_ name: String) -> Limits.Bound {
+        if name == "committed" {
+            return Limits.Bound(0, CheckerConfiguration.committedFirstMax, "transaction committed first", "transactions committed first")
+        }
         let one = name == "crashes" ? "crash" : String(name.dropLast())
         return Limits.Bound(0, name == "transactions" ? Limits.checkTransactionsMax : Limits.checkBudgetMax, one, name)
     }
@@ -104,6 +108,7 @@ package struct CheckBudgets: Hashable, Sendable {
     /// Sets the budgets of `configuration`: the preset's (or the standard or base one's), then those given.
     package func apply(to configuration: inout CheckerConfiguration) {
         (preset ?? (given.isEmpty ? CheckPreset.standard : CheckPreset.base)).apply(to: &configuration)
+        if let n = given["committed"] { configuration.committedFirst = n }
         if let n = given["transactions"] { configuration.transactions = n }
         if let n = given["elections"] { configuration.elections = n }
         if let n = given["ticks"] { configuration.time = .ticks(n) }

@@ -31,6 +31,15 @@ extension ModelChecker {
     /// The counterexample as a `.pxs` script that `paxos-playground run` replays to the same violation: the
     /// checker's header, the set-up, the steps.
     package func script(for counterexample: Counterexample) -> String {
-        counterexample.script(setup: ScriptPrinter.lines(for: setup), header: scriptHeader(for: counterexample))
+        counterexample.script(setup: setupLines, header: scriptHeader(for: counterexample))
+    }
+
+    /// The set-up, then each transaction committed first: `submit x=k` and `run`, as the search's start has them.
+    package var setupLines: [String] {
+        var lines = ScriptPrinter.lines(for: setup)
+        for action in CheckerConfiguration.committedFirstActions(configuration.committedFirst) {
+            lines += [ScriptPrinter.line(Command(action)), ScriptPrinter.line(.run(.quiet))]
+        }
+        return lines
     }
 }

@@ -11,7 +11,7 @@ enum Explain {
         case .propose:
             "§2(2) Propose. The leader sends {\"proposal_id\": i, \"ballot\": b, \"redo_log\": [...]} to every replica, itself included. The proposal id is the entry's log index: it increases within a ballot, and (ballot, proposal id) is unique. With batch N, one proposal carries up to N transactions; with window W, up to W proposals are in flight."
         case .vote:
-            "§2(3) Vote. An acceptor accepts proposal i only if (a) legality: the ballot is not below the one it promised, and the proposal is newer than what it accepted at i; and (b) log compatibility: i directly follows its log, no gap. A reject carries the reason; on a gap it says where the acceptor's log ends, and the leader re-sends the missing entries."
+            "§2(3) Vote. An acceptor accepts proposal i only if (a) legality: the ballot is not below the one it promised, and the proposal is newer than what it accepted at i; and (b) log compatibility: i directly follows its log, no gap. A reject carries the reason; on a gap it says where the acceptor's log ends, and the leader re-sends the missing entries, once per heartbeat interval."
         case .commit:
             "§2(4) Commit. The leader commits entry i only after accept votes from a majority (more than N/2, its own counted) for i's ballot, then sends {\"commit\": {\"proposal_id\": i, \"ballot\": b}} to all. A follower marks i committed only if it holds i under that ballot."
         case .apply:

@@ -104,7 +104,7 @@ extension Session {
         let report = checker.run(progress: searchProgress("check"))
         if let counterexample = report.counterexample {
             if !options.quiet {
-                say("shortest path to the violation (\(counterexample.actions.count) steps):")
+                say(counterexample.flowHeading)
                 for line in renderer.render(counterexample.events) { say(line) }
             }
             writeScript(to: checkScriptPath, marker: Self.checkScriptMarker, what: "the counterexample as a script",

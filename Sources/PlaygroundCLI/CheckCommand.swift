@@ -23,7 +23,9 @@ struct Check: ParsableCommand {
     var replicas: Int?
     @Option(help: "The replica that leads ballot 1 at the start (nK), or 'none' for a first election (default: n1).")
     var leader: String?
-    @Option(help: "Client transactions that may be submitted (transaction k sets x=k; tiny: 1).")
+    @Option(help: "Transactions committed on every replica before the search starts (submit x=k and run, for k = 1 to N), so that every run begins with that log; needs a leader (classroom: 1, tiny: 0).")
+    var committed: Int?
+    @Option(help: "Client transactions that may be submitted within the search (transaction k sets x=k, numbered after those committed first; tiny: 1).")
     var transactions: Int?
     @Option(help: "Candidacies (new ballots) allowed in one run (tiny: 1).")
     var elections: Int?
@@ -88,7 +90,7 @@ struct Check: ParsableCommand {
         }
         var c = CheckerConfiguration()
         c.registry = Playground.registry
-        let given: [Any?] = [replicas, leader, transactions, elections, candidates, drops, duplicates, crashes, restarts,
+        let given: [Any?] = [replicas, leader, committed, transactions, elections, candidates, drops, duplicates, crashes, restarts,
                              ticks, timeouts, electionsPerReplica, batch, window]
         (preset ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base)).apply(to: &c)
         let replicas = replicas ?? 3
@@ -102,6 +104,7 @@ struct Check: ParsableCommand {
             }
             c.initialLeader = id
         }
+        if let committed { c.committedFirst = committed }
         if let transactions { c.transactions = transactions }
         if let elections { c.elections = elections }
         if let candidates {
@@ -194,7 +197,7 @@ struct Check: ParsableCommand {
         if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         if let counterexample = report.counterexample {
             if !quiet {
-                print("shortest path to the violation (\(counterexample.actions.count) steps):")
+                print(counterexample.flowHeading)
                 for line in FlowRenderer(color: color).render(counterexample.events) { print(line) }
             }
             let text = checker.script(for: counterexample)

@@ -80,6 +80,11 @@ import PaxosCore
         twoTransactions.stateLimit = 100_000
         cases.append(Case(name: "two transactions, two replicas, with progress", configuration: twoTransactions,
                           states: 216, transitions: 360))
+        // The default `check`: the classroom preset (a transaction committed first, one more, a crash, a timeout,
+        // a drop), with progress. `paxos-playground check`.
+        var classroom = CheckerConfiguration()
+        CheckPreset.classroom.apply(to: &classroom)
+        cases.append(Case(name: "classroom preset, with progress", configuration: classroom, states: 41_157, transitions: 99_433))
         return cases
     }()
 

@@ -57,10 +57,10 @@ import Testing
     /// a transaction, a drop); with bound options and no preset, the others are tiny's, as before; an
     /// option overrides one bound of a preset. Each search is cut at one state: only the bounds are read.
     @Test(arguments: [
-        ([String](), "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        ([String](), "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
         (["--drops", "2"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 ticks, 2 drops, 0 duplicates, 0 crashes, 0 restarts"),
-        (["--preset", "classroom", "--transactions", "3"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 3 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
-        (["--preset", "thorough"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 1 restart"),
+        (["--preset", "classroom", "--transactions", "3"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 3 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        (["--preset", "thorough"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 1 restart"),
     ])
     func checkPresetsSetTheBounds(_ options: [String], _ bounds: String) throws {
         let result = try CLITests.playground(["check", "--quiet", "--max-states", "1"] + options)

@@ -36,10 +36,10 @@ import PaxosCore
         ("set break no-catchup", "error: unknown protocol break 'no-catchup': did you mean 'no-catch-up'? set break lists them"),
         ("set break everything", "error: unknown protocol break 'everything': set break lists them"),
         ("set break off now", "error: unexpected 'now' after set (see help set)"),
-        ("check faults 1", "error: unknown budget 'faults': check takes a preset (tiny, classroom, thorough) and then transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, each with a number"),
-        ("check drop 1", "error: unknown budget 'drop': did you mean 'drops'? check takes a preset (tiny, classroom, thorough) and then transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, each with a number"),
-        ("check clasroom", "error: unknown budget 'clasroom': did you mean 'classroom'? check takes a preset (tiny, classroom, thorough) and then transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, each with a number"),
-        ("check tiny faults 1", "error: unknown budget 'faults': check takes transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, each with a number"),
+        ("check faults 1", "error: unknown budget 'faults': check takes a preset (tiny, classroom, thorough) and then committed, transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, each with a number"),
+        ("check drop 1", "error: unknown budget 'drop': did you mean 'drops'? check takes a preset (tiny, classroom, thorough) and then committed, transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, each with a number"),
+        ("check clasroom", "error: unknown budget 'clasroom': did you mean 'classroom'? check takes a preset (tiny, classroom, thorough) and then committed, transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, each with a number"),
+        ("check tiny faults 1", "error: unknown budget 'faults': check takes committed, transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, each with a number"),
         ("check drops 1 classroom", "error: the preset 'classroom' comes first, before any budget: check classroom drops 1"),
         ("check tiny thorough", "error: check takes one preset: 'tiny' or 'thorough', not both"),
         ("check drops", "error: check needs N: a number (see help check)"),
@@ -80,6 +80,27 @@ import PaxosCore
         #expect(transcript.lines == ["web: ignored here: only the interactive REPL serves the live page (paxos-playground --web PORT)"])
         #expect(session.history == ["cluster 3 leader n1", line])
         #expect(session.trace.isEmpty)
+    }
+
+    /// A gap reported twice before a heartbeat: the first report is filled, the second says why nothing is
+    /// re-sent, and a heartbeat round later n2 has both entries.
+    @Test func aGapReportedAgainIsNotFilledTwice() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nsubmit y=2\nstep 2\nview compact")
+        for line in ["deliver 5", "deliver 7", "deliver 9", "deliver 10"] { session.execute(line) }
+        #expect(transcript.lines == [
+            "   5 vote        n2 → n1      reject 2 (1.n1): gap, log ends at 0",
+            "   6 propose     n1 → n2      1 (1.n1) x=1",
+            "   6 propose     n1 → n2      2 (1.n1) y=2",
+            "   7 vote        n2 → n1      reject 2 (1.n1): gap, log ends at 0",
+            "   8 vote        n2 → n1      reject 2 (1.n1): gap, log ends at 0",
+        ])
+        transcript.lines = []
+        session.execute("explain")
+        #expect(transcript.lines.first == "step 8 at tick 0:\n  • vote n2 → n1: n2's log ends at 0, below 2: n1 already re-sent it 1–2 and sends nothing again before its next heartbeat, whose reply says what is still missing\n\n  §2(3) Vote. An acceptor accepts proposal i only if (a) legality: the ballot is not below the one it promised, and the proposal is newer than what it accepted at i; and (b) log compatibility: i directly follows its log, no gap. A reject carries the reason; on a gap it says where the acceptor's log ends, and the leader re-sends the missing entries, once per heartbeat interval.")
+        session.execute("view full")
+        session.execute("run for 4")
+        #expect(session.simulation.replica(ReplicaID(2)).log.lastIndex == 2)
+        #expect(session.simulation.replica(ReplicaID(2)).appliedIndex == 2)
     }
 
     @Test func messageIDsNotInFlightListWhatIs() {

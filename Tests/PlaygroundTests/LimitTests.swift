@@ -33,6 +33,7 @@ import Testing
         ("deliver 1000000001", "error: deliver takes ID from 1 to 1000000000 (got 1000000001)"),
         ("expect committed 1000000001", "error: expect committed takes I from 0 to 1000000000 (got 1000000001)"),
         ("check transactions 64", "error: check takes at most 63 transactions (got 64)"),
+        ("check committed 9", "error: check takes at most 8 transactions committed first (got 9)"),
         ("check crashes 256", "error: check takes at most 255 crashes (got 256)"),
         ("submit \(longKey)=1", "error: submit takes keys of at most 64 characters (got 65)"),
         ("submit x=\(longValue)", "error: submit takes values of at most 256 characters (got 257)"),

@@ -117,7 +117,7 @@ struct Explorer: Sendable {
             }
         }
         if Int(node.used.submits) < c.transactions {
-            result.append(Transition(kind: .submit, argument: Int(node.used.submits) + 1))
+            result.append(Transition(kind: .submit, argument: c.committedFirst + Int(node.used.submits) + 1))
         }
         return result
     }
