@@ -9,10 +9,11 @@ package enum CheckPreset: String, CaseIterable, Hashable, Sendable {
     /// The preset whose budgets fill in those not given when some are given without a preset.
     package static let base = CheckPreset.tiny
 
-    /// Sets the budgets of `configuration` to this preset's.
+    /// Sets the budgets of `configuration` to this preset's. Its transactions committed first need a leader
+    /// at the start: set `initialLeader` before; with none, the preset commits nothing first.
     package func apply(to configuration: inout CheckerConfiguration) {
         let b = budgets
-        configuration.committedFirst = b.committedFirst
+        configuration.committedFirst = configuration.initialLeader == nil ? 0 : b.committedFirst
         configuration.transactions = b.transactions
         configuration.elections = b.elections
         configuration.time = b.time
@@ -51,7 +52,9 @@ package enum CheckPreset: String, CaseIterable, Hashable, Sendable {
         let b = budgets
         func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
         var parts = [count(b.transactions, "transaction", "transactions"), count(b.elections, "election", "elections")]
-        if b.committedFirst > 0 { parts.insert(count(b.committedFirst, "transaction", "transactions") + " committed first", at: 0) }
+        if b.committedFirst > 0 {
+            parts.insert(count(b.committedFirst, "transaction", "transactions") + " committed first (with a leader at the start)", at: 0)
+        }
         switch b.time {
         case .ticks(let n): parts.append(count(n, "tick", "ticks"))
         case .timeouts(let n): parts.append(count(n, "timeout", "timeouts"))

@@ -92,7 +92,6 @@ struct Check: ParsableCommand {
         c.registry = Playground.registry
         let given: [Any?] = [replicas, leader, committed, transactions, elections, candidates, drops, duplicates, crashes, restarts,
                              ticks, timeouts, electionsPerReplica, batch, window]
-        (preset ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base)).apply(to: &c)
         let replicas = replicas ?? 3
         let leader = leader ?? "n1"
         c.replicas = replicas
@@ -104,6 +103,8 @@ struct Check: ParsableCommand {
             }
             c.initialLeader = id
         }
+        // After the leader: a preset commits its first transactions only under one.
+        (preset ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base)).apply(to: &c)
         if let committed { c.committedFirst = committed }
         if let transactions { c.transactions = transactions }
         if let elections { c.elections = elections }

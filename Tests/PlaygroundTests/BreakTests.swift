@@ -136,6 +136,16 @@ import PaxosCore
             #expect(transcript.lines.first == cluster + bounds, "\(command)")
             #expect(transcript.lines.contains { $0.hasPrefix("verified: ") }, "\(command)")
         }
+        // With no leader at the start, nothing can be committed first: the preset commits nothing first, and
+        // `committed N` asked for anyway is refused with what would be right.
+        let (leaderless, said) = InterpreterTests.session("cluster 3")
+        leaderless.checkScriptPath = "/nonexistent/never-written.pxs"
+        leaderless.execute("check classroom transactions 0")
+        #expect(said.lines.first == "checking: 3 replicas, no leader, election priority, commit sync, recovery on, 0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts")
+        #expect(said.lines.contains { $0.hasPrefix("verified: ") })
+        said.lines = []
+        leaderless.execute("check committed 1")
+        #expect(said.lines == ["error: transactions committed first need a leader at the start: name one (leader n1), or commit none first"])
         var alone = CheckerConfiguration(), classroom = CheckerConfiguration()
         CheckBudgets().apply(to: &alone)
         CheckPreset.classroom.apply(to: &classroom)
