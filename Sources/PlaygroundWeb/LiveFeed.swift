@@ -27,7 +27,11 @@ public final class LiveFeed: @unchecked Sendable {
     private var nextSubscriber = 0
 
     /// Output messages kept for a page that connects later.
-    static let transcriptMax = 200
+    public static let transcriptMax = 200
+    /// Messages waiting for one page. A page that reads none of them (a stalled browser, a client that never
+    /// reads) is cut off when its queue is full, instead of growing the REPL's memory without end; reloading
+    /// the page gets the whole run again.
+    public static let queueMax = 4_096
 
     public init() {}
 
@@ -92,8 +96,11 @@ public final class LiveFeed: @unchecked Sendable {
         return subscribers.count
     }
 
-    /// Adds a page: it gets the whole run and the recent output first, then every message after, in order.
-    func subscribe(_ continuation: AsyncStream<WSMessage>.Continuation) -> Int {
+    /// Adds a page: it gets the whole run and the recent output first, then every message after, in order,
+    /// through `messages`, which holds at most ``queueMax`` unread ones (past that the page is cut off:
+    /// `messages` ends). `continuation` is for answers to the page's own frames.
+    public func subscribe() -> (id: Int, messages: AsyncStream<WSMessage>, continuation: AsyncStream<WSMessage>.Continuation) {
+        let (stream, continuation) = AsyncStream<WSMessage>.makeStream(bufferingPolicy: .bufferingOldest(Self.queueMax))
         lock.lock()
         defer { lock.unlock() }
         let id = nextSubscriber
@@ -101,10 +108,10 @@ public final class LiveFeed: @unchecked Sendable {
         continuation.yield(.text(resetMessage()))
         for message in transcript { continuation.yield(.text(message)) }
         subscribers[id] = continuation
-        return id
+        return (id, stream, continuation)
     }
 
-    func unsubscribe(_ id: Int) {
+    public func unsubscribe(_ id: Int) {
         lock.lock()
         let continuation = subscribers.removeValue(forKey: id)
         lock.unlock()
@@ -122,9 +129,17 @@ public final class LiveFeed: @unchecked Sendable {
 
     private func broadcast(_ message: String) {
         lock.lock()
-        defer { lock.unlock() }
         // Under the lock, so that a page subscribing now gets each message once, in order.
-        for continuation in subscribers.values { continuation.yield(.text(message)) }
+        var behind: [AsyncStream<WSMessage>.Continuation] = []
+        for (id, continuation) in subscribers {
+            if case .dropped = continuation.yield(.text(message)) {
+                // Its queue is full: a page that missed a message would show a wrong run. Cut it off.
+                subscribers[id] = nil
+                behind.append(continuation)
+            }
+        }
+        lock.unlock()
+        for continuation in behind { continuation.finish() }
     }
 
     private func resetMessage() -> String {

@@ -164,8 +164,7 @@ private struct FeedSocket: WSMessageHandler {
     let feed: LiveFeed
 
     func makeMessages(for client: AsyncStream<WSMessage>) async throws -> AsyncStream<WSMessage> {
-        let (stream, continuation) = AsyncStream<WSMessage>.makeStream()
-        let id = feed.subscribe(continuation)
+        let (id, stream, continuation) = feed.subscribe()
         let feed = self.feed
         Task {
             for await message in client {

@@ -35,3 +35,37 @@ import Testing
         #expect(LivePage.withoutColours("plain") == "plain")
     }
 }
+
+/// A page that reads nothing does not grow the REPL's memory without end: its queue holds
+/// `LiveFeed.queueMax` messages, and the next one cuts it off (a page that missed one would show a wrong run);
+/// what it was sent up to then arrives whole and in order, and pages that keep reading are not affected.
+@Suite struct LiveFeedQueueTests {
+    @Test func aPageThatReadsNothingIsCutOffWhenItsQueueIsFull() async throws {
+        let feed = LiveFeed()
+        let stalled = feed.subscribe()
+        // The reset message is queued first: room for queueMax - 1 more.
+        for k in 1..<LiveFeed.queueMax { feed.output(command: "step \(k)", source: "repl", lines: []) }
+        #expect(feed.subscriberCount == 1)
+        feed.output(command: "one too many", source: "repl", lines: [])
+        #expect(feed.subscriberCount == 0)
+        var received: [String] = []
+        for await message in stalled.messages {
+            if case .text(let text) = message { received.append(text) }
+        }
+        #expect(received.count == LiveFeed.queueMax)
+        #expect(received.first?.hasPrefix("{\"type\": \"reset\"") == true)
+        #expect(received.last?.contains("\"command\": \"step \(LiveFeed.queueMax - 1)\"") == true)
+
+        // A page that connects now gets the run and the recent output, and stays while it reads.
+        let reading = feed.subscribe()
+        #expect(feed.subscriberCount == 1)
+        feed.output(command: "after", source: "repl", lines: [])
+        var iterator = reading.messages.makeAsyncIterator()
+        var texts: [String] = []
+        for _ in 0..<(2 + LiveFeed.transcriptMax) {
+            if case .text(let text)? = await iterator.next() { texts.append(text) }
+        }
+        #expect(texts.last?.contains("\"command\": \"after\"") == true)
+        feed.unsubscribe(reading.id)
+    }
+}
