@@ -1,6 +1,6 @@
 /// `check --preset NAME` and the REPL's `check NAME`: named budgets, from a second's search to a class's to a
-/// longer one. A preset sets what the world may do (transactions, elections, time, drops, duplicates, crashes,
-/// restarts); the cluster, its policies and its settings are the caller's.
+/// longer one. A preset sets what the world may do (transactions committed first and within the search, elections,
+/// time, drops, duplicates, crashes, restarts); the cluster, its policies and its settings are the caller's.
 package enum CheckPreset: String, CaseIterable, Hashable, Sendable {
     case tiny, classroom, thorough
 
@@ -47,7 +47,7 @@ package enum CheckPreset: String, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// What the preset bounds, for help: "1 transaction, 1 election, 1 timeout, 1 drop, 1 crash".
+    /// What the preset bounds, for help: "1 transaction, 1 election, 2 ticks".
     package var summary: String {
         let b = budgets
         func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
