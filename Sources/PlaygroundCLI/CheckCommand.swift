@@ -103,11 +103,15 @@ struct Check: ParsableCommand {
             }
             c.initialLeader = id
         }
-        // After the leader: a preset commits its first transactions only under one.
-        (preset ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base)).apply(to: &c)
-        if let committed { c.committedFirst = committed }
-        if let transactions { c.transactions = transactions }
-        if let elections { c.elections = elections }
+        // The budgets as the REPL's `check` takes them (one `CheckBudgets.apply`); after the leader, since a
+        // preset commits its first transactions only under one.
+        var budgets = CheckBudgets(preset: preset ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base))
+        for (name, value) in [("committed", committed), ("transactions", transactions), ("elections", elections),
+                              ("ticks", ticks), ("timeouts", timeouts), ("drops", drops), ("duplicates", duplicates),
+                              ("crashes", crashes), ("restarts", restarts)] {
+            if let value { budgets[name] = value }  // timeouts after ticks: given both, timeouts counts
+        }
+        budgets.apply(to: &c)
         if let candidates {
             var ids: [ReplicaID] = []
             for word in candidates.split(separator: ",") {
@@ -117,15 +121,6 @@ struct Check: ParsableCommand {
                 ids.append(id)
             }
             c.candidates = ids
-        }
-        if let drops { c.drops = drops }
-        if let duplicates { c.duplicates = duplicates }
-        if let crashes { c.crashes = crashes }
-        if let restarts { c.restarts = restarts }
-        if let timeouts {
-            c.time = .timeouts(timeouts)
-        } else if let ticks {
-            c.time = .ticks(ticks)
         }
         c.electionsPerReplica = electionsPerReplica
         if let batch { c.batchSize = batch }
