@@ -4,7 +4,8 @@ import PaxosCore
 ///
 /// Converged means: a majority of replicas is up; exactly one live replica leads and has finished log
 /// recovery; every other live replica follows it (role follower, knows it as leader, promised its ballot);
-/// and every live replica has applied every entry committed at any live replica.
+/// no timer fires at the next tick (the leader's step-down, a follower's election timer), so the cluster
+/// stays so with no new fault; and every live replica has applied every entry committed at any live replica.
 public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     /// Fewer than a majority of replicas are up: `up` lists the live ones in id order.
     case noMajorityUp(up: [ReplicaID], needed: Int)
@@ -20,6 +21,12 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     case notFollowing(ReplicaID, follows: ReplicaID?, leader: ReplicaID)
     /// A live follower knows the leader but promised another ballot than the leader's.
     case promisedAnotherBallot(ReplicaID, promised: Ballot, leaderBallot: Ballot)
+    /// The leader has heard from no majority for `ticks` ticks: at the next tick it steps down (a
+    /// fault that just ended, such as a partition, still counts), so the cluster is not settled yet.
+    case leaderLosingMajority(ReplicaID, ticks: Int)
+    /// A live follower has not heard its leader for `ticks` ticks: its election timer fires at the next
+    /// tick (a fault that just ended still counts), so the cluster is not settled yet.
+    case timerDue(ReplicaID, leader: ReplicaID, ticks: Int)
     /// A live replica has not applied an entry committed at some live replica; `index` is the first it lacks.
     case lacksCommitted(ReplicaID, index: Int)
 
@@ -45,6 +52,10 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
             return "\(id) follows \(follows.map(\.description) ?? "no one"), not the leader \(leader)"
         case .promisedAnotherBallot(let id, let promised, let leaderBallot):
             return "\(id) promised \(promised), not the leader's ballot \(leaderBallot)"
+        case .leaderLosingMajority(let id, let ticks):
+            return "\(id) has heard from no majority for \(ticks) tick\(ticks == 1 ? "" : "s"): it steps down at the next tick"
+        case .timerDue(let id, let leader, let ticks):
+            return "\(id) has not heard its leader \(leader) for \(ticks) tick\(ticks == 1 ? "" : "s"): its election timer fires at the next tick"
         case .lacksCommitted(let id, let index):
             return "\(id) lacks committed \(index)"
         }
@@ -69,6 +80,11 @@ extension Simulation {
         guard leaders.count == 1 else { return .severalLeaders(leaders.map(\.id)) }
         let ballot = leader.leaderBallot ?? leader.promised
         guard leader.isReadyLeader else { return .leaderRecovering(leader.id, ballot: ballot) }
+        // Settled, not just aligned: no timer left over from a fault fires at the next tick.
+        if let silent = leader.leadership?.ticksWithoutMajority, config.majority > 1,
+           silent.saturatingAdding(1) >= config.stepDownTicks {
+            return .leaderLosingMajority(leader.id, ticks: silent)
+        }
         for replica in live where replica.id != leader.id {
             if replica.role != .follower { return .candidate(replica.id, leader: leader.id) }
             if replica.knownLeader != leader.id {
@@ -76,6 +92,9 @@ extension Simulation {
             }
             if replica.promised != ballot {
                 return .promisedAnotherBallot(replica.id, promised: replica.promised, leaderBallot: ballot)
+            }
+            if replica.ticksWithoutLeader.saturatingAdding(1) >= replica.electionTimeoutTicks {
+                return .timerDue(replica.id, leader: leader.id, ticks: replica.ticksWithoutLeader)
             }
         }
         let committed = live.map(\.commitIndex).max() ?? 0

@@ -160,6 +160,33 @@ import Testing
         #expect(sim.divergence() == nil)
     }
 
+    /// Aligned is not settled: a timer left over from a fault (a partition that just healed) that fires at
+    /// the next tick would depose the leader, so the cluster is not converged until it is reset.
+    @Test func aTimerDueAtTheNextTickIsNotSettled() {
+        var sim = Self.cluster()
+        // n2 last heard n1 3 ticks ago; its timeout is 4 (priority: T = 3, one more for the second rank): it
+        // fires at the next tick.
+        #expect(sim.replicas[1].electionTimeoutTicks == 4)
+        sim.replicas[1].ticksWithoutLeader = 3
+        #expect(sim.divergence() == .timerDue(Self.n2, leader: Self.n1, ticks: 3))
+        #expect(sim.divergence()?.description == "n2 has not heard its leader n1 for 3 ticks: its election timer fires at the next tick")
+        sim.replicas[1].ticksWithoutLeader -= 1
+        #expect(sim.divergence() == nil, "one tick earlier the timer is not due")
+
+        // The leader heard from no majority for S - 1 ticks (S = T + H = 4): it steps down at the next tick.
+        let stepDown = sim.config.stepDownTicks
+        _ = sim.replicas[0].updateLeadership { $0.ticksWithoutMajority = stepDown - 1 }
+        #expect(sim.divergence() == .leaderLosingMajority(Self.n1, ticks: 3))
+        #expect(sim.divergence()?.description == "n1 has heard from no majority for 3 ticks: it steps down at the next tick")
+        _ = sim.replicas[0].updateLeadership { $0.ticksWithoutMajority -= 1 }
+        #expect(sim.divergence() == nil)
+
+        // A cluster of one never steps down: it is its own majority.
+        var one = Self.cluster(1)
+        _ = one.replicas[0].updateLeadership { $0.ticksWithoutMajority = 100 }
+        #expect(one.divergence() == nil)
+    }
+
     /// Checked in the order of the cases: the first problem is the one reported.
     @Test func theFirstProblemIsReported() {
         var sim = Self.cluster()

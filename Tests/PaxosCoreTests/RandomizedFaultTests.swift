@@ -23,6 +23,20 @@ struct RandomizedFaultTests {
         ProcessInfo.processInfo.environment["PAXOS_FAULT_RUNS"].flatMap { Int($0) }.map { max(6, $0) } ?? 3_000
     }
 
+    /// Runs a wider fault search found (60,000 runs) that failed before a cluster counted as converged only
+    /// once no timer left over from the faults was due: each healed a long partition, every replica still
+    /// followed the old leader at tick 0, and at tick 1 a follower's election timer (or the leader's
+    /// step-down) fired and another replica took over, a leader deposed after the cluster "converged".
+    /// Now tick 0 is not converged (the timer is due), and the new leader is the one that stays.
+    @Test("a timer left over from a healed partition is not convergence: seeds that deposed a converged leader",
+          arguments: [(UInt64(2_004_184), "longest-term", 60), (2_009_937, "longest-term", 80), (4_009_185, "randomized", 149)])
+    func leftOverTimersAreNotConvergence(seed: UInt64, election: String, actions: Int) {
+        let (outcome, _) = FaultRun(seed: seed, election: election, commit: "sync", actions: actions).run()
+        #expect(outcome.violations.isEmpty)
+        #expect(outcome.convergence == nil)
+        #expect(outcome.ticksToConverge ?? 0 >= 1, "tick 0 had a timer due, so it is not converged")
+    }
+
     /// Runs its share of the seeds under one policy pair, checks each run, and prints the distribution of
     /// ticks to converge.
     @Test("every election and commit policy on 3, 5 and 7 replicas: safe at every step, progress once the faults stop",
