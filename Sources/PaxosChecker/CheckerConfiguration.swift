@@ -31,6 +31,24 @@ package struct CheckerConfiguration: Sendable {
         }
     }
 
+    /// When an election timer may fire under abstract time (``TimeModel/timeouts(_:)``).
+    package enum Suspicion: String, Hashable, Sendable, CaseIterable {
+        /// At any moment: a follower may suspect a leader that is up (its heartbeats were late), the false
+        /// suspicion that pre-vote and leader stickiness guard against.
+        case any
+        /// Only at a replica whose leader is down, or that follows none (a perfect failure detector): every
+        /// election answers a crash.
+        case leaderDown = "leader-down"
+
+        /// What it means, for help and the bounds line.
+        package var summary: String {
+            switch self {
+            case .any: "at any moment, also against a live leader"
+            case .leaderDown: "only once the leader is down"
+            }
+        }
+    }
+
     package enum SearchOrder: String, Hashable, Sendable, CaseIterable {
         /// Level by level: the first counterexample found is a shortest one. Uses every thread.
         case breadthFirst = "bfs"
@@ -123,6 +141,8 @@ package struct CheckerConfiguration: Sendable {
     /// The replicas that may stand for election (nil: any).
     package var candidates: [ReplicaID]?
     package var time: TimeModel = .ticks(2)
+    /// When an election timer may fire under abstract time; global ticks advance every timer alike.
+    package var suspicion: Suspicion = .any
     package var drops = 0
     package var duplicates = 0
     package var crashes = 0
@@ -151,15 +171,15 @@ package struct CheckerConfiguration: Sendable {
     /// converges for good within K ticks and commits a new transaction. `check --without progress` skips it.
     package var progress = true
 
-    /// The reductions that stay exact with the progress check: a message to a replica down for good is not
-    /// dead once the faults stop (the replica restarts), and a message never delivered is not a dropped one
-    /// once every due message is delivered, so dead letters, and drops as delays when drops are allowed,
-    /// are left out; so is symmetry when replicas may crash, since the faults stop by restarting the
-    /// lowest-numbered ones, a choice renaming does not keep.
+    /// The reductions that stay exact with the progress check: a message never delivered is not a dropped
+    /// one once every due message is delivered, so drops as delays are left out when drops are allowed; so
+    /// is symmetry when replicas may crash, since the faults stop by restarting the lowest-numbered ones, a
+    /// choice renaming does not keep. Dead letters stay: when the faults stop, a message in flight to a
+    /// crashed replica reaches it before it restarts, so it is lost there too
+    /// (``Simulation/faultsStopActions(restartingAll:)``).
     package var effectiveReductions: Reductions {
         guard progress else { return reductions }
         var kept = reductions
-        kept.remove(.deadLetters)
         if drops > 0 { kept.remove(.dropsAsDelays) }
         if crashes > 0 { kept.remove(.symmetry) }
         return kept
@@ -220,6 +240,9 @@ package struct CheckerConfiguration: Sendable {
         if let timeLimitSeconds, timeLimitSeconds <= 0 { throw CheckerError("the time limit must be positive") }
         if let memoryLimitBytes, memoryLimitBytes <= 0 { throw CheckerError("the memory limit must be positive") }
         if let maxDepth, maxDepth < 0 { throw CheckerError("the depth must be at least 0") }
+        if suspicion == .leaderDown, case .ticks(let n) = time, n > 0 {
+            throw CheckerError("suspicion leader-down needs abstract time: give timeouts N, not ticks (a global tick advances every timer, the leader's followers' too)")
+        }
     }
 
     /// The cluster settings, as `set` leaves them before `cluster` runs.
@@ -275,7 +298,8 @@ package struct CheckerConfiguration: Sendable {
         if let candidates { parts.append("candidates \(candidates.map(\.description).joined(separator: " "))") }
         switch time {
         case .ticks(let n): parts.append("\(n) tick\(n == 1 ? "" : "s")")
-        case .timeouts(let n): parts.append("\(n) timeout\(n == 1 ? "" : "s")")
+        case .timeouts(let n):
+            parts.append("\(n) timeout\(n == 1 ? "" : "s")" + (suspicion == .leaderDown ? " (\(suspicion.summary))" : ""))
         }
         parts.append("\(drops) drop\(drops == 1 ? "" : "s")")
         parts.append("\(duplicates) duplicate\(duplicates == 1 ? "" : "s")")

@@ -101,10 +101,8 @@ package struct ModelChecker: Sendable {
             outcome = DepthFirstSearch(explorer: explorer, configuration: bounds).run(from: start, progress: progress)
         }
         let reductions = bounds.effectiveReductions
-        if bounds.crashes > bounds.restarts, bounds.reductions.contains(.deadLetters) {
-            notes.append(reductions.contains(.deadLetters)
-                ? "dead letters: messages to a replica down for good leave the network"
-                : "dead letters: off while progress is checked (a crashed replica restarts once the faults stop)")
+        if bounds.crashes > bounds.restarts, reductions.contains(.deadLetters) {
+            notes.append("dead letters: messages to a replica down for good leave the network")
         }
         if reductions.contains(.ignoredMessages), bounds.breaks.isEmpty {
             notes.append("ignored messages: messages their receiver will ignore whenever they arrive leave the network")
@@ -122,7 +120,7 @@ package struct ModelChecker: Sendable {
         if bounds.progress {
             let config = simulation.config
             let timing = config.progressTiming
-            notes.append("progress: from every state, once the faults stop (heal, restart to a majority and all, time passing with timeout \(timing.timeout) and heartbeat \(timing.heartbeat)), converged for good within K = \(ProgressContinuation.bound(for: config)) ticks and a new transaction applied")
+            notes.append("progress: from every state, once the faults stop (heal, what is in flight to crashed replicas lost, restart to a majority and all, time passing with timeout \(timing.timeout) and heartbeat \(timing.heartbeat)), converged for good within K = \(ProgressContinuation.bound(for: config)) ticks and a new transaction applied")
         }
         var report = CheckReport(verdict: outcome.verdict, counterexample: nil, states: outcome.states,
                                  transitions: outcome.transitions, depth: outcome.depth,

@@ -7,9 +7,10 @@ import PaxosSimulation
 ///
 /// The faults stop as the progress property says: time passes with a timeout above the heartbeat interval
 /// (``ClusterConfig/progressTiming``: the check's own timing when it qualifies, else the playground's
-/// defaults, as `set heartbeat` and `set timeout` would switch them), the network heals, and crashed
-/// replicas restart, lowest-numbered first: once just enough for a majority, once all of them (two
-/// continuations when they differ). Then `run for` schedules time: every due item delivered, oldest first,
+/// defaults, as `set heartbeat` and `set timeout` would switch them), the network heals, what is in flight
+/// to crashed replicas reaches them while they are down (so it is lost), and crashed replicas restart,
+/// lowest-numbered first: once just enough for a majority, once all of them (two continuations when they
+/// differ). Then `run for` schedules time: every due item delivered, oldest first,
 /// between ticks.
 struct ProgressContinuation: Sendable {
     /// Restart every crashed replica, not just enough for a majority.
@@ -64,7 +65,8 @@ package enum TimingChange: Hashable, Sendable {
 package struct FailedContinuation: Sendable {
     /// The timing time passes with, switched in this order, when it differs from the state's.
     package var timing: [TimingChange]
-    /// What ends the faults: `heal`, then restarts, lowest-numbered first.
+    /// What ends the faults: `heal`, the deliveries that lose what is in flight to crashed replicas, then
+    /// restarts, lowest-numbered first.
     package var faultsStop: [Action]
     /// The ticks that passed, every due message delivered before each (`run for T`), until the failure showed.
     package var ticks: Int

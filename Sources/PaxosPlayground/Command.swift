@@ -75,12 +75,17 @@ package struct CheckBudgets: Hashable, Sendable {
     package var preset: CheckPreset?
     /// The budgets given by name (one of ``names``), each overriding the preset's.
     package private(set) var given: [String: Int] = [:]
+    /// `suspicion any|leader-down`, overriding the preset's.
+    package var suspicion: CheckerConfiguration.Suspicion?
 
     package init(preset: CheckPreset? = nil) { self.preset = preset }
 
-    /// The budget names `check` takes, in the order it prints them. `ticks` and `timeouts` are two ways time
-    /// passes: the one given last counts.
-    package static let names = ["committed", "transactions", "elections", "ticks", "timeouts", "drops", "duplicates", "crashes", "restarts"]
+    /// The budget names `check` takes with a number, in the order it prints them. `ticks` and `timeouts` are
+    /// two ways time passes: the one given last counts. `window` is the session's `set window` for this
+    /// search (the classroom preset explores one proposal at a time).
+    package static let names = ["committed", "transactions", "elections", "ticks", "timeouts", "drops", "duplicates", "crashes", "restarts", "window"]
+    /// The one `check` takes with a word: ``CheckerConfiguration/Suspicion``'s values.
+    package static let suspicionName = "suspicion"
 
     /// The range of budget `name` (one of ``names``): 0 to ``CheckerConfiguration/committedFirstMax``
     /// transactions committed first, 0 to ``Limits/checkTransactionsMax`` transactions, 0 to
@@ -89,6 +94,7 @@ package struct CheckBudgets: Hashable, Sendable {
         if name == "committed" {
             return Limits.Bound(0, CheckerConfiguration.committedFirstMax, "transaction committed first", "transactions committed first")
         }
+        if name == "window" { return .window }
         let one = name == "crashes" ? "crash" : String(name.dropLast())
         return Limits.Bound(0, name == "transactions" ? Limits.checkTransactionsMax : Limits.checkBudgetMax, one, name)
     }
@@ -117,11 +123,16 @@ package struct CheckBudgets: Hashable, Sendable {
         if let n = given["duplicates"] { configuration.duplicates = n }
         if let n = given["crashes"] { configuration.crashes = n }
         if let n = given["restarts"] { configuration.restarts = n }
+        if let n = given["window"] { configuration.window = n }
+        // Global ticks advance every timer alike: a preset's leader-down suspicion gives way to them.
+        if given["ticks"] != nil { configuration.suspicion = .any }
+        if let suspicion { configuration.suspicion = suspicion }
     }
 
     /// The command's words after `check`, in the order ``names`` gives: ` classroom drops 2`.
     package var words: String {
         (preset.map { " \($0.rawValue)" } ?? "") + Self.names.compactMap { name in given[name].map { " \(name) \($0)" } }.joined()
+            + (suspicion.map { " \(Self.suspicionName) \($0.rawValue)" } ?? "")
     }
 }
 

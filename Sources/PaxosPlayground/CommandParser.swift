@@ -128,12 +128,22 @@ package enum CommandParser {
                     }
                     throw CommandError("the preset '\(what)' comes first, before any budget: check \(what)\(budgets.words)")
                 }
+                if what == CheckBudgets.suspicionName {
+                    let values = CheckerConfiguration.Suspicion.allCases.map(\.rawValue)
+                    let value = try a.word("WHEN", values.joined(separator: " or "))
+                    guard let suspicion = CheckerConfiguration.Suspicion(rawValue: value) else {
+                        let suggestion = Help.closest(to: value, among: values).map { "did you mean '\($0)'? " } ?? ""
+                        throw CommandError("unknown suspicion '\(value)': \(suggestion)check takes suspicion \(values.joined(separator: " or "))")
+                    }
+                    budgets.suspicion = suspicion
+                    continue
+                }
                 guard CheckBudgets.names.contains(what) else {
                     let presets = CheckPreset.allCases.map(\.rawValue)
-                    let known = first ? presets + CheckBudgets.names : CheckBudgets.names
+                    let known = (first ? presets : []) + CheckBudgets.names + [CheckBudgets.suspicionName]
                     let suggestion = Help.closest(to: what, among: known).map { "did you mean '\($0)'? " } ?? ""
                     let presetNote = first ? "a preset (\(presets.joined(separator: ", "))) and then " : ""
-                    throw CommandError("unknown budget '\(what)': \(suggestion)check takes \(presetNote)\(CheckBudgets.names.joined(separator: ", ")), each with a number")
+                    throw CommandError("unknown budget '\(what)': \(suggestion)check takes \(presetNote)\(CheckBudgets.names.joined(separator: ", ")), each with a number, and suspicion any|leader-down")
                 }
                 budgets[what] = try a.number("N", CheckBudgets.bound(what))
             }

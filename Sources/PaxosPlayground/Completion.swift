@@ -24,9 +24,11 @@ extension Session {
         case ("deliver", 1), ("drop", 1), ("duplicate", 1): candidates = simulation.inFlight.map { String($0.id) }
         case ("set", 1): candidates = ["batch", "window", "heartbeat", "timeout", "recovery", "break"]
         case ("set", 2) where before[1] == "break": candidates = ProtocolBreak.allCases.map(\.name) + ["off", "list"]
-        case ("check", 1): candidates = CheckPreset.allCases.map(\.rawValue) + CheckBudgets.names
+        case ("check", 1): candidates = CheckPreset.allCases.map(\.rawValue) + CheckBudgets.names + [CheckBudgets.suspicionName]
+        case ("check", _) where before.last == CheckBudgets.suspicionName:
+            candidates = CheckerConfiguration.Suspicion.allCases.map(\.rawValue)
         case ("check", _) where (before.count - (CheckPreset(rawValue: before[1]) == nil ? 0 : 1)) % 2 == 1:
-            candidates = CheckBudgets.names
+            candidates = CheckBudgets.names + [CheckBudgets.suspicionName]
         case ("set", 2) where before[1] == "recovery": candidates = ["on", "off"]
         case ("quiz", 1), ("web", 1): candidates = ["on", "off"]
         case ("expect", 1): candidates = ["leader", "committed", "applied", "data", "invariants", "converged"]

@@ -153,10 +153,20 @@ extension ClusterConfig {
 }
 
 extension Simulation {
-    /// What ends the faults, as actions: heal the network if it is partitioned or cut, then restart crashed
-    /// replicas, lowest-numbered first, until a majority is up (`all`: every one of them).
+    /// What ends the faults, as actions: heal the network if it is partitioned or cut; deliver, oldest
+    /// first, every message in flight to a crashed replica, which loses it as a down replica loses whatever
+    /// reaches it; then restart crashed replicas, lowest-numbered first, until a majority is up (`all`:
+    /// every one of them). A restarted replica so starts from what it kept, not from messages sent before
+    /// it came back (it catches up from the leader's heartbeats): whether such a message was lost or is
+    /// still in flight then makes no difference, which lets the checker discard it at once (dead letters).
     package func faultsStopActions(restartingAll all: Bool) -> [Action] {
         var actions: [Action] = partition != nil || !cuts.isEmpty ? [.heal] : []
+        if alive.contains(false) {
+            for flight in inFlight {
+                guard case .message(let envelope) = flight.item, case .replica(let to) = envelope.to, !isAlive(to) else { continue }
+                actions.append(.deliver(flight.id))
+            }
+        }
         var up = alive.count { $0 }
         for (k, isUp) in alive.enumerated() where !isUp && (all || up < config.majority) {
             actions.append(.restart(ReplicaID(k + 1)))

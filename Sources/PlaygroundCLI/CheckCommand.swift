@@ -43,9 +43,11 @@ struct Check: ParsableCommand {
     var ticks: Int?
     @Option(help: "Abstract time instead of ticks: this many election timers may fire, each at any moment (script: timeout nK).")
     var timeouts: Int?
+    @Option(help: "When an election timer may fire under --timeouts: any (at any moment, also against a live leader: tiny, thorough) or leader-down (only at a replica whose leader is down or that follows none: classroom).")
+    var suspicion: CheckerConfiguration.Suspicion?
     @Option(help: "Transactions per proposal, as set batch does (default: 1).")
     var batch: Int?
-    @Option(help: "Proposals in flight at once, as set window does (default: 4).")
+    @Option(help: "Proposals in flight at once, as set window does (default: 4; classroom: 1).")
     var window: Int?
     @Option(name: .customLong("elections-per-replica"), help: "At most this many candidacies per replica.")
     var electionsPerReplica: Int?
@@ -91,7 +93,7 @@ struct Check: ParsableCommand {
         var c = CheckerConfiguration()
         c.registry = Playground.registry
         let given: [Any?] = [replicas, leader, committed, transactions, elections, candidates, drops, duplicates, crashes, restarts,
-                             ticks, timeouts, electionsPerReplica, batch, window]
+                             ticks, timeouts, suspicion, electionsPerReplica, batch, window]
         let replicas = replicas ?? 3
         let leader = leader ?? "n1"
         c.replicas = replicas
@@ -111,6 +113,7 @@ struct Check: ParsableCommand {
                               ("crashes", crashes), ("restarts", restarts)] {
             if let value { budgets[name] = value }  // timeouts after ticks: given both, timeouts counts
         }
+        budgets.suspicion = suspicion
         budgets.apply(to: &c)
         if let candidates {
             var ids: [ReplicaID] = []
@@ -216,3 +219,4 @@ struct Check: ParsableCommand {
 }
 
 extension CheckPreset: ExpressibleByArgument {}
+extension CheckerConfiguration.Suspicion: ExpressibleByArgument {}

@@ -32,7 +32,7 @@ import PaxosCore
         let report = try ModelChecker(Self.defaults()).run()
         #expect(report.verdict == .verified)
         #expect(report.lines[1] == "verified: invariants 1-5 hold in every state within these bounds, and from every one the cluster recovers once the faults stop")
-        #expect(report.reductionNotes.last == "progress: from every state, once the faults stop (heal, restart to a majority and all, time passing with timeout 3 and heartbeat 1), converged for good within K = 38 ticks and a new transaction applied")
+        #expect(report.reductionNotes.last == "progress: from every state, once the faults stop (heal, what is in flight to crashed replicas lost, restart to a majority and all, time passing with timeout 3 and heartbeat 1), converged for good within K = 38 ticks and a new transaction applied")
     }
 
     /// Without catch-up, a follower whose proposal was lost never gets the entry: heartbeats tell the leader

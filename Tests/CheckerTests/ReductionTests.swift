@@ -88,6 +88,27 @@ import PaxosPlayground
         #expect(reduced.reductionNotes.contains { $0.hasPrefix("dead letters") })
     }
 
+    /// With progress too: once the faults stop, what is in flight to a crashed replica reaches it while it is
+    /// down, so discarding a dead letter at once changes no continuation. Verified bounds, and a progress
+    /// break (no catch-up, a follower whose proposal was lost) whose counterexample keeps its length; the
+    /// classroom's leader-down suspicion, whose crashes commute with nothing, with a leader that crashes.
+    @Test(arguments: [false, true])
+    func deadLettersKeepProgressVerdicts(broken: Bool) throws {
+        var c = Bounds.small()
+        c.progress = true
+        c.candidates = nil
+        c.time = .timeouts(1)
+        c.suspicion = .leaderDown
+        c.crashes = 1
+        c.drops = broken ? 1 : 0
+        c.breaks = broken ? [.noCatchUp] : []
+        c.maxDepth = TestSize.depth(11)
+        let (full, reduced) = try Self.withAndWithout(.deadLetters, c, "dead letters with progress, break \(broken)")
+        #expect(reduced.verdict == (broken ? .violated : .verified), "\(reduced.verdict)")
+        if !broken { #expect(reduced.states < full.states, "the reduction saved nothing") }
+        #expect(reduced.reductionNotes.contains("dead letters: messages to a replica down for good leave the network"))
+    }
+
     /// Several threads give what one thread gives, run after run: the verdict, the states, the transitions
     /// (sleep sets included) and the counterexample, step for step.
     static let threadConfigurations: [CheckerConfiguration] = {

@@ -72,7 +72,10 @@ import PaxosCore
         #expect(session.completions(line: "set b", word: "b") == ["batch", "break"])
         #expect(session.completions(line: "set break no", word: "no") == ["no-catch-up", "no-stand-aside"])
         #expect(session.completions(line: "set break o", word: "o") == ["off"])
-        #expect(session.completions(line: "check ", word: "") == ["tiny", "classroom", "thorough"] + CheckBudgets.names)
+        #expect(session.completions(line: "check ", word: "") == ["tiny", "classroom", "thorough"] + CheckBudgets.names + ["suspicion"])
+        #expect(session.completions(line: "check classroom sus", word: "sus") == ["suspicion"])
+        #expect(session.completions(line: "check classroom suspicion ", word: "") == ["any", "leader-down"])
+        #expect(session.completions(line: "check suspicion any dr", word: "dr") == ["drops"])
         #expect(session.completions(line: "check drops 1 cr", word: "cr") == ["crashes"])
         #expect(session.completions(line: "check classroom dr", word: "dr") == ["drops"])
         #expect(session.completions(line: "check classroom drops ", word: "") == [])
@@ -98,15 +101,25 @@ import PaxosCore
     /// A safety break: the leader commits on its own accept, and `check` finds invariant 5 broken.
     @Test func checkFindsASafetyBreakAndItsScriptReplays() throws {
         let run = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check")
-        #expect(run.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts, break commit-without-majority")
-        // The classroom preset commits a transaction before its search, and this bug breaks it there: the flow
-        // is that transaction's steps, up to the one that broke the invariant, and the script replays them.
-        #expect(run.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accepts; a majority is 2 before the search, as the transactions committed first commit"))
-        #expect(run.check.contains("the violation happens before the search, as the transactions committed first commit:"))
+        #expect(run.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1, break commit-without-majority")
+        // The shortest run: the transaction reaches n1, which commits it on its own accept.
+        #expect(run.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accepts; a majority is 2 after 2 steps"))
+        #expect(run.check.contains("shortest path to the violation (2 steps):"))
         #expect(run.check.filter { $0.hasPrefix("   ") && !$0.hasPrefix("      ↳") }.map { String($0.prefix(4)) } == ["   1", "   2", "   2", "   2", "   2"])
-        #expect(run.script.contains("\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\nrun\nexpect invariants\n"))
+        // The classroom explores one proposal at a time: the script sets the window it searched with.
+        #expect(run.script.contains("\ncluster 3\nset window 1\nset heartbeat 1000\nset timeout 1\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\ndeliver 1         # transaction client → n1\nexpect invariants\n"))
         #expect(run.exit == .expectFailed)
         #expect(run.replay.last?.hasPrefix("✗ expect invariants: violated 5") == true)
+
+        // A transaction committed first breaks it before the search: the flow is that transaction's steps, up
+        // to the one that broke the invariant, and the script replays them.
+        let first = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check committed 1")
+        #expect(first.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accepts; a majority is 2 before the search, as the transactions committed first commit"))
+        #expect(first.check.contains("the violation happens before the search, as the transactions committed first commit:"))
+        #expect(first.check.filter { $0.hasPrefix("   ") && !$0.hasPrefix("      ↳") }.map { String($0.prefix(4)) } == ["   1", "   2", "   2", "   2", "   2"])
+        #expect(first.script.contains("\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\nrun\nexpect invariants\n"))
+        #expect(first.exit == .expectFailed)
+        #expect(first.replay.last?.hasPrefix("✗ expect invariants: violated 5") == true)
     }
 
     /// A progress break: without catch-up, a follower whose proposal was lost never gets the entry.
@@ -125,8 +138,11 @@ import PaxosCore
         session.checkScriptPath = "/nonexistent/never-written.pxs"
         let cluster = "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, "
         for (command, bounds) in [
-            ("check classroom transactions 0", "1 transaction committed first, 0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
-            ("check classroom committed 0 transactions 0", "0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+            ("check classroom transactions 0", "0 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
+            ("check classroom committed 1 transactions 0", "1 transaction committed first, 0 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
+            ("check classroom transactions 0 window 4 suspicion any", "0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+            // Global ticks advance every timer: the preset's leader-down suspicion gives way to them.
+            ("check classroom transactions 0 ticks 1", "0 transactions, 1 election, 1 tick, 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
             ("check transactions 0", "0 transactions, 1 election, 2 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
             ("check tiny transactions 0 timeouts 1", "0 transactions, 1 election, 1 timeout, 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
             ("check thorough transactions 0 elections 0 ticks 1", "1 transaction committed first, 0 transactions, 0 elections, 1 tick, 1 drop, 0 duplicates, 1 crash, 1 restart"),
@@ -141,16 +157,26 @@ import PaxosCore
         let (leaderless, said) = InterpreterTests.session("cluster 3")
         leaderless.checkScriptPath = "/nonexistent/never-written.pxs"
         leaderless.execute("check classroom transactions 0")
-        #expect(said.lines.first == "checking: 3 replicas, no leader, election priority, commit sync, recovery on, 0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts")
+        #expect(said.lines.first == "checking: 3 replicas, no leader, election priority, commit sync, recovery on, 0 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1")
         #expect(said.lines.contains { $0.hasPrefix("verified: ") })
         said.lines = []
         leaderless.execute("check committed 1")
         #expect(said.lines == ["error: transactions committed first need a leader at the start: name one (leader n1), or commit none first"])
+        for (command, error) in [
+            ("check suspicion leaderdown", "error: unknown suspicion 'leaderdown': did you mean 'leader-down'? check takes suspicion any or leader-down"),
+            ("check suspicion", "error: check needs WHEN: any or leader-down (see help check)"),
+            ("check tiny suspicion leader-down", "error: suspicion leader-down needs abstract time: give timeouts N, not ticks (a global tick advances every timer, the leader's followers' too)"),
+            ("check window 0", "error: check takes at least 1 proposal (got 0)"),
+        ] {
+            said.lines = []
+            leaderless.execute(command)
+            #expect(said.lines == [error], "\(command)")
+        }
         var alone = CheckerConfiguration(), classroom = CheckerConfiguration()
         CheckBudgets().apply(to: &alone)
         CheckPreset.classroom.apply(to: &classroom)
         #expect(alone.summary == classroom.summary)
-        #expect(alone.summary.contains("1 transaction committed first, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"))
+        #expect(alone.summary.contains("2 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"))
     }
 
     /// Without the break, the same `check` verifies.

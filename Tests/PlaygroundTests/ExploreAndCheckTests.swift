@@ -53,13 +53,15 @@ import Testing
         #expect(result.stdout.contains("verified: invariants 1-5 hold in every state within these bounds"))
     }
 
-    /// `check` with no bound option runs the classroom preset (a leader crash, an election with recovery,
-    /// a transaction, a drop); with bound options and no preset, the others are tiny's, as before; an
+    /// `check` with no bound option runs the classroom preset (two transactions, a leader crash, an election
+    /// with recovery, a drop); with bound options and no preset, the others are tiny's, as before; an
     /// option overrides one bound of a preset. Each search is cut at one state: only the bounds are read.
     @Test(arguments: [
-        ([String](), "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        ([String](), "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
         (["--drops", "2"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 ticks, 2 drops, 0 duplicates, 0 crashes, 0 restarts"),
-        (["--preset", "classroom", "--transactions", "3"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 3 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        (["--preset", "classroom", "--transactions", "3"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 3 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
+        (["--preset", "classroom", "--window", "4", "--suspicion", "any"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        (["--suspicion", "leader-down", "--timeouts", "2"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 timeouts (only once the leader is down), 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
         (["--preset", "thorough"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 1 restart"),
     ])
     func checkPresetsSetTheBounds(_ options: [String], _ bounds: String) throws {
@@ -76,6 +78,13 @@ import Testing
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("'huge'"))
         #expect(unknown.stderr.contains("tiny"))
+        // Global ticks advance every timer: leader-down suspicion needs abstract time, and says so.
+        let ticks = try CLITests.playground(["check", "--suspicion", "leader-down", "--ticks", "2"])
+        #expect(ticks.status == 2)
+        #expect(ticks.stderr == "Error: suspicion leader-down needs abstract time: give timeouts N, not ticks (a global tick advances every timer, the leader's followers' too)\n")
+        let word = try CLITests.playground(["check", "--suspicion", "sometimes"])
+        #expect(word.status == 2)
+        #expect(word.stderr.contains("'sometimes'") && word.stderr.contains("leader-down"))
     }
 
     /// `--version`, and the completion scripts swift-argument-parser writes for bash, zsh and fish.

@@ -412,7 +412,12 @@ import PaxosSimulation
         case "explore": return .explore(number(1...20, &random))
         case "check":
             var budgets = CheckBudgets(preset: random.next(below: 2) == 0 ? nil : CheckPreset.allCases[random.next(below: 3)])
-            for name in CheckBudgets.names where random.next(below: 2) == 0 { budgets[name] = number(0...4, &random) }
+            for name in CheckBudgets.names where random.next(below: 2) == 0 {
+                budgets[name] = number(name == "window" ? 1...4 : 0...4, &random)
+            }
+            if random.next(below: 2) == 0 {
+                budgets.suspicion = CheckerConfiguration.Suspicion.allCases[random.next(below: 2)]
+            }
             return .check(budgets)
         case "breaks": return .breaks
         case "quiz": return .quiz(random.next(below: 2) == 0)

@@ -99,10 +99,13 @@ struct Explorer: Sendable {
                 // A candidate's timer may fire; so may a replica's that may not stand but still counts a leader
                 // as its own: once it fired, it no longer does (leader stickiness) and grants a pre-vote. The
                 // timer of a replica that may not stand and follows nobody changes nothing that matters: its
-                // pre-vote binds nobody and it can never stand, so the search leaves it out.
+                // pre-vote binds nobody and it can never stand, so the search leaves it out. Under suspicion
+                // leader-down, a timer fires only at a replica whose leader is down or that follows none.
                 for number in 1...c.replicas {
                     let id = ReplicaID(number)
-                    guard candidateMask & (1 << UInt64(number - 1)) != 0 || node.sim.replica(id).knownLeader != nil else { continue }
+                    let leader = node.sim.replica(id).knownLeader
+                    guard candidateMask & (1 << UInt64(number - 1)) != 0 || leader != nil else { continue }
+                    if c.suspicion == .leaderDown, let leader, node.sim.isAlive(leader) { continue }
                     if node.sim.canTimeOut(id) { result.append(Transition(kind: .timeout, argument: number)) }
                 }
             } else {
@@ -221,6 +224,11 @@ struct Explorer: Sendable {
                 digests.items = items
                 renamed.append(digests)
             }
+        }
+        // Under suspicion leader-down, a crash or a restart decides whether other replicas' timers may fire:
+        // it commutes with nothing, to be safe.
+        if configuration.suspicion == .leaderDown, transition.kind == .crash || transition.kind == .restart {
+            summary.actor = StepSummary.everyone
         }
         // A drop or a duplicate touches only its message, but that message sits in its receiver's inbox,
         // which the receiver's own steps may empty (dead letters, ignored messages): it commutes with them
