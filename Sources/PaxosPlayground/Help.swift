@@ -41,7 +41,7 @@ package enum Help {
         Entry(name: "slots", usage: "slots", summary: "the redo log slot by slot across all replicas, with each replica's watermarks"),
         Entry(name: "explore", usage: "explore K",
               summary: "search every way the next K events could go; report whether an invariant can break, as a script"),
-        Entry(name: "check", usage: "check [tiny|classroom|thorough] [committed N] [transactions N] [elections N] [ticks N|timeouts N] [drops N] [duplicates N] [crashes N] [restarts N]",
+        Entry(name: "check", usage: "check [tiny|classroom|thorough] [committed N] [transactions N] [elections N] [ticks N|timeouts N] [drops N] [duplicates N] [crashes N] [restarts N] [window N] [suspicion any|leader-down]",
               summary: "paxos-playground check for this cluster, its policies, settings and protocol breaks: invariants and progress, a counterexample as a script. Alone: classroom; budgets alone fill in from tiny. " + CheckPreset.listing),
         Entry(name: "quiz", usage: "quiz on|off", summary: "predict each event's outcome before it is revealed"),
         Entry(name: "compare", usage: "compare POLICY POLICY",
