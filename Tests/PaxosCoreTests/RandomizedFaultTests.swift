@@ -12,7 +12,8 @@ import Testing
 ///
 /// 3,000 runs in `swift test` (about 20 s on two cores in a debug build); `PAXOS_FAULT_RUNS=N` runs N
 /// instead, and `Scripts/progress-report.sh` runs the full 10,000 and prints, per policy pair, the
-/// distribution of ticks to converge.
+/// distribution of ticks to converge. `PAXOS_FAULT_FIRST_SEED=N` starts every pair's seeds N later: runs
+/// nobody ran before.
 @Suite("Randomized faults")
 struct RandomizedFaultTests {
     static let elections = ["priority", "longest-term", "randomized"]
@@ -21,6 +22,12 @@ struct RandomizedFaultTests {
     /// The runs of the whole suite: `PAXOS_FAULT_RUNS`, or 3,000.
     static var totalRuns: Int {
         ProcessInfo.processInfo.environment["PAXOS_FAULT_RUNS"].flatMap { Int($0) }.map { max(6, $0) } ?? 3_000
+    }
+
+    /// Where each policy pair's seeds start: `PAXOS_FAULT_FIRST_SEED` (0 to 999,999) moves every pair's to
+    /// runs nobody ran before; 0 by default, so `swift test` runs the same seeds every time.
+    static var firstSeed: Int {
+        ProcessInfo.processInfo.environment["PAXOS_FAULT_FIRST_SEED"].flatMap { Int($0) }.map { min(max(0, $0), 999_999) } ?? 0
     }
 
     /// Runs a wider fault search found (60,000 runs) that failed before a cluster counted as converged only
@@ -47,7 +54,7 @@ struct RandomizedFaultTests {
         var ticks: [Int] = []
         var failures = 0
         for n in 0..<runs {
-            let seed = UInt64(pair * 1_000_000 + n + 1)
+            let seed = UInt64(pair * 1_000_000 + (Self.firstSeed + n) % 1_000_000 + 1)
             // One run in ten is long (400 to 600 actions); the others 60 to 150.
             let actions = n % 10 == 9 ? 400 + Int(seed % 201) : 60 + Int(seed % 91)
             let run = FaultRun(seed: seed, election: election, commit: commit, actions: actions)
