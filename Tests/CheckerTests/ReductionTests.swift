@@ -34,6 +34,15 @@ import PaxosPlayground
         c.recovery = false
         c.drops = 1
         list.append(("crash and drop, recovery off", c))
+        // Timers that fire only once the leader is down: a crash enables them, a restart disables them.
+        c = Bounds.small()
+        c.candidates = nil
+        c.suspicion = .leaderDown
+        c.crashes = 1
+        c.restarts = 1
+        c.transactions = 2
+        c.maxDepth = TestSize.depth(11)
+        list.append(("leader-down suspicion, crash and restart, \(TestSize.depth(11)) steps", c))
         return list
     }()
 

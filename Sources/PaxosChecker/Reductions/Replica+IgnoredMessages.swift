@@ -29,8 +29,11 @@ extension Replica {
             // `receivePromise` counts only promises for the real election it runs; it notes the voter's promise.
             return promise.ballot.round < round && election?.ballot != promise.ballot && promise.promised.round <= round
         case .logRange(let range):
-            // `receiveLogRange` takes one reply per replier, only while recovering under the range's ballot.
-            guard let leader = leadership, leader.ballot == range.ballot else { return range.ballot.round < round }
+            // `receiveLogRange` takes one reply per replier, only while recovering under the range's ballot. A
+            // log range answers the request_log_range its receiver sent as leader of that ballot: once it no
+            // longer leads it, it never will again (it stands only under a new ballot above every round it
+            // saw, a crash included), so a replica that does not lead the range's ballot ignores it for good.
+            guard let leader = leadership, leader.ballot == range.ballot else { return election?.ballot != range.ballot }
             return leader.recovery.map { $0.replied.contains(sender) } ?? true
         case .heartbeatReply(let reply):
             // `receiveHeartbeatReply` reads only answers to the ballot it leads; it notes the promise.

@@ -225,9 +225,10 @@ struct Explorer: Sendable {
                 renamed.append(digests)
             }
         }
-        // Under suspicion leader-down, a crash or a restart decides whether other replicas' timers may fire:
-        // it commutes with nothing, to be safe.
-        if configuration.suspicion == .leaderDown, transition.kind == .crash || transition.kind == .restart {
+        // Under suspicion leader-down, a restart disables the timers of the replicas that follow the restarted
+        // one: it commutes with nothing. (A crash only enables timers, never disables a step of another
+        // replica, and commutes with theirs: it stays its replica's own step.)
+        if configuration.suspicion == .leaderDown, transition.kind == .restart {
             summary.actor = StepSummary.everyone
         }
         // A drop or a duplicate touches only its message, but that message sits in its receiver's inbox,

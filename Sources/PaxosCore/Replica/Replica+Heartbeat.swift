@@ -100,9 +100,11 @@ extension Replica {
         }
     }
 
-    /// Sends `follower` up to `window` proposals it has not accepted under this ballot and commits of
-    /// entries it has not applied, above `applied` (what its heartbeat reply said it applied), of those sent
-    /// before the last heartbeat. A committed entry it had not accepted goes as its proposal and its commit
+    /// Sends `follower` every proposal it has not accepted under this ballot and the commit of every entry
+    /// it has not applied, above `applied` (what its heartbeat reply said it applied), of those sent before
+    /// the last heartbeat. All at once, not a window's worth per heartbeat: a follower far behind (a long
+    /// partition while the leader committed hundreds of entries) then catches up within one heartbeat
+    /// round, whatever its backlog, as the progress bound K assumes. A committed entry it had not accepted goes as its proposal and its commit
     /// at once. While the leader recovers, only committed entries go: the others are not settled until
     /// recovery ends.
     ///
@@ -111,10 +113,9 @@ extension Replica {
     /// earlier leader's time), or the leader would wait forever for the accepts that commit them.
     func retransmit(to follower: ReplicaID, applied: Int, _ c: inout Context) {
         guard let leader = leadership else { return }
-        var budget = max(1, c.config.window)
         let confirmed = min(max(leader.ackedIndex(of: follower), applied), commitIndex)
         let through = min(leader.isRecovering ? commitIndex : log.lastIndex, leader.markedLastIndex)
-        for entry in log.entries(from: max(log.start, confirmed + 1), through: through) where budget > 0 {
+        for entry in log.entries(from: max(log.start, confirmed + 1), through: through) {
             let accepted = leader.accepts[entry.index]?.contains(follower) == true
             let committed = entry.status > .accepted && entry.index <= leader.markedCommitIndex
             guard !accepted || committed else { continue }
@@ -126,7 +127,6 @@ extension Replica {
                 c.send(.commit(index: entry.index, ballot: leader.ballot), from: id, to: .replica(follower),
                        .retransmitsCommit(index: entry.index, ballot: leader.ballot))
             }
-            budget -= 1
         }
     }
 
@@ -143,7 +143,13 @@ extension Replica {
             return
         }
         c.local(.timeout, .timedOut(ticks: waited))
-        electionTimeoutTicks = drawTimeout(&c)
+        // A retry after a failed election waits the base timeout for its majority, the same for every replica
+        // (the policy still draws, so its generator moves as before): candidates that failed together then
+        // stand aside together and ask again one retry timeout apart, never colliding again. With a drawn
+        // wait, one draw a tick longer than another's could cancel the retry timeouts' difference, round
+        // after round.
+        let drawn = drawTimeout(&c)
+        electionTimeoutTicks = failedElection ? c.config.electionTimeoutTicks : drawn
         let stands = failedElection || policySaysStand(&c)
         if stands {
             askPreVote(&c)
