@@ -11,7 +11,8 @@
 // round or above, or a majority refused it, or its timeout passed without a majority. It then waits its
 // retry timeout (``ClusterConfig/retryTimeoutTicks(of:)``), different for every replica, and a retry waits
 // the base election timeout for its majority, the same for every replica (not the policy's draw), so
-// candidates that failed together never collide again. A promise to a candidate whose round another leader won is withdrawn.
+// candidates that failed together never collide again. A promise to a candidate whose round another leader
+// won is withdrawn.
 
 extension Replica {
     /// The first step of standing: asks every replica whether it would grant a ballot above every round

@@ -104,9 +104,9 @@ extension Replica {
     /// it has not applied, above `applied` (what its heartbeat reply said it applied), of those sent before
     /// the last heartbeat. All at once, not a window's worth per heartbeat: a follower far behind (a long
     /// partition while the leader committed hundreds of entries) then catches up within one heartbeat
-    /// round, whatever its backlog, as the progress bound K assumes. A committed entry it had not accepted goes as its proposal and its commit
-    /// at once. While the leader recovers, only committed entries go: the others are not settled until
-    /// recovery ends.
+    /// round, whatever its backlog, as the progress bound K assumes. A committed entry it had not accepted
+    /// goes as its proposal and its commit at once. While the leader recovers, only committed entries go:
+    /// the others are not settled until recovery ends.
     ///
     /// An ack says the follower applied the entry, not that it accepted it under this ballot: entries this
     /// leader has not committed yet are proposed again even to a follower that acked them (an ack from an
