@@ -65,11 +65,7 @@ package enum CheckPreset: String, CaseIterable, Hashable, Sendable {
         if b.committedFirst > 0 {
             parts.insert(count(b.committedFirst, "transaction", "transactions") + " committed first (with a leader at the start)", at: 0)
         }
-        switch b.time {
-        case .ticks(let n): parts.append(count(n, "tick", "ticks"))
-        case .timeouts(let n):
-            parts.append(count(n, "timeout", "timeouts") + (b.suspicion == .leaderDown ? " (\(b.suspicion.summary))" : ""))
-        }
+        parts.append(b.time.summary(suspicion: b.suspicion))
         if b.drops > 0 { parts.append(count(b.drops, "drop", "drops")) }
         if b.duplicates > 0 { parts.append(count(b.duplicates, "duplicate", "duplicates")) }
         if b.crashes > 0 { parts.append(count(b.crashes, "crash", "crashes")) }

@@ -24,6 +24,15 @@ package struct CheckerConfiguration: Sendable {
         /// Counterexamples say `timeout nK`, which a script can replay once the command exists.
         case timeouts(Int)
 
+        /// How the bounds line and a preset's summary say it: "2 ticks", "1 timeout (only once the leader is
+        /// down)".
+        package func summary(suspicion: Suspicion) -> String {
+            switch self {
+            case .ticks(let n): "\(n) tick\(n == 1 ? "" : "s")"
+            case .timeouts(let n): "\(n) timeout\(n == 1 ? "" : "s")" + (suspicion == .leaderDown ? " (\(suspicion.summary))" : "")
+            }
+        }
+
         package var budget: Int {
             switch self {
             case .ticks(let n), .timeouts(let n): n
@@ -296,11 +305,7 @@ package struct CheckerConfiguration: Sendable {
         parts += ["\(transactions) transaction\(transactions == 1 ? "" : "s")", "\(elections) election\(elections == 1 ? "" : "s")"]
         if let electionsPerReplica { parts.append("≤ \(electionsPerReplica) per replica") }
         if let candidates { parts.append("candidates \(candidates.map(\.description).joined(separator: " "))") }
-        switch time {
-        case .ticks(let n): parts.append("\(n) tick\(n == 1 ? "" : "s")")
-        case .timeouts(let n):
-            parts.append("\(n) timeout\(n == 1 ? "" : "s")" + (suspicion == .leaderDown ? " (\(suspicion.summary))" : ""))
-        }
+        parts.append(time.summary(suspicion: suspicion))
         parts.append("\(drops) drop\(drops == 1 ? "" : "s")")
         parts.append("\(duplicates) duplicate\(duplicates == 1 ? "" : "s")")
         parts.append("\(crashes) crash\(crashes == 1 ? "" : "es")")
