@@ -47,40 +47,58 @@ public enum JSONValue: Hashable, Sendable {
 
     /// `text` as a JSON string. Every character escaped is ASCII, so the bytes are read one at a time: the
     /// bytes of any other character (0x80 and above) go through as they are, but for the line separators
-    /// under `scriptSafe` (`E2 80 A8` and `E2 80 A9`).
+    /// under `scriptSafe` (`E2 80 A8` and `E2 80 A9`). One pass: the runs between escapes are copied whole.
     static func quote(_ text: String, into out: inout [UInt8], scriptSafe: Bool = false) {
+        var text = text
         out.append(UInt8(ascii: "\""))
-        // Most strings need no escape: they go in whole.
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
-            || (scriptSafe && ($0 == UInt8(ascii: "<") || $0 == 0xE2)) }) else {
-            out += text.utf8
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        let hex = Array("0123456789abcdef".utf8)
-        let bytes = Array(text.utf8)
-        var k = 0
-        while k < bytes.count {
-            let byte = bytes[k]
-            k += 1
-            switch byte {
-            case UInt8(ascii: "\""): out += "\\\"".utf8
-            case UInt8(ascii: "\\"): out += "\\\\".utf8
-            case UInt8(ascii: "\n"): out += "\\n".utf8
-            case UInt8(ascii: "\r"): out += "\\r".utf8
-            case UInt8(ascii: "\t"): out += "\\t".utf8
-            case ..<0x20:
-                out += "\\u00".utf8
-                out += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            case UInt8(ascii: "<") where scriptSafe: out += "\\u003c".utf8
-            case 0xE2 where scriptSafe && k + 1 < bytes.count && bytes[k] == 0x80 && (bytes[k + 1] == 0xA8 || bytes[k + 1] == 0xA9):
-                out += (bytes[k + 1] == 0xA8 ? "\\u2028" : "\\u2029").utf8
-                k += 2
-            default: out.append(byte)
+        text.withUTF8 { bytes in
+            var run = 0
+            var k = 0
+            while k < bytes.count {
+                let byte = bytes[k]
+                let escaped: (UInt8, UInt8, UInt8, UInt8)?  // the escape's last 2 or 4 bytes after the backslash
+                var width = 1
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped = (byte, 0, 0, 0)
+                case UInt8(ascii: "\n"): escaped = (UInt8(ascii: "n"), 0, 0, 0)
+                case UInt8(ascii: "\r"): escaped = (UInt8(ascii: "r"), 0, 0, 0)
+                case UInt8(ascii: "\t"): escaped = (UInt8(ascii: "t"), 0, 0, 0)
+                case ..<0x20: escaped = (UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigit(byte >> 4), hexDigit(byte & 0xF))
+                case UInt8(ascii: "<") where scriptSafe: escaped = (UInt8(ascii: "0"), UInt8(ascii: "0"), UInt8(ascii: "3"), UInt8(ascii: "c"))
+                case 0xE2 where scriptSafe && k + 2 < bytes.count && bytes[k + 1] == 0x80
+                    && (bytes[k + 2] == 0xA8 || bytes[k + 2] == 0xA9):
+                    escaped = (UInt8(ascii: "2"), UInt8(ascii: "0"), UInt8(ascii: "2"), bytes[k + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                    width = 3
+                default:
+                    escaped = nil
+                }
+                guard let (a, b, c, d) = escaped else {
+                    k += 1
+                    continue
+                }
+                out.append(contentsOf: bytes[run..<k])
+                out.append(UInt8(ascii: "\\"))
+                if b == 0 {
+                    out.append(a)
+                } else {
+                    out.append(UInt8(ascii: "u"))
+                    out.append(a)
+                    out.append(b)
+                    out.append(c)
+                    out.append(d)
+                }
+                k += width
+                run = k
             }
+            out.append(contentsOf: bytes[run..<bytes.count])
         }
         out.append(UInt8(ascii: "\""))
     }
+}
+
+/// The lower-case hexadecimal digit of `nibble` (0 to 15).
+private func hexDigit(_ nibble: UInt8) -> UInt8 {
+    nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
