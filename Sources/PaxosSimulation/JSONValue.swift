@@ -24,25 +24,38 @@ public enum JSONValue: Hashable, Sendable {
         switch self {
         case .null: out += "null".utf8
         case .bool(let value): out += (value ? "true" : "false").utf8
-        case .int(let value): out += String(value).utf8
+        case .int(let value): JSONValue.writeDecimal(value, into: &out)
         case .string(let value): JSONValue.quote(value, into: &out, scriptSafe: scriptSafe)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (n, item) in items.enumerated() {
-                if n > 0 { out += ", ".utf8 }
+                if n > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " ")) }
                 item.write(to: &out, scriptSafe: scriptSafe)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
             out.append(UInt8(ascii: "{"))
             for (n, (key, value)) in fields.enumerated() {
-                if n > 0 { out += ", ".utf8 }
+                if n > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " ")) }
                 JSONValue.quote(key, into: &out, scriptSafe: scriptSafe)
-                out += ": ".utf8
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
                 value.write(to: &out, scriptSafe: scriptSafe)
             }
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// `value` in decimal, as `String(value)` writes it, without building the string.
+    static func writeDecimal(_ value: Int, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out[start...].reverse()
     }
 
     /// `text` as a JSON string. Every character escaped is ASCII, so the bytes are read one at a time: the

@@ -275,4 +275,12 @@ import PaxosSimulation
         }
         #expect(JSONValue.string("a\u{1}\u{1F}\"\\\n").rendered == #""a\u0001\u001f\"\\\n""#)
     }
+
+    @Test func integersAreWrittenAsStringWritesThem() {
+        var random = SplitMix64(seed: 6)
+        let edges = [0, 1, -1, 9, 10, -10, 99, 100, Int.max, Int.min, Int.min + 1]
+        for value in edges + (0..<2_000).map({ _ in Int(bitPattern: UInt(random.next())) >> Int(random.next() % 64) }) {
+            #expect(JSONValue.int(value).rendered == String(value))
+        }
+    }
 }
