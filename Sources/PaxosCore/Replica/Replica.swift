@@ -98,13 +98,12 @@ public struct Replica: Hashable, Sendable {
             // The leader state is taken out of the role, and the role let go of it (it holds `.follower`
             // meanwhile): the state taken is then its tables' only owner, so a change appends or writes in
             // place instead of copying a whole table (copy-on-write with two owners). Put back after.
-            guard case .leader(let leader) = state else {
+            guard let leader = takeLeadership() else {
                 var none: LeaderState? = nil
                 yield &none
                 assert(none == nil, "a replica becomes leader through becomeLeader")
                 return
             }
-            state = .follower
             var held: LeaderState? = consume leader
             yield &held
             assert(held != nil, "a leader stops leading through becomeFollower or becomeCandidate")
@@ -121,14 +120,44 @@ public struct Replica: Hashable, Sendable {
         }
     }
 
+    /// Moves the leader state out of the role, leaving `.follower` there, without copying it: the role is
+    /// swapped out whole and its payload taken (no retain of the state's tables, no release of the role's);
+    /// nil, and the role untouched, when this replica does not lead.
+    private mutating func takeLeadership() -> LeaderState? {
+        guard hasLeadership else { return nil }
+        switch takeRole() {
+        case .leader(let leader): return leader
+        case let other:
+            state = other
+            return nil
+        }
+    }
+
+    /// The election moved out of the role as ``takeLeadership()`` moves the leader state.
+    private mutating func takeElection() -> ElectionState? {
+        guard case .candidate = state else { return nil }
+        switch takeRole() {
+        case .candidate(let election): return election
+        case let other:
+            state = other
+            return nil
+        }
+    }
+
+    /// The role, moved out whole; `.follower` is left in its place.
+    private mutating func takeRole() -> RoleState {
+        var role = RoleState.follower
+        swap(&role, &state)
+        return role
+    }
+
     /// Changes the leader state in place, as `leadership?.…` does, for changes of several fields at once;
     /// nil (and `change` not called) when this replica does not lead.
     @discardableResult
     mutating func updateLeadership<R>(_ change: (inout LeaderState) -> R) -> R? {
-        guard case .leader(var leader) = state else { return nil }
         // The role lets go of the leader state for the change (see ``leadership``): `leader` is then its
         // tables' only owner, and the change is made in place.
-        state = .follower
+        guard var leader = takeLeadership() else { return nil }
         let result = change(&leader)
         state = .leader(consume leader)
         return result
@@ -143,13 +172,12 @@ public struct Replica: Hashable, Sendable {
             }
         }
         _modify {
-            guard case .candidate(let election) = state else {
+            guard let election = takeElection() else {
                 var none: ElectionState? = nil
                 yield &none
                 assert(none == nil, "a replica stands through becomeCandidate")
                 return
             }
-            state = .follower
             var held: ElectionState? = consume election
             yield &held
             assert(held != nil, "a candidate stops standing through becomeLeader or becomeFollower")
