@@ -69,7 +69,8 @@ public enum JSONValue: Hashable, Sendable {
             var k = 0
             while k < bytes.count {
                 let byte = bytes[k]
-                let escaped: (UInt8, UInt8, UInt8, UInt8)?  // the escape's last 2 or 4 bytes after the backslash
+                // After the backslash: one byte (`n`, `"`; the other three 0), or a `\u` escape's four hex digits.
+                let escaped: (UInt8, UInt8, UInt8, UInt8)?
                 var width = 1
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): escaped = (byte, 0, 0, 0)
