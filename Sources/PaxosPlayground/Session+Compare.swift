@@ -196,30 +196,47 @@ struct Comparison {
     /// The first step at which the traces differ (in what happened, not in the notes), its events in two
     /// aligned columns, `=` between the events both runs share and `≠` where they part.
     private func divergence(_ a: ComparedRun, _ b: ComparedRun) -> [String] {
-        let (sa, sb) = (Self.byStep(a.session.trace), Self.byStep(b.session.trace))
-        let numbers = Set(sa.keys).union(sb.keys).sorted()
-        guard let step = numbers.first(where: { (sa[$0] ?? []).map(Self.behaviour) != (sb[$0] ?? []).map(Self.behaviour) }) else {
-            let count = a.session.trace.count
+        // Both traces are in step order: walk them side by side, one step's events at a time, and stop at
+        // the first step whose events differ.
+        let (ta, tb) = (a.session.trace, b.session.trace)
+        var (i, j) = (0, 0)
+        var found: (step: Int, left: ArraySlice<TraceEvent>, right: ArraySlice<TraceEvent>)?
+        while found == nil, i < ta.count || j < tb.count {
+            let step = min(i < ta.count ? ta[i].step : .max, j < tb.count ? tb[j].step : .max)
+            let (left, right) = (Self.events(of: ta, at: step, from: &i), Self.events(of: tb, at: step, from: &j))
+            if !left.elementsEqual(right, by: Self.sameBehaviour) { found = (step, left, right) }
+        }
+        guard let (step, left, right) = found else {
+            let count = ta.count
             return ["the traces are identical (\(count) event\(count == 1 ? "" : "s")): these policies make no difference to these commands"]
         }
-        let (left, right) = (sa[step] ?? [], sb[step] ?? [])
         func nothing(_ run: ComparedRun) -> String {
             step > run.session.simulation.step ? "(the run has ended)" : "(no event: time passes)"
         }
         var rows: [[String]] = [[a.policy, " ", b.policy]]
         for k in 0..<max(left.count, right.count, 1) {
-            let l = k < left.count ? Self.summary(left[k]) : (k == 0 ? nothing(a) : "")
-            let r = k < right.count ? Self.summary(right[k]) : (k == 0 ? nothing(b) : "")
-            let same = k < left.count && k < right.count && Self.behaviour(left[k]) == Self.behaviour(right[k])
-            rows.append([l, same ? "=" : "≠", r])
+            let (l, r) = (left.dropFirst(k).first, right.dropFirst(k).first)
+            let same = l.flatMap { l in r.map { Self.sameBehaviour(l, $0) } } ?? false
+            rows.append([l.map(Self.summary) ?? (k == 0 ? nothing(a) : ""), same ? "=" : "≠",
+                         r.map(Self.summary) ?? (k == 0 ? nothing(b) : "")])
         }
         return ["first difference at step \(step):", Views.table(rows, indent: "  ")]
     }
 
-    /// What an event did, without its annotation: runs under two policies often do the same thing for
-    /// reasons their notes word differently.
-    static func behaviour(_ event: TraceEvent) -> String {
-        "\(event.tick) \(event.phase) \(event.kind) \(event.from) \(event.to) \(event.payload.rendered)"
+    /// Whether two events did the same thing, their annotations aside: runs under two policies often do
+    /// the same thing for reasons their notes word differently. The same tick, phase, kind, ends and
+    /// payload (equal facts make equal payloads, so only events whose facts differ render theirs).
+    static func sameBehaviour(_ x: TraceEvent, _ y: TraceEvent) -> Bool {
+        x.tick == y.tick && x.phase == y.phase && x.kind == y.kind && x.from == y.from && x.to == y.to
+            && (x.fact == y.fact || x.payload.rendered == y.payload.rendered)
+    }
+
+    /// The events of `trace` at `step` from `index` on (none if the event there is of another step), and
+    /// `index` moved past them.
+    static func events(of trace: [TraceEvent], at step: Int, from index: inout Int) -> ArraySlice<TraceEvent> {
+        let start = index
+        while index < trace.count, trace[index].step == step { index += 1 }
+        return trace[start..<index]
     }
 
     /// What an event did, without when: its phase, kind, ends, payload and rule. Two heartbeat rounds that
@@ -228,11 +245,6 @@ struct Comparison {
     static func behaviourWithoutTime(_ event: TraceEvent) -> String {
         let payload = event.phase == .fault ? "" : event.payload.rendered
         return "\(event.phase) \(event.kind) \(event.from) \(event.to) \(payload) \(event.note)"
-    }
-
-    /// The trace's events by step number (a step that did nothing visible has none).
-    static func byStep(_ trace: [TraceEvent]) -> [Int: [TraceEvent]] {
-        Dictionary(grouping: trace, by: \.step)
     }
 
     /// `t4 §3(1) timeout n2`, `t4 §3(2) candidacy n2 → n1 {"ballot": "2.n2", …}`: one event, short. A payload

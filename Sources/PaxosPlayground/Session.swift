@@ -110,11 +110,16 @@ public final class Session {
     /// others' logs from being cleaned), so older checkpoints are thinned to keep their memory in proportion
     /// to the journal: see ``record(_:)``.
     struct Checkpoint {
-        /// Entries between two checkpoints: an `undo` within the last ``recent`` checkpoints replays fewer
-        /// than this many.
-        static let spacing = 256
+        /// Entries between two checkpoints, at least: an `undo` within the last ``recent`` checkpoints
+        /// replays fewer than this many while the world is small (``elementsCopiedPerEntry``).
+        static let spacing = 64
         /// The last checkpoints, all kept.
         static let recent = 4
+        /// A checkpoint is taken (at a multiple of ``spacing``) only once it copies at most this many
+        /// elements of the world (``size``) per journal entry since the last one: a world that grows with
+        /// the session is copied further apart, so that copying it stays in proportion to the session, and an
+        /// `undo` replays at most one entry per this many elements of the world.
+        static let elementsCopiedPerEntry = 64
         /// An older checkpoint is kept only if it holds at most this many elements of the world
         /// (``size``) per journal entry since the checkpoint kept before it.
         static let elementsPerEntry = 4
@@ -127,8 +132,9 @@ public final class Session {
 
         /// How much of the world the copy holds, in elements: log entries, data keys, items in flight and
         /// the invariant monitor's history.
-        var size: Int {
-            let sim = simulation
+        var size: Int { Self.size(of: simulation) }
+
+        static func size(of sim: Simulation) -> Int {
             let replicas = sim.replicas.reduce(0) { $0 + $1.log.count + $1.data.count }
             let monitor = sim.monitor.committed.count + sim.monitor.acceptors.count + sim.monitor.leaders.count
                 + sim.monitor.replayed.reduce(0) { $0 + $1.count }
@@ -307,13 +313,16 @@ public final class Session {
     }
 
     /// Adds `entry` to the journal, once the world is what it made; every ``Checkpoint/spacing`` entries,
-    /// keeps a copy of the world for `undo`. The checkpoint that this one pushes out of the last
+    /// keeps a copy of the world for `undo` if the entries since the last copy are at least its size over
+    /// ``Checkpoint/elementsCopiedPerEntry``. The checkpoint that this one pushes out of the last
     /// ``Checkpoint/recent`` stays only if its size is at most ``Checkpoint/elementsPerEntry`` times the
     /// entries since the checkpoint kept before it: the checkpoints then hold at most that many elements
     /// per journal entry, plus the recent ones, however the world grows; `undo` further back replays more.
     func record(_ entry: JournalEntry) {
         journal.append(entry)
         guard journal.count % Checkpoint.spacing == 0 else { return }
+        let entries = journal.count - (checkpoints.last?.journalCount ?? 0)
+        guard entries * Checkpoint.elementsCopiedPerEntry >= Checkpoint.size(of: simulation) else { return }
         checkpoints.append(Checkpoint(journalCount: journal.count, traceCount: trace.count, simulation: simulation,
                                       electionName: electionName, commitName: commitName))
         let old = checkpoints.count - 1 - Checkpoint.recent

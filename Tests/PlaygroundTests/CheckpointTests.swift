@@ -106,7 +106,7 @@ import PaxosSimulation
             while session.journal.count < length { session.execute(lines.next(for: session)) }
             let before = session.checkpoints.count
             #expect(before >= 2)
-            let count = [1, 2, 5, 40, 255, 256, 257, 600][random.next(below: 8)]
+            let count = [1, 5, 63, 64, 65, 256, 257, 600][random.next(below: 8)]
             #expect(session.execute("undo \(count)") == .ok, "round \(round): undo \(count)")
             #expect(session.checkpoints.count <= before)
             let positions = session.checkpoints.map(\.journalCount)
@@ -152,7 +152,7 @@ import PaxosSimulation
         let session = Self.session(Transcript())
         session.execute("crash n3")
         var k = 0
-        while session.journal.count < 12 * Session.Checkpoint.spacing {
+        while session.journal.count < (Session.Checkpoint.recent + 8) * Session.Checkpoint.spacing {
             session.execute("submit k\(k % 50)=v\(k)")
             session.execute("run until quiet")
             k += 1
@@ -163,13 +163,38 @@ import PaxosSimulation
         let recent = (0..<Session.Checkpoint.recent).map { last - $0 * spacing }.reversed()
         #expect(checkpoints.suffix(Session.Checkpoint.recent).map(\.journalCount) == Array(recent))
         let older = checkpoints.dropLast(Session.Checkpoint.recent)
-        #expect(older.count < 12 - Session.Checkpoint.recent, "the world outgrew 4 elements an entry: some were dropped")
+        #expect(older.count < 8, "the world outgrew 4 elements an entry: some were dropped")
         var before = 0
         for checkpoint in older {
             #expect(checkpoint.size <= Session.Checkpoint.elementsPerEntry * (checkpoint.journalCount - before))
             before = checkpoint.journalCount
         }
         #expect(session.execute("undo 2000") == .ok)
+        #expect(Self.differences(session, Self.replayedFromTheStart(session, Transcript())) == [])
+    }
+
+    /// A world that outgrows ``Session/Checkpoint/elementsCopiedPerEntry`` elements per spacing is copied
+    /// further apart: every checkpoint copied at most that many elements per journal entry since the one
+    /// before it, so copying the world stays in proportion to the session; `undo` still makes the world of
+    /// a replay.
+    @Test func aLargeWorldIsCopiedFurtherApart() {
+        let session = Self.session(Transcript())
+        session.execute("crash n3")
+        let (spacing, perEntry) = (Session.Checkpoint.spacing, Session.Checkpoint.elementsCopiedPerEntry)
+        var k = 0
+        while Session.Checkpoint.size(of: session.simulation) < 3 * perEntry * spacing {
+            session.execute("submit k\(k)=v\(k)")
+            session.execute("run until quiet")
+            k += 1
+        }
+        let positions = session.checkpoints.map(\.journalCount)
+        let gaps = zip([0] + positions, positions).map { $1 - $0 }
+        #expect(gaps.contains { $0 > spacing }, "the world outgrew \(perEntry) elements an entry: some spacings were skipped")
+        for (gap, checkpoint) in zip(gaps, session.checkpoints) {
+            #expect(checkpoint.journalCount % spacing == 0)
+            #expect(checkpoint.size <= perEntry * gap, "at entry \(checkpoint.journalCount)")
+        }
+        #expect(session.execute("undo 500") == .ok)
         #expect(Self.differences(session, Self.replayedFromTheStart(session, Transcript())) == [])
     }
 
