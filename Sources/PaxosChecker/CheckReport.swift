@@ -50,7 +50,12 @@ package struct CheckReport: Sendable {
     }
 
     /// The report's lines, without the counterexample's flow or script.
-    package var lines: [String] {
+    package var lines: [String] { lines(timed: true) }
+
+    /// The report's lines; without `timed`, the statistics leave out the wall time, the rate, the peak
+    /// memory and the threads, which differ from run to run and machine to machine (the counts do not): what
+    /// the REPL prints, so that a script's output is the same on every run.
+    package func lines(timed: Bool) -> [String] {
         var lines = ["bounds: \(bounds)"]
         let verdictLine: String = switch verdict {
         case .verified:
@@ -71,10 +76,12 @@ package struct CheckReport: Sendable {
         case .incomplete(let reason): "incomplete: \(reason); nothing is proved"
         }
         lines.append(verdictLine)
-        lines.append("\(Self.grouped(states)) states, \(Self.grouped(transitions)) transitions, depth \(depth), "
-            + String(format: "%.2f s, %@ states/s, peak memory %@, %d thread%@", seconds,
-                     Self.grouped(Int(statesPerSecond.rounded())), Self.megabytes(peakMemoryBytes), threads,
-                     threads == 1 ? "" : "s"))
+        let counts = "\(Self.grouped(states)) states, \(Self.grouped(transitions)) transitions, depth \(depth)"
+        lines.append(timed
+            ? counts + String(format: ", %.2f s, %@ states/s, peak memory %@, %d thread%@", seconds,
+                              Self.grouped(Int(statesPerSecond.rounded())), Self.megabytes(peakMemoryBytes), threads,
+                              threads == 1 ? "" : "s")
+            : counts)
         lines += reductionNotes.map { "reduction: \($0)" }
         return lines
     }

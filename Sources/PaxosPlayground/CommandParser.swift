@@ -14,6 +14,13 @@ package enum CommandParser {
             throw CommandError("\(unsafe.kind) \(InputText.escaped(String(unsafe.scalar))) at column \(unsafe.column): commands are plain text; retype the line without it")
         }
         let words = words(line)
+        // A space other than the plain one (a no-break space pasted from a slide, say) would hide inside a
+        // word: `submit x=1<U+00A0>y=2` would set x to "1 y=2". Comments may hold one: the words come first
+        // in the line, so the line's first such space is in a word if any word holds one.
+        if words.contains(where: { $0.unicodeScalars.contains(where: \.properties.isWhitespace) }),
+           let (column, scalar) = line.unicodeScalars.enumerated().first(where: { $0.element.properties.isWhitespace && $0.element != " " && $0.element != "\t" }) {
+            throw CommandError("a space that is not a plain space, \\u{\(String(scalar.value, radix: 16, uppercase: true))}, at column \(column + 1): type a plain space")
+        }
         guard let name = words.first else { return nil }
         var args = Arguments(command: name, words: Array(words.dropFirst()))
         let command = try parse(name, &args)

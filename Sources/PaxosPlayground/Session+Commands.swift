@@ -106,8 +106,10 @@ extension Session {
         case .heal:
             try perform(.heal)
         case .cut(let from, let to):
+            try refuseNoChange(cut: true, from, to)
             try perform(.cut(from: from, to: to))
         case .uncut(let from, let to):
+            try refuseNoChange(cut: false, from, to)
             try perform(.uncut(from: from, to: to))
         case .show:
             say(Views.show(simulation) + (view == .full ? "" : "\nview \(ScriptPrinter.line(.view(view)).dropFirst(5))"))
@@ -136,6 +138,10 @@ extension Session {
         case .explain:
             say(Explain.lastStep(trace, simulation: simulation))
         case .expect(let expectation):
+            switch expectation {
+            case .leader(let id), .applied(let id, _), .data(let id, _, _): try simulation.validate(id)
+            case .committed, .invariants, .converged: break
+            }
             let (held, text) = check(expectation)
             say(renderer.expectation(held: held, text))
             if !held {
@@ -190,6 +196,19 @@ extension Session {
         if condition == .leader, let leader = simulation.leader, settled(under: leader) {
             say("\(leader) already leads \(simulation.replica(leader).leaderBallot ?? .zero): run until leader waits for a new election; crash \(leader) or cut it off first")
             return
+        }
+        // Commit and applied indexes only grow: a condition already passed never holds again.
+        if case .committed(let index) = condition, let highest = simulation.replicas.map(\.commitIndex).max(), highest > index {
+            say("the highest commit index is already \(highest), past \(index), and it only grows: run until committed \(index) would never stop; run until committed \(highest + 1) waits for the next")
+            return
+        }
+        if case .applied(let id, let index) = condition {
+            try simulation.validate(id)
+            let applied = simulation.replica(id).appliedIndex
+            if applied > index {
+                say("\(id) already applied \(applied), past \(index), and it only grows: run until applied \(id) \(index) would never stop; run until applied \(id) \(applied + 1) waits for the next")
+                return
+            }
         }
         var ticks = 0, deliveries = 0, elected = false, ran = WhatRan()
         // Each tick with nothing in flight starts a round (the tick, then every delivery until nothing is in
@@ -336,6 +355,18 @@ extension Session {
                 try perform(.deliver(next.id))
                 ran.delivered()
             }
+        }
+    }
+
+    /// `cut` of a link already cut, or `uncut` of one that is not: one error line, no event that would
+    /// change nothing. (The simulation takes either as a step, as fault generators may.)
+    func refuseNoChange(cut: Bool, _ from: ReplicaID, _ to: ReplicaID) throws {
+        try simulation.check(cut ? .cut(from: from, to: to) : .uncut(from: from, to: to))
+        let isCut = simulation.cuts.contains { $0.from == from && $0.to == to }
+        if cut, isCut { throw CommandError("\(from) → \(to) is already cut: uncut \(from) \(to) lifts it") }
+        if !cut, !isCut {
+            let now = simulation.cuts.map { "\($0.from) → \($0.to)" }
+            throw CommandError("\(from) → \(to) is not cut, so there is nothing to uncut (cut now: \(now.isEmpty ? "none" : now.joined(separator: ", ")))")
         }
     }
 

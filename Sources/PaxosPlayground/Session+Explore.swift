@@ -47,7 +47,7 @@ extension Session {
                 return (header + script).joined(separator: "\n").appending("\n")
             }
         }
-        for line in report.lines { say(line) }
+        for line in report.lines(timed: false) { say(line) }
         searchStopped(report, goOn: "explore fewer steps ahead (each one multiplies the states), or search the cluster from its start with paxos-playground check --max-states N --max-seconds S")
     }
 
@@ -110,7 +110,7 @@ extension Session {
             writeScript(to: checkScriptPath, marker: Self.checkScriptMarker, what: "the counterexample as a script",
                         text: { _ in checker.script(for: counterexample) }, then: { " (replay: paxos-playground run \($0))" })
         }
-        for line in report.lines { say(line) }
+        for line in report.lines(timed: false) { say(line) }
         searchStopped(report, goOn: "lower the budgets, or run paxos-playground check with --max-states N --max-seconds S")
     }
 

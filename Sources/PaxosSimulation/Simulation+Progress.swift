@@ -5,7 +5,9 @@ import PaxosCore
 /// Converged means: a majority of replicas is up; exactly one live replica leads and has finished log
 /// recovery; every other live replica follows it (role follower, knows it as leader, promised its ballot);
 /// no timer fires at the next tick (the leader's step-down, a follower's election timer), so the cluster
-/// stays so with no new fault; and every live replica has applied every entry committed at any live replica.
+/// stays so with no new fault; every live replica has applied every entry committed at any live replica; and
+/// the leader has committed every entry of its log, so no work is under way that a message lost before the
+/// faults stopped could hold up until the next heartbeat.
 public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     /// Fewer than a majority of replicas are up: `up` lists the live ones in id order.
     case noMajorityUp(up: [ReplicaID], needed: Int)
@@ -29,6 +31,9 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     case timerDue(ReplicaID, leader: ReplicaID, ticks: Int)
     /// A live replica has not applied an entry committed at some live replica; `index` is the first it lacks.
     case lacksCommitted(ReplicaID, index: Int)
+    /// The leader holds entries it has not committed yet, from `index` to `last`: proposals are under way
+    /// (or lost, until the next heartbeat's reply asks for them again).
+    case uncommitted(ReplicaID, index: Int, last: Int)
 
     /// One short line, such as `n3 lacks committed 1`.
     public var description: String {
@@ -58,6 +63,8 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
             return "\(id) has not heard its leader \(leader) for \(ticks) tick\(ticks == 1 ? "" : "s"): its election timer fires at the next tick"
         case .lacksCommitted(let id, let index):
             return "\(id) lacks committed \(index)"
+        case .uncommitted(let id, let index, let last):
+            return "\(id) has not committed \(index == last ? "\(index)" : "\(index) to \(last)") yet: its proposals are under way"
         }
     }
 }
@@ -67,7 +74,8 @@ extension Simulation {
     ///
     /// A pure read of the state. The checks run in the order of ``Divergence``'s cases (majority up, one
     /// leader, its recovery, every other live replica following it, every live replica applied every
-    /// committed entry), each scanning the replicas in id order, and the first problem found is reported.
+    /// committed entry, the leader committed its whole log), each scanning the replicas in id order, and the
+    /// first problem found is reported.
     /// For one replica that does not follow, its role is checked first, then the leader it knows, then its
     /// promise.
     public func divergence() -> Divergence? {
@@ -100,6 +108,9 @@ extension Simulation {
         let committed = live.map(\.commitIndex).max() ?? 0
         if let behind = live.first(where: { $0.appliedIndex < committed }) {
             return .lacksCommitted(behind.id, index: behind.appliedIndex + 1)
+        }
+        if leader.commitIndex < leader.log.lastIndex {
+            return .uncommitted(leader.id, index: leader.commitIndex + 1, last: leader.log.lastIndex)
         }
         return nil
     }

@@ -43,7 +43,7 @@ public struct Simulation: Sendable {
     public var checksInvariants = true
     package var client = Client()
     package var forgottenThrough = 0
-    /// The core's outbox for steps that build nothing but the network (see `handle(_:at:cause:delivered:into:effects:)`).
+    /// The core's outbox for steps that build nothing but the network (see `handle(_:at:cause:into:effects:)`).
     var outbox = NetworkOutbox()
 
     package struct Client: Hashable, Sendable {

@@ -117,7 +117,7 @@ extension Simulation {
             tick += 1
             collector.act(as: StepSummary.everyone)
             for k in replicas.indices where alive[k] {
-                handle(.tick, at: replicas[k].id, cause: nil, delivered: nil, into: &collector, effects: &effects)
+                handle(.tick, at: replicas[k].id, cause: nil, into: &collector, effects: &effects)
             }
         case .timeout(let id):
             try check(action)
@@ -128,7 +128,7 @@ extension Simulation {
             try check(action)
             step += 1
             alive[id.number - 1] = false
-            handle(.crash, at: id, cause: nil, delivered: nil, into: &collector, effects: &effects)
+            handle(.crash, at: id, cause: nil, into: &collector, effects: &effects)
             network.inFlight.removeAll { $0.item == .apply(id) }
             collector.act(as: id.number)
             collector.record(faultEvent(.crash, (.replica(id), .replica(id)), .crashed(id)))
@@ -138,7 +138,7 @@ extension Simulation {
             alive[id.number - 1] = true
             collector.act(as: id.number)
             collector.record(faultEvent(.restart, (.replica(id), .replica(id)), .restarted(id, promised: replica(id).promised)))
-            handle(.restart, at: id, cause: nil, delivered: nil, into: &collector, effects: &effects)
+            handle(.restart, at: id, cause: nil, into: &collector, effects: &effects)
         case .submit(let redo):
             try check(action)
             step += 1
@@ -159,7 +159,8 @@ extension Simulation {
         case .cut(let from, let to):
             try check(action)
             step += 1
-            network.cuts.append(Network.Cut(from: from, to: to))
+            // A link cut again stays cut once: the list of cuts holds each link once.
+            if !network.cuts.contains(Network.Cut(from: from, to: to)) { network.cuts.append(Network.Cut(from: from, to: to)) }
             collector.act(as: StepSummary.everyone)
             collector.record(faultEvent(.cut, (.replica(from), .replica(to)), .cut(from: from, to: to)))
         case .uncut(let from, let to):
@@ -190,7 +191,9 @@ extension Simulation {
         case .partition(let groups):
             let all = groups.flatMap { $0 }
             for id in all { try validate(id) }
-            guard Set(all).count == all.count else { throw SimulationError("a replica appears in two groups") }
+            if let twice = all.first(where: { id in all.filter { $0 == id }.count > 1 }) {
+                throw SimulationError("\(twice) appears twice: each replica goes in one group, e.g. partition n1 | n2 n3")
+            }
             guard groups.count >= 2, groups.allSatisfy({ !$0.isEmpty }) else {
                 throw SimulationError("a partition needs at least two non-empty groups, e.g. partition n1 | n2 n3")
             }
@@ -229,7 +232,7 @@ extension Simulation {
         switch flight.item {
         case .apply(let id):
             collector.act(as: id.number)
-            handle(.applyNext, at: id, cause: flight.id, delivered: nil, into: &collector, effects: &effects)
+            handle(.applyNext, at: id, cause: flight.id, into: &collector, effects: &effects)
         case .message(let envelope):
             guard case .replica(let id) = envelope.to else {
                 collector.act(as: StepSummary.client)
@@ -246,7 +249,7 @@ extension Simulation {
                 collector.record(faultEvent(.drop, flight.endpoints, .lost(id: flight.id, flight.item, .down(id)), cause: flight.id))
                 return
             }
-            handle(.receive(envelope), at: id, cause: flight.id, delivered: envelope, into: &collector, effects: &effects)
+            handle(.receive(envelope), at: id, cause: flight.id, into: &collector, effects: &effects)
             collector.closeDelivery(of: flight.id,
                                     TraceEvent(step: step, tick: tick, phase: envelope.message.phase, kind: envelope.message.kind,
                                                from: envelope.from, to: envelope.to, fact: .received(envelope.message, by: id),
@@ -288,7 +291,7 @@ extension Simulation {
     /// checks are off, nothing but the replica's sends and queued applies has any use: the core hands over
     /// just those, straight onto the network (the same items under the same ids, through the same
     /// `enqueue`), without the effects, reasons and observations that would be built only to be dropped.
-    private mutating func handle<C: StepCollector>(_ input: Input, at id: ReplicaID, cause: Int?, delivered: Envelope?,
+    private mutating func handle<C: StepCollector>(_ input: Input, at id: ReplicaID, cause: Int?,
                                                    into collector: inout C, effects: inout [Effect]) {
         let k = id.number - 1
         if !C.readsEvents, !checksInvariants {
@@ -304,6 +307,9 @@ extension Simulation {
         // Most core calls produce up to four effects: one allocation instead of growing 1, 2, 4.
         if effects.capacity == 0 { effects.reserveCapacity(4) }
         replicas[k].handle(input, policies: policies, config: config, into: &effects)
+        // The delivered message, which an outcome's event shows: read from the input here, past the quiet
+        // path, so that a quiet step copies the envelope once (into the input), not twice.
+        let delivered: Envelope? = if case .receive(let envelope) = input { envelope } else { nil }
         absorb(&effects, by: id, cause: cause, delivered: delivered, into: &collector)
     }
 

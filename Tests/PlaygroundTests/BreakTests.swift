@@ -133,6 +133,23 @@ import PaxosCore
 
     /// `check` alone runs the classroom preset, as `paxos-playground check` does; budgets alone fill in from
     /// tiny; a preset's budgets give way to those named after it.
+    /// The REPL's `check` and `explore` print counts only: no wall time, rate, memory or threads, so that a
+    /// script that checks prints the same bytes on every run and every machine.
+    @Test func checkAndExploreReportCountsNotTimings() {
+        var transcripts: [[String]] = []
+        for _ in 0..<2 {
+            let (session, transcript) = InterpreterTests.session("cluster 3 leader n1")
+            session.checkScriptPath = "/nonexistent/never-written.pxs"
+            session.execute("check tiny transactions 0")
+            session.execute("explore 3")
+            transcripts.append(transcript.lines)
+        }
+        #expect(transcripts[0] == transcripts[1])
+        let counts = transcripts[0].filter { $0.contains(" states, ") }
+        #expect(counts.count == 2)
+        #expect(counts.allSatisfy { $0.wholeMatch(of: /[0-9,]+ states, [0-9,]+ transitions, depth [0-9]+/) != nil }, "\(counts)")
+    }
+
     @Test func checkTakesThePresetsOfTheCommandLine() {
         let (session, transcript) = InterpreterTests.session("cluster 3 leader n1")
         session.checkScriptPath = "/nonexistent/never-written.pxs"

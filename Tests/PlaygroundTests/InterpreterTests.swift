@@ -103,6 +103,107 @@ import PaxosCore
         #expect(session.simulation.replica(ReplicaID(2)).appliedIndex == 2)
     }
 
+    /// n1 comes back holding an old leader's uncommitted entry at 2, and the new leader's proposal 2 to it
+    /// was lost while it was down; proposal 3 reaches it. While n2 has not committed 2 and 3 the cluster is
+    /// not converged: once they commit, n1 cannot commit 2 until the next heartbeat's reply brings it the
+    /// entry. `run until converged` waits for that, and the cluster then stays converged: a new transaction
+    /// commits and is applied everywhere with no tick.
+    @Test func workUnderWayIsNotConvergence() {
+        let (session, _) = Self.session("""
+            cluster 3 leader n1
+            submit a=1
+            run
+            partition n1 | n2 n3
+            submit b=2
+            run
+            run until leader
+            crash n1
+            heal
+            run until converged
+            submit c=3
+            submit d=4
+            step 3
+            deliver 30
+            restart n1
+            step 2
+            """)
+        let (n1, n2) = (ReplicaID(1), ReplicaID(2))
+        #expect(session.simulation.replica(n1).log[2]?.ballot == Ballot(round: 1, owner: n1))
+        #expect(session.simulation.replica(n1).log[3]?.ballot == Ballot(round: 2, owner: n2))
+        #expect(session.simulation.divergence() == .uncommitted(n2, index: 2, last: 3))
+        #expect(session.simulation.divergence()?.description == "n2 has not committed 2 to 3 yet: its proposals are under way")
+        #expect(session.execute("run until converged") == .ok)
+        #expect(session.simulation.divergence() == nil)
+        #expect(session.simulation.replica(n1).data == ["a": "1", "c": "3", "d": "4"])
+        let tick = session.simulation.tick
+        for line in ["run", "expect converged", "submit e=5", "run", "expect converged", "expect data n1 e=5"] {
+            #expect(session.execute(line) == .ok, "\(line)")
+        }
+        #expect(session.simulation.tick == tick, "with no tick")
+    }
+
+    /// A replica the cluster does not have is an error, as everywhere else, not a condition that never holds.
+    @Test func runUntilAndExpectNameOnlyReplicasTheClusterHas() {
+        let (session, transcript) = Self.session()
+        for line in ["run until applied n7 1", "expect leader n9", "expect applied n9 0", "expect data n9 x=1"] {
+            transcript.lines = []
+            let name = line.contains("n7") ? "n7" : "n9"
+            #expect(session.execute(line) == .error("unknown replica \(name): this cluster has n1..n3"), "\(line)")
+            #expect(transcript.lines == ["error: unknown replica \(name): this cluster has n1..n3"])
+        }
+        #expect(session.simulation.step == 0 && session.trace.isEmpty, "nothing ran")
+        let script = Session(write: { _ in })
+        #expect(ScriptRunner.run("cluster 3 leader n1\nexpect leader n9\n", name: "unknown.pxs", in: script) == .scriptError)
+    }
+
+    /// Commit and applied indexes only grow: a condition already passed is said so at once, and nothing runs.
+    @Test func runUntilAConditionAlreadyPassedRunsNothing() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nsubmit y=2\nrun")
+        let step = session.simulation.step
+        #expect(session.execute("run until committed 1") == .ok)
+        #expect(transcript.lines == ["the highest commit index is already 2, past 1, and it only grows: run until committed 1 would never stop; run until committed 3 waits for the next"])
+        transcript.lines = []
+        #expect(session.execute("run until applied n2 1") == .ok)
+        #expect(transcript.lines == ["n2 already applied 2, past 1, and it only grows: run until applied n2 1 would never stop; run until applied n2 3 waits for the next"])
+        #expect(session.simulation.step == step, "nothing ran")
+    }
+
+    /// A network change that would change nothing is refused with what would: no second copy of a cut, no
+    /// event that says a link flows again when it never stopped.
+    @Test func cutsAndPartitionsThatChangeNothingAreRefused() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ncut n1 n2")
+        let step = session.simulation.step
+        for (line, error) in [
+            ("cut n1 n2", "n1 → n2 is already cut: uncut n1 n2 lifts it"),
+            ("uncut n2 n3", "n2 → n3 is not cut, so there is nothing to uncut (cut now: n1 → n2)"),
+            ("partition n1 | n1", "n1 appears twice: each replica goes in one group, e.g. partition n1 | n2 n3"),
+        ] {
+            transcript.lines = []
+            #expect(session.execute(line) == .error(error))
+            #expect(transcript.lines == ["error: \(error)"])
+        }
+        #expect(session.simulation.step == step && session.simulation.cuts.count == 1)
+        #expect(session.execute("uncut n1 n2") == .ok)
+        #expect(session.execute("uncut n1 n2") == .error("n1 → n2 is not cut, so there is nothing to uncut (cut now: none)"))
+    }
+
+    /// A no-break or other Unicode space inside a command is refused with where it is; in a comment it is
+    /// left alone.
+    @Test func spacesThatAreNotPlainSpacesAreRefusedInCommands() {
+        let (session, transcript) = Self.session()
+        for (line, error) in [
+            ("submit x=1\u{A0}y=2", "a space that is not a plain space, \\u{A0}, at column 11: type a plain space"),
+            ("cluster\u{2003}3", "a space that is not a plain space, \\u{2003}, at column 8: type a plain space"),
+            ("step\u{3000}2", "a space that is not a plain space, \\u{3000}, at column 5: type a plain space"),
+        ] {
+            transcript.lines = []
+            #expect(session.execute(line) == .error(error), "\(line)")
+            #expect(transcript.lines == ["error: \(error)"])
+        }
+        #expect(session.simulation.step == 0 && session.simulation.replica(ReplicaID(1)).data.isEmpty)
+        #expect(session.execute("show # a comment may hold\u{A0}one") == .ok)
+    }
+
     @Test func messageIDsNotInFlightListWhatIs() {
         let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep")
         session.execute("drop 1")
