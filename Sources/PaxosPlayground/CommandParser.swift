@@ -192,7 +192,7 @@ package enum CommandParser {
         case "window": return .window(try a.number("N", .window, for: "set window"))
         case "heartbeat": return .heartbeat(try a.number("T", .heartbeat, for: "set heartbeat"))
         case "timeout": return .timeout(try a.number("T", .timeout, for: "set timeout"))
-        case "recovery": return .recovery(try a.onOff())
+        case "recovery": return .recovery(try a.onOff("set recovery"))
         default:
             let suggestion = Help.closest(to: what, among: ["batch", "window", "heartbeat", "timeout", "recovery", "break"])
                 .map { "did you mean '\($0)'? " } ?? ""
@@ -356,12 +356,13 @@ struct Arguments {
         return id
     }
 
-    mutating func onOff() throws(CommandError) -> Bool {
+    /// `on` or `off`; a bad word's error names `usage` (`set recovery`), else the command.
+    mutating func onOff(_ usage: String? = nil) throws(CommandError) -> Bool {
         let text = try word("on|off", "on or off")
         switch text {
         case "on": return true
         case "off": return false
-        default: throw CommandError("'\(text)' is not on or off: \(command) takes on|off")
+        default: throw CommandError("'\(text)' is not on or off: \(usage ?? command) takes on|off")
         }
     }
 

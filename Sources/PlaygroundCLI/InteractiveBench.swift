@@ -99,6 +99,9 @@ struct InteractiveBench {
         let first = sim.inFlight.first?.id ?? 0
         let live = sim.config.replicas.first { sim.isAlive($0) } ?? ReplicaID(1)
         let down = sim.config.replicas.first { !sim.isAlive($0) }
+        // A link not cut yet: `cut` of a cut one is refused, and would time an error line.
+        let pairs = sim.config.replicas.flatMap { a in sim.config.replicas.filter { $0 != a }.map { (a, $0) } }
+        let uncut = pairs.first { pair in !sim.cuts.contains { $0.from == pair.0 && $0.to == pair.1 } } ?? (ReplicaID(1), ReplicaID(2))
         var probes = [
             Probe("step", "step", undoes: true),
             Probe("step 10", "step 10", undoes: true),
@@ -109,7 +112,7 @@ struct InteractiveBench {
             Probe("submit", "submit bench=1", undoes: true),
             Probe("crash", "crash \(live)", undoes: true),
             Probe("partition", "partition n1 | n2", undoes: true),
-            Probe("cut", "cut n1 n2", undoes: true),
+            Probe("cut", "cut \(uncut.0) \(uncut.1)", undoes: true),
             Probe("heal", "heal", undoes: true),
             Probe("run for 1", "run for 1"),
             Probe("undo", "undo"),

@@ -44,7 +44,7 @@ import PaxosCore
         ("check tiny thorough", "error: check takes one preset: 'tiny' or 'thorough', not both"),
         ("check drops", "error: check needs N: a number (see help check)"),
         ("check ticks 300", "error: check takes at most 255 ticks (got 300)"),
-        ("set recovery maybe", "error: 'maybe' is not on or off: set takes on|off"),
+        ("set recovery maybe", "error: 'maybe' is not on or off: set recovery takes on|off"),
         ("restart n2", "error: n2 is up: only a crashed replica can restart"),
         ("partition n1 n2", "error: partition needs groups split by |, e.g. partition n1 n2 | n3"),
         ("expect leader", "error: expect needs nK: a replica such as n1 (see help expect)"),
