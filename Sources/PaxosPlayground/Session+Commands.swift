@@ -138,11 +138,7 @@ extension Session {
         case .explain:
             say(Explain.lastStep(trace, simulation: simulation))
         case .expect(let expectation):
-            switch expectation {
-            case .leader(let id), .applied(let id, _), .data(let id, _, _): try simulation.validate(id)
-            case .committed, .invariants, .converged: break
-            }
-            let (held, text) = check(expectation)
+            let (held, text) = try check(expectation)
             say(renderer.expectation(held: held, text))
             if !held {
                 failedExpectations += 1
@@ -217,7 +213,7 @@ extension Session {
         defer { rounds.finish(self, final: true) }
         while true {
             if simulation.inFlight.isEmpty { rounds.finish(self) }
-            if holds(condition, elected: elected) { return }
+            if try holds(condition, elected: elected) { return }
             if let stop = stopBeforeNextStep() {
                 let did = "\(counted(deliveries, "delivery", "deliveries")) and \(counted(ticks, "tick"))"
                 rounds.finish(self, final: true)
@@ -378,12 +374,12 @@ extension Session {
         return sim.replicas.allSatisfy { !sim.isAlive($0.id) || $0.promised == ballot }
     }
 
-    func holds(_ condition: RunCondition, elected: Bool) -> Bool {
+    func holds(_ condition: RunCondition, elected: Bool) throws -> Bool {
         switch condition {
         case .quiet: simulation.inFlight.isEmpty
         case .leader: elected
-        case .committed(let index): check(.committed(index)).held
-        case .applied(let id, let index): check(.applied(id, index)).held
+        case .committed(let index): try check(.committed(index)).held
+        case .applied(let id, let index): try check(.applied(id, index)).held
         case .converged: simulation.divergence() == nil
         case .ticks: false
         }
@@ -397,12 +393,16 @@ extension Session {
 
     // MARK: - expect
 
-    /// Whether the expectation holds, and a line that says what was found.
-    func check(_ expectation: Expectation) -> (held: Bool, String) {
+    /// Whether the expectation holds, and a line that says what was found; throws (one error line, as every
+    /// command gives) when it names a replica the cluster does not have.
+    func check(_ expectation: Expectation) throws -> (held: Bool, String) {
         let sim = simulation
         switch expectation {
+        case .leader(let id), .applied(let id, _), .data(let id, _, _): try sim.validate(id)
+        case .committed, .invariants, .converged: break
+        }
+        switch expectation {
         case .leader(let id):
-            guard id.number <= sim.config.replicaCount else { return (false, "expect leader \(id): no such replica") }
             let r = sim.replica(id)
             let higher = sim.replicas.filter { sim.isAlive($0.id) && $0.role == .leader && ($0.leaderBallot ?? .zero) > (r.leaderBallot ?? .zero) }
             let held = sim.isAlive(id) && r.role == .leader && higher.isEmpty
@@ -412,11 +412,9 @@ extension Session {
             let highest = sim.replicas.map(\.commitIndex).max() ?? 0
             return (highest == index, "expect committed \(index): the highest commit index is \(highest)")
         case .applied(let id, let index):
-            guard id.number <= sim.config.replicaCount else { return (false, "expect applied \(id): no such replica") }
             let applied = sim.replica(id).appliedIndex
             return (applied == index, "expect applied \(id) \(index): \(id) applied \(applied)")
         case .data(let id, let key, let value):
-            guard id.number <= sim.config.replicaCount else { return (false, "expect data \(id): no such replica") }
             let actual = sim.replica(id).data[key]
             let shown = actual.map { "\(key)=\($0)" } ?? "\(key) is absent"
             return (actual == (value.isEmpty ? nil : value), "expect data \(id) \(key)=\(value): \(shown)")
