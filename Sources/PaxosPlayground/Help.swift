@@ -32,7 +32,7 @@ package enum Help {
         Entry(name: "crash", usage: "crash nK", summary: "stop a replica: its log, ballot and data survive, volatile state is lost"),
         Entry(name: "restart", usage: "restart nK", summary: "bring a crashed replica back"),
         Entry(name: "partition", usage: "partition nA nB | nC ...", summary: "split the replicas into groups that cannot talk"),
-        Entry(name: "heal", usage: "heal", summary: "restore the network: no partition, no cuts"),
+        Entry(name: "heal", usage: "heal", summary: "restore the network: no partition, no cuts (on a whole network: says so, no step)"),
         Entry(name: "cut", usage: "cut nA nB", summary: "one-way loss: messages from nA to nB are lost until uncut or heal"),
         Entry(name: "uncut", usage: "uncut nA nB", summary: "restore messages from nA to nB"),
         Entry(name: "show", usage: "show", summary: "the cluster table: role, ballot, indexes, log length, liveness, priority"),

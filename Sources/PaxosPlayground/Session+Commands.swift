@@ -104,7 +104,13 @@ extension Session {
             let rest = simulation.config.replicas.filter { !listed.contains($0) }
             try perform(.partition(rest.isEmpty ? groups : groups + [rest]))
         case .heal:
-            try perform(.heal)
+            // On a whole network `heal` changes nothing: it says so and takes no step, so that no event
+            // claims the network became whole "again".
+            if simulation.partition == nil, simulation.cuts.isEmpty {
+                say("the network is already whole (no partition, no cut): heal changes nothing")
+            } else {
+                try perform(.heal)
+            }
         case .cut(let from, let to):
             try refuseNoChange(cut: true, from, to)
             try perform(.cut(from: from, to: to))
