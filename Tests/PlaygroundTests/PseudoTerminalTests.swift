@@ -39,4 +39,21 @@ import Testing
         #expect(status == 0, "repl_pty.py failed:\n\(text)")
         #expect(text.contains(" passed, 0 failed"), "\(text)")
     }
+
+    /// The signal flags live once, in shim.c. A `static` variable in shim.h would give every object file
+    /// that inlines a helper its own copy: a release build inlines the Swift callers across files, and
+    /// Ctrl-C then set one copy of the flag while the running command read another, so it stopped nothing
+    /// (the debug build these tests run did not show it).
+    @Test func theShimHeaderHoldsNoStateOfItsOwn() throws {
+        let header = try String(contentsOf: Self.root.appendingPathComponent("Sources/CReadline/include/shim.h"), encoding: .utf8)
+        let stateful = header.split(separator: "\n").filter { line in
+            let code = line.trimmingCharacters(in: .whitespaces)
+            return code.hasPrefix("static ") && !code.hasPrefix("static inline ") && !code.hasPrefix("static const int ")
+        }
+        #expect(stateful.isEmpty, "static state in shim.h: \(stateful)")
+        let source = try String(contentsOf: Self.root.appendingPathComponent("Sources/CReadline/shim.c"), encoding: .utf8)
+        for name in ["paxos_interrupt_flag", "paxos_rl_caught_sigint", "paxos_rl_current_state"] {
+            #expect(header.contains("extern") && header.contains(name) && source.contains(name), "\(name)")
+        }
+    }
 }
