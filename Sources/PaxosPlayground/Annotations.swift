@@ -166,6 +166,8 @@ enum Annotator {
             return "\(follower)'s log ends at \(logEnd), it applied \(applied) of \(commitIndex) committed: \(r) sends what it misses"
         case .lostMajority(let ballot, let ticks, let heard):
             return "\(r) leads \(ballot) but heard from only \(list(heard)) in \(ticks) ticks, no majority: it steps down"
+        case .timedOut(let ticks) where rule.ranAhead > 0:
+            return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays; the timer had counted \(ticks - rule.ranAhead) of its \(ticks) ticks): \(r) reports \"Leader heartbeat timeout\" to the monitor"
         case .timedOut(let ticks):
             return "no heartbeat from a leader it could follow for \(ticks) ticks: \(r) reports \"Leader heartbeat timeout\" to the monitor"
         case .waitsToStand(let ticks):
@@ -197,17 +199,20 @@ enum Annotator {
         case .stalePromise(let ballot):
             return "\(r) ignores a promise for \(ballot): that election is over"
         case .elected(let ballot, let granted):
-            return "\(granted.count) promises for \(ballot) (\(list(granted))): \(r) leads, and recovers the log before anything new"
+            return "\(granted.count) promise\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted))): \(r) leads, and recovers the log before anything new"
         case .standsAside(let ballot, .heardLeader(let leader), _):
-            return "\(r) stands aside from \(ballot): \(leader.ownerID.map(\.description) ?? "?") leads \(leader), of round \(leader.round), so \(r) follows it"
+            let owner = leader.ownerID.map(\.description) ?? "?"
+            return "\(r) stands aside from \(ballot): a message \(owner) sent as leader of \(leader), of round \(leader.round), reached it, so \(r) follows \(owner)"
         case .standsAside(let ballot, .refused(let voters), let retry):
             return "a majority refused \(ballot) (\(list(voters))): \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
         case .standsAside(let ballot, .preVoteRefused(let voters), let retry):
             return "a majority would not grant \(ballot) (\(list(voters))): \(r) stands aside without raising any ballot, and asks again in \(retry) ticks if it hears no leader"
+        case .standsAside(let ballot, .noMajority(let ticks), let retry) where rule.ranAhead > 0:
+            return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays): no majority for \(ballot) in \(ticks) ticks of its own clock, so \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
         case .standsAside(let ballot, .noMajority(let ticks), let retry):
             return "no majority for \(ballot) in \(ticks) ticks: \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
         case .withdraws(let promised, let leader):
-            return "\(leader.ownerID.map(\.description) ?? "?") leads \(leader) in round \(leader.round): \(r) withdraws its promise to \(promised), which can no longer win that round (one vote per round), and follows \(leader)"
+            return "\(leader.ownerID.map(\.description) ?? "?") was elected leader of \(leader) in round \(leader.round) (a message it sent as leader arrived): \(r) withdraws its promise to \(promised), which can no longer win that round (one vote per round), and follows \(leader)"
         case .learnsHigherRound(let round, let replica):
             return "\(replica) promised round \(round), above \(r)'s, and refuses whatever \(r) sends: \(r) steps down, and stands above it if no newer leader is heard"
         case .requestsLogRange(let from, let to):

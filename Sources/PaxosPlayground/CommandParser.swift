@@ -241,6 +241,9 @@ package enum CommandParser {
         guard let first = a.next() else { return .quiet }
         if first == "for" { return .ticks(try a.number("T", .runTicks, for: "run for")) }
         guard first == "until" else {
+            if ["leader", "committed", "applied", "converged", "quiet"].contains(first) {
+                throw CommandError("a condition of run comes after until: run until \(first)\(first == "quiet" ? " (or plain run)" : "")")
+            }
             throw CommandError("run takes 'for T' or 'until leader|committed I|applied nK I|converged|quiet', not '\(first)'")
         }
         let what = try a.word("CONDITION", "leader, committed I, applied nK I, converged or quiet")

@@ -60,12 +60,16 @@ package enum Help {
         Entry(name: "help", usage: "help [COMMAND]", summary: "this list, or one command"),
         Entry(name: "web", usage: "web [on [PORT] | off]",
               summary: "serve this session live in the browser (REPL only): a read-only page for the class, a control page with a token for the teacher; web alone says where"),
-        Entry(name: "quit", usage: "quit", summary: "leave (Ctrl-D too)"),
+        Entry(name: "quit", usage: "quit", summary: "leave (exit and Ctrl-D too)"),
     ]
 
     package static var commandNames: [String] { entries.map(\.name) }
 
-    package static func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
+    /// The entry of command `name`; `exit` is `quit` by another name.
+    package static func entry(_ name: String) -> Entry? {
+        let name = name == "exit" ? "quit" : name
+        return entries.first { $0.name == name }
+    }
 
     /// The columns help fits in.
     package static let width = 80

@@ -42,9 +42,12 @@ package enum OutputFile {
         switch try target(of: path) {
         case .special(let device):
             fflush(nil)  // what was printed before goes first (`--trace-jsonl /dev/stdout`)
-            let fd = open(device, O_WRONLY | O_CLOEXEC)
+            // Opened without blocking: a named pipe that no process reads would block the open, and the
+            // session with it, for good (ENXIO says so at once). The writes then block as usual.
+            let fd = open(device, O_WRONLY | O_CLOEXEC | O_NONBLOCK)
             guard fd >= 0 else { throw Problem(path, reason(errno, path: path)) }
             defer { close(fd) }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
             if let code = writeAll(fd, bytes) { throw Problem(path, reason(code, path: path)) }
         case .file(let file):
             try replace(file, with: bytes, mode: mode, named: path)
@@ -203,6 +206,7 @@ package enum OutputFile {
         case ENOTDIR: "a part of the path is a file, not a directory; choose another path"
         case ELOOP: "too many symbolic links on the way to it"
         case ENAMETOOLONG: "the name is too long; choose a shorter one"
+        case ENXIO: "it is a named pipe that no process reads; start its reader first (such as cat \(path)) or choose a file"
         default: String(cString: strerror(code))
         }
     }

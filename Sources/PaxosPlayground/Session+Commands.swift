@@ -463,11 +463,15 @@ extension Session {
             if case .action = journal[k] { (steps, cut) = (steps + 1, k) }
         }
         guard steps > 0 else { throw CommandError("nothing to undo: no event since the cluster started") }
+        // Settings are not events: those made among or after the events undone stay, in their order, as a
+        // replay of the session without those events would have them.
+        let settings = journal[cut...].filter { if case .setup = $0 { true } else { false } }
         guard goBack(to: cut) else {
             say("undo stopped by Ctrl-C while it replayed the session: nothing changed; undo \(count) goes on")
             (historyRewrite, wasInterrupted) = ([], true)
             return
         }
+        _ = replay(Array(settings))
         say("undid \(steps) event\(steps == 1 ? "" : "s"): back at step \(simulation.step), tick \(simulation.tick)")
     }
 }

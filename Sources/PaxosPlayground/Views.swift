@@ -145,16 +145,19 @@ enum Views {
     }
 
     /// After `set heartbeat` or `set timeout`: one line when heartbeats no longer come within the election
-    /// timeout, so followers time out between two heartbeats of a healthy leader (`randomized` draws the
-    /// base timeout itself; the other built-in policies add to it).
+    /// timeout (the progress property needs the timeout above the interval), so followers can time out
+    /// between two heartbeats of a healthy leader (`randomized` may draw the base timeout itself; the other
+    /// built-in policies add to it, but not for every replica).
     static func timerWarning(_ setting: Setting, _ config: ClusterConfig) -> String? {
         switch setting {
         case .heartbeat, .timeout: break
         default: return nil
         }
         let (heartbeat, timeout) = (config.heartbeatIntervalTicks, config.electionTimeoutTicks)
-        guard heartbeat > timeout, config.replicaCount > 1 else { return nil }
-        return "warning: heartbeats every \(heartbeat) ticks come later than the election timeout of \(timeout): followers time out between them and hold needless elections (set heartbeat \(timeout), or set timeout \(heartbeat))"
+        guard heartbeat >= timeout, config.replicaCount > 1 else { return nil }
+        let fixes = (timeout > 1 ? ["set heartbeat \(timeout - 1)"] : []) + ["set timeout \(heartbeat.saturatingAdding(1))"]
+        let when = heartbeat == timeout ? "as long as" : "longer than"
+        return "warning: heartbeats every \(heartbeat) tick\(heartbeat == 1 ? "" : "s"), \(when) the election timeout of \(timeout): followers can time out between them under a healthy leader and hold needless elections; the timeout must be above the heartbeat (\(fixes.joined(separator: ", or ")))"
     }
 
     /// `set break`: every named protocol bug, what it does and what `check` should find, the ones on marked.

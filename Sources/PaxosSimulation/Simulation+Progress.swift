@@ -7,7 +7,8 @@ import PaxosCore
 /// no timer fires at the next tick (the leader's step-down, a follower's election timer), so the cluster
 /// stays so with no new fault; every live replica has applied every entry committed at any live replica; and
 /// the leader has committed every entry of its log, so no work is under way that a message lost before the
-/// faults stopped could hold up until the next heartbeat.
+/// faults stopped could hold up until the next heartbeat; and no client transaction is on its way to a live
+/// replica (or back to the client in a redirect), which would start such work.
 public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     /// Fewer than a majority of replicas are up: `up` lists the live ones in id order.
     case noMajorityUp(up: [ReplicaID], needed: Int)
@@ -34,6 +35,10 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     /// The leader holds entries it has not committed yet, from `index` to `last`: proposals are under way
     /// (or lost, until the next heartbeat's reply asks for them again).
     case uncommitted(ReplicaID, index: Int, last: Int)
+    /// A client transaction is on its way: to live replica `to` (`.transaction`), or back to the client
+    /// in a redirect that it resends. Once it reaches the leader it is proposed, and the cluster would stop
+    /// being converged with no new fault (a transaction on its way to a replica that is down is lost).
+    case transactionUnderWay(transaction: Int, to: Endpoint)
 
     /// One short line, such as `n3 lacks committed 1`.
     public var description: String {
@@ -65,6 +70,10 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
             return "\(id) lacks committed \(index)"
         case .uncommitted(let id, let index, let last):
             return "\(id) has not committed \(index == last ? "\(index)" : "\(index) to \(last)") yet: its proposals are under way"
+        case .transactionUnderWay(let transaction, .client):
+            return "a redirect of t\(transaction) is on its way to the client, which sends it again: the transaction is under way"
+        case .transactionUnderWay(let transaction, let to):
+            return "t\(transaction) is on its way to \(to): the client's transaction is under way"
         }
     }
 }
@@ -74,8 +83,8 @@ extension Simulation {
     ///
     /// A pure read of the state. The checks run in the order of ``Divergence``'s cases (majority up, one
     /// leader, its recovery, every other live replica following it, every live replica applied every
-    /// committed entry, the leader committed its whole log), each scanning the replicas in id order, and the
-    /// first problem found is reported.
+    /// committed entry, the leader committed its whole log, no client transaction on its way), each scanning
+    /// the replicas in id order (the in-flight items in id order), and the first problem found is reported.
     /// For one replica that does not follow, its role is checked first, then the leader it knows, then its
     /// promise.
     public func divergence() -> Divergence? {
@@ -111,6 +120,19 @@ extension Simulation {
         }
         if leader.commitIndex < leader.log.lastIndex {
             return .uncommitted(leader.id, index: leader.commitIndex + 1, last: leader.log.lastIndex)
+        }
+        for flight in inFlight {
+            guard case .message(let envelope) = flight.item else { continue }
+            switch envelope.message {
+            case .transaction(let transaction):
+                if case .replica(let to) = envelope.to, isAlive(to) {
+                    return .transactionUnderWay(transaction: transaction.id, to: envelope.to)
+                }
+            case .redirect(let transaction, _):
+                return .transactionUnderWay(transaction: transaction.id, to: .client)
+            default:
+                continue
+            }
         }
         return nil
     }

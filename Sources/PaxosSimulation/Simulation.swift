@@ -135,12 +135,17 @@ public struct Simulation: Sendable {
     }
 
     /// Changes the cluster's settings. Priorities and timeouts feed the election policy, so every
-    /// replica draws its election timeout anew when they change.
+    /// replica draws its election timeout anew when they change; a new heartbeat interval or base timeout
+    /// restarts the clocks that watch a leader (``Replica/timingChanged()``), so that no leader is deposed
+    /// by silence counted under the old timing.
     public mutating func updateConfig(_ change: (inout ClusterConfig) -> Void) {
         let before = config
         change(&config)
-        if config.priorities != before.priorities || config.electionTimeoutTicks != before.electionTimeoutTicks {
-            for k in replicas.indices {
+        let retimed = config.heartbeatIntervalTicks != before.heartbeatIntervalTicks
+            || config.electionTimeoutTicks != before.electionTimeoutTicks
+        for k in replicas.indices {
+            if retimed { replicas[k].timingChanged() }
+            if config.priorities != before.priorities || config.electionTimeoutTicks != before.electionTimeoutTicks {
                 _ = replicas[k].redrawElectionTimeout(policies: policies, config: config)
             }
         }

@@ -265,7 +265,8 @@ extension Simulation {
     /// does; the core `tick`s left are those where something happens.
     private mutating func electionTimerFires<C: StepCollector>(_ id: ReplicaID, into collector: inout C, effects: inout [Effect]) {
         let k = id.number - 1
-        var ticksLeft = max(1, replicas[k].electionTimeoutTicks).saturatingAdding(1)
+        let start = max(1, replicas[k].electionTimeoutTicks).saturatingAdding(1)
+        var ticksLeft = start
         while ticksLeft > 0 {
             let quiet = min(replicas[k].quietTicks, ticksLeft)
             replicas[k].passQuietTicks(quiet)
@@ -275,7 +276,7 @@ extension Simulation {
             effects.removeAll(keepingCapacity: true)
             replicas[k].handle(.tick, policies: policies, config: config, into: &effects)
             let timedOut = effects.contains(where: Self.isTimeout)
-            absorb(&effects, by: id, cause: nil, delivered: nil, into: &collector)
+            absorb(&effects, by: id, cause: nil, delivered: nil, ranAhead: start - ticksLeft, into: &collector)
             if timedOut { break }
         }
     }
@@ -320,7 +321,7 @@ extension Simulation {
     /// next `removeAll` disposes of cheaply): a sent envelope goes to the network without a copy of the
     /// effect and its reason, and nothing in it is released twice.
     private mutating func absorb<C: StepCollector>(_ effects: inout [Effect], by actor: ReplicaID, cause: Int?,
-                                                   delivered: Envelope?, into collector: inout C) {
+                                                   delivered: Envelope?, ranAhead: Int = 0, into collector: inout C) {
         for k in effects.indices {
             var effect = Effect.queueApply
             swap(&effect, &effects[k])
@@ -333,7 +334,7 @@ extension Simulation {
             case .local(let event, let reason):
                 collector.record(TraceEvent(step: step, tick: tick, phase: event.phase, kind: event.kind,
                                             from: .replica(actor), to: .replica(actor),
-                                            fact: .local(event, rule(reason, by: actor)), cause: cause))
+                                            fact: .local(event, rule(reason, by: actor, ranAhead: ranAhead)), cause: cause))
                 if case .elected(let ballot) = event, checksInvariants {
                     collector.willObserve(nil, in: monitor)
                     for violation in monitor.observeElection(of: ballot, by: actor) { collector.record(violationEvent(violation)) }
@@ -343,7 +344,7 @@ extension Simulation {
                                             phase: delivered?.message.phase ?? reason.phaseOverride ?? .election,
                                             kind: delivered?.message.kind ?? .note, from: delivered?.from ?? .replica(actor),
                                             to: delivered?.to ?? .replica(actor),
-                                            fact: .outcome(delivered?.message, rule(reason, by: actor)), cause: cause))
+                                            fact: .outcome(delivered?.message, rule(reason, by: actor, ranAhead: ranAhead)), cause: cause))
             case .observed(let observation):
                 guard checksInvariants else { continue }
                 collector.willObserve(observation, in: monitor)
@@ -355,10 +356,13 @@ extension Simulation {
         }
     }
 
-    /// The rule `reason` applied by `actor`; a cleanup wait also names who is down now.
-    private func rule(_ reason: Reason, by actor: ReplicaID) -> Rule {
-        guard case .cleanupWaits(_, let missing) = reason else { return Rule(reason: reason, by: actor, down: []) }
-        return Rule(reason: reason, by: actor, down: missing.filter { !isAlive($0) })
+    /// The rule `reason` applied by `actor`, its clock `ranAhead` ticks ahead; a cleanup wait also names who
+    /// is down now.
+    private func rule(_ reason: Reason, by actor: ReplicaID, ranAhead: Int = 0) -> Rule {
+        guard case .cleanupWaits(_, let missing) = reason else {
+            return Rule(reason: reason, by: actor, down: [], ranAhead: ranAhead)
+        }
+        return Rule(reason: reason, by: actor, down: missing.filter { !isAlive($0) }, ranAhead: ranAhead)
     }
 
     // MARK: - The client

@@ -54,6 +54,9 @@ public struct Rule: Hashable, Sendable {
     public let by: ReplicaID
     /// The replicas down when the rule applied; filled only where the annotation reads it (a cleanup wait).
     public let down: [ReplicaID]
+    /// How many ticks the replica's own clock ran ahead of the global tick in this step before the rule
+    /// applied (`timeout nK` runs it until the election timer fires); 0 when time passed as usual.
+    public var ranAhead = 0
 }
 
 /// Why a message in flight did not arrive.

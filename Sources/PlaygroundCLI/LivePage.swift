@@ -44,9 +44,17 @@ final class LivePage {
 
     /// `web`, `web on [PORT]`, `web off`.
     func handle(_ request: WebSwitch) throws(CommandError) -> String {
+        // A server whose listening loop ended on its own is off: say why, once, and start afresh on `web on`.
+        var ended: String?
+        if let server, let reason = server.stoppedServing {
+            ended = "web: the live page stopped serving port \(server.port): \(reason)"
+            stop()
+        }
         switch request {
         case .status:
-            guard let server else { return "web: off (web on [PORT] serves the live page)" }
+            guard let server else {
+                return ended.map { $0 + "; web on [PORT] serves it again" } ?? "web: off (web on [PORT] serves the live page)"
+            }
             return describe(server, started: false)
         case .on(let port):
             if let server {
@@ -60,12 +68,12 @@ final class LivePage {
                     self.newSnapshots.append(self.encoder.encode(simulation))
                 }
                 publishWholeRun()
-                return describe(server, started: true)
+                return (ended.map { $0 + "\n" } ?? "") + describe(server, started: true)
             } catch {
                 throw CommandError("web on: \(error.description)")
             }
         case .off:
-            guard let server else { return "web: off already" }
+            guard let server else { return ended ?? "web: off already" }
             let port = server.port
             stop()
             return "web: stopped serving port \(port); the pages say so"

@@ -57,6 +57,7 @@ public final class WebServer: Sendable {
         let feed = LiveFeed()
         let server = HTTPServer(config: .init(address: address, timeout: 3600, logger: .disabled))
         let started = StartSignal()
+        let ended = EndNote()
         let task = Task {
             let routes = Routes(token: token, feed: feed, inbox: inbox)
             await server.appendRoute("GET /socket", to: .webSocket(FeedSocket(feed: feed)))
@@ -71,8 +72,11 @@ public final class WebServer: Sendable {
             }
             do {
                 try await server.run()
+                ended.set("it was stopped")
             } catch {
-                started.finish(.failure(WebError(Self.describe(error, host: host, port: port))))
+                let reason = Self.describe(error, host: host, port: port)
+                started.finish(.failure(WebError(reason)))
+                ended.set(reason)
             }
             waiter.cancel()
         }
@@ -86,13 +90,22 @@ public final class WebServer: Sendable {
         var actualPort = port
         if case .ip4(_, let bound)? = listening { actualPort = Int(bound) }
         if case .ip6(_, let bound)? = listening { actualPort = Int(bound) }
-        return WebServer(host: host, port: actualPort, token: token, feed: feed, inbox: inbox, server: server, task: task)
+        return WebServer(host: host, port: actualPort, token: token, feed: feed, inbox: inbox, server: server, task: task,
+                         ended: ended)
     }
 
     private init(host: String, port: Int, token: String, feed: LiveFeed, inbox: CommandInbox, server: HTTPServer,
-                 task: Task<Void, Never>) {
+                 task: Task<Void, Never>, ended: EndNote) {
         (self.host, self.port, self.token, self.feed, self.inbox, self.server, self.task) = (host, port, token, feed, inbox, server, task)
+        self.ended = ended
     }
+
+    private let ended: EndNote
+
+    /// Why the server stopped listening on its own (it ran out of file descriptors, say: the listening
+    /// loop ends on an accept that fails), or nil while it serves. The REPL reports it rather than claim the
+    /// page is served.
+    public var stoppedServing: String? { ended.value }
 
     /// Stops serving: waiting commands are answered `stopped`, pages' sockets close, and it returns once the
     /// listening socket is closed (at most about a second).
@@ -126,6 +139,7 @@ public final class WebServer: Sendable {
         case EADDRINUSE: return "port \(port) on \(host) is in use: pick another (web on PORT), or 0 for any free port"
         case EACCES: return "port \(port) on \(host) needs privileges: pick one above 1023"
         case EADDRNOTAVAIL: return "\(host) is not an address of this machine: --web-bind takes one of its addresses, or 0.0.0.0"
+        case EMFILE, ENFILE: return "too many open files to take another connection (connections left open by clients, or a low ulimit -n)"
         default: return "cannot serve on \(host) port \(port): \(InputText.escaped(message))"
         }
     }
@@ -135,6 +149,15 @@ public final class WebServer: Sendable {
 public struct WebError: Error, Sendable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Why the server's listening loop ended, once it has: set from its task, read from the REPL's thread.
+private final class EndNote: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reason: String?
+
+    func set(_ text: String) { lock.withLock { if reason == nil { reason = text } } }
+    var value: String? { lock.withLock { reason } }
 }
 
 /// A one-shot result handed from the server's tasks to the thread that waits for it.
@@ -214,18 +237,30 @@ private struct Routes: Sendable {
         if let length = request.headers[HTTPHeader("Content-Length")].flatMap({ Int($0) }), length > WebServer.bodyBytesMax {
             return tooLarge
         }
-        let body: Data
+        // Read piece by piece, so that a body with no length (chunked) is held only up to the limit. Past it
+        // the rest is read and dropped, up to 64 times the limit, so that the client gets its 413 (a socket
+        // closed on unread bytes is reset, and the answer lost); a longer one is cut off.
+        var body = Data()
+        var read = 0
         do {
-            body = try await request.bodyData
+            for try await piece in request.bodySequence {
+                read += piece.count
+                if read <= WebServer.bodyBytesMax { body.append(piece) }
+                if read > WebServer.bodyBytesMax * 64 { break }
+            }
         } catch {
             return text(.badRequest, "400 bad request: the body could not be read")
         }
-        guard body.count <= WebServer.bodyBytesMax else { return tooLarge }
-        guard let line = String(data: body, encoding: .utf8) else {
+        guard read <= WebServer.bodyBytesMax else { return tooLarge }
+        guard let decoded = String(data: body, encoding: .utf8) else {
             return text(.badRequest, "400 bad request: the body is not UTF-8 text; send one command line, such as deliver 3")
         }
-        let trimmed = line.hasSuffix("\r\n") ? String(line.dropLast(2)) : (line.hasSuffix("\n") ? String(line.dropLast()) : line)
-        guard !trimmed.contains("\n"), !trimmed.contains("\r") else {
+        // One line break may end the body. "\r\n" is one Character, so it is checked, and dropped, as one; the
+        // breaks inside are looked for among the scalars, where "\r\n" is two.
+        var line = Substring(decoded)
+        if line.last == "\r\n" || line.last == "\n" { line.removeLast() }
+        let trimmed = String(line)
+        guard !trimmed.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) else {
             return text(.badRequest, "400 bad request: one command line per request (the body has several lines)")
         }
         let first = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""

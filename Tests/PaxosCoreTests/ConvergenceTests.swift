@@ -188,6 +188,23 @@ import Testing
     }
 
     /// Checked in the order of the cases: the first problem is the one reported.
+    /// A transaction on its way to a live replica is work under way; one to a replica that is down is lost
+    /// when it arrives, and holds nothing up.
+    @Test func aTransactionOnItsWay() throws {
+        var sim = Self.cluster(3)
+        _ = try sim.perform(.submit([RedoRecord(key: "x", value: "1")]))
+        #expect(sim.divergence() == .transactionUnderWay(transaction: 1, to: .replica(Self.n1)))
+        #expect(sim.divergence()?.description == "t1 is on its way to n1: the client's transaction is under way")
+        // n1 goes down with t1 on its way to it; n2 leads 2.n2 and n3 follows it.
+        Self.crash(Self.n1, in: &sim)
+        let ballot = Ballot(round: 2, owner: Self.n2)
+        Self.lead(Self.n2, ballot, in: &sim)
+        sim.replicas[2].promised = ballot
+        sim.replicas[2].knownLeader = Self.n2
+        #expect(sim.inFlight.count == 1)
+        #expect(sim.divergence() == nil)
+    }
+
     @Test func theFirstProblemIsReported() {
         var sim = Self.cluster()
         Self.indexes(Self.n1, committed: 1, applied: 1, in: &sim)

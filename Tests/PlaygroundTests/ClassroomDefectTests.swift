@@ -119,17 +119,26 @@ import PaxosCore
         #expect(session.execute("expect data n1 y=2") == .ok)
     }
 
-    /// Heartbeats slower than the election timeout make followers time out under a healthy leader: one
-    /// warning line says so, and what would be right.
+    /// Heartbeats no sooner than the election timeout make followers time out under a healthy leader: one
+    /// warning line says so, and what would be right (the timeout above the heartbeat).
     @Test func heartbeatsSlowerThanTheTimeoutWarn() {
         #expect(Self.output("cluster 3 leader n1", "set heartbeat 5") == [
             "heartbeat every 5 ticks",
-            "warning: heartbeats every 5 ticks come later than the election timeout of 3: followers time out between them and hold needless elections (set heartbeat 3, or set timeout 5)",
+            "warning: heartbeats every 5 ticks, longer than the election timeout of 3: followers can time out between them under a healthy leader and hold needless elections; the timeout must be above the heartbeat (set heartbeat 2, or set timeout 6)",
         ])
-        #expect(Self.output("cluster 3 leader n1", "set heartbeat 3") == ["heartbeat every 3 ticks"])
+        #expect(Self.output("cluster 3 leader n1", "set heartbeat 3") == [
+            "heartbeat every 3 ticks",
+            "warning: heartbeats every 3 ticks, as long as the election timeout of 3: followers can time out between them under a healthy leader and hold needless elections; the timeout must be above the heartbeat (set heartbeat 2, or set timeout 4)",
+        ])
+        #expect(Self.output("cluster 3 leader n1", "set heartbeat 2") == ["heartbeat every 2 ticks"])
         #expect(Self.output("cluster 3 leader n1\nset heartbeat 3", "set timeout 2") == [
             "election timeout 2 ticks (policies may add to it)",
-            "warning: heartbeats every 3 ticks come later than the election timeout of 2: followers time out between them and hold needless elections (set heartbeat 2, or set timeout 3)",
+            "warning: heartbeats every 3 ticks, longer than the election timeout of 2: followers can time out between them under a healthy leader and hold needless elections; the timeout must be above the heartbeat (set heartbeat 1, or set timeout 4)",
+        ])
+        // A timeout of 1 leaves no heartbeat interval below it: only the timeout can go up.
+        #expect(Self.output("cluster 3 leader n1", "set timeout 1") == [
+            "election timeout 1 tick (policies may add to it)",
+            "warning: heartbeats every 1 tick, as long as the election timeout of 1: followers can time out between them under a healthy leader and hold needless elections; the timeout must be above the heartbeat (set timeout 2)",
         ])
     }
 

@@ -57,7 +57,9 @@ import PaxosCore
         ("expect", "error: expect needs WHAT: leader, committed, applied, data, invariants or converged (see help expect)"),
         ("run until converged now", "error: unexpected 'now' after run (see help run)"),
         ("run until calm", "error: unknown condition 'calm': run until leader|committed I|applied nK I|converged|quiet"),
-        ("run converged", "error: run takes 'for T' or 'until leader|committed I|applied nK I|converged|quiet', not 'converged'"),
+        ("run converged", "error: a condition of run comes after until: run until converged"),
+        ("run quiet", "error: a condition of run comes after until: run until quiet (or plain run)"),
+        ("run fast", "error: run takes 'for T' or 'until leader|committed I|applied nK I|converged|quiet', not 'fast'"),
         ("web of", "error: web takes on [PORT] or off (got 'of'): web on 8080 serves the live page on port 8080"),
         ("web on 70000", "error: web takes PORT from 0 to 65535 (got 70000)"),
         ("web on 8080 now", "error: unexpected 'now' after web (see help web)"),
@@ -140,6 +142,36 @@ import PaxosCore
             #expect(session.execute(line) == .ok, "\(line)")
         }
         #expect(session.simulation.tick == tick, "with no tick")
+    }
+
+    /// A change of timing alone deposes no healthy leader. Under heartbeats every 4 ticks a follower waits
+    /// up to 3 ticks between two of them; counted under a new timeout of 2 (heartbeats every tick), that
+    /// silence fired its timer and the leader's step-down at once. The clocks that watch a leader now start
+    /// over when the heartbeat interval or the base timeout changes, under every election and commit policy
+    /// and on 3, 5 and 7 replicas.
+    @Test(arguments: ["priority", "longest-term", "randomized"])
+    func aChangeOfTimingDeposesNoLeader(election: String) {
+        for commit in ["sync", "async"] {
+            for replicas in [3, 5, 7] {
+                let (session, _) = Self.session("""
+                    election \(election)
+                    commit \(commit)
+                    set timeout 5
+                    set heartbeat 4
+                    cluster \(replicas) leader n1
+                    run for 7
+                    """)
+                let setup = "\(election), \(commit), \(replicas) replicas"
+                #expect(session.simulation.tick == 7, "\(setup)")
+                #expect(session.simulation.divergence() == nil, "\(setup)")
+                for line in ["set heartbeat 1", "set timeout 2", "expect converged", "run for 20", "expect leader n1",
+                             "expect converged", "submit x=1", "run until converged", "expect leader n1"] {
+                    #expect(session.execute(line) == .ok, "\(setup): \(line)")
+                }
+                #expect(session.simulation.replica(ReplicaID(1)).promised == Ballot(round: 1, owner: ReplicaID(1)), "\(setup)")
+                #expect(session.simulation.replicas.allSatisfy { $0.data == ["x": "1"] }, "\(setup)")
+            }
+        }
     }
 
     /// A replica the cluster does not have is an error, as everywhere else, not a condition that never holds.
@@ -231,6 +263,35 @@ import PaxosCore
         #expect(session.simulation.step == 1)
     }
 
+    /// Settings are not events: `undo` takes back events only, and keeps the settings made among and after
+    /// them, in order, as a replay of the session without those events would have them.
+    @Test func undoKeepsSettingsMadeAfterTheCut() {
+        let (session, transcript) = Self.session("""
+            cluster 3 leader n1
+            submit x=1
+            step
+            set batch 2
+            step
+            set batch 3
+            election longest-term
+            priority n2 50
+            set recovery off
+            """)
+        transcript.lines = []
+        #expect(session.execute("undo 2") == .ok)
+        #expect(transcript.lines == ["undid 2 events: back at step 1, tick 0"])
+        #expect(session.simulation.step == 1)
+        #expect(session.simulation.config.batchSize == 3)
+        #expect(session.simulation.policies.electionName == "longest-term")
+        #expect(session.simulation.config.priorities[1] == 50)
+        #expect(!session.simulation.config.recovery)
+        // The same world as a session that never took the two steps.
+        let (fresh, _) = Self.session("cluster 3 leader n1\nsubmit x=1\nset batch 2\nset batch 3\nelection longest-term\npriority n2 50\nset recovery off")
+        #expect(session.simulation.replicas == fresh.simulation.replicas)
+        #expect(session.simulation.config == fresh.simulation.config)
+        #expect(session.simulation.inFlight == fresh.simulation.inFlight)
+    }
+
     @Test func historyListsTheCommandsEntered() {
         let (session, transcript) = Self.session("")
         session.execute("cluster 3 leader n1")
@@ -315,12 +376,30 @@ import PaxosCore
     }
 
     @Test func runUntilConvergedStopsAtOnceWhenConverged() {
-        // Converged is a reading of the state: a transaction still in flight does not change it.
-        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1")
-        let before = (session.simulation.step, session.simulation.inFlight.count)
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nrun")
+        let before = (session.simulation.step, session.simulation.tick)
         #expect(session.execute("run until converged") == .ok)
         #expect(transcript.lines.isEmpty)
-        #expect(session.simulation.step == before.0 && session.simulation.inFlight.count == before.1)
+        #expect(session.simulation.step == before.0 && session.simulation.tick == before.1)
+    }
+
+    /// A transaction on its way is work under way: once it reaches the leader, the leader proposes it and
+    /// the cluster is no longer converged. So `run until converged` runs until it is applied everywhere,
+    /// and `expect converged` says why it does not hold before.
+    @Test func aTransactionOnItsWayIsNotConvergence() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1")
+        #expect(session.simulation.divergence() == .transactionUnderWay(transaction: 1, to: .replica(ReplicaID(1))))
+        #expect(session.execute("expect converged") == .expectFailed)
+        #expect(transcript.lines.last == "✗ expect converged: t1 is on its way to n1: the client's transaction is under way")
+        #expect(session.execute("run until converged") == .ok)
+        #expect(session.simulation.divergence() == nil)
+        #expect(session.simulation.replicas.allSatisfy { $0.data == ["x": "1"] })
+        #expect(session.simulation.tick == 0, "no time passes: every message is delivered first")
+        // One to a follower: it redirects, and the redirect on its way back is work under way too.
+        let (redirected, _) = Self.session("cluster 3 leader n1\nrun for 1\ncrash n1\nrun until leader\nsubmit y=2")
+        #expect(redirected.execute("run until converged") == .ok)
+        #expect(redirected.simulation.divergence() == nil)
+        #expect(redirected.simulation.replicas.filter { redirected.simulation.isAlive($0.id) }.allSatisfy { $0.data == ["y": "2"] })
     }
 
     @Test func runUntilConvergedSaysWhyItStopped() {

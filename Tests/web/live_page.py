@@ -242,6 +242,18 @@ def main():
     check("an empty body: 400", status == 400 and body.startswith("400 bad request: the body is empty"), "%d %r" % (status, body))
     status, body = request("POST", command, "step\nquit")
     check("two lines in one body: 400", status == 400 and "one command line per request" in body, "%d %r" % (status, body))
+    status, body = request("POST", command, "deliver 999\r\n")
+    reply = json.loads(body) if status == 400 else {}
+    check("a line ended by CRLF runs whole: #999, not #99",
+          reply.get("output", [""])[0].startswith("error: message #999 is not in flight"), "%d %r" % (status, body))
+    shown, printed = from_page("deliver 999")
+    status, body = request("POST", command, "step\r\nquit")
+    check("two lines split by CRLF in one body: 400", status == 400 and "one command line per request" in body,
+          "%d %r" % (status, body))
+    chunk = b"x" * 4096
+    chunked = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(8)) + b"0\r\n\r\n"
+    answer = raw(port, b"POST /command?token=" + token.encode() + b" HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked)
+    check("a chunked body over the limit: 413", b" 413 " in (answer or b"")[:20], repr((answer or b"")[:80]))
     status, body = request("POST", command, "x" * 20000)
     check("a body of 20000 bytes: 413", status == 413 and body.startswith("413 payload too large: the body is one command line"),
           "%d %r" % (status, body))

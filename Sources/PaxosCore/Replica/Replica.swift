@@ -328,6 +328,23 @@ public struct Replica: Hashable, Sendable {
         }
     }
 
+    /// The heartbeat interval or the base election timeout changed. Silence counted under the old timing
+    /// says nothing under the new one (a follower that waited 3 ticks between heartbeats sent every 4 has
+    /// heard nothing wrong, but would time out at once under a timeout of 2), so the clocks that watch a
+    /// leader start over: a follower that follows one restarts its wait for a heartbeat, and a leader its
+    /// count of ticks without a majority. A change of settings alone then deposes no healthy leader. A
+    /// replica that follows nobody, or stands for election, keeps the time it waited.
+    public mutating func timingChanged() {
+        if hasLeadership {
+            updateLeadership { leader in
+                leader.ticksWithoutMajority = 0
+                leader.heard = ReplicaSet()
+            }
+        } else if knownLeader != nil, election == nil {
+            ticksWithoutLeader = 0
+        }
+    }
+
     /// Sets up `self` as the leader of `ballot` with an empty log (the `cluster N leader nK` start).
     public mutating func startAsLeader(ballot: Ballot, config: ClusterConfig) {
         promised = ballot
