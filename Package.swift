@@ -42,11 +42,9 @@ let package = Package(
         .target(name: "PaxosChecker", dependencies: ["PaxosCore", "PaxosSimulation"]),
 
         // MARK: - The command line
-        // GNU readline (Debian: libreadline-dev), linked only into the command line, never into the
-        // libraries above. A C target, not a system library: shim.c holds the one copy of the signal flags
-        // that the helpers in include/shim.h share. (No pkgConfig: readline.pc adds -D flags that SwiftPM
-        // warns about; include/module.modulemap links it.)
-        .target(name: "CReadline"),
+        // GNU readline, linked only into the command line, never into the libraries above.
+        // (No pkgConfig: readline.pc adds -D flags that SwiftPM warns about; the modulemap links it.)
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         // The live page (`--web`, `web on`): an HTTP and WebSocket server on FlyingFox, linked only into the
         // command line, never into the libraries above.
         .target(

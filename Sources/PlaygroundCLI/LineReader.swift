@@ -408,8 +408,8 @@ final class LineReader {
 /// long loops and the model checker's threads read between whole events; they stop there and say so, and
 /// the session goes on. At the prompt readline's own handling applies: Ctrl-C clears the line.
 ///
-/// The flag is defined once, in shim.c, so the handler and every reader see the same one wherever the
-/// optimizer inlines these calls.
+/// The flag is a weak global in shim.h, one for the whole program, so the handler and every reader see the
+/// same one wherever the optimizer inlines these calls.
 enum Interrupts {
     /// Catches SIGINT from now on (outside readline): it only sets the flag.
     static func catchThem() { paxos_interrupt_catch() }

@@ -6,13 +6,15 @@
  *
  * readline.h uses FILE without including <stdio.h>, so stdio comes first.
  *
- * The functions below are `static inline`; the state they share (the signal
- * flags, the signal state of the line being read) is defined once, in
- * shim.c, and only declared here. Were it `static` in this header, every
- * object file that inlines a function would get a copy of its own: in a
- * release build the optimizer inlines the Swift callers across files, and a
- * signal handler would set one copy of a flag while the loop read another
- * (Ctrl-C then stopped nothing). The helpers exist because
+ * The functions below are `static inline`: this is a system-library target
+ * and has no C sources of its own. The state they share (the signal flags,
+ * the signal state of the line being read) is defined here as weak globals,
+ * not `static` ones: every object file that inlines a helper emits the
+ * definition, and the linker keeps one, so the signal handler and every
+ * reader see the same flag. (Were it `static`, each object file would get a
+ * copy of its own: a release build inlines the Swift callers across files,
+ * and Ctrl-C then set one copy while the running command read another.)
+ * The helpers exist because
  *   - Swift 6 rejects references to mutable C globals such as rl_point or
  *     rl_attempted_completion_over ("not concurrency-safe"), so every
  *     readline global the REPL reads or sets is touched here, in C;
@@ -117,11 +119,12 @@ static inline const char *paxos_rl_last_history_line(void) {
  * whatever the program set up: see paxos_interrupt_catch at the end).
  */
 
-/* Defined in shim.c: one copy for the whole program. */
-extern volatile sig_atomic_t paxos_rl_caught_sigint;
-extern volatile sig_atomic_t paxos_rl_caught_sigwinch;
-extern volatile sig_atomic_t paxos_rl_caught_sigtstp;
-extern volatile sig_atomic_t paxos_rl_caught_fatal; /* the signal's number */
+/* Weak: one copy for the whole program, whichever object files define it. */
+#define PAXOS_SHARED __attribute__((weak))
+PAXOS_SHARED volatile sig_atomic_t paxos_rl_caught_sigint = 0;
+PAXOS_SHARED volatile sig_atomic_t paxos_rl_caught_sigwinch = 0;
+PAXOS_SHARED volatile sig_atomic_t paxos_rl_caught_sigtstp = 0;
+PAXOS_SHARED volatile sig_atomic_t paxos_rl_caught_fatal = 0; /* the signal's number */
 
 /* Only records the signal; the REPL's loop acts on it outside signal context. */
 static inline void paxos_rl_record_signal(int sig) {
@@ -155,7 +158,7 @@ static inline void paxos_rl_clear_flags(void) {
 }
 
 /* The signal state of the line being read, for paxos_rl_getc (set by paxos_rl_signals_begin). */
-extern const paxos_rl_signal_state *paxos_rl_current_state; /* shim.c */
+PAXOS_SHARED const paxos_rl_signal_state *paxos_rl_current_state = NULL;
 
 /*
  * readline's getc (rl_getc_function). readline reads a key after checking
@@ -401,7 +404,7 @@ static inline void paxos_rl_suspend(const paxos_rl_signal_state *state) {
 
 #include <stdatomic.h>
 
-extern atomic_int paxos_interrupt_flag; /* shim.c */
+PAXOS_SHARED atomic_int paxos_interrupt_flag = 0;
 
 static inline void paxos_interrupt_record(int sig) {
     (void)sig;
