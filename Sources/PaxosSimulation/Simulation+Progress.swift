@@ -36,7 +36,7 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     /// (or lost, until the next heartbeat's reply asks for them again).
     case uncommitted(ReplicaID, index: Int, last: Int)
     /// A client transaction is on its way: to live replica `to` (`.transaction`), or back to the client
-    /// in a redirect that it resends. Once it reaches the leader it is proposed, and the cluster would stop
+    /// in a redirect (which it sends again, to the leader, unless it gives up). Once it reaches the leader it is proposed, and the cluster would stop
     /// being converged with no new fault (a transaction on its way to a replica that is down is lost).
     case transactionUnderWay(transaction: Int, to: Endpoint)
 
@@ -71,7 +71,7 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
         case .uncommitted(let id, let index, let last):
             return "\(id) has not committed \(index == last ? "\(index)" : "\(index) to \(last)") yet: its proposals are under way"
         case .transactionUnderWay(let transaction, .client):
-            return "a redirect of t\(transaction) is on its way to the client, which sends it again: the transaction is under way"
+            return "a redirect of t\(transaction) is on its way to the client: the transaction is under way"
         case .transactionUnderWay(let transaction, let to):
             return "t\(transaction) is on its way to \(to): the client's transaction is under way"
         }
