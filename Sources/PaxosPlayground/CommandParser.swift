@@ -169,7 +169,11 @@ package enum CommandParser {
             guard let format = ExportFormat(rawValue: formatWord) else {
                 throw CommandError("unknown export format '\(formatWord)': use export mermaid|html|jsonl FILE")
             }
-            return .export(format, try a.word("FILE", "a file name"))
+            let file = try a.word("FILE", "a file name")
+            if file.first == "\"" || file.first == "'" {
+                throw CommandError("export takes the file name as written, without quotes, and a name without spaces (export \(formatWord) run.\(format == .mermaid ? "mmd" : formatWord))")
+            }
+            return .export(format, file)
         case "help": return .help(a.next())
         case "web":
             guard let what = a.next() else { return .web(.status) }

@@ -34,6 +34,13 @@ package enum OutputFile {
         _ = try target(of: path)
     }
 
+    /// `~/NAME` as a shell reads it: NAME in the home directory ($HOME); any other path as it is.
+    package static func expandingHome(_ path: String) -> String {
+        guard path.hasPrefix("~/"), let raw = getenv("HOME") else { return path }
+        let home = String(cString: raw)
+        return home.isEmpty ? path : home + path.dropFirst()
+    }
+
     package static func write(_ text: String, to path: String, mode: mode_t? = nil) throws(Problem) {
         try write(Array(text.utf8), to: path, mode: mode)
     }
@@ -99,7 +106,9 @@ package enum OutputFile {
                 throw Problem(path, "it is a directory; name a file in it")
             case S_IFREG:
                 guard let resolved = realPath(path) else { throw Problem(path, reason(errno, path: path)) }
-                if access(resolved, W_OK) != 0 {
+                // Mode bits as well as access(): root may write any file, but a file nobody may write is
+                // the user's way to keep it.
+                if access(resolved, W_OK) != 0 || info.st_mode & 0o222 == 0 {
                     throw Problem(path, errno == EROFS ? readOnlyFileSystem
                         : "it is read-only; make it writable (chmod u+w \(path)) or choose another path")
                 }

@@ -102,7 +102,17 @@ extension Session {
             for id in groups.flatMap({ $0 }) { try simulation.validate(id) }
             let listed = Set(groups.flatMap { $0 })
             let rest = simulation.config.replicas.filter { !listed.contains($0) }
-            try perform(.partition(rest.isEmpty ? groups : groups + [rest]))
+            let split = rest.isEmpty ? groups : groups + [rest]
+            try simulation.check(.partition(split))
+            // The same split as now (in any order): it says so and takes no step, as heal on a whole network.
+            func sameSplit(_ a: [[ReplicaID]], _ b: [[ReplicaID]]) -> Bool {
+                Set(a.map { Set($0) }) == Set(b.map { Set($0) })
+            }
+            if let now = simulation.partition, sameSplit(now, split) {
+                say("the network is already split so (\(now.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | "))): partition changes nothing")
+            } else {
+                try perform(.partition(split))
+            }
         case .heal:
             // On a whole network `heal` changes nothing: it says so and takes no step, so that no event
             // claims the network became whole "again".

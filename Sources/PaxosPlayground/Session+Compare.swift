@@ -38,6 +38,9 @@ extension Session {
             throw CommandError("unknown policy '\(name)': election policies are \(registry.elections.map(\.name).joined(separator: ", ")); commit policies are \(registry.commits.map(\.name).joined(separator: ", "))")
         }
         let (ka, kb) = (try kind(of: a), try kind(of: b))
+        guard a != b else {
+            throw CommandError("compare takes two different policies: \(a) against itself replays the same run (e.g. compare priority longest-term, or compare sync async)")
+        }
         guard ka == kb else {
             throw CommandError("compare takes two policies of one kind: \(a) is \(ka.article) policy, \(b) \(kb.article) one (e.g. compare priority longest-term, or compare sync async)")
         }

@@ -6,7 +6,8 @@ extension Session {
     /// `export mermaid|html|jsonl FILE`: writes the run so far (since the last `cluster`) as a Mermaid
     /// sequence diagram, a self-contained HTML space-time diagram, or the trace as JSON Lines (the same
     /// bytes as `--trace-jsonl`). The session is unchanged.
-    func export(_ format: ExportFormat, to path: String) throws {
+    func export(_ format: ExportFormat, to typed: String) throws {
+        let path = OutputFile.expandingHome(typed)
         try checkWritable(path)
         let text: String
         let what: String
@@ -23,7 +24,7 @@ extension Session {
         case .html:
             let shots = snapshots()
             guard !interrupted() else {
-                say("export stopped by Ctrl-C while it replayed the session: nothing written; export html \(path) goes on")
+                say("export stopped by Ctrl-C while it replayed the session: nothing written; export html \(typed) goes on")
                 (historyRewrite, wasInterrupted) = ([], true)
                 return
             }

@@ -132,7 +132,8 @@ import Testing
         #expect(try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType == .typeCharacterSpecial)
     }
 
-    @Test(.enabled(if: !runningAsRoot, "root writes every file")) func aReadOnlyFileIsRefused() throws {
+    /// Refused for root too, who may write any file: the mode bits say the user keeps it.
+    @Test func aReadOnlyFileIsRefused() throws {
         let path = try Self.directory() + "/run.html"
         try Self.write(Array("mine\n".utf8), path)
         chmod(path, 0o444)
@@ -140,6 +141,23 @@ import Testing
             try OutputFile.write("new", to: path)
         }
         #expect(try Self.read(path) == "mine\n")
+    }
+
+    /// A named pipe that no process reads would block the open, and the session, for good: one error line.
+    @Test func aPipeNobodyReadsIsRefusedAtOnce() throws {
+        let path = try Self.directory() + "/pipe"
+        #expect(mkfifo(path, 0o600) == 0)
+        #expect(throws: OutputFile.Problem(path, "it is a named pipe that no process reads; start its reader first (such as cat \(path)) or choose a file")) {
+            try OutputFile.write("new", to: path)
+        }
+    }
+
+    /// `~/NAME` is NAME in the home directory, as in a shell; `~` elsewhere is a character of the name.
+    @Test func aTildeNamesTheHomeDirectory() throws {
+        let home = try #require(getenv("HOME").map { String(cString: $0) })
+        #expect(OutputFile.expandingHome("~/run.html") == home + "/run.html")
+        #expect(OutputFile.expandingHome("a/~/run.html") == "a/~/run.html")
+        #expect(OutputFile.expandingHome("~run.html") == "~run.html")
     }
 
     /// `explore` writes `explore.pxs`, a name the user did not give: a file of theirs by that name is left

@@ -63,6 +63,9 @@ import PaxosCore
         ("web of", "error: web takes on [PORT] or off (got 'of'): web on 8080 serves the live page on port 8080"),
         ("web on 70000", "error: web takes PORT from 0 to 65535 (got 70000)"),
         ("web on 8080 now", "error: unexpected 'now' after web (see help web)"),
+        ("compare sync sync", "error: compare takes two different policies: sync against itself replays the same run (e.g. compare priority longest-term, or compare sync async)"),
+        ("export html \"a", "error: export takes the file name as written, without quotes, and a name without spaces (export html run.html)"),
+        ("export mermaid 'a.mmd'", "error: export takes the file name as written, without quotes, and a name without spaces (export mermaid run.mmd)"),
     ])
     func badInputSaysWhatIsWrongAndChangesNothing(_ line: String, _ expected: String) {
         let (session, transcript) = Self.session()
@@ -261,6 +264,21 @@ import PaxosCore
         #expect(session.simulation.policies.electionName == "longest-term")
         #expect(session.simulation.policies.commitName == "async")
         #expect(session.simulation.step == 1)
+    }
+
+    /// A partition into the groups there are already (listed in any order) changes nothing: it says so and
+    /// takes no step, as `heal` on a whole network does.
+    @Test func theSamePartitionAgainTakesNoStep() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\npartition n1 | n2 n3")
+        let step = session.simulation.step
+        transcript.lines = []
+        #expect(session.execute("partition n3 n2 | n1") == .ok)
+        #expect(session.execute("partition n2 n3 | n1") == .ok)
+        #expect(transcript.lines == ["the network is already split so (n1 | n2 n3): partition changes nothing",
+                                     "the network is already split so (n1 | n2 n3): partition changes nothing"])
+        #expect(session.simulation.step == step)
+        #expect(session.execute("partition n1 n2 | n3") == .ok)
+        #expect(session.simulation.step == step + 1)
     }
 
     /// Settings are not events: `undo` takes back events only, and keeps the settings made among and after
