@@ -30,7 +30,14 @@ extension Session {
     /// what history keeps of it (`ran`), and the command that would go on; Ctrl-C makes the outcome
     /// ``Outcome/interrupted``.
     func stopped(_ stop: Stop, _ command: String, did: String, ran: WhatRan, goOn: String?) {
-        let kept = ran.lines.isEmpty ? "history keeps nothing of it" : "history keeps it as \(ran.lines.joined(separator: ", "))"
+        // A long run stopped late is thousands of lines (`step 17`, `tick 1`, ...): the line names the first and
+        // the last, and how many.
+        let lines = ran.lines
+        let kept = switch lines.count {
+        case 0: "history keeps nothing of it"
+        case 1...4: "history keeps it as \(lines.joined(separator: ", "))"
+        default: "history keeps it as \(lines.count) lines that replay it (\(lines.prefix(2).joined(separator: ", ")), …, \(lines[lines.count - 1]))"
+        }
         switch stop {
         case .interrupted:
             say("\(command) stopped by Ctrl-C after \(did), at step \(simulation.step), tick \(simulation.tick): \(kept)"

@@ -155,7 +155,9 @@ enum Views {
         }
         let (heartbeat, timeout) = (config.heartbeatIntervalTicks, config.electionTimeoutTicks)
         guard heartbeat >= timeout, config.replicaCount > 1 else { return nil }
-        let fixes = (timeout > 1 ? ["set heartbeat \(timeout - 1)"] : []) + ["set timeout \(heartbeat.saturatingAdding(1))"]
+        // Only settings the REPL takes: a timeout above the largest heartbeat is no fix.
+        let fixes = (timeout > 1 ? ["set heartbeat \(timeout - 1)"] : [])
+            + (heartbeat < Limits.timeoutTicksMax ? ["set timeout \(heartbeat + 1)"] : [])
         let when = heartbeat == timeout ? "as long as" : "longer than"
         return "warning: heartbeats every \(heartbeat) tick\(heartbeat == 1 ? "" : "s"), \(when) the election timeout of \(timeout): followers can time out between them under a healthy leader and hold needless elections; the timeout must be above the heartbeat (\(fixes.joined(separator: ", or ")))"
     }

@@ -60,7 +60,7 @@ import PaxosSimulation
     @Test(arguments: [
         ("run until leader", 6, "run until leader stopped by Ctrl-C after 2 deliveries and 4 ticks, at step 8, tick 4: history keeps it as step 1, tick 4, step 1; run until leader goes on",
          ["step 1", "tick 4", "step 1"], "run until leader"),
-        ("run for 38", 30, "run for 38 stopped by Ctrl-C after 8 of 38 ticks and 22 deliveries, at step 32, tick 8: history keeps it as step 1, tick 4, step 9, tick 1, step 3, tick 1, step 3, tick 1, step 3, tick 1, step 3; run for 30 goes on",
+        ("run for 38", 30, "run for 38 stopped by Ctrl-C after 8 of 38 ticks and 22 deliveries, at step 32, tick 8: history keeps it as 11 lines that replay it (step 1, tick 4, …, step 3); run for 30 goes on",
          ["step 1", "tick 4", "step 9", "tick 1", "step 3", "tick 1", "step 3", "tick 1", "step 3", "tick 1", "step 3"], "run for 30"),
     ])
     func runStoppedByCtrlCGoesOnToTheSameWorld(_ command: String, _ after: Int, _ said: String, _ kept: [String],
