@@ -56,7 +56,7 @@ public struct Rule: Hashable, Sendable {
     public let down: [ReplicaID]
     /// How many ticks the replica's own clock ran ahead of the global tick in this step before the rule
     /// applied (`timeout nK` runs it until the election timer fires); 0 when time passed as usual.
-    public var ranAhead = 0
+    public let ranAhead: Int
 }
 
 /// Why a message in flight did not arrive.
