@@ -44,7 +44,7 @@ enum Annotator {
         case .restarted(let r, let promised):
             return "\(r) restarts as a follower with its log and ballot (\(promised))"
         case .partitioned(let groups):
-            return "the network splits into \(groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")): messages between groups are lost"
+            return "the network splits into \(partitionText(groups)): messages between groups are lost"
         case .healed:
             return "the network is whole again"
         case .cut(let from, let to):

@@ -52,7 +52,7 @@ extension TraceEvent {
         case .duplicated(let id, _, let copy): "#\(id) copied as #\(copy)"
         case .crashed: "crashed"
         case .restarted(_, let promised): "restarted, promised \(promised)"
-        case .partitioned(let groups): groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")
+        case .partitioned(let groups): partitionText(groups)
         case .healed: "network whole"
         case .cut(let from, let to): "\(from) ↛ \(to)"
         case .uncut(let from, let to): "\(from) → \(to) restored"

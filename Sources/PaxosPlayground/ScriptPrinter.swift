@@ -38,7 +38,7 @@ package enum ScriptPrinter {
         case .run(let condition): "run" + words(condition)
         case .crash(let id): "crash \(id)"
         case .restart(let id): "restart \(id)"
-        case .partition(let groups): "partition " + groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")
+        case .partition(let groups): "partition " + partitionText(groups)
         case .heal: "heal"
         case .cut(let from, let to): "cut \(from) \(to)"
         case .uncut(let from, let to): "uncut \(from) \(to)"

@@ -109,7 +109,7 @@ extension Session {
                 Set(a.map { Set($0) }) == Set(b.map { Set($0) })
             }
             if let now = simulation.partition, sameSplit(now, split) {
-                say("the network is already split so (\(now.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | "))): partition changes nothing")
+                say("the network is already split so (\(partitionText(now))): partition changes nothing")
             } else {
                 try perform(.partition(split))
             }

@@ -26,7 +26,7 @@ enum Views {
     static func network(_ sim: Simulation) -> [String] {
         var lines: [String] = []
         if let groups = sim.partition {
-            lines.append("partition: " + groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | "))
+            lines.append("partition: " + partitionText(groups))
         }
         if !sim.cuts.isEmpty {
             lines.append("cut: " + sim.cuts.map { "\($0.from) → \($0.to)" }.joined(separator: ", "))
@@ -187,4 +187,9 @@ enum Views {
             return line
         }.joined(separator: "\n")
     }
+}
+
+/// A partition's groups as the command line writes them: `n1 | n2 n3`.
+func partitionText(_ groups: [[ReplicaID]]) -> String {
+    groups.map { $0.map(\.description).joined(separator: " ") }.joined(separator: " | ")
 }
