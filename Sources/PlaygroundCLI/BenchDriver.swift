@@ -64,7 +64,7 @@ struct BenchDriver {
         let start = clock.now
         while true {
             if !cleanupDue, submitted < transactions, sim.inFlight.isEmpty || sim.inFlight[0].id > lastTransactionID,
-               sim.figures(of: leader).queued < low {
+               sim.queuedTransactions(at: leader) < low {
                 let count = min(chunk, transactions - submitted)
                 for _ in 0..<count {
                     let redo = pool[submitted % pool.count]
