@@ -3,7 +3,29 @@
 /// A dictionary underneath: equality and hashing do not depend on the order keys were written in, and
 /// ``pairs`` reads the data in key order, so nothing of `Dictionary`'s order reaches the trace.
 public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, CustomStringConvertible {
-    private var values: [String: String] = [:]
+    /// A key with its hash, so that the key of a record, applied on every replica, is hashed once (where the
+    /// record was made), not at every apply. Equal keys have equal hashes, since `String`'s hash follows its
+    /// equality (canonical equivalence); the hash is this process's and never leaves it.
+    private struct HashedKey: Hashable, Sendable {
+        let text: String
+        let hash: Int
+
+        init(_ text: String) {
+            self.text = text
+            hash = text.hashValue
+        }
+
+        init(of record: RedoRecord) {
+            text = record.key
+            hash = record.keyHash
+        }
+
+        static func == (a: HashedKey, b: HashedKey) -> Bool { a.hash == b.hash && a.text == b.text }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
+    private var values: [HashedKey: String] = [:]
 
     public init() {}
 
@@ -18,13 +40,13 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
 
     /// The value of `key`; setting nil removes the key.
     public subscript(key: String) -> String? {
-        get { values[key] }
-        set { values[key] = newValue }
+        get { values[HashedKey(key)] }
+        set { values[HashedKey(key)] = newValue }
     }
 
     /// Sets the record's key to its value, or removes the key when the value is empty.
     public mutating func apply(_ record: RedoRecord) {
-        values[record.key] = record.value.isEmpty ? nil : record.value
+        values[HashedKey(of: record)] = record.value.isEmpty ? nil : record.value
     }
 
     /// Applies the records in order.
@@ -34,7 +56,7 @@ public struct KeyValueData: Hashable, Sendable, ExpressibleByDictionaryLiteral, 
 
     /// Every key and its value, in key order.
     public var pairs: [(key: String, value: String)] {
-        values.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
+        values.map { (key: $0.key.text, value: $0.value) }.sorted { $0.key < $1.key }
     }
 
     public var description: String {
