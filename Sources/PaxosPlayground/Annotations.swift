@@ -64,10 +64,14 @@ enum Annotator {
             return "\(r) is not the leader: it redirects the client to \(leader)"
         case .redirects(nil):
             return "\(r) is not the leader and knows none: the client must wait for an election"
+        case .handsBack(let t, let leader?):
+            return "\(r) no longer leads: t\(t), queued and never proposed, goes back to the client, redirected to \(leader)"
+        case .handsBack(let t, nil):
+            return "\(r) no longer leads and knows no leader: t\(t), queued and never proposed, goes back to the client"
         case .queues(let t, let length, .recovering):
             return "\(r) queues t\(t) (queue \(length)): it leads, but proposes nothing new before log recovery ends"
         case .queues(let t, let length, .windowFull(let inFlight, let window)):
-            return "\(r) queues t\(t) (queue \(length)): \(inFlight) proposals in flight fill the window of \(window)"
+            return "\(r) queues t\(t) (queue \(length)): \(inFlight) \(inFlight == 1 ? "proposal" : "proposals") in flight \(inFlight == 1 ? "fills" : "fill") the window of \(window)"
         case .proposes(let index, let ballot, let transactions):
             let what = transactions.count == 1
                 ? "t\(transactions[0])" : "a batch of \(transactions.count) (\(transactions.map { "t\($0)" }.joined(separator: ", ")))"

@@ -31,7 +31,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Windows (proposals in flight) to sweep, comma-separated.")
     var window = IntList([1, 4, 16])
 
-    @Option(help: "Seed of the simulation.")
+    @Option(parsing: .unconditional, help: "Seed of the simulation.")
     var seed: UInt64 = 1
 
     @Option(help: "Commit policy: sync, async, or a registered plugin.")

@@ -6,10 +6,10 @@ import PlaygroundWeb
 
 /// The options every subcommand shares (REPL.md: common options).
 struct CommonOptions: ParsableArguments {
-    @Option(help: "Seed of the one random generator (randomized elections).")
+    @Option(parsing: .unconditional, help: "Seed of the one random generator (randomized elections).")
     var seed: UInt64 = 1
 
-    @Option(help: "Replicas in the starting cluster.")
+    @Option(parsing: .unconditional, help: "Replicas in the starting cluster.")
     var replicas: Int = 3
 
     @Option(help: "Election policy: priority, longest-term, randomized, or a registered plugin.")
@@ -27,7 +27,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "Print no message flows: only expectations, errors and what you ask to show.")
     var quiet = false
 
-    @Option(help: "Wrap flow lines to N columns (else COLUMNS, else the terminal's width; piped: no wrapping).")
+    @Option(parsing: .unconditional, help: "Wrap flow lines to N columns (else COLUMNS, else the terminal's width; piped: no wrapping).")
     var width: Int?
 
     @Flag(help: "Plain ASCII in lanes (also when NO_COLOR is set).")
@@ -149,7 +149,7 @@ struct REPL: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .customLong("web"), help: ArgumentHelp(
+    @Option(name: .customLong("web"), parsing: .unconditional, help: ArgumentHelp(
         "Also serve the session live in the browser on this port (default 8080; 0: any free port): /watch read-only, the control URL with its token.",
         valueName: "port"))
     var webPort: Int?

@@ -19,37 +19,37 @@ struct Check: ParsableCommand {
 
     @Option(help: "Named bounds: \(CheckPreset.listing). With no preset and no bound option, check runs \(CheckPreset.standard.rawValue); with bound options and no preset, the bounds not given are \(CheckPreset.base.rawValue)'s. An option given with a preset overrides that bound.")
     var preset: CheckPreset?
-    @Option(help: "Replicas in the cluster (default: 3).")
+    @Option(parsing: .unconditional, help: "Replicas in the cluster (default: 3).")
     var replicas: Int?
     @Option(help: "The replica that leads ballot 1 at the start (nK), or 'none' for a first election (default: n1).")
     var leader: String?
-    @Option(help: "Transactions committed on every replica before the search starts (submit x=k and run, for k = 1 to N), so that every run begins with that log; needs a leader (classroom: 1, tiny: 0).")
+    @Option(parsing: .unconditional, help: "Transactions committed on every replica before the search starts (submit x=k and run, for k = 1 to N), so that every run begins with that log; needs a leader (classroom: 1, tiny: 0).")
     var committed: Int?
-    @Option(help: "Client transactions that may be submitted within the search (transaction k sets x=k, numbered after those committed first; tiny: 1).")
+    @Option(parsing: .unconditional, help: "Client transactions that may be submitted within the search (transaction k sets x=k, numbered after those committed first; tiny: 1).")
     var transactions: Int?
-    @Option(help: "Candidacies (new ballots) allowed in one run (tiny: 1).")
+    @Option(parsing: .unconditional, help: "Candidacies (new ballots) allowed in one run (tiny: 1).")
     var elections: Int?
     @Option(help: "Replicas that may stand, e.g. n2,n3 (default: any).")
     var candidates: String?
-    @Option(help: "Messages that may be dropped (tiny: 0).")
+    @Option(parsing: .unconditional, help: "Messages that may be dropped (tiny: 0).")
     var drops: Int?
-    @Option(help: "Messages that may be duplicated (tiny: 0).")
+    @Option(parsing: .unconditional, help: "Messages that may be duplicated (tiny: 0).")
     var duplicates: Int?
-    @Option(help: "Crashes allowed (each crashed replica may also restart, up to --restarts; tiny: 0).")
+    @Option(parsing: .unconditional, help: "Crashes allowed (each crashed replica may also restart, up to --restarts; tiny: 0).")
     var crashes: Int?
-    @Option(help: "Restarts allowed (tiny: 0).")
+    @Option(parsing: .unconditional, help: "Restarts allowed (tiny: 0).")
     var restarts: Int?
-    @Option(help: "Global ticks allowed (time as the tick command advances it; the election timeout is 1 tick here; tiny: 2).")
+    @Option(parsing: .unconditional, help: "Global ticks allowed (time as the tick command advances it; the election timeout is 1 tick here; tiny: 2).")
     var ticks: Int?
-    @Option(help: "Abstract time instead of ticks: this many election timers may fire, each at any moment (script: timeout nK).")
+    @Option(parsing: .unconditional, help: "Abstract time instead of ticks: this many election timers may fire, each at any moment (script: timeout nK).")
     var timeouts: Int?
     @Option(help: "When an election timer may fire under --timeouts: any (at any moment, also against a live leader: tiny, thorough) or leader-down (only at a replica whose leader is down or that follows none: classroom).")
     var suspicion: CheckerConfiguration.Suspicion?
-    @Option(help: "Transactions per proposal, as set batch does (default: 1).")
+    @Option(parsing: .unconditional, help: "Transactions per proposal, as set batch does (default: 1).")
     var batch: Int?
-    @Option(help: "Proposals in flight at once, as set window does (default: 4; classroom: 1).")
+    @Option(parsing: .unconditional, help: "Proposals in flight at once, as set window does (default: 4; classroom: 1).")
     var window: Int?
-    @Option(name: .customLong("elections-per-replica"), help: "At most this many candidacies per replica.")
+    @Option(name: .customLong("elections-per-replica"), parsing: .unconditional, help: "At most this many candidacies per replica.")
     var electionsPerReplica: Int?
     @Option(help: "Election policy.")
     var election = PriorityElection.name
@@ -64,11 +64,11 @@ struct Check: ParsableCommand {
     var order = "bfs"
     @Option(help: "Search threads (default: every core).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(name: .customLong("max-states"), help: "Stop after this many distinct states.")
+    @Option(name: .customLong("max-states"), parsing: .unconditional, help: "Stop after this many distinct states.")
     var maxStates: Int?
-    @Option(name: .customLong("max-seconds"), help: "Stop after this many seconds.")
+    @Option(name: .customLong("max-seconds"), parsing: .unconditional, help: "Stop after this many seconds.")
     var maxSeconds: Double?
-    @Option(name: .customLong("max-depth"), help: "Explore runs of at most this many steps.")
+    @Option(name: .customLong("max-depth"), parsing: .unconditional, help: "Explore runs of at most this many steps.")
     var maxDepth: Int?
     @Flag(name: .customLong("no-reductions"), help: "Explore without reductions (sleep sets, symmetry, dead letters, ignored messages, drops as delays), to compare.")
     var noReductions = false
@@ -76,7 +76,7 @@ struct Check: ParsableCommand {
     var without: String?
     @Option(help: "Where to write a counterexample script (default counterexample.pxs, or counterexample-2.pxs and on when a file of that name is not an earlier counterexample).")
     var script: String?
-    @Option(help: "Seed (randomized elections draw their timeouts from it).")
+    @Option(parsing: .unconditional, help: "Seed (randomized elections draw their timeouts from it).")
     var seed: UInt64 = 1
     @Flag(name: .customLong("no-color"), help: "No colours.")
     var noColor = false

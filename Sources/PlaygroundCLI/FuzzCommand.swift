@@ -13,7 +13,7 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Lines to generate and run.")
     var lines = 100_000
 
-    @Option(help: "Seed of the generator (and of the session).")
+    @Option(parsing: .unconditional, help: "Seed of the generator (and of the session).")
     var seed: UInt64 = 1
 
     @Option(name: .customLong("max-count"), help: "Largest count a generated command may carry (tick, step, run for, undo, set ...).")
@@ -25,13 +25,13 @@ struct Fuzz: ParsableCommand {
     @Option(name: .customLong("session-lines"), help: "Start a fresh session after this many lines.")
     var sessionLines = 200
 
-    @Option(name: .customLong("hang-seconds"), help: "A line that runs longer than this is a hang: the run stops, exit 3.")
+    @Option(name: .customLong("hang-seconds"), parsing: .unconditional, help: "A line that runs longer than this is a hang: the run stops, exit 3.")
     var hangSeconds: Double = 60
 
     @Flag(help: "Print each line (escaped) to standard error before it runs, to find the line a crash stopped at.")
     var echo = false
 
-    @Option(help: "Print each line that runs longer than this many seconds to standard error.")
+    @Option(parsing: .unconditional, help: "Print each line that runs longer than this many seconds to standard error.")
     var slow: Double?
 
     func run() throws {

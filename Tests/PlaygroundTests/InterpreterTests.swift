@@ -420,6 +420,32 @@ import PaxosCore
         #expect(redirected.simulation.replicas.filter { redirected.simulation.isAlive($0.id) }.allSatisfy { $0.data == ["y": "2"] })
     }
 
+    /// A leader that loses leadership with transactions queued and never proposed hands them back to the
+    /// client: to the leader that deposed it, which commits them, or, knowing none, with a redirect that
+    /// makes the client give up, in the flow. Before, they vanished without a line.
+    @Test func aLeaderThatLosesLeadershipHandsItsQueueBack() {
+        let setUp = "cluster 3 leader n1\nset window 1\nsubmit x=1\nsubmit y=2\nstep 2\ncut n1 n2\ncut n1 n3"
+        // Its heartbeats lost, n1 steps down before the others elect: it knows no leader.
+        let (alone, transcript) = Self.session(setUp)
+        #expect(alone.simulation.replica(ReplicaID(1)).queuedTransactions == 1)
+        #expect(alone.execute("run until converged") == .ok)
+        let notes = transcript.lines.filter { $0.contains("t2") }
+        #expect(notes.contains("      ↳ n1 queues t2 (queue 1): 1 proposal in flight fills the window of 1"))
+        #expect(notes.suffix(2) == [
+            "      ↳ n1 no longer leads and knows no leader: t2, queued and never proposed, goes back to the client",
+            "      ↳ client gives up on t2: no leader is known; submit it again later",
+        ])
+        #expect(alone.simulation.replicas.allSatisfy { $0.data["y"] == nil })
+        // With a heartbeat every 2 ticks it steps down after 5, and the new leader's heartbeat reaches it
+        // first: it follows n2, and t2 goes to n2, which commits it.
+        let (deposed, log) = Self.session("set heartbeat 2\n" + setUp)
+        #expect(deposed.execute("run until converged") == .ok)
+        #expect(log.lines.contains("      ↳ n1 no longer leads: t2, queued and never proposed, goes back to the client, redirected to n2"))
+        #expect(log.lines.contains("      ↳ client re-sends t2 to n2, as n1 redirected it"))
+        #expect(deposed.simulation.replicas.allSatisfy { $0.data["y"] == "2" })
+        #expect(deposed.simulation.replicas.allSatisfy { $0.queuedTransactions == 0 })
+    }
+
     @Test func runUntilConvergedSaysWhyItStopped() {
         let (session, transcript) = Self.session("cluster 3 leader n1\ncrash n2\ncrash n3")
         session.execute("run until converged")

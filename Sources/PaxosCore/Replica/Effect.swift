@@ -41,6 +41,9 @@ public enum Observation: Hashable, Sendable {
 public enum Reason: Hashable, Sendable {
     // §2(1) transaction
     case redirects(knownLeader: ReplicaID?)
+    /// A leader that leaves leadership hands a transaction it queued and never proposed back to the client,
+    /// redirected to the leader it now follows, if it knows one.
+    case handsBack(transaction: Int, knownLeader: ReplicaID?)
     case queues(transaction: Int, queueLength: Int, cause: QueueCause)
     // §2(2) propose
     case proposes(index: Int, ballot: Ballot, transactions: [Int])

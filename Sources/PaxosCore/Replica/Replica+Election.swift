@@ -118,7 +118,7 @@ extension Replica {
             return
         }
         promised = ballot
-        becomeFollower(of: nil)
+        becomeFollower(of: nil, &c)
         c.send(.promise(Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex)),
                from: id, to: .replica(candidate), candidacy.retry ? .grantsRetry(ballot: ballot) : .grants(ballot: ballot))
     }
@@ -153,7 +153,7 @@ extension Replica {
         guard let state = election else { return }
         let retry = c.config.retryTimeoutTicks(of: id)
         c.outcome(.standsAside(ballot: state.ballot, cause: cause, retryTicks: retry))
-        becomeFollower(of: nil)
+        becomeFollower(of: nil, &c)
         failedElection = true
         electionTimeoutTicks = retry
     }
@@ -178,7 +178,7 @@ extension Replica {
             } else if hasLeadership {
                 c.outcome(.preempted(by: ballot))
             }
-            becomeFollower(of: ballot)
+            becomeFollower(of: ballot, &c)
         }
         ticksWithoutLeader = 0
         return true
@@ -191,7 +191,7 @@ extension Replica {
     mutating func stepDown(learnedRound round: Int, from replica: ReplicaID, _ c: inout Context) {
         c.outcome(.learnsHigherRound(round: round, replica: replica))
         highestRound = max(highestRound, round)
-        becomeFollower(of: nil)
+        becomeFollower(of: nil, &c)
     }
 
     /// A majority promised: lead, and recover the log before anything new. The voters learn of the new

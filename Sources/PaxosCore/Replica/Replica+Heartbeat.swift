@@ -53,7 +53,7 @@ extension Replica {
         heard.insert(id)
         c.local(.stepDown(leader.ballot),
                 .lostMajority(ballot: leader.ballot, ticks: leader.ticksWithoutMajority, heard: heard.members))
-        becomeFollower(of: nil)
+        becomeFollower(of: nil, &c)
     }
 
     mutating func receiveHeartbeat(_ heartbeat: Heartbeat, _ c: inout Context) {

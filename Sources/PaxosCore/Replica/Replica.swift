@@ -385,6 +385,21 @@ extension Replica {
     // MARK: - Role transitions: the only writers of `state`
 
     /// Leaves leadership or candidacy and follows `ballot`'s owner (or nobody).
+    /// Follows `ballot`'s owner, or nobody, as ``becomeFollower(of:)``; a leader first hands every transaction
+    /// it queued and never proposed back to the client, redirected to the leader it now follows if it knows
+    /// one, so that no transaction vanishes without a word when leadership is lost (only a crash loses the
+    /// queue, with the replica).
+    mutating func becomeFollower(of ballot: Ballot?, _ c: inout Context) {
+        if let queue = readLeadership({ $0.queue }), !queue.isEmpty {
+            let leader = ballot?.ownerID
+            for transaction in queue {
+                c.send(.redirect(transaction, leader: leader), from: id, to: .client,
+                       .handsBack(transaction: transaction.id, knownLeader: leader))
+            }
+        }
+        becomeFollower(of: ballot)
+    }
+
     mutating func becomeFollower(of ballot: Ballot?) {
         state = .follower
         knownLeader = ballot?.ownerID
