@@ -34,9 +34,12 @@ struct RandomizedFaultTests {
     /// once no timer left over from the faults was due: each healed a long partition, every replica still
     /// followed the old leader at tick 0, and at tick 1 a follower's election timer (or the leader's
     /// step-down) fired and another replica took over, a leader deposed after the cluster "converged".
-    /// Now tick 0 is not converged (the timer is due), and the new leader is the one that stays.
+    /// Now tick 0 is not converged (the timer is due), and the new leader is the one that stays. A third,
+    /// 2,009,937 (`longest-term`, 80 actions), takes another course since a leader that loses leadership
+    /// hands its queued transactions back to the client (the redirects change what follows) and no longer
+    /// reaches that state; it still converges, and the randomized runs check it as any other.
     @Test("a timer left over from a healed partition is not convergence: seeds that deposed a converged leader",
-          arguments: [(UInt64(2_004_184), "longest-term", 60), (2_009_937, "longest-term", 80), (4_009_185, "randomized", 149)])
+          arguments: [(UInt64(2_004_184), "longest-term", 60), (4_009_185, "randomized", 149)])
     func leftOverTimersAreNotConvergence(seed: UInt64, election: String, actions: Int) {
         let (outcome, _) = FaultRun(seed: seed, election: election, commit: "sync", actions: actions).run()
         #expect(outcome.violations.isEmpty)

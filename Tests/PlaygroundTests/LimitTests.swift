@@ -90,6 +90,11 @@ import Testing
         (["bench", "--transactions", "1000000000"], "Error: --transactions takes at most 100000000 transactions (got 1000000000)\n"),
         (["bench", "--batch", "1,5000"], "Error: --batch takes at most 1000 transactions per proposal (got 5000)\n"),
         (["bench", "--repeat", "1000"], "Error: --repeat takes at most 100 runs (got 1000)\n"),
+        // A negative number is the option's value, not an option: its error says so (it said "Missing value").
+        (["--seed", "-1"], "Error: The value '-1' is invalid for '--seed <seed>'; paxos-playground --help lists the options\n"),
+        (["check", "--seed", "-1"], "Error: The value '-1' is invalid for '--seed <seed>'; paxos-playground check --help lists the options\n"),
+        (["--replicas", "-3"], "Error: --replicas takes at least 1 replica (got -3)\n"),
+        (["check", "--max-seconds", "-2"], "Error: --max-seconds takes more than 0 and at most 604800 seconds (got -2.0)\n"),
     ])
     func commandLineOptionsPastTheirLimitExitTwo(_ arguments: [String], _ expected: String) throws {
         let result = try CLITests.playground(arguments)
