@@ -29,8 +29,8 @@ extension Simulation {
     }
 
     /// The client transactions queued at replica `id` (0 unless it leads). Apart from ``figures(of:)``:
-    /// it reads the role, which costs more than the two counters, and the bench needs it only before a
-    /// submit (with it, every delivery paid for it: 100 instructions a message with 3 replicas).
+    /// it reads the role, which costs more than the two counters (about 100 instructions), and the bench
+    /// needs it only before a submit.
     package func queuedTransactions(at id: ReplicaID) -> Int {
         replicas[id.number - 1].queuedTransactions
     }

@@ -3,7 +3,7 @@ public struct RedoRecord: Hashable, Sendable, CustomStringConvertible {
     public let key: String
     public let value: String
     /// `key`'s hash (this process's `hashValue`), taken once where the record is made: the record is applied
-    /// on every replica, and hashing the key at each apply was more than half of what an apply cost.
+    /// on every replica, and hashing the key there would be more than half of what an apply costs.
     let keyHash: Int
 
     public init(key: String, value: String) {
