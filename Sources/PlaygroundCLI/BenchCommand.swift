@@ -19,16 +19,16 @@ struct Bench: ParsableCommand {
             invariant checks are off and no trace events are built (--traced builds them).
             """)
 
-    @Option(help: "Client transactions per configuration.")
+    @Option(parsing: .unconditional, help: "Client transactions per configuration.")
     var transactions = 1_000_000
 
-    @Option(help: "Replica counts to sweep, comma-separated.")
+    @Option(parsing: .unconditional, help: "Replica counts to sweep, comma-separated.")
     var replicas = IntList([3, 5, 7])
 
-    @Option(help: "Batch sizes (transactions per proposal) to sweep, comma-separated.")
+    @Option(parsing: .unconditional, help: "Batch sizes (transactions per proposal) to sweep, comma-separated.")
     var batch = IntList([1, 8, 64])
 
-    @Option(help: "Windows (proposals in flight) to sweep, comma-separated.")
+    @Option(parsing: .unconditional, help: "Windows (proposals in flight) to sweep, comma-separated.")
     var window = IntList([1, 4, 16])
 
     @Option(parsing: .unconditional, help: "Seed of the simulation.")
@@ -49,7 +49,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Check the invariants after every step (checksInvariants = true; off by default).")
     var invariants = false
 
-    @Option(help: "Runs of each configuration (and of its baseline); the fastest counts.")
+    @Option(parsing: .unconditional, help: "Runs of each configuration (and of its baseline); the fastest counts.")
     var `repeat` = 1
 
     @Flag(help: "Print the results as JSON.")
@@ -61,7 +61,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time each REPL command on a long session instead (--steps, --repeat; see Docs/Performance.md, Interactive speed).")
     var interactive = false
 
-    @Option(help: "With --interactive: the steps of the session the commands are timed on.")
+    @Option(parsing: .unconditional, help: "With --interactive: the steps of the session the commands are timed on.")
     var steps = 30_000
 
     @Option(help: "With --interactive: only the commands whose name contains this.")

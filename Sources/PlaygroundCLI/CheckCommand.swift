@@ -62,7 +62,7 @@ struct Check: ParsableCommand {
     var breaks: String?
     @Option(help: "Search order: bfs (shortest counterexamples) or dfs.")
     var order = "bfs"
-    @Option(help: "Search threads (default: every core).")
+    @Option(parsing: .unconditional, help: "Search threads (default: every core).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("max-states"), parsing: .unconditional, help: "Stop after this many distinct states.")
     var maxStates: Int?

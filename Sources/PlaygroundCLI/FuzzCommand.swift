@@ -10,19 +10,19 @@ struct Fuzz: ParsableCommand {
         abstract: "Fuzz the command language with random lines: no crash, one-line errors, no change after an error.",
         shouldDisplay: false)
 
-    @Option(help: "Lines to generate and run.")
+    @Option(parsing: .unconditional, help: "Lines to generate and run.")
     var lines = 100_000
 
     @Option(parsing: .unconditional, help: "Seed of the generator (and of the session).")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("max-count"), help: "Largest count a generated command may carry (tick, step, run for, undo, set ...).")
+    @Option(name: .customLong("max-count"), parsing: .unconditional, help: "Largest count a generated command may carry (tick, step, run for, undo, set ...).")
     var maxCount = 50
 
     @Flag(name: .customLong("wide-numbers"), help: "Run counts of any size the parser takes (once the limits of issue 17 are in).")
     var wideNumbers = false
 
-    @Option(name: .customLong("session-lines"), help: "Start a fresh session after this many lines.")
+    @Option(name: .customLong("session-lines"), parsing: .unconditional, help: "Start a fresh session after this many lines.")
     var sessionLines = 200
 
     @Option(name: .customLong("hang-seconds"), parsing: .unconditional, help: "A line that runs longer than this is a hang: the run stops, exit 3.")
@@ -33,6 +33,15 @@ struct Fuzz: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Print each line that runs longer than this many seconds to standard error.")
     var slow: Double?
+
+    func validate() throws {
+        try checkLimit(lines, Limits.Bound(1, Int.max, "line", "lines"), "--lines")
+        guard maxCount >= 1 else { throw ValidationError("--max-count takes a whole number ≥ 1 (got \(maxCount))") }
+        try checkLimit(sessionLines, Limits.Bound(1, Int.max, "line", "lines"), "--session-lines")
+        for (option, seconds) in [("--hang-seconds", hangSeconds), ("--slow", slow ?? 1)] where !(seconds > 0) {
+            throw ValidationError("\(option) takes more than 0 seconds (got \(seconds))")
+        }
+    }
 
     func run() throws {
         var options = CommandFuzzer.Options()

@@ -95,6 +95,10 @@ import Testing
         (["check", "--seed", "-1"], "Error: The value '-1' is invalid for '--seed <seed>'; paxos-playground check --help lists the options\n"),
         (["--replicas", "-3"], "Error: --replicas takes at least 1 replica (got -3)\n"),
         (["check", "--max-seconds", "-2"], "Error: --max-seconds takes more than 0 and at most 604800 seconds (got -2.0)\n"),
+        (["fuzz", "--lines", "-5"], "Error: --lines takes at least 1 line (got -5)\n"),
+        (["fuzz", "--max-count", "0"], "Error: --max-count takes a whole number ≥ 1 (got 0)\n"),
+        (["fuzz", "--hang-seconds", "-1"], "Error: --hang-seconds takes more than 0 seconds (got -1.0)\n"),
+        (["bench", "--batch", "-1"], "Error: --batch takes at least 1 transaction (got -1)\n"),
     ])
     func commandLineOptionsPastTheirLimitExitTwo(_ arguments: [String], _ expected: String) throws {
         let result = try CLITests.playground(arguments)

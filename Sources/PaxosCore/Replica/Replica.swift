@@ -384,11 +384,10 @@ extension Replica {
 
     // MARK: - Role transitions: the only writers of `state`
 
-    /// Leaves leadership or candidacy and follows `ballot`'s owner (or nobody).
     /// Follows `ballot`'s owner, or nobody, as ``becomeFollower(of:)``; a leader first hands every transaction
     /// it queued and never proposed back to the client, redirected to the leader it now follows if it knows
-    /// one, so that no transaction vanishes without a word when leadership is lost (only a crash loses the
-    /// queue, with the replica).
+    /// one, so that no transaction vanishes without a word when leadership is lost. Every transition out of
+    /// leadership takes this one but a crash, which loses the queue with the replica.
     mutating func becomeFollower(of ballot: Ballot?, _ c: inout Context) {
         if let queue = readLeadership({ $0.queue }), !queue.isEmpty {
             let leader = ballot?.ownerID
@@ -400,6 +399,8 @@ extension Replica {
         becomeFollower(of: ballot)
     }
 
+    /// Leaves leadership or candidacy and follows `ballot`'s owner (or nobody), a leader's state dropped with
+    /// it: a crash's transition, and the last step of ``becomeFollower(of:_:)``.
     mutating func becomeFollower(of ballot: Ballot?) {
         state = .follower
         knownLeader = ballot?.ownerID
