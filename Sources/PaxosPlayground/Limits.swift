@@ -44,7 +44,8 @@ package enum Limits {
     package static let stepCountMax = 100_000
     /// `run for T`.
     package static let runTicksMax = 100_000
-    /// `run [until …]`: ticks with nothing in flight before it stops and says the condition does not hold.
+    /// `run [until …]`: ticks with nothing in flight before it stops and says the condition does not hold
+    /// (or twice the convergence bound K, when that is more: `Session.runIdleTickLimit`).
     package static let runIdleTicksMax = 1_000
     /// Deliveries in one `run`, before it stops and says messages keep flowing.
     package static let runDeliveriesMax = 100_000
@@ -126,7 +127,7 @@ package enum Limits {
         Row(name: "tickCountMax", value: tickCountMax, what: "`tick N`"),
         Row(name: "stepCountMax", value: stepCountMax, what: "`step N`"),
         Row(name: "runTicksMax", value: runTicksMax, what: "`run for T`"),
-        Row(name: "runIdleTicksMax", value: runIdleTicksMax, what: "`run [until …]`: ticks with nothing in flight, then it stops and says why"),
+        Row(name: "runIdleTicksMax", value: runIdleTicksMax, what: "`run [until …]`: ticks with nothing in flight, then it stops and says why (twice K when that is more)"),
         Row(name: "runDeliveriesMax", value: runDeliveriesMax, what: "deliveries in one `run`, then it stops and says messages keep flowing"),
         Row(name: "undoCountMax", value: undoCountMax, what: "`undo N`"),
         Row(name: "lanesEventsMax", value: lanesEventsMax, what: "`lanes N`"),

@@ -200,8 +200,16 @@ extension Session {
 
     // MARK: - run
 
-    func runUntil(_ condition: RunCondition, tickLimit: Int = Limits.runIdleTicksMax,
+    /// The ticks with nothing in flight that `run until …` waits before it stops: 1,000, or twice K (the
+    /// ticks within which a cluster whose faults stopped converges, `Docs/Progress.md`) when timeouts set
+    /// long make K larger, so that the run never gives up on a cluster still within its bound.
+    var runIdleTickLimit: Int {
+        max(Limits.runIdleTicksMax, simulation.config.progressBoundTicks.saturatingMultiplied(by: 2))
+    }
+
+    func runUntil(_ condition: RunCondition, tickLimit: Int? = nil,
                   deliveryLimit: Int = Limits.runDeliveriesMax) throws {
+        let tickLimit = tickLimit ?? runIdleTickLimit
         if case .ticks(let count) = condition {
             return try runFor(count, deliveryLimit: deliveryLimit)
         }

@@ -300,7 +300,7 @@ func printError(_ text: String) {
 public func runPlayground(registry: PolicyRegistry = .builtIn, arguments: [String]? = nil) -> Never {
     Playground.registry = registry
     let words = Playground.withWebPort(arguments ?? Array(CommandLine.arguments.dropFirst()))
-    exitAsThePlayground(help: Playground.helpCommand(for: words)) {
+    exitAsThePlayground(subcommand: Playground.subcommand(in: words)) {
         var command = try Playground.parseAsRoot(words)
         try command.run()
     }
@@ -320,19 +320,61 @@ extension Playground {
         return result
     }
 
-    /// The command that lists the options of the subcommand `words` name (`paxos-playground run --help`).
-    static func helpCommand(for words: [String]) -> String {
+    /// The subcommand `words` name (`run`), if any.
+    static func subcommand(in words: [String]) -> String? {
         let names = configuration.subcommands.map { $0._commandName }
-        guard let first = words.first, names.contains(first) else { return "paxos-playground --help" }
-        return "paxos-playground \(first) --help"
+        guard let first = words.first, names.contains(first) else { return nil }
+        return first
+    }
+
+    /// The command that lists the options of `subcommand` (`paxos-playground run --help`).
+    static func helpCommand(for subcommand: String?) -> String {
+        "paxos-playground " + (subcommand.map { $0 + " " } ?? "") + "--help"
+    }
+
+    /// ArgumentParser's line for a value it could not read (`The value 'x' is invalid for '--seed <seed>'`,
+    /// followed by `. Please provide one of 'a', 'b' or 'c'.` for a closed set of names) as the playground
+    /// says it: what the option takes, and what it got (`--seed takes a whole number from 0 to … (got '-1')`).
+    /// Nil for any other message.
+    static func invalidValueLine(_ message: String, subcommand: String?) -> String? {
+        let head = "The value '", middle = "' is invalid for '"
+        guard message.hasPrefix(head), let split = message.range(of: middle, options: .backwards) else { return nil }
+        let value = message[message.index(message.startIndex, offsetBy: head.count)..<split.lowerBound]
+        let rest = message[split.upperBound...]
+        let option = String(rest.prefix { $0 != " " && $0 != "'" })
+        guard option.hasPrefix("-") else { return nil }
+        let takes: String
+        if let choices = rest.range(of: "Please provide one of ") {
+            // `'a', 'b' or 'c'.` or `'a' and 'b'.`: the names, without quotes, joined by "or".
+            var names = rest[choices.upperBound...].replacingOccurrences(of: "'", with: "")
+            if names.hasSuffix(".") { names.removeLast() }
+            takes = names.replacingOccurrences(of: " and ", with: " or ")
+        } else {
+            takes = valueKind(of: option, in: subcommand)
+        }
+        return "\(option) takes \(takes) (got '\(value)')"
+    }
+
+    /// What a numeric option takes, for ``invalidValueLine(_:subcommand:)``: the options whose value is not
+    /// a name. Each one's range, when it has one narrower than its type's, is its validation's line.
+    static func valueKind(of option: String, in subcommand: String?) -> String {
+        switch (subcommand, option) {
+        case (_, "--seed"): "a whole number from 0 to \(UInt64.max)"
+        case ("bench", "--replicas"), ("bench", "--batch"), ("bench", "--window"):
+            "whole numbers separated by commas, such as 1,4,16"
+        case (_, "--max-seconds"), (_, "--hang-seconds"), (_, "--slow"): "a number of seconds, such as 2.5"
+        case (_, "--web"): "a port number from 0 to 65535"
+        default: "a whole number"
+        }
     }
 }
 
 /// Runs `body` and exits: 0 when it returns, its code when it throws an `ExitCode`, 2 on bad options, with one
-/// line on standard error saying what was wrong. The playground's own messages say what would be right;
-/// ArgumentParser's (an unknown option, a missing value: capitalised, where the playground's never are) get
-/// the command that lists the options.
-func exitAsThePlayground(help: String = "paxos-playground --help", _ body: () throws -> Void) -> Never {
+/// line on standard error saying what was wrong. The playground's own messages say what would be right, and
+/// so does ArgumentParser's for a value it could not read, rewritten (``Playground/invalidValueLine(_:subcommand:)``);
+/// its others (an unknown option, a missing value: capitalised, where the playground's never are) get the
+/// command that lists the options.
+func exitAsThePlayground(subcommand: String? = nil, _ body: () throws -> Void) -> Never {
     do {
         try body()
         Foundation.exit(0)
@@ -346,9 +388,10 @@ func exitAsThePlayground(help: String = "paxos-playground --help", _ body: () th
         }
         // ArgumentParser's usage lines would follow the message, naming the root command even when a
         // subcommand's option was wrong: the line says where the options are instead.
-        let message = Playground.message(for: error)
+        var message = Playground.message(for: error)
+        if let line = Playground.invalidValueLine(message, subcommand: subcommand) { message = line }
         let fromParser = message.first?.isUppercase ?? false
-        printError("Error: \(message)" + (fromParser ? "; \(help) lists the options" : ""))
+        printError("Error: \(message)" + (fromParser ? "; \(Playground.helpCommand(for: subcommand)) lists the options" : ""))
         Foundation.exit(2)
     }
 }

@@ -454,6 +454,24 @@ import PaxosCore
         #expect(session.simulation.tick == 1000)
     }
 
+    /// With a long election timeout the convergence bound K is past 1,000 ticks: the run waits twice K, so a
+    /// cluster that recovers within its bound is not given up on. (It stopped at 1,000 ticks, before any
+    /// follower's timer of 1,200 ticks could fire, and said the cluster was not converged.)
+    @Test func runUntilConvergedWaitsTwiceTheBoundWhenTimeoutsAreLong() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nset timeout 1200\ncrash n1")
+        #expect(session.simulation.config.progressBoundTicks == 8_417)
+        #expect(session.runIdleTickLimit == 16_834)
+        #expect(session.execute("run until converged") == .ok)
+        #expect(session.simulation.divergence() == nil)
+        #expect(session.simulation.leader != nil)
+        #expect(session.simulation.tick > 1_000 && session.simulation.tick <= 8_417)
+        #expect(!transcript.lines.contains { $0.hasPrefix("run stops after") })
+        // Where no majority is up it still stops, after twice K.
+        let (stuck, stuckLines) = Self.session("cluster 3 leader n1\nset timeout 1200\ncrash n2\ncrash n3")
+        stuck.execute("run until converged")
+        #expect(stuckLines.lines.last == "run stops after 16834 ticks: not converged: only n1 is up: a majority needs 2")
+    }
+
     @Test func sameSeedSameCommandsSameBytes() {
         let script = "cluster 5\nelection randomized\nrun until leader\nsubmit a=1 b=2\nrun\ncrash n2\ntick 9\nrun"
         let one = Self.session(script).0.traceJSONLines
