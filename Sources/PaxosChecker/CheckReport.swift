@@ -9,6 +9,10 @@ package struct CheckReport: Sendable {
         case verified
         /// A reachable state breaks an invariant: see ``CheckReport/counterexample``.
         case violated
+        /// Every state reachable within this many steps keeps invariants 1-5 (and progress, when checked),
+        /// but the depth bound (`--max-depth`, `explore K`) left steps of some state that deep untaken: longer
+        /// runs were not explored, and nothing is proved of them.
+        case verifiedToDepth(Int)
         /// A limit stopped the search first (the reason says which); nothing is proved.
         case incomplete(String)
     }
@@ -40,12 +44,13 @@ package struct CheckReport: Sendable {
     package var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
 
     /// Exit code of `paxos-playground check`: 0 verified within the bounds, 1 on a violation. An incomplete
-    /// search proves nothing; it exits 3 so scripts do not take it for either.
+    /// search proves nothing, and one cut short by its depth bound proves nothing of longer runs: each exits
+    /// 3 so scripts do not take it for either.
     package var exitCode: Int32 {
         switch verdict {
         case .verified: 0
         case .violated: 1
-        case .incomplete: 3
+        case .verifiedToDepth, .incomplete: 3
         }
     }
 
@@ -73,6 +78,10 @@ package struct CheckReport: Sendable {
                     .joined(separator: "; ") ?? "an invariant is broken")
                     + (counterexample.map { " \($0.when)" } ?? "")
             }
+        case .verifiedToDepth(let depth):
+            "verified to depth \(depth) only: invariants 1-5 hold in every state within \(depth) step\(depth == 1 ? "" : "s")"
+                + (checksProgress ? ", and from every one the cluster recovers once the faults stop" : "")
+                + "; longer runs were not explored, and nothing is proved of them"
         case .incomplete(let reason): "incomplete: \(reason); nothing is proved"
         }
         lines.append(verdictLine)

@@ -15,6 +15,12 @@ enum TestSize {
     static func depth(_ full: Int) -> Int { pick(ci: full - 2, full: full) }
 }
 
+extension CheckerConfiguration {
+    /// What a search of these bounds that meets no violation reports: verified, or, with a depth bound,
+    /// verified to that depth (the tests' depth bounds all leave steps untaken at the bound).
+    var cleanVerdict: CheckReport.Verdict { maxDepth.map { .verifiedToDepth($0) } ?? .verified }
+}
+
 /// The small bounds the tests use: enough for each behaviour to show, small enough for a debug build.
 /// They check invariants only: these tests are about the search, its reductions and its counterexamples;
 /// `ProgressCheckTests` checks progress.

@@ -12,7 +12,7 @@ import PaxosCore
     @Test(arguments: policies)
     func recoveryOnVerifies(election: String, commit: String) throws {
         let report = try ModelChecker(Bounds.small(election: election, commit: commit)).run()
-        #expect(report.verdict == .verified, "\(election)/\(commit): \(report.lines.joined(separator: "; "))")
+        #expect(report.verdict == .verifiedToDepth(12), "\(election)/\(commit): \(report.lines.joined(separator: "; "))")
         #expect(report.states > 1_000, "the bounds must let the protocol run: \(report.states) states")
         #expect(report.counterexample == nil)
     }
@@ -24,6 +24,46 @@ import PaxosCore
         #expect(report.depth > 10)
     }
 
+    /// A depth bound that cuts off the steps to a violation is no proof (an audit found `--max-depth 1` printing
+    /// "verified" and exiting 0 where the violation is 2 steps deep): the verdict names the depth, exit 3.
+    /// A depth bound past every run's end changes nothing.
+    @Test(arguments: [CheckerConfiguration.SearchOrder.breadthFirst, .depthFirst])
+    func aDepthBoundShortOfTheViolationIsNoProof(order: CheckerConfiguration.SearchOrder) throws {
+        var c = CheckerConfiguration()
+        c.breaks = [.commitWithoutMajority]
+        c.threads = 1
+        c.order = order
+        let found = try ModelChecker(c).run()
+        #expect(found.verdict == .violated)
+        // Breadth-first finds the shortest, 2 steps; depth-first, a longer one.
+        if order == .breadthFirst { #expect(found.counterexample?.actions.count == 2) }
+        for depth in [0, 1] {
+            c.maxDepth = depth
+            let cut = try ModelChecker(c).run()
+            #expect(cut.verdict == .verifiedToDepth(depth))
+            #expect(cut.exitCode == 3)
+            #expect(cut.lines[1].hasPrefix("verified to depth \(depth) only: invariants 1-5 hold in every state within \(depth) step\(depth == 1 ? "" : "s")"))
+        }
+        c.maxDepth = 2
+        #expect(try ModelChecker(c).run().verdict == .violated)
+        // Two replicas, nothing to do but one transaction, no faults: every run ends within 8 steps.
+        var ending = CheckerConfiguration()
+        ending.replicas = 2
+        ending.transactions = 1
+        ending.elections = 0
+        ending.time = .ticks(0)
+        ending.drops = 0
+        ending.crashes = 0
+        ending.restarts = 0
+        ending.duplicates = 0
+        ending.progress = false
+        ending.order = order
+        let whole = try ModelChecker(ending).run()
+        #expect(whole.verdict == .verified)
+        ending.maxDepth = whole.depth + 5
+        #expect(try ModelChecker(ending).run().verdict == .verified)
+    }
+
     @Test func reportSaysWhatItCost() throws {
         var c = Bounds.small()
         c.maxDepth = 12
@@ -32,11 +72,12 @@ import PaxosCore
         #expect(report.seconds > 0)
         #expect(report.statesPerSecond > 0)
         let text = report.lines.joined(separator: "\n")
-        #expect(text.contains("verified"))
+        #expect(report.lines[1] == "verified to depth 12 only: invariants 1-5 hold in every state within 12 steps; longer runs were not explored, and nothing is proved of them")
         #expect(text.contains("states"))
         #expect(text.contains("reduction: partial order"))
         #expect(text.contains("reduction: symmetry"))
-        #expect(report.exitCode == 0)
+        // A search cut short by its depth bound proves nothing of longer runs: not exit 0.
+        #expect(report.exitCode == 3)
     }
 
     @Test func limitsStopTheSearchWithoutAVerdict() throws {

@@ -42,7 +42,7 @@ import Testing
         _ = ScriptRunner.run(Self.unsafeStart.replacingOccurrences(of: "set recovery off", with: "set recovery on"),
                              name: "start.pxs", in: session)
         session.execute("explore 7")
-        #expect(lines.contains("verified: invariants 1-5 hold in every state within these bounds"))
+        #expect(lines.contains("verified to depth 7 only: invariants 1-5 hold in every state within 7 steps; longer runs were not explored, and nothing is proved of them"))
         #expect(!lines.contains { $0.hasPrefix("wrote the path") })
     }
 

@@ -168,7 +168,14 @@ struct BreadthFirstSearch {
                 return SearchOutcome(verdict: .violated, path: path.reversed(), states: statesBefore,
                                      transitions: transitionsBefore, depth: level)
             }
-            if let maxDepth = configuration.maxDepth, level >= maxDepth { break }
+            if let maxDepth = configuration.maxDepth, level >= maxDepth {
+                // A state at the depth bound with a step left: runs longer than the bound go unexplored.
+                guard frontier.allSatisfy({ explorer.transitions(of: $0).isEmpty }) else {
+                    return SearchOutcome(verdict: .verifiedToDepth(maxDepth), path: nil,
+                                         states: shared.states, transitions: shared.transitions, depth: level)
+                }
+                break
+            }
             let chunkSize = max(1, min(256, frontier.count / (threads * 8)))
             let chunkCount = (frontier.count + chunkSize - 1) / chunkSize
             let outputs = LevelOutputs(count: chunkCount)

@@ -63,8 +63,15 @@ struct DepthFirstSearch {
             return SearchOutcome(verdict: .violated, path: shared.violationPath, states: shared.states,
                                  transitions: shared.transitions, depth: shared.deepest)
         }
-        return SearchOutcome(verdict: shared.stopReason.map { .incomplete($0) } ?? .verified, path: nil,
-                             states: shared.states, transitions: shared.transitions, depth: shared.deepest)
+        let verdict: CheckReport.Verdict = if let reason = shared.stopReason {
+            .incomplete(reason)
+        } else if shared.depthCut, let maxDepth = configuration.maxDepth {
+            .verifiedToDepth(maxDepth)
+        } else {
+            .verified
+        }
+        return SearchOutcome(verdict: verdict, path: nil, states: shared.states, transitions: shared.transitions,
+                             depth: shared.deepest)
     }
 
     /// One thread's search: the work it takes from the pool, one piece after another, until none is left.
@@ -99,8 +106,13 @@ struct DepthFirstSearch {
 
         while !stack.isEmpty {
             let top = stack.count - 1
-            guard stack[top].next < stack[top].steps.count,
-                  configuration.maxDepth.map({ base + top < $0 }) ?? true else {
+            guard stack[top].next < stack[top].steps.count else {
+                stack.removeLast()
+                continue
+            }
+            if let maxDepth = configuration.maxDepth, base + top >= maxDepth {
+                // Steps left at the depth bound: runs longer than it go unexplored.
+                if !shared.depthCut { shared.noteDepthCut() }
                 stack.removeLast()
                 continue
             }

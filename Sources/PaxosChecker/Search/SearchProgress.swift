@@ -45,6 +45,8 @@ final class SearchProgress: @unchecked Sendable {
     private(set) var deepest = 0
     private(set) var stopReason: String?
     private(set) var violationFound = false
+    /// Whether a depth bound (`--max-depth`) left steps of some state untaken: then the search proves nothing.
+    private(set) var depthCut = false
     /// The steps to the violation, for a search that reports them here (depth-first).
     private(set) var violationPath: [Transition]?
     private var lastReport: Double
@@ -73,6 +75,13 @@ final class SearchProgress: @unchecked Sendable {
         lock.lock()
         if !violationFound { violationPath = path }
         violationFound = true
+        lock.unlock()
+    }
+
+    /// A state at the depth bound had steps left, which the search did not take.
+    func noteDepthCut() {
+        lock.lock()
+        depthCut = true
         lock.unlock()
     }
 
