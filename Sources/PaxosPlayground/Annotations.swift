@@ -188,7 +188,9 @@ enum Annotator {
             return tally(r, "pre-vote", ballot, granted, refused, needed)
         case .asksAbove(let ballot, let promised):
             return "the voter promised \(promised), of round \(promised.round): \(r) gives up \(ballot) and asks again above that round"
-        case .stalePreVote(let ballot):
+        case .stalePreVote(let ballot, let attempt, let again?):
+            return "\(r) ignores an answer to its pre-vote #\(attempt) for \(ballot): it asks again in pre-vote #\(again), and counts only the answers to that one"
+        case .stalePreVote(let ballot, _, nil):
             return "\(r) ignores a pre-vote answer for \(ballot): it is not asking for it any more"
         case .stands(let ballot):
             return "\(r) stands for election with ballot \(ballot), above every round it has seen, and votes for itself"

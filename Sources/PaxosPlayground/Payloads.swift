@@ -103,7 +103,8 @@ extension Message {
 extension Candidacy {
     var json: JSONValue {
         .object([("ballot", ballot.json), ("last_index", .int(lastIndex)), ("last_ballot", lastBallot.json)]
-                + (retry ? [("retry", JSONValue.bool(true))] : []))
+                + (retry ? [("retry", JSONValue.bool(true))] : [])
+                + (attempt > 0 ? [("attempt", JSONValue.int(attempt))] : []))
     }
 }
 
@@ -111,7 +112,8 @@ extension Promise {
     var json: JSONValue {
         .object([("ballot", ballot.json), ("granted", .bool(granted))]
             + (refusal.map { [("reason", JSONValue.string($0.description))] } ?? [])
-            + [("promised", promised.json), ("last_index", .int(lastIndex))])
+            + [("promised", promised.json), ("last_index", .int(lastIndex))]
+            + (attempt > 0 ? [("attempt", JSONValue.int(attempt))] : []))
     }
 }
 

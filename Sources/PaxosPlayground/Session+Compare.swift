@@ -243,11 +243,22 @@ struct Comparison {
     }
 
     /// What an event did, without when: its phase, kind, ends, payload and rule. Two heartbeat rounds that
-    /// change nothing are equal in it.
+    /// change nothing are equal in it, and so are two pre-votes that differ only in their number (`attempt`,
+    /// which counts a replica's pre-votes: a lone replica asks again and again, each time the same).
     /// A message lost on the way says which (`{"id": 12}`) in its payload: a fault is told by its note.
     static func behaviourWithoutTime(_ event: TraceEvent) -> String {
-        let payload = event.phase == .fault ? "" : event.payload.rendered
+        let payload = event.phase == .fault ? "" : withoutPreVoteNumbers(event.payload).rendered
         return "\(event.phase) \(event.kind) \(event.from) \(event.to) \(payload) \(event.note)"
+    }
+
+    /// `value` without the `attempt` fields of pre-votes and their answers.
+    static func withoutPreVoteNumbers(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let fields):
+            .object(fields.compactMap { $0.0 == "attempt" ? nil : ($0.0, withoutPreVoteNumbers($0.1)) })
+        case .array(let values): .array(values.map(withoutPreVoteNumbers))
+        case .null, .bool, .int, .string: value
+        }
     }
 
     /// `t4 §3(1) timeout n2`, `t4 §3(2) candidacy n2 → n1 {"ballot": "2.n2", …}`: one event, short. A payload

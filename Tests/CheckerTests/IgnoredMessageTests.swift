@@ -88,6 +88,6 @@ import PaxosSimulation
         }
         let (full, reduced) = try ReductionTests.withAndWithout(.ignoredMessages, c, "recovery \(recovery)")
         #expect(reduced.verdict == (recovery ? c.cleanVerdict : .violated))
-        if recovery { #expect((reduced.states, full.states) == (90_967, 92_229)) }
+        if recovery { #expect((reduced.states, full.states) == (87_320, 92_368)) }
     }
 }

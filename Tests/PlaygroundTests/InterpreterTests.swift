@@ -472,6 +472,52 @@ import PaxosCore
         #expect(stuckLines.lines.last == "run stops after 16834 ticks: not converged: only n1 is up: a majority needs 2")
     }
 
+    /// A grant to an earlier pre-vote for the same ballot, delivered late, is not counted for a later one
+    /// (an audit's case): n3 granted n2's pre-vote #1 for 2.n2 while it heard no leader, n1's heartbeats
+    /// then reached everyone, and n2 asked again (#2), which every voter refuses. The late grant made n2
+    /// stand, raise its promise to 2.n2, reject n1's next proposal and depose a healthy leader.
+    @Test func aLateGrantToAnEarlierPreVoteIsNotCounted() {
+        let setUp = """
+            cluster 3 leader n1
+            timeout n3
+            timeout n2
+            deliver 4
+            drop 1
+            drop 2
+            deliver 3
+            deliver 6
+            tick
+            deliver 7
+            deliver 8
+            deliver 9
+            deliver 10
+            tick
+            deliver 11
+            deliver 12
+            deliver 13
+            deliver 14
+            tick
+            deliver 15
+            deliver 16
+            deliver 17
+            deliver 18
+            timeout n2
+            """
+        let (session, transcript) = Self.session(setUp)
+        #expect(session.simulation.inFlight.first?.id == 5)
+        session.execute("deliver 5")
+        #expect(transcript.lines.suffix(2) == [
+            "  24 t3   §3(2)  election    n3 → n2        {\"pre_vote_reply\": {\"ballot\": \"2.n2\", \"granted\": true, \"promised\": \"1.n1\", \"last_index\": 0, \"attempt\": 1}}  (#5 delivered)",
+            "      ↳ n2 ignores an answer to its pre-vote #1 for 2.n2: it asks again in pre-vote #2, and counts only the answers to that one",
+        ])
+        session.execute("run")
+        session.execute("submit x=1")
+        session.execute("run for 20")
+        #expect(session.simulation.replica(ReplicaID(1)).leaderBallot == Ballot(round: 1, owner: ReplicaID(1)))
+        #expect(session.simulation.replicas.allSatisfy { $0.promised == Ballot(round: 1, owner: ReplicaID(1)) && $0.data["x"] == "1" })
+        #expect(!transcript.lines.contains { $0.contains("stands for election") })
+    }
+
     @Test func sameSeedSameCommandsSameBytes() {
         let script = "cluster 5\nelection randomized\nrun until leader\nsubmit a=1 b=2\nrun\ncrash n2\ntick 9\nrun"
         let one = Self.session(script).0.traceJSONLines

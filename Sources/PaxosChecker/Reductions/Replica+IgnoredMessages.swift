@@ -38,8 +38,11 @@ extension Replica {
         case .heartbeatReply(let reply):
             // `receiveHeartbeatReply` reads only answers to the ballot it leads; it notes the promise.
             return reply.ballot.round < round && leaderBallot != reply.ballot && reply.promised.round <= round
-        case .transaction, .redirect, .propose, .commit, .ack, .heartbeat, .candidacy, .preVote, .preVoteReply:
-            // A pre-vote answer is kept: a later pre-vote may ask for the same ballot again.
+        case .preVoteReply(let answer):
+            // `receivePreVoteReply` counts only answers to the pre-vote it asks now, and pre-vote numbers only
+            // grow (a crash included); it notes the voter's promise.
+            return answer.attempt < preVotes && answer.promised.round <= round
+        case .transaction, .redirect, .propose, .commit, .ack, .heartbeat, .candidacy, .preVote:
             return false
         }
     }

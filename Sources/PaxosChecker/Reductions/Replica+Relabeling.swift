@@ -16,7 +16,8 @@ extension Replica {
         copy.knownLeader = permutation(knownLeader)
         copy.election = election.map {
             ElectionState(ballot: permutation($0.ballot), preVote: $0.preVote, granted: $0.granted.relabeled(by: permutation),
-                          refused: $0.refused.relabeled(by: permutation), highestLastIndex: $0.highestLastIndex)
+                          refused: $0.refused.relabeled(by: permutation), highestLastIndex: $0.highestLastIndex,
+                          attempt: $0.attempt)
         }
         copy.leadership = leadership.map { $0.relabeled(by: permutation) }
         return copy
@@ -128,14 +129,15 @@ extension Message {
 
 extension Candidacy {
     func relabeled(by permutation: ReplicaPermutation) -> Candidacy {
-        Candidacy(ballot: permutation(ballot), lastIndex: lastIndex, lastBallot: permutation(lastBallot), retry: retry)
+        Candidacy(ballot: permutation(ballot), lastIndex: lastIndex, lastBallot: permutation(lastBallot), retry: retry,
+                  attempt: attempt)
     }
 }
 
 extension Promise {
     func relabeled(by permutation: ReplicaPermutation) -> Promise {
         Promise(ballot: permutation(ballot), refusal: refusal.map { _ in .policy("refused") }, promised: permutation(promised),
-                lastIndex: lastIndex)
+                lastIndex: lastIndex, attempt: attempt)
     }
 }
 

@@ -117,12 +117,17 @@ public struct Candidacy: Hashable, Sendable {
     /// The candidate asks again after a failed election without having heard a leader since: voters
     /// decide by the core's rules alone, without asking their election policy.
     public let retry: Bool
+    /// A pre-vote's number among the candidate's pre-votes (``Replica/preVotes``), which its answers carry
+    /// back: a late answer to an earlier pre-vote for the same ballot is not counted for this one. 0 in a
+    /// real candidacy, whose ballot is its own (a replica stands only under a new round).
+    public let attempt: Int
 
-    public init(ballot: Ballot, lastIndex: Int, lastBallot: Ballot, retry: Bool = false) {
+    public init(ballot: Ballot, lastIndex: Int, lastBallot: Ballot, retry: Bool = false, attempt: Int = 0) {
         self.ballot = ballot
         self.lastIndex = lastIndex
         self.lastBallot = lastBallot
         self.retry = retry
+        self.attempt = attempt
     }
 }
 
@@ -151,12 +156,15 @@ public struct Promise: Hashable, Sendable {
     /// The voter's own promise after handling the candidacy.
     public let promised: Ballot
     public let lastIndex: Int
+    /// The ``Candidacy/attempt`` this answers: which of the candidate's pre-votes (0 for a real vote).
+    public let attempt: Int
 
-    public init(ballot: Ballot, refusal: Refusal?, promised: Ballot, lastIndex: Int) {
+    public init(ballot: Ballot, refusal: Refusal?, promised: Ballot, lastIndex: Int, attempt: Int = 0) {
         self.ballot = ballot
         self.refusal = refusal
         self.promised = promised
         self.lastIndex = lastIndex
+        self.attempt = attempt
     }
 
     public var granted: Bool { refusal == nil }

@@ -103,7 +103,9 @@ public enum Reason: Hashable, Sendable {
     case grantsRetryPreVote(ballot: Ballot)
     case refusesPreVote(ballot: Ballot, why: Refusal)
     case countsPreVote(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
-    case stalePreVote(ballot: Ballot)
+    /// A pre-vote answer for a ballot it no longer asks for, or to an earlier pre-vote (`attempt`) for
+    /// the ballot it asks for again (in pre-vote `askingAgainIn`): not counted.
+    case stalePreVote(ballot: Ballot, attempt: Int, askingAgainIn: Int?)
     /// A voter refused a pre-vote for having promised `promised`, of a round at or above `ballot`'s: the
     /// would-be candidate asks again above it.
     case asksAbove(ballot: Ballot, promised: Ballot)

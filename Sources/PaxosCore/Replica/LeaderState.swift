@@ -167,13 +167,18 @@ public struct ElectionState: Hashable, Sendable {
     package var refused = ReplicaSet()
     /// The highest last index any granting voter reported: where recovery must look up to.
     package var highestLastIndex: Int
+    /// In a pre-vote, its number (``Candidacy/attempt``): only answers that carry it are counted. 0 in a
+    /// real vote.
+    package let attempt: Int
 
-    package init(ballot: Ballot, preVote: Bool, granted: ReplicaSet, refused: ReplicaSet = ReplicaSet(), highestLastIndex: Int) {
+    package init(ballot: Ballot, preVote: Bool, granted: ReplicaSet, refused: ReplicaSet = ReplicaSet(), highestLastIndex: Int,
+                 attempt: Int = 0) {
         self.ballot = ballot
         self.preVote = preVote
         self.granted = granted
         self.refused = refused
         self.highestLastIndex = highestLastIndex
+        self.attempt = attempt
     }
 }
 

@@ -19,13 +19,16 @@ extension Replica {
     /// seen. Nothing is promised yet.
     mutating func askPreVote(_ c: inout Context) {
         let ballot = Ballot(round: max(highestRound, promised.round) + 1, owner: id)
-        becomeCandidate(ElectionState(ballot: ballot, preVote: true, granted: ReplicaSet(id), highestLastIndex: log.lastIndex))
         guard c.config.majority > 1 else {
+            becomeCandidate(ElectionState(ballot: ballot, preVote: true, granted: ReplicaSet(id), highestLastIndex: log.lastIndex))
             stand(&c)
             return
         }
+        preVotes += 1
+        becomeCandidate(ElectionState(ballot: ballot, preVote: true, granted: ReplicaSet(id), highestLastIndex: log.lastIndex,
+                                      attempt: preVotes))
         let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot,
-                                  retry: failedElection)
+                                  retry: failedElection, attempt: preVotes)
         broadcast(.preVote(candidacy), .asksPreVote(ballot: ballot), &c)
     }
 
@@ -65,7 +68,8 @@ extension Replica {
     mutating func receivePreVote(_ candidacy: Candidacy, _ c: inout Context) {
         guard let candidate = candidacy.ballot.ownerID else { return }
         let why = refusal(of: candidacy, &c)
-        let answer = Promise(ballot: candidacy.ballot, refusal: why, promised: promised, lastIndex: log.lastIndex)
+        let answer = Promise(ballot: candidacy.ballot, refusal: why, promised: promised, lastIndex: log.lastIndex,
+                             attempt: candidacy.attempt)
         c.send(.preVoteReply(answer), from: id, to: .replica(candidate),
                why.map { .refusesPreVote(ballot: candidacy.ballot, why: $0) }
                    ?? (candidacy.retry ? .grantsRetryPreVote(ballot: candidacy.ballot) : .grantsPreVote(ballot: candidacy.ballot)))
@@ -73,8 +77,13 @@ extension Replica {
 
     mutating func receivePreVoteReply(_ answer: Promise, from voter: ReplicaID, _ c: inout Context) {
         see(answer.promised)
-        guard var state = election, state.preVote, state.ballot == answer.ballot else {
-            c.outcome(.stalePreVote(ballot: answer.ballot))
+        // The pre-vote it asks now, if any: only answers to that one count.
+        var asking: (ballot: Ballot, attempt: Int)?
+        if let election, election.preVote { asking = (election.ballot, election.attempt) }
+        guard let asking, asking.ballot == answer.ballot, asking.attempt == answer.attempt, var state = election else {
+            // Asking for the same ballot again: the answer is to an earlier pre-vote of it.
+            let again = asking?.ballot == answer.ballot ? asking?.attempt : nil
+            c.outcome(.stalePreVote(ballot: answer.ballot, attempt: answer.attempt, askingAgainIn: again))
             return
         }
         if !answer.granted, answer.promised.round >= state.ballot.round {

@@ -51,6 +51,11 @@ public struct Replica: Hashable, Sendable {
     public internal(set) var appliedIndex = 0
     /// The key/value state that applying the redo records produced.
     public internal(set) var data = KeyValueData()
+    /// The pre-votes it has asked for, ever: each pre-vote carries its number, and only answers that carry
+    /// it back are counted, so a late answer to an earlier pre-vote for the same ballot (a voter that would
+    /// have granted it then, and would not now) never makes it stand. Kept across a crash, so that numbers
+    /// are never reused.
+    public internal(set) var preVotes = 0
 
     // MARK: Volatile state (lost in a crash)
 
