@@ -69,7 +69,7 @@ package struct CheckReport: Sendable {
         case .violated:
             if let counterexample, counterexample.violations.isEmpty {
                 if let continuation = counterexample.continuation {
-                    "PROGRESS VIOLATION: after \(counterexample.actions.count) step\(counterexample.actions.count == 1 ? "" : "s") the faults stop, and the cluster does not recover: \(continuation.failure)"
+                    "PROGRESS VIOLATION: after \(counted(counterexample.actions.count, "step")) the faults stop, and the cluster does not recover: \(continuation.failure)"
                 } else {
                     "PROGRESS VIOLATION: found by the search, but its replay with the trace on recovers (a bug of the checker: please report it)"
                 }
@@ -85,7 +85,7 @@ package struct CheckReport: Sendable {
         case .incomplete(let reason): "incomplete: \(reason); nothing is proved"
         }
         lines.append(verdictLine)
-        let counts = "\(Self.grouped(states)) states, \(Self.grouped(transitions)) transitions, depth \(depth)"
+        let counts = "\(Self.grouped(states)) \(inflected("state", states)), \(Self.grouped(transitions)) \(inflected("transition", transitions)), depth \(depth)"
         lines.append(timed
             ? counts + String(format: ", %.2f s, %@ states/s, peak memory %@, %d thread%@", seconds,
                               Self.grouped(Int(statesPerSecond.rounded())), Self.megabytes(peakMemoryBytes), threads,
@@ -125,7 +125,7 @@ package struct CheckProgress: Sendable {
 
     /// `1,204,332 states · 5,993,001 transitions · depth 17 · 412,000 states/s · 310 MB`
     package var line: String {
-        "\(CheckReport.grouped(states)) states · \(CheckReport.grouped(transitions)) transitions · depth \(depth) · "
+        "\(CheckReport.grouped(states)) \(inflected("state", states)) · \(CheckReport.grouped(transitions)) \(inflected("transition", transitions)) · depth \(depth) · "
             + "\(CheckReport.grouped(Int(statesPerSecond.rounded()))) states/s · \(CheckReport.megabytes(residentMemoryBytes))"
     }
 }
@@ -151,13 +151,13 @@ package struct Counterexample: Sendable {
     package var flowHeading: String {
         beforeSearch
             ? "the violation happens before the search, as the transactions committed first commit:"
-            : "shortest path to the violation (\(actions.count) steps):"
+            : "shortest path to the violation (\(counted(actions.count, "step"))):"
     }
 
     /// `after N steps`, or that it was before the search.
     var when: String {
         beforeSearch ? "before the search, as the transactions committed first commit"
-            : "after \(actions.count) step\(actions.count == 1 ? "" : "s")"
+            : "after \(counted(actions.count, "step"))"
     }
 }
 

@@ -60,7 +60,7 @@ package struct ModelChecker: Sendable {
     /// bounds, and how to replay it. Prose, as ``CheckReport/lines`` is; the script's command lines are the
     /// playground's to write (`ModelChecker.script(for:)` in PaxosPlayground).
     package func scriptHeader(for counterexample: Counterexample) -> [String] {
-        var header = ["Counterexample found by paxos-playground check (\(counterexample.actions.count) steps).",
+        var header = ["Counterexample found by paxos-playground check (\(counted(counterexample.actions.count, "step"))).",
                       "Bounds: \(configuration.summary)."]
         for violation in counterexample.violations {
             header.append("Breaks invariant \(violation.invariant) (\(violation.name)): \(violation.detail).")
@@ -68,8 +68,8 @@ package struct ModelChecker: Sendable {
         if let continuation = counterexample.continuation {
             header.append("Breaks progress: after these steps the faults stop, and the cluster does not recover: \(continuation.failure).")
         }
-        header.append("Replay: paxos-playground run FILE.pxs" + (configuration.seed == 1 ? "" : " --seed \(configuration.seed)")
-            + " (the closing expect fails: that is the violation).")
+        header.append("Replay: paxos-playground run " + (configuration.seed == 1 ? "" : "--seed \(configuration.seed) ")
+            + "FILE.pxs (the closing expect fails: that is the violation; a script cannot set the seed).")
         for bug in configuration.breaks.members {
             header.append("With the protocol bug \(bug.name) on (set break): \(bug.summary).")
         }

@@ -25,7 +25,7 @@ enum Annotator {
             }
             return "client sends t\(t) to \(target): \(why)"
         case .clientGivesUp(_, let t, let leaderKnown, let attempts):
-            let why = leaderKnown ? "redirected \(attempts) times" : "no leader is known"
+            let why = leaderKnown ? "redirected \(counted(attempts, "time"))" : "no leader is known"
             return "client gives up on t\(t): \(why); submit it again later"
         case .clientResends(_, let t, let leader, let redirector):
             return "client re-sends t\(t) to \(leader), as \(redirector) redirected it"
@@ -118,7 +118,7 @@ enum Annotator {
         case .learnsCommit(let index, _, .separateEvent):
             return "\(r) knows \(index) is committed; applying \(index) is an event of its own (apply \(r))"
         case .learnsCommit(let index, _, .afterTicks(let ticks)):
-            return "\(r) knows \(index) is committed; it applies \(index) in \(ticks) ticks"
+            return "\(r) knows \(index) is committed; it applies \(index) in \(counted(ticks, "tick"))"
         case .learnsCommit(let index, _, .immediately):
             return "\(r) marks \(index) committed"
         case .cannotCommit(let index, let ballot, let held?):
@@ -169,13 +169,13 @@ enum Annotator {
         case .catchesUp(let follower, let logEnd, let applied, let commitIndex):
             return "\(follower)'s log ends at \(logEnd), it applied \(applied) of \(commitIndex) committed: \(r) sends what it misses"
         case .lostMajority(let ballot, let ticks, let heard):
-            return "\(r) leads \(ballot) but heard from only \(list(heard)) in \(ticks) ticks, no majority: it steps down"
+            return "\(r) leads \(ballot) but heard from only \(list(heard)) in \(counted(ticks, "tick")), no majority: it steps down"
         case .timedOut(let ticks) where rule.ranAhead > 0:
-            return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays; the timer had counted \(ticks - rule.ranAhead) of its \(ticks) ticks): \(r) reports \"Leader heartbeat timeout\" to the monitor"
+            return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays; the timer had counted \(ticks - rule.ranAhead) of its \(counted(ticks, "tick"))): \(r) reports \"Leader heartbeat timeout\" to the monitor"
         case .timedOut(let ticks):
-            return "no heartbeat from a leader it could follow for \(ticks) ticks: \(r) reports \"Leader heartbeat timeout\" to the monitor"
+            return "no heartbeat from a leader it could follow for \(counted(ticks, "tick")): \(r) reports \"Leader heartbeat timeout\" to the monitor"
         case .waitsToStand(let ticks):
-            return "its election policy says \(r) should not stand yet: it waits \(ticks) more ticks, and then stands whatever the policy says (a policy may delay an election, never block it)"
+            return "its election policy says \(r) should not stand yet: it waits \(counted(ticks, "more tick", "more ticks")), and then stands whatever the policy says (a policy may delay an election, never block it)"
         case .asksPreVote(let ballot):
             return "\(r) asks for a pre-vote: would a majority grant \(ballot)? Nothing is promised yet, so a replica that cannot win disturbs no one"
         case .grantsPreVote(let ballot):
@@ -210,13 +210,13 @@ enum Annotator {
             let owner = leader.ownerID.map(\.description) ?? "?"
             return "\(r) stands aside from \(ballot): a message \(owner) sent as leader of \(leader), of round \(leader.round), reached it, so \(r) follows \(owner)"
         case .standsAside(let ballot, .refused(let voters), let retry):
-            return "a majority refused \(ballot) (\(list(voters))): \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
+            return "a majority refused \(ballot) (\(list(voters))): \(r) stands aside, and asks again in \(counted(retry, "tick")) if it hears no leader"
         case .standsAside(let ballot, .preVoteRefused(let voters), let retry):
-            return "a majority would not grant \(ballot) (\(list(voters))): \(r) stands aside without raising any ballot, and asks again in \(retry) ticks if it hears no leader"
+            return "a majority would not grant \(ballot) (\(list(voters))): \(r) stands aside without raising any ballot, and asks again in \(counted(retry, "tick")) if it hears no leader"
         case .standsAside(let ballot, .noMajority(let ticks), let retry) where rule.ranAhead > 0:
-            return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays): no majority for \(ballot) in \(ticks) ticks of its own clock, so \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
+            return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays): no majority for \(ballot) in \(counted(ticks, "tick")) of its own clock, so \(r) stands aside, and asks again in \(counted(retry, "tick")) if it hears no leader"
         case .standsAside(let ballot, .noMajority(let ticks), let retry):
-            return "no majority for \(ballot) in \(ticks) ticks: \(r) stands aside, and asks again in \(retry) ticks if it hears no leader"
+            return "no majority for \(ballot) in \(counted(ticks, "tick")): \(r) stands aside, and asks again in \(counted(retry, "tick")) if it hears no leader"
         case .withdraws(let promised, let leader):
             return "\(leader.ownerID.map(\.description) ?? "?") was elected leader of \(leader) in round \(leader.round) (a message it sent as leader arrived): \(r) withdraws its promise to \(promised), which can no longer win that round (one vote per round), and follows \(leader)"
         case .learnsHigherRound(let round, let replica):

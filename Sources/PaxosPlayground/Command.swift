@@ -89,8 +89,9 @@ package struct CheckBudgets: Hashable, Sendable {
 
     /// The range of budget `name` (one of ``names``): 0 to ``CheckerConfiguration/committedFirstMax``
     /// transactions committed first, 0 to ``Limits/checkTransactionsMax`` transactions, 0 to
-    /// ``Limits/checkBudgetMax`` of every other.
-    static func bound(_ name: String) -> Limits.Bound {
+    /// ``Limits/checkBudgetMax`` of every other. `paxos-playground check` takes each as `--NAME` within the
+    /// same bound, so that whatever either accepts, its counterexample script replays.
+    package static func bound(_ name: String) -> Limits.Bound {
         if name == "committed" {
             return Limits.Bound(0, CheckerConfiguration.committedFirstMax, "transaction committed first", "transactions committed first")
         }

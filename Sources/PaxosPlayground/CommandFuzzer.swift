@@ -63,7 +63,7 @@ package struct CommandFuzzer {
                 "ran        \(ran) (\(ran - expectFailed - quits) ok, \(expectFailed) expect failed, \(quits) quit)",
                 "errors     \(errors), each one line, with the state unchanged after it"
                     + (findings.isEmpty ? "" : " except as the findings say"),
-                "regenerated \(regenerated) lines that would have run past the bounds (Docs/Fuzz.md)",
+                "regenerated \(counted(regenerated, "line")) that would have run past the bounds (Docs/Fuzz.md)",
                 "errors by kind:",
             ]
             text += errorKinds.map { "  \(String($0.count).leftPadded(7))  \($0.kind)" }

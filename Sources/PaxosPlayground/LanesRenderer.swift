@@ -41,7 +41,7 @@ package struct LanesRenderer: Sendable {
         var down = Set<Int>()
         for k in 0..<first { track(trace[k], &down) }
         var lines = [
-            "last \(shown.count) of \(total) events, time runs down · ──▶ message ✗ lost ● local ╳ crash ↺ restart ┊ down",
+            "last \(shown.count) of \(counted(total, "event")), time runs down · ──▶ message ✗ lost ● local ╳ crash ↺ restart ┊ down",
             header(),
         ]
         for k in shown {

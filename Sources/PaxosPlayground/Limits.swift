@@ -27,9 +27,9 @@ package enum Limits {
     package static let replicaCountMax = 9
     /// `priority nK P`: P from `-priorityMax` to `priorityMax`.
     package static let priorityMax = 1_000_000
-    /// `set batch N`: client transactions per proposal.
+    /// `set batch N`, `check --batch N`, `bench --batch`: client transactions per proposal.
     package static let batchTransactionsMax = 1_000
-    /// `set window N`: proposals in flight.
+    /// `set window N`, `check window N`, `check --window N`, `bench --window`: proposals in flight.
     package static let windowProposalsMax = 1_000
     /// `set heartbeat T`.
     package static let heartbeatTicksMax = 100_000
@@ -120,8 +120,8 @@ package enum Limits {
         Row(name: "scriptBytesMax", value: scriptBytesMax, what: "bytes in a script file or `run -` (16 MiB)"),
         Row(name: "replicaCountMax", value: replicaCountMax, what: "`cluster N`; `--replicas N` of `repl`, `run`, `check` and `bench`"),
         Row(name: "priorityMax", value: priorityMax, what: "`priority nK P`: P from -\(priorityMax) to \(priorityMax)"),
-        Row(name: "batchTransactionsMax", value: batchTransactionsMax, what: "`set batch N`, `bench --batch`"),
-        Row(name: "windowProposalsMax", value: windowProposalsMax, what: "`set window N`, `bench --window`"),
+        Row(name: "batchTransactionsMax", value: batchTransactionsMax, what: "`set batch N`; `--batch` of `check` and `bench`"),
+        Row(name: "windowProposalsMax", value: windowProposalsMax, what: "`set window N`, `check window N`; `--window` of `check` and `bench`"),
         Row(name: "heartbeatTicksMax", value: heartbeatTicksMax, what: "`set heartbeat T`"),
         Row(name: "timeoutTicksMax", value: timeoutTicksMax, what: "`set timeout T`"),
         Row(name: "tickCountMax", value: tickCountMax, what: "`tick N`"),
@@ -206,6 +206,8 @@ package enum Limits {
         package static let logIndex = Bound(0, logIndexMax)
         package static let messageID = Bound(1, messageIDMax)
         package static let exploreDepth = Bound(1, exploreDepthMax, "step", "steps", scope: " ahead")
+        /// `check --elections-per-replica N`: from 1 (`--elections 0` allows none at all).
+        package static let checkElectionsPerReplica = Bound(1, checkElectionsPerReplicaMax, "election", "elections", scope: " per replica")
         package static let checkThreads = Bound(1, checkThreadCountMax, "thread", "threads")
         package static let checkStates = Bound(1, checkStatesMax, "state", "states")
         package static let checkDepth = Bound(0, checkDepthMax, "step", "steps")

@@ -36,6 +36,10 @@ public enum ScriptRunner {
             report(error, name: name, in: session)
             return (.scriptError, false)
         }
+        if !hasCommand(lines) {
+            reportNothingToRun(name: name, in: session)
+            return (.scriptError, false)
+        }
         return (run(lines: lines, name: name, in: session), true)
     }
 
@@ -51,7 +55,13 @@ public enum ScriptRunner {
     }
 
     /// Runs `lines` in `session`, stopping at the first error; errors are reported as `name:line: error: ...`.
+    /// A script with no command (empty, or only blank lines, comments and a byte-order mark) is a script
+    /// error, `name: error: nothing to run: ...`: it proves nothing, so it does not pass.
     public static func run(lines: [String], name: String, in session: Session) -> Exit {
+        if !hasCommand(lines) {
+            reportNothingToRun(name: name, in: session)
+            return .scriptError
+        }
         defer { session.errorLocation = nil }
         for (offset, line) in lines.enumerated() {
             session.errorLocation = "\(name):\(offset + 1)"
@@ -64,6 +74,27 @@ public enum ScriptRunner {
             if outcome == .quit { break }
         }
         return session.failedExpectations > 0 ? .expectFailed : .passed
+    }
+
+    /// The line of a script with no command to run.
+    static let nothingToRun = "nothing to run: the script has no commands, only blank lines or comments; write one a line, such as cluster 3 leader n1"
+
+    /// Whether a line of `lines` is a command: not blank, not a comment (a line that is not a valid command
+    /// counts: running it reports it). It stops at the first, so a script pays for one line or two.
+    static func hasCommand(_ lines: [String]) -> Bool {
+        lines.contains { line in
+            do {
+                return try CommandParser.parse(line) != nil
+            } catch {
+                return true
+            }
+        }
+    }
+
+    static func reportNothingToRun(name: String, in session: Session) {
+        session.errorLocation = name
+        defer { session.errorLocation = nil }
+        _ = session.fail(nothingToRun)
     }
 
     /// `FILE: error: ...`: what keeps a whole file from running.

@@ -62,7 +62,7 @@ extension Session {
                             goOn: "step \(count - done)")
                     break
                 }
-                showProgress(done, "step: \(done) of \(count) deliveries")
+                showProgress(done, "step: \(done) of \(counted(count, "delivery", "deliveries"))")
                 try perform(.deliver(next.id))
                 ran.delivered()
             }
@@ -86,7 +86,7 @@ extension Session {
                     stopped(stop, "tick", did: "\(done) of \(counted(count, "tick"))", ran: ran, goOn: "tick \(count - done)")
                     break
                 }
-                showProgress(done, "tick: \(done) of \(count) ticks")
+                showProgress(done, "tick: \(done) of \(counted(count, "tick"))")
                 try perform(.tick)
                 ran.ticked()
             }
@@ -243,11 +243,11 @@ extension Session {
                 rounds.finish(self, final: true)
                 return stopped(stop, ScriptPrinter.line(.run(condition)), did: did, ran: ran, goOn: ScriptPrinter.line(.run(condition)))
             }
-            showProgress(deliveries + ticks, "run: \(deliveries) deliveries, \(ticks) ticks")
+            showProgress(deliveries + ticks, "run: \(counted(deliveries, "delivery", "deliveries")), \(counted(ticks, "tick"))")
             if let next = simulation.inFlight.first {
                 guard deliveries < deliveryLimit else {
                     rounds.finish(self, final: true)
-                    say("run stops after \(deliveryLimit) deliveries: messages keep flowing\(whyNot(condition).map { "; \($0)" } ?? "")")
+                    say("run stops after \(counted(deliveryLimit, "delivery", "deliveries")): messages keep flowing\(whyNot(condition).map { "; \($0)" } ?? "")")
                     return
                 }
                 deliveries += 1
@@ -258,7 +258,7 @@ extension Session {
                 if condition == .quiet { return }
                 guard ticks < tickLimit else {
                     rounds.finish(self, final: true)
-                    say("run stops after \(tickLimit) ticks: \(whyNot(condition) ?? "the condition does not hold yet")")
+                    say("run stops after \(counted(tickLimit, "tick")): \(whyNot(condition) ?? "the condition does not hold yet")")
                     return
                 }
                 ticks += 1
@@ -360,14 +360,14 @@ extension Session {
         for tick in 0...count {
             if tick > 0 {
                 if stop() { return }
-                showProgress(tick, "run for \(count): \(ticks) ticks, \(deliveries) deliveries")
+                showProgress(tick, "run for \(count): \(counted(ticks, "tick")), \(counted(deliveries, "delivery", "deliveries"))")
                 try perform(.tick)
                 ticks += 1
                 ran.ticked()
             }
             while let next = simulation.inFlight.first {
                 guard deliveries < deliveryLimit else {
-                    say("run stops after \(deliveryLimit) deliveries at tick \(tick) of \(count): messages keep flowing")
+                    say("run stops after \(counted(deliveryLimit, "delivery", "deliveries")) at tick \(tick) of \(count): messages keep flowing")
                     return
                 }
                 if stop() { return }

@@ -70,7 +70,7 @@ extension Session {
         var replayed = 0
         for (done, line) in history.enumerated() {
             if interrupted() { return nil }
-            showProgress(done, "compare: \(done) of \(history.count) commands replayed")
+            showProgress(done, "compare: \(done) of \(counted(history.count, "command")) replayed")
             guard let command = try? CommandParser.parse(line), command.changesWorld else { continue }
             replayed += 1
             switch command {

@@ -34,18 +34,18 @@ extension Session {
         bounds.time = .ticks(ticks)
         let leader = simulation.leader.map { "\($0) leads \(simulation.replica($0).leaderBallot ?? .zero)" } ?? "no leader"
         bounds.startingState = "from step \(simulation.step) (\(leader))"
-        say("explore \(depth): every order of the in-flight messages, with up to 1 drop, 1 duplicate, 1 crash, 1 restart, \(ticks) ticks and 2 elections")
+        say("explore \(depth): every order of the in-flight messages, with up to 1 drop, 1 duplicate, 1 crash, 1 restart, \(counted(ticks, "tick")) and 2 elections")
         let report = ModelChecker.explore(from: simulation, depth: depth, bounds: bounds, progress: searchProgress("explore \(depth)"))
         if let counterexample = report.counterexample {
-            say("shortest path to the violation (\(counterexample.actions.count) steps from here):")
+            say("shortest path to the violation (\(counted(counterexample.actions.count, "step")) from here):")
             for line in renderer.render(counterexample.events) { say(line) }
             let script = journalScriptLines() + counterexample.actionLines + [ScriptPrinter.line(.expect(.invariants))]
-            writeScript(to: exploreScriptPath, marker: Self.exploreScriptMarker, what: "the path as a script") { path in
+            let seed = options.seed
+            writeScript(to: exploreScriptPath, marker: Self.exploreScriptMarker, what: "the path as a script", text: { path in
                 let header = ["\(Self.exploreScriptMarker) \(depth) in a paxos-playground session: this session's commands, then the path.",
-                              "# Replay: paxos-playground run \(path)" + (self.options.seed == 1 ? "" : " --seed \(self.options.seed)")
-                                  + " (the closing expect fails: that is the violation)."]
+                              "# Replay: \(Self.replayCommand(path, seed: seed)) (the closing expect fails: that is the violation)."]
                 return (header + script).joined(separator: "\n").appending("\n")
-            }
+            }, then: { " (replay: \(Self.replayCommand($0, seed: seed)))" })
         }
         for line in report.lines(timed: false) { say(line) }
         searchStopped(report, goOn: "explore fewer steps ahead (each one multiplies the states), or search the cluster from its start with paxos-playground check --max-states N --max-seconds S")
@@ -108,10 +108,27 @@ extension Session {
                 for line in renderer.render(counterexample.events) { say(line) }
             }
             writeScript(to: checkScriptPath, marker: Self.checkScriptMarker, what: "the counterexample as a script",
-                        text: { _ in checker.script(for: counterexample) }, then: { " (replay: paxos-playground run \($0))" })
+                        text: { _ in checker.script(for: counterexample) },
+                        then: { " (replay: \(Self.replayCommand($0, seed: bounds.seed)))" })
         }
         for line in report.lines(timed: false) { say(line) }
         searchStopped(report, goOn: "lower the budgets, or run paxos-playground check with --max-states N --max-seconds S")
+    }
+
+    /// The command that replays a script `check` or `explore` wrote to `path`: `paxos-playground run FILE`, with
+    /// `--seed N` when the seed is not the default one, since a script cannot set it (the `randomized` policy
+    /// draws from it). Everything else the run needs (policies, cluster, settings, breaks) is in the script. A
+    /// path a shell would split or expand is quoted.
+    package static func replayCommand(_ path: String, seed: UInt64) -> String {
+        "paxos-playground run " + (seed == 1 ? "" : "--seed \(seed) ") + shellWord(InputText.escaped(path))
+    }
+
+    /// `word` as one shell word: as it is when it holds only characters no shell treats specially, else in
+    /// single quotes.
+    static func shellWord(_ word: String) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/+,:=@%")
+        if !word.isEmpty, word.allSatisfy({ plain.contains($0) }) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The session's journal as script lines: running them from a fresh start rebuilds this world.

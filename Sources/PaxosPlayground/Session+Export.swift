@@ -98,7 +98,7 @@ extension Session {
         var effects: [Effect] = []
         for (done, entry) in journal.enumerated() {
             if interrupted() { break }
-            showProgress(done, "export html: \(done) of \(journal.count) steps replayed")
+            showProgress(done, "export html: \(done) of \(counted(journal.count, "step")) replayed")
             switch entry {
             case .start:
                 scratch.replay([entry])

@@ -76,7 +76,3 @@ struct WhatRan {
     }
 }
 
-/// `3 ticks`, `1 tick`.
-func counted(_ n: Int, _ noun: String, _ plural: String? = nil) -> String {
-    "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
-}

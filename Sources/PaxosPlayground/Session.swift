@@ -347,7 +347,7 @@ public final class Session {
         for (done, entry) in entries.enumerated() {
             if interruptible {
                 if interrupted() { return false }
-                showProgress(done, "undo: replaying \(done) of \(entries.count) steps")
+                showProgress(done, "undo: replaying \(done) of \(counted(entries.count, "step"))")
             }
             switch entry {
             case .start(let setup):

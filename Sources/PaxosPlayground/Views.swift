@@ -133,8 +133,8 @@ enum Views {
 
     static func setting(_ setting: Setting) -> String {
         switch setting {
-        case .batch(let n): "batch \(n): up to \(n) transactions per proposal"
-        case .window(let n): "window \(n): up to \(n) proposals in flight"
+        case .batch(let n): "batch \(n): up to \(counted(n, "transaction")) per proposal"
+        case .window(let n): "window \(n): up to \(counted(n, "proposal")) in flight"
         case .heartbeat(let t): "heartbeat every \(t) tick\(t == 1 ? "" : "s")"
         case .timeout(let t): "election timeout \(t) tick\(t == 1 ? "" : "s") (policies may add to it)"
         case .recovery(true): "recovery on: a new leader learns what a majority accepted before proposing"

@@ -30,7 +30,7 @@ public struct Violation: Hashable, Sendable {
         case .disagree(let index, let first, let firstRedo, let then, let redo):
             "\(first) committed \(redo: firstRedo) at \(index), \(then) committed \(redo: redo)"
         case .committedWithoutMajority(let replica, let index, let ballot, let accepts, let majority):
-            "\(replica) committed \(index) under \(ballot) with \(accepts) accepts; a majority is \(majority)"
+            "\(replica) committed \(index) under \(ballot) with \(counted(accepts, "accept")); a majority is \(majority)"
         case .appliedOutOfOrder(let replica, let index, let after):
             "\(replica) applied \(index) after \(after)"
         case .dataDiffers(let replica):

@@ -165,7 +165,7 @@ public enum ProgressFailure: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notConverged(let tick, let bound, let divergence):
-            "not converged for good within K = \(bound) ticks after the faults stopped: at tick \(tick), \(divergence)"
+            "not converged for good within K = \(counted(bound, "tick")) after the faults stopped: at tick \(tick), \(divergence)"
         case .messagesKeepFlowing(let tick):
             "at tick \(tick) after the faults stopped, messages kept flowing without time passing"
         case .transactionNotApplied(let replica):

@@ -19,23 +19,25 @@ struct Bench: ParsableCommand {
             invariant checks are off and no trace events are built (--traced builds them).
             """)
 
-    @Option(parsing: .unconditional, help: "Client transactions per configuration.")
-    var transactions = 1_000_000
+    // The sweep's options are optional, so that one given with --interactive (which does not read it) is
+    // refused, not ignored; their defaults are the `Sweep` values below.
+    @Option(name: .customLong("transactions"), parsing: .unconditional, help: "Client transactions per configuration (default: 1000000).")
+    var transactionsGiven: Int?
 
-    @Option(parsing: .unconditional, help: "Replica counts to sweep, comma-separated.")
-    var replicas = IntList([3, 5, 7])
+    @Option(name: .customLong("replicas"), parsing: .unconditional, help: "Replica counts to sweep, comma-separated (default: 3,5,7).")
+    var replicasGiven: IntList?
 
-    @Option(parsing: .unconditional, help: "Batch sizes (transactions per proposal) to sweep, comma-separated.")
-    var batch = IntList([1, 8, 64])
+    @Option(name: .customLong("batch"), parsing: .unconditional, help: "Batch sizes (transactions per proposal) to sweep, comma-separated (default: 1,8,64).")
+    var batchGiven: IntList?
 
-    @Option(parsing: .unconditional, help: "Windows (proposals in flight) to sweep, comma-separated.")
-    var window = IntList([1, 4, 16])
+    @Option(name: .customLong("window"), parsing: .unconditional, help: "Windows (proposals in flight) to sweep, comma-separated (default: 1,4,16).")
+    var windowGiven: IntList?
 
     @Option(parsing: .unconditional, help: "Seed of the simulation.")
     var seed: UInt64 = 1
 
-    @Option(help: "Commit policy: sync, async, or a registered plugin.")
-    var commit: String = SyncCommit.name
+    @Option(name: .customLong("commit"), help: "Commit policy: sync, async, or a registered plugin (default: sync).")
+    var commitGiven: String?
 
     @Flag(help: "Also push the same number of message values through the fastest queue (a Deque of envelopes) with no protocol work, and print the protocol's overhead as a ratio.")
     var baseline = false
@@ -58,19 +60,54 @@ struct Bench: ParsableCommand {
     @Flag(help: .hidden)
     var single = false
 
-    @Flag(help: "Time each REPL command on a long session instead (--steps, --repeat; see Docs/Performance.md, Interactive speed).")
+    @Flag(help: "Time each REPL command on a long session instead (with --steps, --only, --repeat and --seed only; see Docs/Performance.md, Interactive speed).")
     var interactive = false
 
-    @Option(parsing: .unconditional, help: "With --interactive: the steps of the session the commands are timed on.")
-    var steps = 30_000
+    @Option(name: .customLong("steps"), parsing: .unconditional, help: "With --interactive: the steps of the session the commands are timed on (default: 30000).")
+    var stepsGiven: Int?
 
     @Option(help: "With --interactive: only the commands whose name contains this.")
     var only: String?
 
+    var transactions: Int { transactionsGiven ?? 1_000_000 }
+    var replicas: IntList { replicasGiven ?? IntList([3, 5, 7]) }
+    var batch: IntList { batchGiven ?? IntList([1, 8, 64]) }
+    var window: IntList { windowGiven ?? IntList([1, 4, 16]) }
+    var commit: String { commitGiven ?? SyncCommit.name }
+    var steps: Int { stepsGiven ?? 30_000 }
+
+    /// The options given that the mode chosen does not read: the sweep's with `--interactive`, the
+    /// interactive ones without it. Each combination is refused with one line, never ignored.
+    func checkTheModesOptions() throws {
+        let sweepOnly: [(String, Bool)] = [
+            ("--transactions", transactionsGiven != nil), ("--replicas", replicasGiven != nil), ("--batch", batchGiven != nil),
+            ("--window", windowGiven != nil), ("--commit", commitGiven != nil), ("--baseline", baseline),
+            ("--memory-check", memoryCheck), ("--traced", traced), ("--invariants", invariants), ("--json", json),
+        ]
+        if interactive {
+            let given = sweepOnly.filter(\.1).map(\.0)
+            guard given.isEmpty else {
+                throw ValidationError("\(Self.listed(given)) \(given.count == 1 ? "belongs" : "belong") to the throughput sweep, not to --interactive (which takes --steps, --only, --repeat and --seed, and prints text only): drop \(given.count == 1 ? "it" : "them"), or drop --interactive")
+            }
+        } else if !single {
+            let given = [("--steps", stepsGiven != nil), ("--only", only != nil)].filter(\.1).map(\.0)
+            guard given.isEmpty else {
+                throw ValidationError("\(Self.listed(given)) \(given.count == 1 ? "works" : "work") with --interactive only (timing REPL commands): add --interactive, or drop \(given.count == 1 ? "it" : "them") for the throughput sweep")
+            }
+        }
+    }
+
+    /// `--a`, `--a and --b`, `--a, --b and --c`.
+    static func listed(_ names: [String]) -> String {
+        names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+    }
+
     func validate() throws {
+        try checkTheModesOptions()
         try checkLimit(transactions, .benchTransactions, "--transactions")
         try checkLimit(`repeat`, .benchRepeat, "--repeat")
         try checkLimit(steps, .benchSessionSteps, "--steps")
+        if let only { try InteractiveBench.checkOnly(only) }
         for (option, list, bound) in [("--replicas", replicas, Limits.Bound.replicas), ("--batch", batch, .batch),
                                       ("--window", window, .window)] {
             try checkLimit(list.values.count, .benchSweep, option)
@@ -122,7 +159,7 @@ struct Bench: ParsableCommand {
     private var header: String {
         let m = Machine.current
         return """
-            paxos-playground bench: \(BenchTable.grouped(transactions)) transactions per configuration, FIFO delivery, \
+            paxos-playground bench: \(BenchTable.grouped(transactions)) \(inflected("transaction", transactions)) per configuration, FIFO delivery, \
             no faults, commit \(commit), seed \(seed)
             invariant checks \(invariants ? "on (checksInvariants = true)" : "off (checksInvariants = false)"); \(traced ? "every trace event built (perform)" : "no trace events built (performQuietly)"); \
             each configuration in its own process\(`repeat` > 1 ? ", fastest of \(`repeat`) runs" : "")
@@ -148,7 +185,7 @@ struct Bench: ParsableCommand {
         process.waitUntilExit()
         guard process.terminationStatus == 0,
               let result = try? JSONDecoder().decode(BenchResult.self, from: output) else {
-            throw ValidationError("the run with \(r) replicas, batch \(b), window \(w) failed (exit \(process.terminationStatus))")
+            throw ValidationError("the run with \(counted(r, "replica")), batch \(b), window \(w) failed (exit \(process.terminationStatus))")
         }
         return result
     }

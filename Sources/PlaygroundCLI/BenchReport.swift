@@ -211,7 +211,8 @@ struct IntList: ExpressibleByArgument, CustomStringConvertible {
     init(_ values: [Int]) { self.values = values }
 
     init?(argument: String) {
-        let parts = argument.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        // Every element a number: `3,,5`, `,3` and `3,` are refused, not read as 3,5 and 3.
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
         values = parts.compactMap { $0 }
     }

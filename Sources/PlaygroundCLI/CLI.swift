@@ -155,12 +155,15 @@ struct REPL: ParsableCommand {
     var webPort: Int?
 
     @Option(name: .customLong("web-bind"), help: ArgumentHelp(
-        "The address the live page listens on (default 127.0.0.1, this machine only; 0.0.0.0 shares it on the network).",
+        "With --web: the address the live page listens on (default 127.0.0.1, this machine only; 0.0.0.0 shares it on the network).",
         valueName: "address"))
-    var webBind = "127.0.0.1"
+    var webBind: String?
 
     func validate() throws {
         if let webPort { try checkLimit(webPort, .webPort, "--web") }
+        if let webBind, webPort == nil {
+            throw ValidationError("--web-bind needs --web: give both, such as --web 8080 --web-bind \(InputText.escaped(webBind)), to serve the live page on that address")
+        }
     }
 
     func run() throws {
@@ -172,7 +175,7 @@ struct REPL: ParsableCommand {
             print(text)
             live?.noteOutput(text)
         }
-        let page = LivePage(session: session, host: webBind)
+        let page = LivePage(session: session, host: webBind ?? LivePage.defaultHost)
         live = page
         if let progressLine {
             session.progress = { @Sendable text in progressLine.draw(text) }
@@ -184,7 +187,7 @@ struct REPL: ParsableCommand {
             session.completions(line: line, word: word)
         }
         if reader.usesReadline {
-            print("paxos-playground: \(common.replicas) replicas, election \(common.election), commit \(common.commit), seed \(common.seed).")
+            print("paxos-playground: \(counted(common.replicas, "replica")), election \(common.election), commit \(common.commit), seed \(common.seed).")
             print("Type help for the commands, Tab to complete, Ctrl-C to stop a command, Ctrl-D to leave. Try: cluster 3 leader n1, submit x=1, step.")
         }
         // The quiz reads answers from the terminal only: with commands piped in, the next lines are

@@ -83,12 +83,33 @@ struct Check: ParsableCommand {
     @Flag(help: "Print the report only: no progress line and no flow of the counterexample.")
     var quiet = false
 
+    /// The bounds the options give. Every number is checked here against the bound the REPL's `check` and
+    /// `set` hold it to (``CheckBudgets/bound(_:)``, ``Limits/Bound``), with the line that names the option:
+    /// whatever `check` accepts, the counterexample script it writes replays (`set batch 2000` would not).
     func bounds() throws -> CheckerConfiguration {
         try checkLimit(threads, .checkThreads, "--threads")
         if let maxStates { try checkLimit(maxStates, .checkStates, "--max-states") }
         if let maxDepth { try checkLimit(maxDepth, .checkDepth, "--max-depth") }
         if let maxSeconds, !(maxSeconds > 0 && maxSeconds <= Double(Limits.checkSecondsMax)) {
             throw ValidationError("--max-seconds takes more than 0 and at most \(Limits.checkSecondsMax) seconds (got \(maxSeconds))")
+        }
+        if let replicas { try checkLimit(replicas, .replicas, "--replicas") }
+        let budgetOptions = [("committed", committed), ("transactions", transactions), ("elections", elections),
+                             ("ticks", ticks), ("timeouts", timeouts), ("drops", drops), ("duplicates", duplicates),
+                             ("crashes", crashes), ("restarts", restarts)]
+        for (name, value) in budgetOptions {
+            if let value { try checkLimit(value, CheckBudgets.bound(name), "--\(name)") }
+        }
+        if ticks != nil, timeouts != nil {
+            throw ValidationError("--ticks and --timeouts are two ways time passes: give one (--ticks N global ticks, or --timeouts N election timers)")
+        }
+        if let batch { try checkLimit(batch, .batch, "--batch") }
+        if let window { try checkLimit(window, .window, "--window") }
+        if let electionsPerReplica {
+            if electionsPerReplica == 0 {
+                throw ValidationError("--elections-per-replica takes at least 1 election (got 0); --elections 0 allows none")
+            }
+            try checkLimit(electionsPerReplica, .checkElectionsPerReplica, "--elections-per-replica")
         }
         var c = CheckerConfiguration()
         c.registry = Playground.registry
@@ -99,32 +120,27 @@ struct Check: ParsableCommand {
         c.replicas = replicas
         if leader == "none" {
             c.initialLeader = nil
+            if let committed, committed > 0 {
+                throw ValidationError("--committed \(committed) needs a leader at the start: give --leader n1 (or another), or --committed 0")
+            }
         } else {
-            guard let id = ReplicaID(parsing: leader) else {
-                throw ValidationError("--leader takes a replica such as n1, or none; not '\(leader)'")
+            guard let id = ReplicaID(parsing: leader), (1...replicas).contains(id.number) else {
+                throw ValidationError("--leader takes a replica from n1 to n\(replicas), or none (got '\(leader)')")
             }
             c.initialLeader = id
         }
         // The budgets as the REPL's `check` takes them (one `CheckBudgets.apply`); after the leader, since a
         // preset commits its first transactions only under one.
         var budgets = CheckBudgets(preset: preset ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base))
-        for (name, value) in [("committed", committed), ("transactions", transactions), ("elections", elections),
-                              ("ticks", ticks), ("timeouts", timeouts), ("drops", drops), ("duplicates", duplicates),
-                              ("crashes", crashes), ("restarts", restarts)] {
-            if let value { budgets[name] = value }  // timeouts after ticks: given both, timeouts counts
+        for (name, value) in budgetOptions {
+            if let value { budgets[name] = value }
         }
         budgets.suspicion = suspicion
         budgets.apply(to: &c)
-        if let candidates {
-            var ids: [ReplicaID] = []
-            for word in candidates.split(separator: ",") {
-                guard let id = ReplicaID(parsing: word) else {
-                    throw ValidationError("--candidates takes replicas such as n2,n3; '\(word)' is not one")
-                }
-                ids.append(id)
-            }
-            c.candidates = ids
+        if c.suspicion == .leaderDown, case .ticks(let n) = c.time, n > 0 {
+            throw ValidationError("--suspicion leader-down needs abstract time, --timeouts N: under global ticks (--ticks) a tick advances every timer, the leader's followers' too")
         }
+        if let candidates { c.candidates = try Self.candidates(candidates, replicas: replicas) }
         c.electionsPerReplica = electionsPerReplica
         if let batch { c.batchSize = batch }
         if let window { c.window = window }
@@ -135,10 +151,10 @@ struct Check: ParsableCommand {
         case "off": c.recovery = false
         default: throw ValidationError("--recovery takes on or off, not '\(recovery)'")
         }
-        for word in (breaks ?? "").split(separator: ",") {
-            guard let bug = ProtocolBreak(name: String(word)) else {
-                let names = ProtocolBreak.allCases.map(\.name).joined(separator: ", ")
-                throw ValidationError("--break takes protocol bugs from \(names); '\(word)' is not one")
+        let bugNames = ProtocolBreak.allCases.map(\.name)
+        for word in try Self.names(breaks, option: "--break", takes: "protocol bugs from \(bugNames.joined(separator: ", "))") {
+            guard let bug = ProtocolBreak(name: word) else {
+                throw ValidationError("--break takes protocol bugs from \(bugNames.joined(separator: ", ")); '\(word)' is not one")
             }
             c.breaks.insert(bug)
         }
@@ -151,14 +167,14 @@ struct Check: ParsableCommand {
         c.timeLimitSeconds = maxSeconds
         c.maxDepth = maxDepth
         c.reductions = noReductions ? [] : .all
-        for word in (without ?? "").split(separator: ",") {
+        let reductionNames = "progress or reductions from " + CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", ")
+        for word in try Self.names(without, option: "--without", takes: reductionNames) {
             if word == "progress" {
                 c.progress = false
                 continue
             }
             guard let reduction = CheckerConfiguration.Reductions.named.first(where: { $0.key == word })?.value else {
-                let names = CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", ")
-                throw ValidationError("--without takes progress or reductions from \(names); '\(word)' is not one")
+                throw ValidationError("--without takes \(reductionNames); '\(word)' is not one")
             }
             c.reductions.remove(reduction)
         }
@@ -169,6 +185,29 @@ struct Check: ParsableCommand {
             throw ValidationError(error.description)
         }
         return c
+    }
+
+    /// The words of a comma-separated option (`--break`, `--without`), each once; an empty list or an empty
+    /// word (`a,,b`, a trailing comma) is refused with the line that says what the option takes.
+    static func names(_ value: String?, option: String, takes: String) throws -> [String] {
+        guard let value else { return [] }
+        let words = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !words.contains(where: \.isEmpty) else {
+            throw ValidationError("\(option) takes \(takes), separated by commas (got '\(InputText.escaped(value))')")
+        }
+        return words
+    }
+
+    /// `--candidates nA,nB`: distinct replicas of the cluster, at least one.
+    static func candidates(_ value: String, replicas: Int) throws -> [ReplicaID] {
+        let example = replicas >= 3 ? "n2,n3" : replicas == 2 ? "n1,n2" : "n1"
+        let refusal = ValidationError("--candidates takes distinct replicas from n1 to n\(replicas), separated by commas, such as \(example) (got '\(InputText.escaped(value))')")
+        var ids: [ReplicaID] = []
+        for word in value.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let id = ReplicaID(parsing: word), (1...replicas).contains(id.number), !ids.contains(id) else { throw refusal }
+            ids.append(id)
+        }
+        return ids
     }
 
     /// The progress line, redrawn in place on the terminal.
@@ -208,7 +247,7 @@ struct Check: ParsableCommand {
                 } else {
                     written = try OutputFile.writeUnclaimed("counterexample.pxs", marker: Session.checkScriptMarker) { _ in text }
                 }
-                print("wrote the counterexample as a script: \(written.path)\(written.note) (replay: paxos-playground run \(written.path))")
+                print("wrote the counterexample as a script: \(written.path)\(written.note) (replay: \(Session.replayCommand(written.path, seed: seed)))")
             } catch {
                 printError(InputText.escaped(error.description))
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PaxosCore
 import PaxosPlayground
 
 /// `paxos-playground fuzz` (not listed in `--help`): the seeded random-line fuzzer of the command language
@@ -73,7 +74,7 @@ struct Fuzz: ParsableCommand {
             watchdog.end()
         })
         let wall = clock.now - began
-        print("fuzz: \(lines) lines from seed \(seed), counts up to \(wideNumbers ? "any size" : String(maxCount)), a fresh session every \(options.sessionLines) lines")
+        print("fuzz: \(counted(lines, "line")) from seed \(seed), counts up to \(wideNumbers ? "any size" : String(maxCount)), a fresh session every \(options.sessionLines) lines")
         for line in report.summary { print(line) }
         print(String(format: "seconds    %.1f wall, %.1f CPU; slowest line %.3f s (line %d: %@)",
                      Self.seconds(wall), Self.cpuSeconds() - cpuBefore, Self.seconds(slowest.duration), slowest.number, slowest.text))

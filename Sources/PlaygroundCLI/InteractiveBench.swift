@@ -97,7 +97,10 @@ struct InteractiveBench {
     /// The commands timed, with what makes each valid on the session as built (a message in flight, a live
     /// replica). `cluster`, `check`, `explore`, `quiz` and `quit` are left out: the first three start or search
     /// a world of their own (their cost does not depend on the session's length), the last two wait for the user.
-    static func probes(_ session: Session, directory: String) -> [Probe] {
+    ///
+    /// With `all`, also those the session gives nothing to do (`timeout` when no replica can time out,
+    /// `restart` when none is down), with an empty line: every name `--only` may match.
+    static func probes(_ session: Session, directory: String, all: Bool = false) -> [Probe] {
         let sim = session.simulation
         let first = sim.inFlight.first?.id ?? 0
         let live = sim.config.replicas.first { sim.isAlive($0) } ?? ReplicaID(1)
@@ -143,11 +146,28 @@ struct InteractiveBench {
             Probe("export mermaid", "export mermaid \(directory)/bench.mmd", target: 1000),
             Probe("export html", "export html \(directory)/bench.html", target: 1000),
         ]
-        if let idle = sim.config.replicas.first(where: { sim.canTimeOut($0) }) {
-            probes.insert(Probe("timeout", "timeout \(idle)", undoes: true), at: 7)
-        }
-        if let down { probes.insert(Probe("restart", "restart \(down)", undoes: true), at: 8) }
-        return probes
+        let idle = sim.config.replicas.first(where: { sim.canTimeOut($0) })
+        probes.insert(Probe("timeout", idle.map { "timeout \($0)" } ?? "", undoes: true), at: 7)
+        probes.insert(Probe("restart", down.map { "restart \($0)" } ?? "", undoes: true), at: 8)
+        return all ? probes : probes.filter { !$0.line.isEmpty }
+    }
+
+    /// The name of every command it can time, in order.
+    static var names: [String] {
+        probes(Session(write: { _ in }), directory: "", all: true).map(\.name)
+    }
+
+    /// The commands `--only` selects: those whose name contains it.
+    static func selected(by only: String?, from names: [String]) -> [String] {
+        guard let only else { return names }
+        return names.filter { $0.contains(only) }
+    }
+
+    /// Refuses an `--only` that no command's name contains (or an empty one), naming the commands.
+    static func checkOnly(_ only: String) throws {
+        let names = Self.names
+        guard only.isEmpty || selected(by: only, from: names).isEmpty else { return }
+        throw ValidationError("--only takes part of a timed command's name (got '\(InputText.escaped(only))', which none has): the commands are \(names.joined(separator: ", "))")
     }
 
     struct Row {
@@ -168,15 +188,23 @@ struct InteractiveBench {
         let directory = NSTemporaryDirectory() + "paxos-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        let probes = Self.probes(session, directory: directory)
+        let chosen = Self.selected(by: only, from: probes.map(\.name))
+        if chosen.isEmpty {
+            // `--only` names a command that exists (checked before the session was built), but this session
+            // gives it nothing to do.
+            let names = Self.selected(by: only, from: Self.names).joined(separator: ", ")
+            throw ValidationError("--only \(InputText.escaped(only ?? "")): the session of \(counted(session.simulation.step, "step")) (seed \(seed)) gives \(names) nothing to do at its end (no replica down, or none that can time out): try another --seed or --steps")
+        }
         print("""
-            paxos-playground bench --interactive: a session of \(session.simulation.step) steps, \(session.trace.count) \
-            events, \(session.history.count) command lines of which \(session.history.filter { $0.hasPrefix("undo") }.count) \
+            paxos-playground bench --interactive: a session of \(counted(session.simulation.step, "step")), \(counted(session.trace.count, "event")), \
+            \(counted(session.history.count, "command line")) of which \(session.history.filter { $0.hasPrefix("undo") }.count) \
             undo (seed \(seed)), built in \(String(format: "%.2f", built)) s
-            each command run \(repeats) times on it (a command that changes the world is undone after each run, untimed)
+            each command run \(counted(repeats, "time")) on it (a command that changes the world is undone after each run, untimed)
             """)
         let steps = session.simulation.step
         var rows: [Row] = []
-        for probe in Self.probes(session, directory: directory) where only.map({ probe.name.contains($0) }) ?? true {
+        for probe in probes where chosen.contains(probe.name) {
             var row = Row(probe: probe)
             for _ in 0..<repeats {
                 if let setup = probe.setup { session.execute(setup) }

@@ -25,6 +25,8 @@ final class LivePage {
 
     /// `web on` without a port.
     static let defaultPort = 8080
+    /// The address it listens on without `--web-bind`: this machine only.
+    static let defaultHost = "127.0.0.1"
 
     init(session: Session, host: String) {
         self.session = session

@@ -103,7 +103,7 @@ import PaxosCore
         let run = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check")
         #expect(run.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1, break commit-without-majority")
         // The shortest run: the transaction reaches n1, which commits it on its own accept.
-        #expect(run.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accepts; a majority is 2 after 2 steps"))
+        #expect(run.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accept; a majority is 2 after 2 steps"))
         #expect(run.check.contains("shortest path to the violation (2 steps):"))
         #expect(run.check.filter { $0.hasPrefix("   ") && !$0.hasPrefix("      ↳") }.map { String($0.prefix(4)) } == ["   1", "   2", "   2", "   2", "   2"])
         // The classroom explores one proposal at a time: the script sets the window it searched with.
@@ -114,7 +114,7 @@ import PaxosCore
         // A transaction committed first breaks it before the search: the flow is that transaction's steps, up
         // to the one that broke the invariant, and the script replays them.
         let first = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check committed 1")
-        #expect(first.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accepts; a majority is 2 before the search, as the transactions committed first commit"))
+        #expect(first.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accept; a majority is 2 before the search, as the transactions committed first commit"))
         #expect(first.check.contains("the violation happens before the search, as the transactions committed first commit:"))
         #expect(first.check.filter { $0.hasPrefix("   ") && !$0.hasPrefix("      ↳") }.map { String($0.prefix(4)) } == ["   1", "   2", "   2", "   2", "   2"])
         #expect(first.script.contains("\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\nrun\nexpect invariants\n"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import PaxosPlayground
 
 /// The real executable: `run` prints the same transcript as the library, exit codes follow REPL.md, and
 /// bad options or scripts say what is wrong.
@@ -57,6 +58,33 @@ import Testing
         let result = try Self.playground(["run", "--quiet", "--no-color", "Examples/09-unsafe-recovery-off.pxs"])
         #expect(result.status == 1)
         #expect(result.stdout.hasSuffix("✗ expect invariants: violated 2 (durability at 1), 1 (agreement at 1)\n"))
+    }
+
+    /// D6: a script with no command (empty, or a byte-order mark, blank lines and comments only) proves
+    /// nothing: one line says so, exit 2, alone, among several files, and on standard input.
+    @Test func aScriptWithNoCommandIsAScriptError() throws {
+        let directory = try Self.scratchDirectoryWithExamples()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data().write(to: directory.appendingPathComponent("empty.pxs"))
+        try Data([0xEF, 0xBB, 0xBF] + Array("\n# only a comment\n  \t\n# another\r\n".utf8)).write(to: directory.appendingPathComponent("comments.pxs"))
+        let line = "nothing to run: the script has no commands, only blank lines or comments; write one a line, such as cluster 3 leader n1"
+        for name in ["empty.pxs", "comments.pxs"] {
+            let alone = try Self.playground(["run", name], directory: directory)
+            #expect(alone.status == 2)
+            #expect(alone.stdout == "\(name): error: \(line)\n")
+        }
+        let several = try Self.playground(["run", "--quiet", "empty.pxs", "Examples/01-happy-path.pxs", "comments.pxs"], directory: directory)
+        #expect(several.status == 2)
+        let lines = several.stdout.split(separator: "\n").map(String.init)
+        #expect(Array(lines.prefix(3)) == ["== empty.pxs", "empty.pxs: error: \(line)", "== empty.pxs: exit 2 (not run)"])
+        #expect(lines.contains("== Examples/01-happy-path.pxs: exit 0 (every expect held)"))
+        #expect(Array(lines.suffix(3)) == ["== comments.pxs", "comments.pxs: error: \(line)", "== comments.pxs: exit 2 (not run)"])
+        let standardInput = try Self.playground(["run", "-"], input: "# nothing\n\n")
+        #expect(standardInput.status == 2)
+        #expect(standardInput.stdout == "<stdin>: error: \(line)\n")
+        var said: [String] = []
+        #expect(ScriptRunner.run("\u{FEFF}# just this\n", name: "x.pxs", in: Session(write: { said.append($0) })) == .scriptError)
+        #expect(said == ["x.pxs: error: \(line)"])
     }
 
     @Test func aScriptErrorNamesFileAndLineAndExitsTwo() throws {
@@ -179,10 +207,10 @@ import Testing
         #expect(lines.contains("verified: invariants 1-5 hold in every state within these bounds, and from every one the cluster recovers once the faults stop"))
         let leaderless = try Self.playground(["check", "--committed", "1", "--leader", "none"])
         #expect(leaderless.status == 2)
-        #expect(leaderless.stderr == "Error: transactions committed first need a leader at the start: name one (leader n1), or commit none first\n")
+        #expect(leaderless.stderr == "Error: --committed 1 needs a leader at the start: give --leader n1 (or another), or --committed 0\n")
         let bad = try Self.playground(["check", "--window", "0"])
         #expect(bad.status == 2)
-        #expect(bad.stderr == "Error: heartbeat, timeout, batch and window must be at least 1\n")
+        #expect(bad.stderr == "Error: --window takes at least 1 proposal (got 0)\n")
     }
 
     /// With commands piped in, the quiz reads no answers: the lines after `quiz on` stay commands (before,

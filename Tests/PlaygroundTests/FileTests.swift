@@ -171,8 +171,8 @@ import Testing
         session.execute("explore 1")
         session.execute("explore 1")
         #expect(transcript.lines.filter { $0.hasPrefix("wrote") } == [
-            "wrote the path as a script: \(dir)/explore-2.pxs (\(dir)/explore.pxs exists and is not an earlier one: left as it was)",
-            "wrote the path as a script: \(dir)/explore-2.pxs (replacing the earlier one)",
+            "wrote the path as a script: \(dir)/explore-2.pxs (\(dir)/explore.pxs exists and is not an earlier one: left as it was) (replay: paxos-playground run \(dir)/explore-2.pxs)",
+            "wrote the path as a script: \(dir)/explore-2.pxs (replacing the earlier one) (replay: paxos-playground run \(dir)/explore-2.pxs)",
         ])
         #expect(try Self.read("\(dir)/explore.pxs") == "my own notes\n")
         let script = try Self.read("\(dir)/explore-2.pxs")
