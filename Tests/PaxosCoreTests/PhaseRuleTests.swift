@@ -136,7 +136,7 @@ struct PhaseRuleTests {
         #expect(bench[1].role == .follower && bench[1].knownLeader == nil && bench[1].promised == ballot(1, 1))
         #expect(bench[1].leadership == nil)
         let asks = bench.stand(1, bench[1].electionTimeoutTicks).sent("pre_vote")
-        #expect(asks.first?.message == .preVote(Candidacy(ballot: ballot(3, 1), lastIndex: 1, lastBallot: ballot(1, 1))))
+        #expect(asks.first?.message == .preVote(Candidacy(ballot: ballot(3, 1), lastIndex: 1, lastBallot: ballot(1, 1), attempt: 1)))
     }
 
     @Test("§2(3) legality: a proposal older than the one accepted at that index is rejected as stale")
@@ -383,7 +383,7 @@ struct PhaseRuleTests {
 
         #expect(effects.locals == [.timeout])
         #expect(effects.sent("pre_vote").map(\.to) == [.replica(n(1)), .replica(n(3))])
-        #expect(effects.sent("pre_vote").map(\.json) == Array(repeating: #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#, count: 2))
+        #expect(effects.sent("pre_vote").map(\.json) == Array(repeating: #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0", "attempt": 1}}"#, count: 2))
         #expect(effects.sent("candidacy").isEmpty)
         #expect(bench[2].role == .candidate && bench[2].promised == ballot(1, 1), "a pre-vote raises no ballot")
     }
@@ -406,7 +406,7 @@ struct PhaseRuleTests {
 
         let answer = bench.deliver(ask)
 
-        #expect(answer.sent.map(\.json) == [#"{"pre_vote_reply": {"ballot": "2.n2", "granted": false, "reason": "n3 heard its leader n1 this tick, within the election timeout of 3: it keeps following", "promised": "1.n1", "last_index": 0}}"#])
+        #expect(answer.sent.map(\.json) == [#"{"pre_vote_reply": {"ballot": "2.n2", "granted": false, "reason": "n3 heard its leader n1 this tick, within the election timeout of 3: it keeps following", "promised": "1.n1", "last_index": 0, "attempt": 1}}"#])
         #expect(bench[3].promised == ballot(1, 1) && bench[3].knownLeader == n(1), "a pre-vote changes nothing at the voter")
     }
 
@@ -475,12 +475,12 @@ struct PhaseRuleTests {
         var bench = Bench(3, leader: 1, policies: Policies(election: Unwilling()))
 
         let first = bench.stand(2, 3)
-        #expect(first.sent("pre_vote").map(\.json).first == #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#)
+        #expect(first.sent("pre_vote").map(\.json).first == #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0", "attempt": 1}}"#)
         #expect(first.reasons.last == .standsAside(ballot: ballot(2, 2), cause: .preVoteRefused([n(1), n(3)]), retryTicks: 7))
         #expect(first.sent("candidacy").isEmpty)
 
         let retry = bench.stand(2, 7)
-        #expect(retry.sent("pre_vote").map(\.json).first == #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0", "retry": true}}"#)
+        #expect(retry.sent("pre_vote").map(\.json).first == #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0", "retry": true, "attempt": 2}}"#)
         let candidacies = retry.sent("candidacy")
         #expect(candidacies.map(\.to) == [.replica(n(1)), .replica(n(3))], "both voters would grant the retry: n2 stands")
         let grant = bench.deliver(try #require(candidacies.last))

@@ -53,10 +53,10 @@ struct RegressionTests {
         world.restart(1)
         world.tick(3)
         #expect(world.events("pre_vote").map(\.payload.rendered) == [
-            #"{"pre_vote": {"ballot": "2.n1", "last_index": 1, "last_ballot": "1.n1"}}"#,
-            #"{"pre_vote": {"ballot": "2.n1", "last_index": 1, "last_ballot": "1.n1"}}"#,
-            #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#,
-            #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0"}}"#,
+            #"{"pre_vote": {"ballot": "2.n1", "last_index": 1, "last_ballot": "1.n1", "attempt": 1}}"#,
+            #"{"pre_vote": {"ballot": "2.n1", "last_index": 1, "last_ballot": "1.n1", "attempt": 1}}"#,
+            #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0", "attempt": 1}}"#,
+            #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0", "attempt": 1}}"#,
         ])
 
         let settled = world.runUntilQuiet(maxTicks: 40)
