@@ -286,8 +286,10 @@ extension Refusal: CustomStringConvertible {
         case .leads(let voter, let ballot):
             return "\(voter) leads \(ballot) and still hears a majority"
         case .followsLeader(let voter, let leader, let ticksAgo, let timeout):
-            let ago = ticksAgo == 0 ? "this tick" : "\(ticksAgo) tick\(ticksAgo == 1 ? "" : "s") ago"
-            return "\(voter) heard its leader \(leader) \(ago), within the election timeout of \(timeout): it keeps following"
+            // `ticksAgo` counts the ticks since the voter last heard its leader or began to follow it (a
+            // cluster that starts with a leader starts its followers so): the leader's silence, not a message.
+            let silent = ticksAgo == 0 ? "not silent for a whole tick yet" : "silent for \(counted(ticksAgo, "tick"))"
+            return "\(voter) follows \(leader), \(silent), within the base election timeout of \(timeout): it keeps following"
         case .policy(let why):
             return why
         case .policyFailed(let policy):

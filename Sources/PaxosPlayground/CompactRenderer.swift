@@ -16,7 +16,10 @@ extension FlowRenderer {
         case .invariant: "VIOLATION"
         default: event.phase.rawValue
         }
-        let value = event.decisiveValue
+        var value = event.decisiveValue
+        // A delivery that sent nothing (a late accept, a stale answer) is the message arriving, not sent again:
+        // it says so, as the full view does (`(#6 delivered)`).
+        if event.isDeliveryOutcome, let cause = event.cause { value += "  (#\(cause) delivered)" }
         var line = "\(String(event.step).leftPadded(4)) \(name.rightPadded(11)) \(route.rightPadded(11))  \(value)"
         while line.last == " " { line.removeLast() }
         return fitted(line, indent: 17) { paint($0, event.phase) }

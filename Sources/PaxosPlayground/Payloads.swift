@@ -156,7 +156,10 @@ extension LocalEvent {
         case .elected(let ballot): .object([("ballot", ballot.json)])
         case .stepDown(let ballot): .object([("step_down", .object([("ballot", ballot.json)]))])
         case .recovered(let ballot, let from, let to):
-            .object([("ballot", ballot.json), ("from", .int(from)), ("to", .int(to))])
+            // An empty range (every promiser's log ends at or below the commit index): nothing from..to.
+            from > to
+                ? .object([("ballot", ballot.json), ("range", "none"), ("committed_through", .int(from - 1))])
+                : .object([("ballot", ballot.json), ("from", .int(from)), ("to", .int(to))])
         }
     }
 }

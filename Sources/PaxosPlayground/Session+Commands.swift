@@ -155,7 +155,9 @@ extension Session {
             say(Explain.lastStep(trace, simulation: simulation))
         case .expect(let expectation):
             let (held, text) = try check(expectation)
-            say(renderer.expectation(held: held, text))
+            // In a script, a failed expect says where it is, as an error does (`lab.pxs:12: ✗ expect …`).
+            let location = held ? nil : errorLocation.map { "\($0): " }
+            say((location ?? "") + renderer.expectation(held: held, text))
             if !held {
                 failedExpectations += 1
                 return .expectFailed
@@ -237,7 +239,11 @@ extension Session {
         defer { rounds.finish(self, final: true) }
         while true {
             if simulation.inFlight.isEmpty { rounds.finish(self) }
-            if try holds(condition, elected: elected) { return }
+            if try holds(condition, elected: elected) {
+                rounds.finish(self, final: true)
+                if let done = reached(condition, deliveries: deliveries, ticks: ticks) { say(done) }
+                return
+            }
             if let stop = stopBeforeNextStep() {
                 let did = "\(counted(deliveries, "delivery", "deliveries")) and \(counted(ticks, "tick"))"
                 rounds.finish(self, final: true)
@@ -407,6 +413,26 @@ extension Session {
         case .converged: simulation.divergence() == nil
         case .ticks: false
         }
+    }
+
+    /// The line that ends a `run until …` whose condition holds: what holds now, and what it took
+    /// (`run until converged: holds after 14 deliveries and 6 ticks: n1 leads 3.n1, …`). Nil for plain
+    /// `run`, which says nothing when nothing is left in flight.
+    func reached(_ condition: RunCondition, deliveries: Int, ticks: Int) -> String? {
+        let what: String
+        switch condition {
+        case .quiet, .ticks: return nil
+        case .leader:
+            guard let leader = simulation.leader else { return nil }
+            what = "\(leader) leads \(simulation.replica(leader).leaderBallot ?? .zero)"
+        case .committed(let index): what = "the highest commit index is \(index)"
+        case .applied(let id, let index): what = "\(id) applied \(index)"
+        case .converged: what = convergedSummary()
+        }
+        let took = deliveries == 0 && ticks == 0
+            ? "holds already"
+            : "holds after \(counted(deliveries, "delivery", "deliveries")) and \(counted(ticks, "tick"))"
+        return "\(ScriptPrinter.line(.run(condition))): \(took): \(what)"
     }
 
     /// Why a condition that does not hold fails, where there is more to say than that it does not hold.

@@ -37,8 +37,11 @@ extension Session {
         say("explore \(depth): every order of the in-flight messages, with up to 1 drop, 1 duplicate, 1 crash, 1 restart, \(counted(ticks, "tick")) and 2 elections")
         let report = ModelChecker.explore(from: simulation, depth: depth, bounds: bounds, progress: searchProgress("explore \(depth)"))
         if let counterexample = report.counterexample {
-            say("shortest path to the violation (\(counted(counterexample.actions.count, "step")) from here):")
-            for line in renderer.render(counterexample.events) { say(line) }
+            // Under --quiet, as for check: the report and the script, not the flow.
+            if !options.quiet {
+                say("shortest path to the violation (\(counted(counterexample.actions.count, "step")) from here):")
+                for line in renderer.render(counterexample.events) { say(line) }
+            }
             let script = journalScriptLines() + counterexample.actionLines + [ScriptPrinter.line(.expect(.invariants))]
             let seed = options.seed
             writeScript(to: exploreScriptPath, marker: Self.exploreScriptMarker, what: "the path as a script", text: { path in

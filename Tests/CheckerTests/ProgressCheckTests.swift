@@ -64,7 +64,9 @@ import PaxosCore
 
         let (exit, output) = Self.replay(script)
         #expect(exit == .expectFailed)
-        #expect(output.last == "✗ expect converged: n2 lacks committed 1")
+        // The script's last line is the failed expect, which says where it is.
+        let lastLine = script.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        #expect(output.last == "counterexample.pxs:\(lastLine): ✗ expect converged: n2 lacks committed 1")
         // The bug, not the bounds: the correct protocol recovers from the same run.
         let (cleanExit, cleanOutput) = Self.replay(script, withoutBreaks: true)
         #expect(cleanExit == .passed)
@@ -100,7 +102,8 @@ import PaxosCore
 
         let (exit, output) = Self.replay(script)
         #expect(exit == .expectFailed)
-        #expect(output.last == "✗ expect converged: \(divergence)")
+        let lastLine = script.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        #expect(output.last == "counterexample.pxs:\(lastLine): ✗ expect converged: \(divergence)")
         let (cleanExit, _) = Self.replay(script, withoutBreaks: true)
         #expect(cleanExit == .passed)
     }

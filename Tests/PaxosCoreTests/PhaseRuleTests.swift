@@ -406,7 +406,7 @@ struct PhaseRuleTests {
 
         let answer = bench.deliver(ask)
 
-        #expect(answer.sent.map(\.json) == [#"{"pre_vote_reply": {"ballot": "2.n2", "granted": false, "reason": "n3 heard its leader n1 this tick, within the election timeout of 3: it keeps following", "promised": "1.n1", "last_index": 0, "attempt": 1}}"#])
+        #expect(answer.sent.map(\.json) == [#"{"pre_vote_reply": {"ballot": "2.n2", "granted": false, "reason": "n3 follows n1, not silent for a whole tick yet, within the base election timeout of 3: it keeps following", "promised": "1.n1", "last_index": 0, "attempt": 1}}"#])
         #expect(bench[3].promised == ballot(1, 1) && bench[3].knownLeader == n(1), "a pre-vote changes nothing at the voter")
     }
 

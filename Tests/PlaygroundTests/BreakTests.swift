@@ -82,7 +82,13 @@ import PaxosCore
     }
 
     /// Runs `setup`, then `check ...` in the session, and replays the script it wrote in a fresh session.
-    static func checkAndReplay(_ setup: String, _ check: String) throws -> (check: [String], replay: [String], exit: ScriptRunner.Exit, script: String) {
+    /// The line a failed expect prints in a script: where it is (the script's last line), then what failed.
+    static func failedExpect(_ text: String, lastLineOf script: String, in path: String) -> String {
+        "\(path):\(script.split(separator: "\n", omittingEmptySubsequences: false).count - 1): ✗ \(text)"
+    }
+
+    static func checkAndReplay(_ setup: String, _ check: String) throws
+        -> (check: [String], replay: [String], exit: ScriptRunner.Exit, script: String, path: String) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(getpid())-\(UUID().uuidString).pxs").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (session, transcript) = InterpreterTests.session(setup)
@@ -95,7 +101,7 @@ import PaxosCore
         var replayed: [String] = []
         let replay = Session(write: { replayed.append($0) })
         let exit = ScriptRunner.run(script, name: path, in: replay)
-        return (transcript.lines, replayed, exit, script)
+        return (transcript.lines, replayed, exit, script, path)
     }
 
     /// A safety break: the leader commits on its own accept, and `check` finds invariant 5 broken.
@@ -109,7 +115,7 @@ import PaxosCore
         // The classroom explores one proposal at a time: the script sets the window it searched with.
         #expect(run.script.contains("\ncluster 3\nset window 1\nset heartbeat 1000\nset timeout 1\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\ndeliver 1         # transaction client → n1\nexpect invariants\n"))
         #expect(run.exit == .expectFailed)
-        #expect(run.replay.last?.hasPrefix("✗ expect invariants: violated 5") == true)
+        #expect(run.replay.last?.hasPrefix(Self.failedExpect("expect invariants: violated 5", lastLineOf: run.script, in: run.path)) == true)
 
         // A transaction committed first breaks it before the search: the flow is that transaction's steps, up
         // to the one that broke the invariant, and the script replays them.
@@ -119,7 +125,7 @@ import PaxosCore
         #expect(first.check.filter { $0.hasPrefix("   ") && !$0.hasPrefix("      ↳") }.map { String($0.prefix(4)) } == ["   1", "   2", "   2", "   2", "   2"])
         #expect(first.script.contains("\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\nrun\nexpect invariants\n"))
         #expect(first.exit == .expectFailed)
-        #expect(first.replay.last?.hasPrefix("✗ expect invariants: violated 5") == true)
+        #expect(first.replay.last?.hasPrefix(Self.failedExpect("expect invariants: violated 5", lastLineOf: first.script, in: first.path)) == true)
     }
 
     /// A progress break: without catch-up, a follower whose proposal was lost never gets the entry.
@@ -128,7 +134,7 @@ import PaxosCore
         #expect(run.check.contains("PROGRESS VIOLATION: after 3 steps the faults stop, and the cluster does not recover: not converged for good within K = 38 ticks after the faults stopped: at tick 38, n2 lacks committed 1"))
         #expect(run.script.contains("\nset break no-catch-up\ncluster 3 leader n1\n"))
         #expect(run.exit == .expectFailed)
-        #expect(run.replay.last == "✗ expect converged: n2 lacks committed 1")
+        #expect(run.replay.last == Self.failedExpect("expect converged: n2 lacks committed 1", lastLineOf: run.script, in: run.path))
     }
 
     /// `check` alone runs the classroom preset, as `paxos-playground check` does; budgets alone fill in from

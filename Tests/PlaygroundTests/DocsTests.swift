@@ -155,10 +155,15 @@ import PaxosCore
     @Test(arguments: exerciseNames)
     func solutionChecksOut(_ name: String) throws {
         let (text, exit) = try Self.run(Self.solutions.appendingPathComponent(name), name: "Examples/Workshop/solutions/\(name)")
-        let failures = text.split(separator: "\n").filter { $0.hasPrefix("✗") }
+        // A failed expect in a script says where it is: `FILE:LINE: ✗ expect …`.
+        let failures = text.split(separator: "\n").filter { $0.contains(": ✗ ") }
         if name == Self.unsafeExercise {
             #expect(exit == .expectFailed, "the recovery-off solution must exit 1, not \(exit.rawValue)")
-            #expect(failures == ["✗ expect invariants: violated 2 (durability at 1), 1 (agreement at 1)"], "\(failures)")
+            let lines = try String(contentsOf: Self.solutions.appendingPathComponent(name), encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: false)
+            let line = (lines.lastIndex { $0.hasPrefix("expect invariants") } ?? -1) + 1
+            #expect(failures == ["Examples/Workshop/solutions/\(name):\(line): ✗ expect invariants: violated 2 (durability at 1), 1 (agreement at 1)"],
+                    "\(failures)")
         } else {
             #expect(exit == .passed, "solutions/\(name) exits \(exit.rawValue): \(failures.joined(separator: "; "))")
         }

@@ -34,7 +34,7 @@ import PaxosCore
         var replayed: [String] = []
         let replay = Session(write: { replayed.append($0) })
         #expect(ScriptRunner.run(script, name: path, in: replay) == .expectFailed)
-        #expect(replayed.last == "✗ expect invariants: violated 2 (durability at 1)")
+        #expect(replayed.last == BreakTests.failedExpect("expect invariants: violated 2 (durability at 1)", lastLineOf: script, in: path))
         try? FileManager.default.removeItem(atPath: path)
     }
 

@@ -57,8 +57,9 @@ import PaxosCore
     @Test func theDefaultIsTheLastTwentyEvents() {
         let text = Self.transcript(Self.scenario + "\nlanes")
         let lines = text.split(separator: "\n")
-        #expect(lines[1].hasPrefix("last 20 of "))
-        #expect(lines.count == 2 + 20 + 1)
+        #expect(lines[1] == "run until leader: holds after 6 deliveries and 4 ticks: n2 leads 2.n2")
+        #expect(lines[2].hasPrefix("last 20 of "))
+        #expect(lines.count == 3 + 20 + 1)
     }
 
     @Test func aSmallDiagramExactly() {

@@ -24,7 +24,7 @@ import PaxosSimulation
             "   4 vote        n3 → n1      accept 1 (1.n1)",
             "   5 commit      n1 → n2, n3  1 (1.n1)",
             "   5 apply       n1           1 x=1",
-            "   6 vote        n3 → n1      accept 1 (1.n1)",
+            "   6 vote        n3 → n1      accept 1 (1.n1)  (#5 delivered)",
             "   7 apply       n2           1 x=1",
             "   7 ack         n2 → n1      1",
             "   8 apply       n3           1 x=1",

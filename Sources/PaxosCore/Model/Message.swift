@@ -140,7 +140,8 @@ public enum Refusal: Hashable, Sendable {
     case alreadyPromised(voter: ReplicaID, promised: Ballot)
     /// The voter leads another ballot and still hears a majority.
     case leads(voter: ReplicaID, ballot: Ballot)
-    /// Leader stickiness: the voter heard its leader `ticksAgo` ticks ago, within the election timeout.
+    /// Leader stickiness: the voter's leader has been silent for `ticksAgo` ticks (since the voter last heard
+    /// it or began to follow it), fewer than the base election timeout.
     case followsLeader(voter: ReplicaID, leader: ReplicaID, ticksAgo: Int, timeout: Int)
     /// The election policy refused, for the reason it gave.
     case policy(String)
