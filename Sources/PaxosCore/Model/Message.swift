@@ -117,17 +117,20 @@ public struct Candidacy: Hashable, Sendable {
     /// The candidate asks again after a failed election without having heard a leader since: voters
     /// decide by the core's rules alone, without asking their election policy.
     public let retry: Bool
+    /// ``attempt`` in 32 bits, in the padding after `retry` (as ``Promise`` keeps it).
+    private let attemptNumber: UInt32
+
     /// A pre-vote's number among the candidate's pre-votes (``Replica/preVotes``), which its answers carry
     /// back: a late answer to an earlier pre-vote for the same ballot is not counted for this one. 0 in a
     /// real candidacy, whose ballot is its own (a replica stands only under a new round).
-    public let attempt: Int
+    public var attempt: Int { Int(attemptNumber) }
 
     public init(ballot: Ballot, lastIndex: Int, lastBallot: Ballot, retry: Bool = false, attempt: Int = 0) {
         self.ballot = ballot
         self.lastIndex = lastIndex
         self.lastBallot = lastBallot
         self.retry = retry
-        self.attempt = attempt
+        attemptNumber = UInt32(clamping: attempt)
     }
 }
 
@@ -154,18 +157,22 @@ public struct Promise: Hashable, Sendable {
     public let ballot: Ballot
     /// nil when granted, else why not.
     public let refusal: Refusal?
+    /// ``attempt``, kept in 32 bits beside `refusal`, in the padding after it: a promise is the largest
+    /// message, and every in-flight message is as large as it (a 64-bit field made each 8 bytes larger).
+    private let attemptNumber: UInt32
     /// The voter's own promise after handling the candidacy.
     public let promised: Ballot
     public let lastIndex: Int
+
     /// The ``Candidacy/attempt`` this answers: which of the candidate's pre-votes (0 for a real vote).
-    public let attempt: Int
+    public var attempt: Int { Int(attemptNumber) }
 
     public init(ballot: Ballot, refusal: Refusal?, promised: Ballot, lastIndex: Int, attempt: Int = 0) {
         self.ballot = ballot
         self.refusal = refusal
+        attemptNumber = UInt32(clamping: attempt)
         self.promised = promised
         self.lastIndex = lastIndex
-        self.attempt = attempt
     }
 
     public var granted: Bool { refusal == nil }

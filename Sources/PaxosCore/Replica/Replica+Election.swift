@@ -24,7 +24,7 @@ extension Replica {
             stand(&c)
             return
         }
-        preVotes += 1
+        preVotes = min(preVotes + 1, Int(UInt32.max))  // as many as a message carries
         becomeCandidate(ElectionState(ballot: ballot, preVote: true, granted: ReplicaSet(id), highestLastIndex: log.lastIndex,
                                       attempt: preVotes))
         let candidacy = Candidacy(ballot: ballot, lastIndex: log.lastIndex, lastBallot: log.lastBallot,
