@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PaxosCore
 import PaxosPlayground
+import PaxosSimulation
 import PlaygroundWeb
 
 /// The options every subcommand shares (REPL.md: common options).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PaxosCore
 import PaxosPlayground
+import PaxosSimulation
 
 /// `paxos-playground fuzz` (not listed in `--help`): the seeded random-line fuzzer of the command language
 /// (``CommandFuzzer``, Docs/Fuzz.md), timed, with a watchdog for hangs. `Scripts/fuzz.sh LINES SEED` runs it.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PaxosCore
 import PaxosPlayground
+import PaxosSimulation
 
 /// `paxos-playground bench --interactive`: how long each REPL command takes on a long session.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PaxosCore
+import PaxosSimulation
 @testable import PaxosPlayground
 
 /// `explore K` in the REPL and `paxos-playground check`: the same search, a report, and a path that

@@ -436,7 +436,7 @@ extension Replica {
             return min(max(base, drawn), max(base, c.config.longestElectionTimeoutTicks))
         } catch {
             let policy = c.policies.electionName, ticks = c.config.electionTimeoutTicks
-            c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "timeout of \(counted(ticks, "tick"))"))
+            c.outcome(.policyFailed(policy: policy, error: "\(error)", fallback: "timeout of \(ticks) tick\(ticks == 1 ? "" : "s")"))
             return base
         }
     }

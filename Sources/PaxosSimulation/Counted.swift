@@ -1,4 +1,5 @@
-// Counts as the playground prints them: the noun agrees with the number, whichever module says it.
+// Counts as the playground prints them: the noun agrees with the number, in the simulation, the checker,
+// the REPL and the command line alike.
 
 /// `3 ticks`, `1 tick`, `2 deliveries`: `n` and its noun, singular for 1 (`plural` when the noun does not
 /// just take an s).
