@@ -36,11 +36,9 @@ public enum ScriptRunner {
             report(error, name: name, in: session)
             return (.scriptError, false)
         }
-        if !hasCommand(lines) {
-            reportNothingToRun(name: name, in: session)
-            return (.scriptError, false)
-        }
-        return (run(lines: lines, name: name, in: session), true)
+        // A script with no command is not run (`read` is false): the one check, in ``run(lines:name:in:)``.
+        guard hasCommand(lines) else { return (run(lines: lines, name: name, in: session), false) }
+        return (runCommands(lines, name: name, in: session), true)
     }
 
     /// Runs `text`, read as a file holding it would be (``InputText/lines(_:)``); errors are reported as
@@ -58,10 +56,15 @@ public enum ScriptRunner {
     /// A script with no command (empty, or only blank lines, comments and a byte-order mark) is a script
     /// error, `name: error: nothing to run: ...`: it proves nothing, so it does not pass.
     public static func run(lines: [String], name: String, in session: Session) -> Exit {
-        if !hasCommand(lines) {
+        guard hasCommand(lines) else {
             reportNothingToRun(name: name, in: session)
             return .scriptError
         }
+        return runCommands(lines, name: name, in: session)
+    }
+
+    /// Runs `lines`, which hold a command, line by line (``run(lines:name:in:)`` without its check).
+    private static func runCommands(_ lines: [String], name: String, in session: Session) -> Exit {
         defer { session.errorLocation = nil }
         for (offset, line) in lines.enumerated() {
             session.errorLocation = "\(name):\(offset + 1)"
