@@ -112,6 +112,8 @@ static inline const char *paxos_rl_last_history_line(void) {
  *                      take it again and redraw the line
  *   SIGTERM, SIGHUP,   restore the terminal, then the signal is raised again
  *   SIGQUIT            under the old disposition           paxos_rl_take_fatal_signal
+ *                      (SIGQUIT only where it is not ignored: from
+ *                      paxos_interrupt_catch on, the program ignores it)
  * They are blocked except while waiting for a key (pselect unblocks them
  * atomically), so none is lost between checking the flags and going to sleep.
  * SIGTSTP, SIGTERM, SIGHUP and SIGQUIT are left alone when they were ignored.
@@ -392,7 +394,8 @@ static inline void paxos_rl_suspend(const paxos_rl_signal_state *state) {
 /* ------------------------------------------------------------------ */
 /* Ctrl-C during a command                                             */
 /*
- * From paxos_interrupt_catch() on, SIGINT outside readline only sets a
+ * From paxos_interrupt_catch() on, SIGQUIT (Ctrl-\) is ignored everywhere, and
+ * SIGINT outside readline only sets a
  * flag: the command running stops at its next whole event (its long loops
  * and the model checker's threads read the flag) and the REPL goes on.
  * While readline reads a line, paxos_rl_signals_begin puts its own handler
@@ -418,6 +421,9 @@ static inline void paxos_interrupt_catch(void) {
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, NULL);
+    /* Ctrl-\ (SIGQUIT) would end the process with a crash report: ignored, as an
+       interactive shell ignores it. Ctrl-C stops a command; Ctrl-D or quit ends. */
+    signal(SIGQUIT, SIG_IGN);
 }
 
 /* Forgets any Ctrl-C so far: called before each command. */

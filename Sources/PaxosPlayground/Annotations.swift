@@ -84,7 +84,9 @@ enum Annotator {
             return "the follower's log ends at \(logEnd): \(r) re-sends entry \(index) to fill the gap"
         case .resends(let index, _, .retransmit):
             return "no accept for \(index) from this follower yet: \(r) sends the proposal again"
-        case .accepts(let index, let ballot, let promised, let logEnd, let replaced):
+        case .accepts(let index, let ballot, let promised, _, _, true):
+            return "\(r) accepts proposal \(index): ballot \(ballot) is not below its promise \(promised); it cleaned up \(index) already (every replica had acked it), so it stores nothing and only answers"
+        case .accepts(let index, let ballot, let promised, let logEnd, let replaced, false):
             let fits = index == logEnd + 1 ? "index \(index) follows its log" : "index \(index) is in its log (\(logEnd) is its last)"
             var note = "\(r) accepts proposal \(index): ballot \(ballot) is not below its promise \(promised), \(fits)"
             if let replaced {
@@ -178,10 +180,10 @@ enum Annotator {
             return "its election policy says \(r) should not stand yet: it waits \(counted(ticks, "more tick", "more ticks")), and then stands whatever the policy says (a policy may delay an election, never block it)"
         case .asksPreVote(let ballot):
             return "\(r) asks for a pre-vote: would a majority grant \(ballot)? Nothing is promised yet, so a replica that cannot win disturbs no one"
-        case .grantsPreVote(let ballot):
-            return "\(r) would grant \(ballot): it hears no leader, round \(ballot.round) is above its promise, and its election policy agrees (it promises nothing yet)"
-        case .grantsRetryPreVote(let ballot):
-            return "\(r) would grant \(ballot): it hears no leader and round \(ballot.round) is above its promise; \(ballot.ownerID.map(\.description) ?? "the candidate") asks again after a failed election, so its election policy is not asked (a policy may delay an election, never block it)"
+        case .grantsPreVote(let ballot, let leader):
+            return "\(r) would grant \(ballot): \(voter(r, leader, candidate: ballot.ownerID)), round \(ballot.round) is above its promise, and its election policy agrees (it promises nothing yet)"
+        case .grantsRetryPreVote(let ballot, let leader):
+            return "\(r) would grant \(ballot): \(voter(r, leader, candidate: ballot.ownerID)) and round \(ballot.round) is above its promise; \(ballot.ownerID.map(\.description) ?? "the candidate") asks again after a failed election, so its election policy is not asked (a policy may delay an election, never block it)"
         case .refusesPreVote(let ballot, let why):
             return "\(r) would not grant \(ballot): \(why)"
         case .countsPreVote(let ballot, let granted, let refused, let needed):
@@ -268,6 +270,22 @@ enum Annotator {
                        _ needed: Int) -> String {
         let refusals = refused.isEmpty ? "" : ", \(refused.count) refused (\(list(refused)))"
         return "\(r) has \(granted.count) \(noun)\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refusals): a majority needs \(needed)"
+    }
+
+    /// Why the leader voter `r` follows, if any, does not keep it from granting a pre-vote.
+    private static func voter(_ r: ReplicaID, _ leader: VoterLeader, candidate: ReplicaID?) -> String {
+        switch leader {
+        case .none:
+            "it follows no leader"
+        case .candidate:
+            "it follows \(candidate.map(\.description) ?? "the candidate"), the very replica asking"
+        case .silent(let leader, let ticks):
+            "its leader \(leader) has been silent for \(counted(ticks, "tick")) (at least its election timeout)"
+        case .overruled(let leader, let ticks) where leader == r:
+            "it leads, yet the protocol break vote-twice-in-ballot lets it grant (leader stickiness is skipped; \(counted(ticks, "tick")) on its timer)"
+        case .overruled(let leader, let ticks):
+            "it follows \(leader), silent for only \(counted(ticks, "tick")), yet the protocol break vote-twice-in-ballot lets it grant (leader stickiness is skipped)"
+        }
     }
 
     private static func list(_ replicas: [ReplicaID]) -> String {

@@ -107,8 +107,11 @@ package enum CommandParser {
                     }
                 }
             }
-            guard groups.count >= 2, groups.allSatisfy({ !$0.isEmpty }) else {
+            guard groups.count >= 2 else {
                 throw CommandError("partition needs groups split by |, e.g. partition n1 n2 | n3")
+            }
+            if let empty = groups.firstIndex(where: \.isEmpty) {
+                throw CommandError("partition: group \(empty + 1) of \(groups.count) is empty: each group between | needs a replica, e.g. partition n1 n2 | n3")
             }
             return .partition(groups)
         case "heal": return .heal
@@ -142,6 +145,9 @@ package enum CommandParser {
                         let suggestion = Help.closest(to: value, among: values).map { "did you mean '\($0)'? " } ?? ""
                         throw CommandError("unknown suspicion '\(value)': \(suggestion)check takes suspicion \(values.joined(separator: " or "))")
                     }
+                    if let earlier = budgets.suspicion {
+                        throw CommandError("check gives suspicion twice (\(earlier.rawValue), then \(value)): give it once")
+                    }
                     budgets.suspicion = suspicion
                     continue
                 }
@@ -152,7 +158,11 @@ package enum CommandParser {
                     let presetNote = first ? "a preset (\(presets.joined(separator: ", "))) and then " : ""
                     throw CommandError("unknown budget '\(what)': \(suggestion)check takes \(presetNote)\(CheckBudgets.names.joined(separator: ", ")), each with a number, and suspicion any|leader-down")
                 }
-                budgets[what] = try a.number("N", CheckBudgets.bound(what))
+                let value = try a.number("N", CheckBudgets.bound(what))
+                if let earlier = budgets[what] {
+                    throw CommandError("check gives \(what) twice (\(earlier), then \(value)): give each budget once")
+                }
+                budgets[what] = value
             }
             return .check(budgets)
         case "quiz":

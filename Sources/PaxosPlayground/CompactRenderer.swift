@@ -136,6 +136,8 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
     /// Who the heartbeats went to, and who answered that it follows, in first-seen order.
     package private(set) var receivers: [Endpoint] = []
     package private(set) var followers: [Endpoint] = []
+    /// Whose answers the leader read and found up to date, in first-seen order.
+    package private(set) var upToDate: [Endpoint] = []
     /// Who the network lost a heartbeat to (down, partitioned or cut off), in first-seen order.
     package private(set) var unreached: [Endpoint] = []
 
@@ -185,6 +187,8 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
             for receiver in group.map(\.to) where !receivers.contains(receiver) { receivers.append(receiver) }
         case .followsLeader:
             if !followers.contains(event.from) { followers.append(event.from) }
+        case .followerUpToDate(let follower, _, _):
+            if !upToDate.contains(.replica(follower)) { upToDate.append(.replica(follower)) }
         default:
             if let lost = Self.lostHeartbeat(event), !unreached.contains(lost.receiver) { unreached.append(lost.receiver) }
         }
@@ -192,9 +196,15 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
 
     package var description: String {
         guard rounds > 0 else {
+            // Only answers: followers saying they follow, and the leader reading them.
             let ticks = firstTick == lastTick ? "tick \(firstTick)" : "tick \(firstTick)–\(lastTick)"
-            let who = followers.map(\.description).joined(separator: ", ")
-            return "heartbeat answers (\(ticks)): \(who.isEmpty ? "nobody" : who) \(followers.count == 1 ? "follows" : "follow") \(leader)"
+            var parts: [String] = []
+            if !followers.isEmpty {
+                parts.append("\(Self.names(followers)) \(followers.count == 1 ? "follows" : "follow") \(leader)")
+            }
+            if !upToDate.isEmpty { parts.append("\(leader) finds \(Self.names(upToDate)) up to date") }
+            if !unreached.isEmpty { parts.append("lost to \(Self.names(unreached))") }
+            return "heartbeat answers (\(ticks)): \(parts.joined(separator: "; "))"
         }
         let times = rounds == 1 ? "" : " × \(rounds)"
         let ticks = firstTick == lastTick ? "tick \(firstTick)" : "tick \(firstTick)–\(lastTick)"
@@ -209,5 +219,9 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
         let route = receivers.isEmpty ? "\(leader)" : "\(leader) → \(receivers.map(\.description).joined(separator: ", "))"
         let lost = unreached.isEmpty ? "" : ", lost to \(unreached.map(\.description).joined(separator: ", "))"
         return "heartbeat round\(times) (\(ticks)): \(route), \(answered)\(lost)"
+    }
+
+    private static func names(_ endpoints: [Endpoint]) -> String {
+        endpoints.map(\.description).joined(separator: ", ")
     }
 }

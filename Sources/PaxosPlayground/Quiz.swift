@@ -95,8 +95,17 @@ struct Quiz {
         session.say("? quiz · \(question.text)")
         guard let ask = session.ask else { return }
         answered = true
-        let reply = (ask(question.prompt) ?? "").trimmingSpaces.lowercased()
-        answer = reply.isEmpty ? nil : reply
+        // An answer that is none of the choices is refused, and the question asked again: it costs no point.
+        while true {
+            let reply = (ask(question.prompt) ?? "").trimmingSpaces
+            guard !reply.isEmpty else { return }
+            if let problem = Self.refusal(of: reply, topic: question.topic, replicas: session.simulation.replicas.count) {
+                session.say(problem)
+                continue
+            }
+            answer = reply
+            return
+        }
     }
 
     /// Reveals the outcome of the question asked before `events`, and scores the answer.
@@ -242,26 +251,77 @@ struct Quiz {
         }
     }
 
-    /// Whether the user's `answer` says `right`: a choice by its first letters (`a`, `acc`), replicas
-    /// and records in any order.
-    static func matches(_ answer: String, _ right: String, topic: Topic) -> Bool {
-        let words = answer.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+    /// The two choices of a yes-or-no question; nil for the others.
+    private static func choices(_ topic: Topic) -> [String]? {
         switch topic {
-        case .vote, .commit, .grant:
-            guard let word = words.first, words.count == 1 else { return false }
-            let choices = switch topic {
-            case .vote: ["accept", "reject"]
-            case .commit: ["commit", "wait"]
-            default: ["grant", "refuse"]
+        case .vote: ["accept", "reject"]
+        case .commit: ["commit", "wait"]
+        case .grant: ["grant", "refuse"]
+        case .winner, .timeout, .apply: nil
+        }
+    }
+
+    /// The words that answer "none": nobody wins, no timeout fires, nothing is applied.
+    private static let noneWords = ["none", "nobody", "nothing", "no", "-"]
+
+    private static func words(_ answer: String) -> [String] {
+        answer.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+    }
+
+    /// Why `answer` is not an answer to a question on `topic` in a cluster of `replicas`, in one line;
+    /// nil when it is one (right or wrong).
+    static func refusal(of answer: String, topic: Topic, replicas: Int) -> String? {
+        let words = words(answer)
+        let said = "'\(answer)' is not an answer here"
+        let skips = "(an empty answer skips)"
+        let names = replicas == 1 ? "n1" : "n1 to n\(replicas)"
+        func isReplica(_ word: String) -> Bool {
+            ReplicaID(parsing: word.lowercased()).map { $0.number <= replicas } ?? false
+        }
+        let saysNone = words.allSatisfy { noneWords.contains($0.lowercased()) }
+        if let choices = choices(topic) {
+            guard words.count == 1, let word = words.first?.lowercased(),
+                  choices.contains(where: { $0.hasPrefix(word) }) else {
+                return "\(said): type \(choices[0]) or \(choices[1]), or a first letter \(skips)"
             }
+            return nil
+        }
+        switch topic {
+        case .winner:
+            guard saysNone || (words.count == 1 && isReplica(words[0])) else {
+                return "\(said): type the one replica that wins now (\(names)), or none \(skips)"
+            }
+        case .timeout:
+            let replicaWords = words.map { $0.lowercased() }
+            guard saysNone || (replicaWords.allSatisfy(isReplica) && Set(replicaWords).count == replicaWords.count) else {
+                return "\(said): type the replicas whose timeout fires (\(names), each once, in any order), or nobody \(skips)"
+            }
+        default:
+            guard saysNone || words.allSatisfy({ RedoRecord(parsing: $0) != nil }) else {
+                return "\(said): type the records applied as K=V, in any order, or nothing \(skips)"
+            }
+        }
+        return nil
+    }
+
+    /// Whether the user's `answer` says `right`: a choice by its first letters (`a`, `acc`, any case),
+    /// replicas and records in any order.
+    static func matches(_ answer: String, _ right: String, topic: Topic) -> Bool {
+        let words = words(answer)
+        if let choices = choices(topic) {
+            guard let word = words.first?.lowercased(), words.count == 1 else { return false }
             let meant = choices.filter { $0.hasPrefix(word) }
             return meant == [right]
-        case .winner, .timeout, .apply:
-            let none = ["none", "nobody", "nothing", "no", "-"]
-            let said = words.allSatisfy { none.contains($0) } ? [] : words.sorted()
-            let truth = none.contains(right) ? [] : right.split(separator: " ").map(String.init).sorted()
-            return said == truth
         }
+        // Replica names in any case; records as they were applied (a key's case matters).
+        let said = words.allSatisfy { noneWords.contains($0.lowercased()) } ? []
+            : words.map { isApply(topic) ? $0 : $0.lowercased() }.sorted()
+        let truth = noneWords.contains(right) ? [] : right.split(separator: " ").map(String.init).sorted()
+        return said == truth
+    }
+
+    private static func isApply(_ topic: Topic) -> Bool {
+        if case .apply = topic { true } else { false }
     }
 
     private static func field(_ key: String, in payload: JSONValue) -> JSONValue? {

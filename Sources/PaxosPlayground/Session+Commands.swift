@@ -516,7 +516,8 @@ extension Session {
             return
         }
         _ = replay(Array(settings))
-        say("undid \(steps) event\(steps == 1 ? "" : "s"): back at step \(simulation.step), tick \(simulation.tick)")
+        let all = steps < count ? " (all there were since the cluster started, of \(count) asked)" : ""
+        say("undid \(steps) event\(steps == 1 ? "" : "s")\(all): back at step \(simulation.step), tick \(simulation.tick)")
     }
 }
 

@@ -113,8 +113,10 @@ struct Check: ParsableCommand {
         }
         var c = CheckerConfiguration()
         c.registry = Playground.registry
+        // Suspicion is not a budget (it says when a timer may fire, not how much may happen): alone, as in the
+        // REPL's `check suspicion …`, it leaves the standard preset in place.
         let given: [Any?] = [replicas, leader, committed, transactions, elections, candidates, drops, duplicates, crashes, restarts,
-                             ticks, timeouts, suspicion, electionsPerReplica, batch, window]
+                             ticks, timeouts, electionsPerReplica, batch, window]
         let replicas = replicas ?? 3
         let leader = leader ?? "n1"
         c.replicas = replicas
@@ -194,6 +196,9 @@ struct Check: ParsableCommand {
         let words = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard !words.contains(where: \.isEmpty) else {
             throw ValidationError("\(option) takes \(takes), separated by commas (got '\(InputText.escaped(value))')")
+        }
+        for (index, word) in words.enumerated() where words[..<index].contains(word) {
+            throw ValidationError("\(option) names \(InputText.escaped(word)) twice: give each once (got '\(InputText.escaped(value))')")
         }
         return words
     }

@@ -136,9 +136,10 @@ public final class WebServer: Sendable {
             return "cannot serve on \(host) port \(port): \(InputText.escaped("\(error)"))"
         }
         switch code {
-        case EADDRINUSE: return "port \(port) on \(host) is in use: pick another (web on PORT), or 0 for any free port"
+        case EADDRINUSE: return "port \(port) on \(host) is in use: pick another port, or 0 for any free port"
         case EACCES: return "port \(port) on \(host) needs privileges: pick one above 1023"
         case EADDRNOTAVAIL: return "\(host) is not an address of this machine: --web-bind takes one of its addresses, or 0.0.0.0"
+        case EINVAL: return "\(host) cannot be listened on (\(InputText.escaped(message))): --web-bind takes one of this machine's addresses, such as 127.0.0.1 or ::1, or 0.0.0.0"
         case EMFILE, ENFILE: return "too many open files to take another connection (connections left open by clients, or a low ulimit -n)"
         default: return "cannot serve on \(host) port \(port): \(InputText.escaped(message))"
         }

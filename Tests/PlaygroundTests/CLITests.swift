@@ -298,6 +298,15 @@ import Testing
         #expect(result.stderr == "Error: --web: 'nonsense' is not an IP address: --web-bind takes one, such as 127.0.0.1, 0.0.0.0 or ::1\n")
     }
 
+    /// A link-local IPv6 address without its interface cannot be listened on (EINVAL): one line saying what
+    /// --web-bind takes, not the bare error.
+    @Test func anAddressTheSystemRefusesIsExplained() throws {
+        let result = try CLITests.playground(["--web", "0", "--web-bind", "fe80::1"], input: "")
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "Error: --web: fe80::1 cannot be listened on (Invalid argument): --web-bind takes one of this machine's addresses, such as 127.0.0.1 or ::1, or 0.0.0.0\n")
+    }
+
     @Test func aPortInUseExitsTwoInOneLine() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
@@ -314,6 +323,6 @@ import Testing
         let port = Int(UInt16(bigEndian: address.sin_port))
         let result = try CLITests.playground(["--web", String(port)], input: "")
         #expect(result.status == 2)
-        #expect(result.stderr == "Error: --web: port \(port) on 127.0.0.1 is in use: pick another (web on PORT), or 0 for any free port\n")
+        #expect(result.stderr == "Error: --web: port \(port) on 127.0.0.1 is in use: pick another port, or 0 for any free port\n")
     }
 }

@@ -47,6 +47,11 @@ import PaxosCore
         ("set recovery maybe", "error: 'maybe' is not on or off: set recovery takes on|off"),
         ("restart n2", "error: n2 is up: only a crashed replica can restart"),
         ("partition n1 n2", "error: partition needs groups split by |, e.g. partition n1 n2 | n3"),
+        ("partition | n1", "error: partition: group 1 of 2 is empty: each group between | needs a replica, e.g. partition n1 n2 | n3"),
+        ("partition n1 || n2", "error: partition: group 2 of 3 is empty: each group between | needs a replica, e.g. partition n1 n2 | n3"),
+        ("partition n1 n2 | n3 |", "error: partition: group 3 of 3 is empty: each group between | needs a replica, e.g. partition n1 n2 | n3"),
+        ("check crashes 1 crashes 2", "error: check gives crashes twice (1, then 2): give each budget once"),
+        ("check suspicion any suspicion leader-down", "error: check gives suspicion twice (any, then leader-down): give it once"),
         ("expect leader", "error: expect needs nK: a replica such as n1 (see help expect)"),
         ("show me", "error: unexpected 'me' after show (see help show)"),
         ("apply n2", "error: n2 has no apply due (applied 0, committed 0; apply events exist under commit async)"),
@@ -476,6 +481,83 @@ import PaxosCore
     /// (an audit's case): n3 granted n2's pre-vote #1 for 2.n2 while it heard no leader, n1's heartbeats
     /// then reached everyone, and n2 asked again (#2), which every voter refuses. The late grant made n2
     /// stand, raise its promise to 2.n2, reject n1's next proposal and depose a healthy leader.
+    /// A voter grants the pre-vote of the very leader it follows (a stale duplicate of n1's proposal made n3
+    /// follow n1 after n1 restarted): the note says so, not that it hears no leader (outside audit, round 2).
+    @Test func aGrantToTheLeaderItFollowsSaysSo() {
+        let (session, transcript) = Self.session("""
+            cluster 3 leader n1
+            election longest-term
+            submit x=1
+            step
+            duplicate 3
+            deliver 3
+            crash n1
+            restart n1
+            tick 5
+            deliver 4
+            """)
+        #expect(session.simulation.replica(ReplicaID(3)).knownLeader == ReplicaID(1))
+        session.execute("deliver 7")
+        #expect(transcript.lines.suffix(2) == [
+            "  13 t5   §3(2)  election    n3 → n1        {\"pre_vote_reply\": {\"ballot\": \"2.n1\", \"granted\": true, \"promised\": \"1.n1\", \"last_index\": 1, \"attempt\": 1}}  → #13  (on #7)",
+            "      ↳ n3 would grant 2.n1: it follows n1, the very replica asking, round 2 is above its promise, and its election policy agrees (it promises nothing yet)",
+        ])
+    }
+
+    /// The other two reasons a voter's leader does not keep it from granting: it follows none, or its
+    /// leader has been silent for its whole election timeout.
+    @Test func aGrantSaysWhyTheVotersLeaderDoesNotCount() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ncrash n1")
+        session.execute("run until leader")
+        let grants = transcript.lines.filter { $0.contains("would grant") }
+        #expect(grants == [
+            "      ↳ n3 would grant 2.n2: its leader n1 has been silent for 4 ticks (at least its election timeout), round 2 is above its promise, and its election policy agrees (it promises nothing yet)",
+        ])
+        let (cluster, fresh) = Self.session("cluster 3")
+        cluster.execute("run until leader")
+        #expect(fresh.lines.filter { $0.contains("would grant") }.first?.contains(": it follows no leader, round 1 is above its promise") == true)
+    }
+
+    /// A proposal for an index the acceptor cleaned up already is accepted, and nothing is stored: the note
+    /// says so, not that the index is in its log (outside audit, round 2).
+    @Test func anAcceptOfACleanedUpIndexSaysNothingIsStored() {
+        let (session, transcript) = Self.session("""
+            cluster 3 leader n1
+            submit x=1
+            step
+            duplicate 2
+            duplicate 3
+            deliver 2
+            deliver 3
+            deliver 6
+            deliver 7
+            duplicate 8
+            deliver 8
+            deliver 9
+            deliver 11
+            deliver 12
+            tick
+            deliver 13
+            deliver 14
+            deliver 15
+            deliver 16
+            """)
+        #expect(session.simulation.replica(ReplicaID(2)).log.start == 2)
+        session.execute("deliver 4")
+        #expect(transcript.lines.suffix(2) == [
+            "  19 t1   §2(3)  vote        n2 → n1        {\"vote\": \"accept\", \"proposal_id\": 1, \"ballot\": \"1.n1\"}  → #17  (on #4)",
+            "      ↳ n2 accepts proposal 1: ballot 1.n1 is not below its promise 1.n1; it cleaned up 1 already (every replica had acked it), so it stores nothing and only answers",
+        ])
+        #expect(session.simulation.replica(ReplicaID(2)).log.start == 2)
+    }
+
+    /// `undo N` with fewer events than N undoes them all and says so.
+    @Test func undoPastTheStartSaysHowManyItUndid() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nstep")
+        session.execute("undo 3")
+        #expect(transcript.lines.last == "undid 2 events (all there were since the cluster started, of 3 asked): back at step 0, tick 0")
+    }
+
     @Test func aLateGrantToAnEarlierPreVoteIsNotCounted() {
         let setUp = """
             cluster 3 leader n1

@@ -139,7 +139,9 @@ import Testing
         (["check", "--break", ""], "Error: --break takes protocol bugs from accept-lower-ballot, commit-without-majority, vote-twice-in-ballot, apply-out-of-order, skip-highest-ballot-choice, ignore-recovered-values, no-catch-up, no-stand-aside, separated by commas (got '')\n"),
         (["check", "--without", "progress,"], "Error: --without takes progress or reductions from sleep-sets, dead-letters, ignored-messages, drops-as-delays, symmetry, separated by commas (got 'progress,')\n"),
         (["check", "--without", ""], "Error: --without takes progress or reductions from sleep-sets, dead-letters, ignored-messages, drops-as-delays, symmetry, separated by commas (got '')\n"),
-        (["check", "--suspicion", "leader-down"], "Error: --suspicion leader-down needs abstract time, --timeouts N: under global ticks (--ticks) a tick advances every timer, the leader's followers' too\n"),
+        (["check", "--ticks", "2", "--suspicion", "leader-down"], "Error: --suspicion leader-down needs abstract time, --timeouts N: under global ticks (--ticks) a tick advances every timer, the leader's followers' too\n"),
+        (["check", "--break", "no-catch-up,no-catch-up"], "Error: --break names no-catch-up twice: give each once (got 'no-catch-up,no-catch-up')\n"),
+        (["check", "--without", "symmetry,progress,symmetry"], "Error: --without names symmetry twice: give each once (got 'symmetry,progress,symmetry')\n"),
         // bench refuses the options the mode it runs does not read, and lists with an empty element.
         (["bench", "--interactive", "--json", "--steps", "10", "--only", "tick", "--replicas", "5", "--batch", "4", "--baseline"],
          "Error: --replicas, --batch, --baseline and --json belong to the throughput sweep, not to --interactive (which takes --steps, --only, --repeat and --seed, and prints text only): drop them, or drop --interactive\n"),
@@ -165,5 +167,13 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr == expected, "\(result.stderr)")
         #expect(result.stdout.isEmpty, "nothing runs: \(result.stdout)")
+    }
+
+    /// `--suspicion` is not a budget: alone it keeps the standard preset, as the REPL's `check suspicion …`
+    /// does (it used to select the base preset, whose global ticks then refused it).
+    @Test func suspicionAloneKeepsTheStandardPreset() throws {
+        let result = try CLITests.playground(["check", "--suspicion", "leader-down", "--max-states", "10", "--quiet"])
+        #expect(result.status == 3)
+        #expect(result.stdout.split(separator: "\n").first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1")
     }
 }

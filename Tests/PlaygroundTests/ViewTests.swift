@@ -67,6 +67,22 @@ import PaxosSimulation
         #expect(after.last?.hasSuffix("\nview compact") == true)
     }
 
+    /// A fold of answers only (the round itself was shown, cut off from n3 and n4) names the followers the
+    /// leader found up to date: never "nobody" when answers arrived (outside audit, round 2).
+    @Test func foldedAnswersNameWhomTheLeaderFoundUpToDate() {
+        let lines = Self.run("cluster 5 leader n1\nview compact\nsubmit x=1\nrun\ncut n3 n1\ncut n4 n1\nrun for 1")
+        #expect(Array(lines.suffix(8)) == [
+            "  22 heartbeat   n2 → n1      1.n1 log 1 applied 1",
+            "  23 heartbeat   n3 → n1      1.n1 log 1 applied 1",
+            "  24 heartbeat   n4 → n1      1.n1 log 1 applied 1",
+            "  25 heartbeat   n5 → n1      1.n1 log 1 applied 1",
+            "     heartbeat answers (tick 1): n1 finds n2 up to date",
+            "  27 drop        n3 → n1      #23 lost to a cut",
+            "  28 drop        n4 → n1      #24 lost to a cut",
+            "     heartbeat answers (tick 1): n1 finds n5 up to date",
+        ])
+    }
+
     @Test func heartbeatsWithNoAnswerSaySo() {
         let lines = Self.run("cluster 3 leader n1\nview compact\ntick 2")
         #expect(lines.last == "     heartbeat round × 2 (tick 1–2): n1 → n2, n3, no answer yet")

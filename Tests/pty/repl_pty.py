@@ -10,7 +10,7 @@ Ctrl-C, Ctrl-D and the history file (made 0600 when it was wider, written
 through a symbolic link); that the quiz reads its answer from the terminal;
 then pipes commands through standard input and checks that no prompt is
 printed. Also checks Ctrl-Z / fg under an interactive bash, that SIGTERM
-while editing restores the terminal, and that Ctrl-C during a long command
+while editing restores the terminal, that Ctrl-\\ (SIGQUIT) is ignored, and that Ctrl-C during a long command
 (explore, tick) stops the command, not the REPL: the progress line shows,
 the prompt comes back, history keeps what ran, and the next command works.
 Prints `N passed, M failed` and exits non-zero when anything failed.
@@ -103,6 +103,7 @@ CTRL_C = "\x03"
 CTRL_D = "\x04"
 CTRL_E = "\x05"
 CTRL_U = "\x15"
+CTRL_BACKSLASH = "\x1c"  # SIGQUIT on a terminal: the REPL ignores it, as an interactive shell does
 BACKSPACE = "\x7f"  # what the Backspace key sends on a Linux pty (VERASE)
 LEFT = "\x1b[D"
 UP = "\x1b[A"
@@ -286,6 +287,16 @@ def check_window_resize_keeps_line(s):
     s.run(FIRST[2:], FIRST)
 
 
+def check_ctrl_backslash_is_ignored(s):
+    s.send(FIRST[:2])
+    s.expect(re.escape(FIRST[:2]), "the echo of the first keys")
+    s.send(CTRL_BACKSLASH)
+    time.sleep(0.3)
+    if not s.child.isalive():
+        raise Failure("the REPL ended on Ctrl-\\ (SIGQUIT)")
+    s.run(FIRST[2:], FIRST)  # the line is kept
+
+
 def check_ctrl_d_on_nonempty_line_does_not_quit(s):
     s.send(FIRST)
     s.expect(re.escape(FIRST), "the echo of %r" % FIRST)
@@ -305,6 +316,7 @@ def interrupt_checks():
             s.prompt("the prompt after %r" % setup)
             s.send(command + ENTER)
             s.expect(re.escape(PROGRESS), "the progress line of %r" % command)
+            s.send(CTRL_BACKSLASH)  # ignored: the command goes on until Ctrl-C
             s.send(CTRL_C)
             s.expect(stopped, "what %r says when Ctrl-C stops it" % command)
             s.prompt("the prompt after Ctrl-C stopped %r" % command)
@@ -514,6 +526,7 @@ def main(argv):
             check_ctrl_c_clears_line,
             check_ctrl_c_on_empty_line_and_in_history,
             check_window_resize_keeps_line,
+            check_ctrl_backslash_is_ignored,
             check_ctrl_d_on_nonempty_line_does_not_quit,
             check_ctrl_d_quits_with_status_0,
         ]

@@ -52,7 +52,8 @@ public enum Reason: Hashable, Sendable {
     case votesForItself(index: Int, ballot: Ballot)
     // §2(3) vote
     /// `replaced`: the different entry the acceptor held at `index` and overwrites (recovery chose another).
-    case accepts(index: Int, ballot: Ballot, promised: Ballot, logEnd: Int, replaced: ReplacedEntry?)
+    /// `cleaned`: the index is below the acceptor's log, cleaned up already, so nothing is stored.
+    case accepts(index: Int, ballot: Ballot, promised: Ballot, logEnd: Int, replaced: ReplacedEntry?, cleaned: Bool)
     case rejects(index: Int, ballot: Ballot, RejectReason)
     // §2(4) commit
     case majority(index: Int, ballot: Ballot, acceptors: [ReplicaID], replicas: Int)
@@ -98,9 +99,10 @@ public enum Reason: Hashable, Sendable {
     case waitsToStand(ticks: Int)
     // §3(2) election
     case asksPreVote(ballot: Ballot)
-    case grantsPreVote(ballot: Ballot)
+    /// The voter would grant; `leader` says why its leader, if it has one, does not keep it from granting.
+    case grantsPreVote(ballot: Ballot, leader: VoterLeader)
     /// The candidate asks again after a failed election: the voter's policy was not asked.
-    case grantsRetryPreVote(ballot: Ballot)
+    case grantsRetryPreVote(ballot: Ballot, leader: VoterLeader)
     case refusesPreVote(ballot: Ballot, why: Refusal)
     case countsPreVote(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     /// A pre-vote answer for a ballot it no longer asks for, or to an earlier pre-vote (`attempt`) for
@@ -151,6 +153,20 @@ public struct ReplacedEntry: Hashable, Sendable {
 }
 
 /// Why a replica ignores a message that changes nothing (its wording is rendered outside the core).
+/// What a voter that would grant a pre-vote knows of a leader: why leader stickiness does not keep it
+/// from granting.
+public enum VoterLeader: Hashable, Sendable {
+    /// It follows no leader.
+    case none
+    /// The leader it follows is the candidate itself, now asking for a ballot of its own.
+    case candidate
+    /// The leader it follows has been silent for `ticks` ticks, at least its election timeout.
+    case silent(ReplicaID, ticks: Int)
+    /// It follows `leader` (itself, if it leads), heard within its election timeout, and grants only
+    /// because `set break vote-twice-in-ballot` skips that rule.
+    case overruled(ReplicaID, ticks: Int)
+}
+
 public enum Ignored: Hashable, Sendable {
     /// An ack reached a replica that does not lead.
     case ackNotLeading

@@ -70,9 +70,23 @@ extension Replica {
         let why = refusal(of: candidacy, &c)
         let answer = Promise(ballot: candidacy.ballot, refusal: why, promised: promised, lastIndex: log.lastIndex,
                              attempt: candidacy.attempt)
-        c.send(.preVoteReply(answer), from: id, to: .replica(candidate),
-               why.map { .refusesPreVote(ballot: candidacy.ballot, why: $0) }
-                   ?? (candidacy.retry ? .grantsRetryPreVote(ballot: candidacy.ballot) : .grantsPreVote(ballot: candidacy.ballot)))
+        let reason: Reason
+        if let why {
+            reason = .refusesPreVote(ballot: candidacy.ballot, why: why)
+        } else {
+            let leader = voterLeader(candidate: candidate, timeout: c.config.electionTimeoutTicks)
+            reason = candidacy.retry ? .grantsRetryPreVote(ballot: candidacy.ballot, leader: leader)
+                : .grantsPreVote(ballot: candidacy.ballot, leader: leader)
+        }
+        c.send(.preVoteReply(answer), from: id, to: .replica(candidate), reason)
+    }
+
+    /// Why the leader this replica follows, if any, does not keep it from granting `candidate` a pre-vote.
+    private func voterLeader(candidate: ReplicaID, timeout: Int) -> VoterLeader {
+        guard let leader = knownLeader else { return .none }
+        if leader == candidate { return .candidate }
+        if ticksWithoutLeader >= timeout { return .silent(leader, ticks: ticksWithoutLeader) }
+        return .overruled(leader, ticks: ticksWithoutLeader)
     }
 
     mutating func receivePreVoteReply(_ answer: Promise, from voter: ReplicaID, _ c: inout Context) {

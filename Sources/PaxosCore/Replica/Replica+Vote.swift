@@ -16,6 +16,7 @@ extension Replica {
             return
         }
         let logEnd = log.lastIndex
+        let cleaned = proposal.index < log.start
         let compared = min(promisedBefore, promised)
         // What the acceptor held there and overwrites: other records (a new leader's recovery chose another
         // entry for the index), said so in the annotation.
@@ -26,7 +27,8 @@ extension Replica {
         accept(proposal)
         c.observe(.accepted(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo))
         c.send(.vote(Vote(index: proposal.index, ballot: proposal.ballot, rejection: nil)), from: id, to: leaderID,
-               .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd, replaced: replaced))
+               .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd, replaced: replaced,
+                        cleaned: cleaned))
     }
 
     /// Why the proposal must be rejected, or nil to accept it.

@@ -57,7 +57,7 @@ import Testing
         #expect(session.simulation.violations.isEmpty)
         #expect(transcript.lines.filter { $0.contains("would not grant") }.count == 6)
         #expect(transcript.lines.contains {
-            $0.hasSuffix("n4 would grant 2.n3: it hears no leader and round 2 is above its promise; n3 asks again after a failed election, so its election policy is not asked (a policy may delay an election, never block it)")
+            $0.hasSuffix("n4 would grant 2.n3: it follows no leader and round 2 is above its promise; n3 asks again after a failed election, so its election policy is not asked (a policy may delay an election, never block it)")
         })
     }
 
