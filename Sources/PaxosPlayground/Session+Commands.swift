@@ -282,13 +282,23 @@ extension Session {
     /// the run ends: `… 997 more heartbeat rounds (ticks 4–1000), nothing new`. So do rounds that repeat a
     /// cycle of up to ``longestCycle`` rounds printed just before them (a lone replica's timeout, pre-vote and
     /// standing aside, over and over): `… 180 more rounds (ticks 25–1000) repeating the last 2, nothing new`.
+    /// And so do rounds made only of steps like those of the ``window`` rounds before them, in whatever order
+    /// and combination (replicas cut off from their leader, each retrying at its own retry timeout while
+    /// heartbeat rounds go on: their rounds never make a short cycle). A step here is what one replica (or
+    /// the client, or a fault) does in one step of the run:
+    /// `… 640 more rounds (ticks 40–1000), each made of steps like those of the 32 rounds before it, nothing new`.
     struct RoundFolder {
         let enabled: Bool
-        /// The longest cycle of rounds that folds.
+        /// The longest cycle of rounds that folds as a cycle.
         static let longestCycle = 4
-        /// What the last rounds did, printed or folded, oldest first (at most twice the longest cycle).
+        /// How many rounds back a round may repeat one to fold.
+        static let window = 32
+        /// What the last rounds did, printed or folded, oldest first (at most ``window``).
         private var recent: [[String]] = []
-        /// While folding: the length of the cycle the folded rounds repeat.
+        /// The steps of each of those rounds (``steps(of:_:)``).
+        private var recentSteps: [Set<[String]>] = []
+        /// While folding: the length of the cycle the folded rounds repeat; nil when they repeat rounds of
+        /// the window in no fixed order (or while not folding).
         private var cycle: Int?
         private var folded = 0, firstTick = 0, lastTick = 0, allHeartbeats = true
         private var tick = 0
@@ -317,15 +327,25 @@ extension Session {
             // A tick at which nothing happens prints nothing, folded or not.
             guard !events.isEmpty else { return }
             let doing = events.map(Comparison.behaviourWithoutTime)
+            let steps = Self.steps(of: events, doing)
             defer {
                 recent.append(doing)
-                if recent.count > 2 * Self.longestCycle { recent.removeFirst() }
+                recentSteps.append(Set(steps))
+                if recent.count > Self.window {
+                    recent.removeFirst()
+                    recentSteps.removeFirst()
+                }
             }
             // `view compact` folds routine heartbeat rounds itself, into its own line (``HeartbeatFold``).
             let routine = session.view == .compact && FlowRenderer.groups(events).allSatisfy(HeartbeatFold.isRoutine)
-            if !routine, let repeating = cycle(continuedBy: doing) {
+            // A short cycle first; else steps all taken in the window (a cycle's fold that breaks goes on that
+            // way, which is just as true of its rounds so far: a cycle is at most 4 rounds long).
+            let continuesCycle = folded > 0 && cycle == nil ? nil : cycle(continuedBy: doing)
+            let stepsSeen = { [recentSteps] in steps.allSatisfy { step in recentSteps.contains { $0.contains(step) } } }
+            // A routine round folds into a fold under way; else `view compact` folds it with its neighbours.
+            if !routine || folded > 0, continuesCycle != nil || stepsSeen() {
                 if folded == 0 { firstTick = tick; allHeartbeats = true }
-                cycle = repeating
+                cycle = continuesCycle
                 folded += 1
                 lastTick = tick
                 // Heartbeats, and the heartbeats a partition, a cut or a crash loses.
@@ -337,12 +357,32 @@ extension Session {
             session.flow(events)
         }
 
+        /// The round's events (`doing`, their behaviours) cut into steps: the events of one step of the run
+        /// by one sender (a delivery and what it caused, a replica's timer and what it sent, a fault).
+        private static func steps(of events: [TraceEvent], _ doing: [String]) -> [[String]] {
+            var steps: [[String]] = []
+            var last: (step: Int, from: Endpoint)?
+            for (event, behaviour) in zip(events, doing) {
+                if let last, last.step == event.step, last.from == event.from {
+                    steps[steps.count - 1].append(behaviour)
+                } else {
+                    steps.append([behaviour])
+                }
+                last = (event.step, event.from)
+            }
+            return steps
+        }
+
         private mutating func flushFolded(_ session: Session) {
             defer { folded = 0; cycle = nil }
             guard folded > 0 else { return }
             let what = allHeartbeats ? "heartbeat round" : "round"
             let ticks = firstTick == lastTick ? "tick \(firstTick)" : "ticks \(firstTick)–\(lastTick)"
-            let repeating = (cycle ?? 1) > 1 ? " repeating the last \(cycle ?? 1)" : ""
+            let repeating = switch cycle {
+            case nil: ", \(folded == 1 ? "" : "each ")made of steps like those of the \(Self.window) rounds before it"
+            case 1?: ""
+            case let length?: " repeating the last \(length)"
+            }
             session.say("      … \(folded) more \(what)\(folded == 1 ? "" : "s") (\(ticks))\(repeating), nothing new")
         }
 
