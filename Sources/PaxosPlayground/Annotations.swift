@@ -281,8 +281,8 @@ enum Annotator {
             "it follows \(candidate.map(\.description) ?? "the candidate"), the very replica asking"
         case .silent(let leader, let ticks):
             "its leader \(leader) has been silent for \(counted(ticks, "tick")) (at least its election timeout)"
-        case .overruled(let leader, let ticks) where leader == r:
-            "it leads, yet the protocol break vote-twice-in-ballot lets it grant (leader stickiness is skipped; \(counted(ticks, "tick")) on its timer)"
+        case .overruled(let leader, _) where leader == r:
+            "it leads, yet the protocol break vote-twice-in-ballot lets it grant (a leader's refusal is skipped)"
         case .overruled(let leader, let ticks):
             "it follows \(leader), silent for only \(counted(ticks, "tick")), yet the protocol break vote-twice-in-ballot lets it grant (leader stickiness is skipped)"
         }

@@ -518,6 +518,17 @@ import PaxosCore
         #expect(fresh.lines.filter { $0.contains("would grant") }.first?.contains(": it follows no leader, round 1 is above its promise") == true)
     }
 
+    /// Under `set break vote-twice-in-ballot` a leader and a follower that hears it grant anyway: the note
+    /// names the break, not a silence that did not happen.
+    @Test func aGrantUnderTheVoteTwiceBreakNamesIt() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nelection longest-term\nset break vote-twice-in-ballot\ntimeout n3")
+        session.execute("step 2")
+        #expect(transcript.lines.filter { $0.contains("would grant") } == [
+            "      ↳ n1 would grant 2.n3: it leads, yet the protocol break vote-twice-in-ballot lets it grant (a leader's refusal is skipped), round 2 is above its promise, and its election policy agrees (it promises nothing yet)",
+            "      ↳ n2 would grant 2.n3: it follows n1, silent for only 0 ticks, yet the protocol break vote-twice-in-ballot lets it grant (leader stickiness is skipped), round 2 is above its promise, and its election policy agrees (it promises nothing yet)",
+        ])
+    }
+
     /// A proposal for an index the acceptor cleaned up already is accepted, and nothing is stored: the note
     /// says so, not that the index is in its log (outside audit, round 2).
     @Test func anAcceptOfACleanedUpIndexSaysNothingIsStored() {

@@ -152,7 +152,6 @@ public struct ReplacedEntry: Hashable, Sendable {
     }
 }
 
-/// Why a replica ignores a message that changes nothing (its wording is rendered outside the core).
 /// What a voter that would grant a pre-vote knows of a leader: why leader stickiness does not keep it
 /// from granting.
 public enum VoterLeader: Hashable, Sendable {
@@ -167,6 +166,7 @@ public enum VoterLeader: Hashable, Sendable {
     case overruled(ReplicaID, ticks: Int)
 }
 
+/// Why a replica ignores a message that changes nothing (its wording is rendered outside the core).
 public enum Ignored: Hashable, Sendable {
     /// An ack reached a replica that does not lead.
     case ackNotLeading
