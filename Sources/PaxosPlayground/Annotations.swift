@@ -111,6 +111,8 @@ enum Annotator {
             return acceptors.isEmpty
                 ? "\(index) is already committed and cleaned up: nothing to count"
                 : "\(index) is already committed: \(r) counts the late accept (\(list(acceptors)))"
+        case .ownAcceptOfCommitted(let index):
+            return "\(index) is committed in \(r)'s log already: its own accept of the re-proposal changes nothing"
         case .staleVote(let index, let ballot, let current?):
             return "\(r) ignores a vote on \(index) for ballot \(ballot): it now leads \(current)"
         case .staleVote(let index, let ballot, nil):
@@ -171,7 +173,7 @@ enum Annotator {
         case .catchesUp(let follower, let logEnd, let applied, let commitIndex):
             return "\(follower)'s log ends at \(logEnd), it applied \(applied) of \(commitIndex) committed: \(r) sends what it misses"
         case .lostMajority(let ballot, let ticks, let heard):
-            return "\(r) leads \(ballot) but heard from only \(list(heard)) in \(counted(ticks, "tick")), no majority: it steps down"
+            return "\(r) leads \(ballot) but no majority has answered it for \(counted(ticks, "tick")) (since the last one, only \(list(heard))): it steps down"
         case .timedOut(let ticks) where rule.ranAhead > 0:
             return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays; the timer had counted \(ticks - rule.ranAhead) of its \(counted(ticks, "tick"))): \(r) reports \"Leader heartbeat timeout\" to the monitor"
         case .timedOut(let ticks):

@@ -242,6 +242,9 @@ extension Session {
             if try holds(condition, elected: elected) {
                 rounds.finish(self, final: true)
                 if let done = reached(condition, deliveries: deliveries, ticks: ticks) { say(done) }
+                if condition == .quiet, deliveries == 0 {
+                    say("nothing in flight: run delivered nothing; tick or run for T advances time (heartbeats, timeouts)")
+                }
                 return
             }
             if let stop = stopBeforeNextStep() {
@@ -301,6 +304,8 @@ extension Session {
         /// the window in no fixed order (or while not folding).
         private var cycle: Int?
         private var folded = 0, firstTick = 0, lastTick = 0, allHeartbeats = true
+        /// The fewest and the most rounds before a folded round that it was compared with (at most ``window``).
+        private var looked = (fewest: 0, most: 0)
         private var tick = 0
 
         init(enabled: Bool) { self.enabled = enabled }
@@ -344,8 +349,9 @@ extension Session {
             let stepsSeen = { [recentSteps] in steps.allSatisfy { step in recentSteps.contains { $0.contains(step) } } }
             // A routine round folds into a fold under way; else `view compact` folds it with its neighbours.
             if !routine || folded > 0, continuesCycle != nil || stepsSeen() {
-                if folded == 0 { firstTick = tick; allHeartbeats = true }
+                if folded == 0 { firstTick = tick; allHeartbeats = true; looked = (recent.count, recent.count) }
                 cycle = continuesCycle
+                looked = (min(looked.fewest, recent.count), max(looked.most, recent.count))
                 folded += 1
                 lastTick = tick
                 // Heartbeats, and the heartbeats a partition, a cut or a crash loses.
@@ -379,7 +385,8 @@ extension Session {
             let what = allHeartbeats ? "heartbeat round" : "round"
             let ticks = firstTick == lastTick ? "tick \(firstTick)" : "ticks \(firstTick)–\(lastTick)"
             let repeating = switch cycle {
-            case nil: ", \(folded == 1 ? "" : "each ")made of steps like those of the \(Self.window) rounds before it"
+            case nil:
+                ", \(folded == 1 ? "" : "each ")made of steps like those of the \(looked.fewest == looked.most ? "\(looked.most)" : "\(looked.fewest) to \(looked.most)") rounds before it"
             case 1?: ""
             case let length?: " repeating the last \(length)"
             }
@@ -421,6 +428,9 @@ extension Session {
                 try perform(.deliver(next.id))
                 ran.delivered()
             }
+        }
+        if count == 0, deliveries == 0 {
+            say("nothing in flight: run for 0 delivered nothing; run for T with T ≥ 1 advances time (heartbeats, timeouts)")
         }
     }
 

@@ -259,7 +259,8 @@ extension Simulation {
 
     /// `id`'s election timer fires now: its own clock runs ahead, for at most its election timeout and a
     /// tick, until the timer fires (heartbeat timeout, then a candidacy if the rules say so; a candidate
-    /// whose election timed out stands aside, and its clock runs on). The other replicas' clocks and the
+    /// whose election timed out stands aside), and no further: a later note that counts its ticks counts
+    /// none it did not wait. The other replicas' clocks and the
     /// global tick do not move: abstract time, as the model checker explores it. Ticks in which nothing would
     /// happen pass at once (``Replica/quietTicks``), so a timeout of a billion ticks costs what one of three
     /// does; the core `tick`s left are those where something happens.
@@ -275,15 +276,19 @@ extension Simulation {
             ticksLeft -= 1
             effects.removeAll(keepingCapacity: true)
             replicas[k].handle(.tick, policies: policies, config: config, into: &effects)
-            let timedOut = effects.contains(where: Self.isTimeout)
+            let fired = effects.contains(where: Self.isTimerFiring)
             absorb(&effects, by: id, cause: nil, delivered: nil, ranAhead: start - ticksLeft, into: &collector)
-            if timedOut { break }
+            if fired { break }
         }
     }
 
-    private static func isTimeout(_ effect: Effect) -> Bool {
-        if case .local(.timeout, _) = effect { return true }
-        return false
+    /// A follower's heartbeat timeout, or a candidate's election timing out (it stands aside).
+    private static func isTimerFiring(_ effect: Effect) -> Bool {
+        switch effect {
+        case .local(.timeout, _): return true
+        case .outcome(.standsAside(_, .noMajority, _)): return true
+        default: return false
+        }
     }
 
     // MARK: - One core call

@@ -529,6 +529,90 @@ import PaxosCore
         ])
     }
 
+    /// A leader's step-down note lists whom it heard from since its last complete majority, which is what
+    /// its count of ticks starts from (n2's vote came after n3 to n5 answered at tick 1; outside audit, round 3:
+    /// it read "heard from only n1, n2 in 4 ticks", as if n3 to n5 had been silent).
+    @Test func aStepDownSaysWhomItHeardSinceItsLastMajority() {
+        let (session, transcript) = Self.session("cluster 5 leader n1\ntick 1\nrun\nsubmit x=1\nstep 1\ndeliver 10\ndeliver 14")
+        session.execute("tick 4")
+        #expect(transcript.lines.contains(
+            "      ↳ n1 leads 1.n1 but no majority has answered it for 4 ticks (since the last one, only n1, n2): it steps down"))
+    }
+
+    /// A forced timeout of a candidate makes its election time out and stops its clock there: its next
+    /// timeout comes its retry timeout later in global ticks, and the note's count of ticks is true (outside
+    /// audit, round 3: the clock ran on a tick, and "for 7 ticks" came 6 ticks after it stood aside).
+    @Test func aForcedTimeoutRunsTheClockOnlyUntilTheTimerFires() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ntick 1\nrun\ntimeout n2")
+        session.execute("timeout n2")
+        #expect(transcript.lines.last?.hasSuffix("so n2 stands aside, and asks again in 7 ticks if it hears no leader") == true)
+        session.execute("tick 8")
+        let timeouts = transcript.lines.indices.filter { transcript.lines[$0].contains("timeout     n2") }
+        #expect(timeouts.map { transcript.lines[$0] }.first?.hasPrefix("  14 t8   §3(1)  timeout     n2") == true)
+        #expect(timeouts.first.map { transcript.lines[$0 + 1] } == "      ↳ no heartbeat from a leader it could follow for 7 ticks: n2 reports \"Leader heartbeat timeout\" to the monitor")
+    }
+
+    /// `run` and `run for 0` with nothing in flight say so, as `step` does.
+    @Test func runWithNothingInFlightSaysSo() {
+        let (session, transcript) = Self.session()
+        session.execute("run")
+        session.execute("run for 0")
+        #expect(transcript.lines == [
+            "nothing in flight: run delivered nothing; tick or run for T advances time (heartbeats, timeouts)",
+            "nothing in flight: run for 0 delivered nothing; run for T with T ≥ 1 advances time (heartbeats, timeouts)",
+        ])
+    }
+
+    /// A recovering leader re-proposes an entry its log holds committed already: its own accept is no "late
+    /// accept" (outside audit, round 3, found by a fuzzer at seed 255).
+    @Test func aReproposalOfACommittedEntryIsNotALateAccept() {
+        var options = SessionOptions()
+        options.seed = 255
+        var lines: [String] = []
+        let session = Session(options: options, write: { lines.append($0) })
+        for line in """
+            election randomized
+            commit sync
+            set timeout 3
+            cluster 3 leader n1
+            submit x=1
+            crash n2
+            drop 1
+            crash n3
+            submit y=2
+            submit x=3
+            run for 8
+            restart n2
+            tick 1
+            submit z=4
+            crash n1
+            tick 3
+            submit y=5
+            crash n2
+            step 3
+            step 4
+            submit z=6
+            restart n1
+            tick 2
+            run for 2
+            restart n2
+            submit y=7
+            run
+            timeout n2
+            deliver 27
+            deliver 26
+            step 2
+            step 4
+            drop 34
+            step 5
+            tick 3
+            tick 2
+            run for 8
+            """.split(separator: "\n") { session.execute(String(line.drop { $0 == " " })) }
+        #expect(lines.contains("      ↳ 2 is committed in n2's log already: its own accept of the re-proposal changes nothing"))
+        #expect(!lines.contains { $0.contains("counts the late accept (n2)") })
+    }
+
     /// A proposal for an index the acceptor cleaned up already is accepted, and nothing is stored: the note
     /// says so, not that the index is in its log (outside audit, round 2).
     @Test func anAcceptOfACleanedUpIndexSaysNothingIsStored() {

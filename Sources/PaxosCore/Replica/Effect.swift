@@ -59,6 +59,9 @@ public enum Reason: Hashable, Sendable {
     case majority(index: Int, ballot: Ballot, acceptors: [ReplicaID], replicas: Int)
     case countsAccept(index: Int, ballot: Ballot, acceptors: [ReplicaID], needed: Int)
     case alreadyCommitted(index: Int, acceptors: [ReplicaID])
+    /// The leader proposes an entry committed in its own log already (a recovery re-proposes it): its own
+    /// accept counts for nothing.
+    case ownAcceptOfCommitted(index: Int)
     case staleVote(index: Int, ballot: Ballot, current: Ballot?)
     case preempted(by: Ballot)
     case learnsCommit(index: Int, ballot: Ballot, mode: ApplyMode)
@@ -90,7 +93,8 @@ public enum Reason: Hashable, Sendable {
     case followerUpToDate(follower: ReplicaID, logEnd: Int, applied: Int)
     /// The leader reads a heartbeat reply: the follower misses entries or commits, which it now sends.
     case catchesUp(follower: ReplicaID, logEnd: Int, applied: Int, commitIndex: Int)
-    /// A leader that has heard from no majority for `ticks` ticks (only from `heard`) steps down.
+    /// A leader that has heard from no majority for `ticks` ticks steps down; `heard`: whom it heard from
+    /// (itself included) since the last majority was complete.
     case lostMajority(ballot: Ballot, ticks: Int, heard: [ReplicaID])
     /// No heartbeat from a leader it could follow for `ticks` ticks (a stale one, below its promise, does not count).
     case timedOut(ticks: Int)

@@ -38,7 +38,12 @@ extension Replica {
         c.local(.ownProposal(proposal), .proposesToItself(index: entry.index, ballot: ballot))
         c.local(.ownVote(Vote(index: entry.index, ballot: ballot, rejection: nil)),
                 .votesForItself(index: entry.index, ballot: ballot))
-        countAccepts(at: entry.index, &c)
+        if own.status > .accepted {
+            // Committed in its log already (a recovery re-proposes what it learned committed): nothing to count.
+            c.outcome(.ownAcceptOfCommitted(index: entry.index))
+        } else {
+            countAccepts(at: entry.index, &c)
+        }
     }
 
     /// Sends entries `from...to` again to one follower (a gap it reported, or a retransmission).
