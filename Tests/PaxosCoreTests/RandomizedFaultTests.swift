@@ -25,9 +25,11 @@ struct RandomizedFaultTests {
     }
 
     /// Where each policy pair's seeds start: `PAXOS_FAULT_FIRST_SEED` (0 to 999,999) moves every pair's to
-    /// runs nobody ran before; 0 by default, so `swift test` runs the same seeds every time.
-    static var firstSeed: Int {
-        ProcessInfo.processInfo.environment["PAXOS_FAULT_FIRST_SEED"].flatMap { Int($0) }.map { min(max(0, $0), 999_999) } ?? 0
+    /// runs nobody ran before; 0 by default, so `swift test` runs the same seeds every time. Nil for a value
+    /// outside that range, which the suite refuses (it was once clamped, silently re-running the defaults).
+    static var firstSeed: Int? {
+        guard let text = ProcessInfo.processInfo.environment["PAXOS_FAULT_FIRST_SEED"] else { return 0 }
+        return Int(text).flatMap { (0...999_999).contains($0) ? $0 : nil }
     }
 
     /// Runs a wider fault search found (60,000 runs) that failed before a cluster counted as converged only
@@ -70,10 +72,14 @@ struct RandomizedFaultTests {
     func faultsThenProgress(election: String, commit: String) throws {
         let pair = Self.elections.firstIndex(of: election)! * Self.commits.count + Self.commits.firstIndex(of: commit)!
         let runs = Self.totalRuns / (Self.elections.count * Self.commits.count)
+        let firstSeed = try #require(Self.firstSeed, """
+            PAXOS_FAULT_FIRST_SEED takes a whole number from 0 to 999,999, an offset within each policy pair's \
+            million seeds (got '\(ProcessInfo.processInfo.environment["PAXOS_FAULT_FIRST_SEED"] ?? "")')
+            """)
         var ticks: [Int] = []
         var failures = 0
         for n in 0..<runs {
-            let seed = UInt64(pair * 1_000_000 + (Self.firstSeed + n) % 1_000_000 + 1)
+            let seed = UInt64(pair * 1_000_000 + (firstSeed + n) % 1_000_000 + 1)
             // One run in ten is long (400 to 600 actions); the others 60 to 150.
             let actions = n % 10 == 9 ? 400 + Int(seed % 201) : 60 + Int(seed % 91)
             let run = FaultRun(seed: seed, election: election, commit: commit, actions: actions)
@@ -93,7 +99,8 @@ struct RandomizedFaultTests {
         ticks.sort()
         if let last = ticks.last {
             let median = ticks[ticks.count / 2], p99 = ticks[min(ticks.count - 1, ticks.count * 99 / 100)]
-            print("ticks to converge: \(election) \(commit): \(runs) runs, median \(median), 99th percentile \(p99), maximum \(last)")
+            let seeds = "seeds from \(pair * 1_000_000 + firstSeed + 1)"
+            print("ticks to converge: \(election) \(commit): \(runs) runs (\(seeds)), median \(median), 99th percentile \(p99), maximum \(last)")
         }
     }
 }
