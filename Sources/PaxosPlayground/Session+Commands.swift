@@ -384,9 +384,9 @@ extension Session {
             guard folded > 0 else { return }
             let what = allHeartbeats ? "heartbeat round" : "round"
             let ticks = firstTick == lastTick ? "tick \(firstTick)" : "ticks \(firstTick)–\(lastTick)"
+            let span = looked.fewest == looked.most ? "\(looked.most)" : "\(looked.fewest) to \(looked.most)"
             let repeating = switch cycle {
-            case nil:
-                ", \(folded == 1 ? "" : "each ")made of steps like those of the \(looked.fewest == looked.most ? "\(looked.most)" : "\(looked.fewest) to \(looked.most)") rounds before it"
+            case nil: ", \(folded == 1 ? "" : "each ")made of steps like those of the \(span) rounds before it"
             case 1?: ""
             case let length?: " repeating the last \(length)"
             }
