@@ -80,6 +80,8 @@ enum Annotator {
             return "\(r) is one of the acceptors: its proposal \(index) under \(ballot) reaches itself without the network"
         case .votesForItself(let index, let ballot):
             return "\(r) accepts its own proposal \(index) under \(ballot): its vote counts toward the majority"
+        case .votesForItsCommitted(let index, let ballot):
+            return "\(r) accepts its own re-proposal of \(index) under \(ballot): \(index) is committed in its log already, so there is nothing to count"
         case .resends(let index, _, .gap(let logEnd)):
             return "the follower's log ends at \(logEnd): \(r) re-sends entry \(index) to fill the gap"
         case .resends(let index, _, .retransmit):
@@ -111,8 +113,6 @@ enum Annotator {
             return acceptors.isEmpty
                 ? "\(index) is already committed and cleaned up: nothing to count"
                 : "\(index) is already committed: \(r) counts the late accept (\(list(acceptors)))"
-        case .ownAcceptOfCommitted(let index):
-            return "\(index) is committed in \(r)'s log already: its own accept of the re-proposal changes nothing"
         case .staleVote(let index, let ballot, let current?):
             return "\(r) ignores a vote on \(index) for ballot \(ballot): it now leads \(current)"
         case .staleVote(let index, let ballot, nil):

@@ -36,7 +36,11 @@ enum Explain {
     }
 
     static func lastStep(_ trace: [TraceEvent], simulation: Simulation) -> String {
-        guard let last = trace.last else { return "nothing has happened yet: step, tick or submit first" }
+        // A tick at which nothing fell due leaves no event: the last step is then not the last event's.
+        guard let last = trace.last, last.step == simulation.step else {
+            guard simulation.step > 0 else { return "nothing has happened yet: step, tick or submit first" }
+            return "step \(simulation.step) at tick \(simulation.tick): a tick at which nothing happened (no timer fell due, nothing was sent)"
+        }
         let events = trace.filter { $0.step == last.step }
         var lines = ["step \(last.step) at tick \(last.tick):"]
         var phases: [Phase] = []

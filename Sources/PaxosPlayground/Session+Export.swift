@@ -11,13 +11,15 @@ extension Session {
         try checkWritable(path)
         let text: String
         let what: String
+        // The diagrams leave out the leader's proposal to itself and its own vote, as the flow does.
+        let drawn = { [trace] in trace.count { !$0.isLeadersOwnMessage } }
         switch format {
         case .jsonl:
             text = traceJSONLines
             what = "the trace (\(count(trace.count, "event"))) as JSON Lines"
         case .mermaid:
             text = MermaidRenderer(replicaCount: simulation.config.replicaCount).render(trace)
-            what = "a Mermaid sequence diagram of \(count(trace.count, "event"))"
+            what = "a Mermaid sequence diagram of \(count(drawn(), "event"))"
                 + (text.utf16.count > MermaidRenderer.defaultMaxTextSize
                     ? " (\(text.utf16.count) characters: above Mermaid's default maxTextSize of \(MermaidRenderer.defaultMaxTextSize); raise it, or export a shorter run)"
                     : "")
@@ -34,7 +36,7 @@ extension Session {
                 throw CommandError("the space-time template has no \(HTMLRenderer.marker) line: this build is broken")
             }
             text = page
-            what = "a space-time diagram of \(count(trace.count, "event")) and \(count(shots.count, "snapshot")) (open it in a browser)"
+            what = "a space-time diagram of \(count(drawn(), "event")) and \(count(shots.count, "snapshot")) (open it in a browser)"
         }
         do {
             try writeFile(text, to: path)

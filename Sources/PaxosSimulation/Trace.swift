@@ -169,7 +169,7 @@ public struct TraceEvent: Hashable, Sendable {
     /// left out of the flow and the diagrams, where the leader's "accepts" count already shows them.
     public var isLeadersOwnMessage: Bool {
         switch reason {
-        case .proposesToItself, .votesForItself: true
+        case .proposesToItself, .votesForItself, .votesForItsCommitted: true
         default: false
         }
     }

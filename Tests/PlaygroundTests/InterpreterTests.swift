@@ -552,6 +552,20 @@ import PaxosCore
         #expect(timeouts.first.map { transcript.lines[$0 + 1] } == "      ↳ no heartbeat from a leader it could follow for 7 ticks: n2 reports \"Leader heartbeat timeout\" to the monitor")
     }
 
+    /// `explain` after a tick at which nothing happened says so, not "nothing has happened yet" or an older
+    /// step's events (outside audit, round 4).
+    @Test func explainAfterAQuietTickSaysSo() {
+        let (session, transcript) = Self.session("cluster 3\ntick")
+        session.execute("explain")
+        let (crashed, later) = Self.session("cluster 3 leader n1\ncrash n1\ntick")
+        crashed.execute("explain")
+        let (fresh, nothing) = Self.session("cluster 3")
+        fresh.execute("explain")
+        #expect(transcript.lines == ["step 1 at tick 1: a tick at which nothing happened (no timer fell due, nothing was sent)"])
+        #expect(later.lines == ["step 2 at tick 1: a tick at which nothing happened (no timer fell due, nothing was sent)"])
+        #expect(nothing.lines == ["nothing has happened yet: step, tick or submit first"])
+    }
+
     /// `run` and `run for 0` with nothing in flight say so, as `step` does.
     @Test func runWithNothingInFlightSaysSo() {
         let (session, transcript) = Self.session()
@@ -564,7 +578,8 @@ import PaxosCore
     }
 
     /// A recovering leader re-proposes an entry its log holds committed already: its own accept is no "late
-    /// accept" (outside audit, round 3, found by a fuzzer at seed 255).
+    /// accept", and no event of the delivery that completed the recovery (outside audits, rounds 3 and 4;
+    /// found by a fuzzer at seed 255).
     @Test func aReproposalOfACommittedEntryIsNotALateAccept() {
         var options = SessionOptions()
         options.seed = 255
@@ -609,8 +624,17 @@ import PaxosCore
             tick 2
             run for 8
             """.split(separator: "\n") { session.execute(String(line.drop { $0 == " " })) }
-        #expect(lines.contains("      ↳ 2 is committed in n2's log already: its own accept of the re-proposal changes nothing"))
+        // The flow shows the recovery and the re-proposals, and no event that reads as another delivery.
+        let step99 = lines.filter { $0.hasPrefix("  99 t24") }
+        #expect(step99.count == 3)
+        #expect(step99.allSatisfy { !$0.contains("(#60 delivered)") })
         #expect(!lines.contains { $0.contains("counts the late accept (n2)") })
+        // The trace keeps n2's own vote, a local event of its own, with the rule that applied.
+        let ownVotes = session.trace.filter { $0.step == 99 && $0.isLeadersOwnMessage && $0.kind == .vote }
+        #expect(ownVotes.map(\.note) == [
+            "n2 accepts its own proposal 1 under 3.n2: its vote counts toward the majority",
+            "n2 accepts its own re-proposal of 2 under 3.n2: 2 is committed in its log already, so there is nothing to count",
+        ])
     }
 
     /// A proposal for an index the acceptor cleaned up already is accepted, and nothing is stored: the note

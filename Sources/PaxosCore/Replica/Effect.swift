@@ -50,6 +50,9 @@ public enum Reason: Hashable, Sendable {
     case resends(index: Int, ballot: Ballot, cause: ResendCause)
     case proposesToItself(index: Int, ballot: Ballot)
     case votesForItself(index: Int, ballot: Ballot)
+    /// The leader accepts its own re-proposal of an entry committed in its log already (a recovery
+    /// re-proposes what it learned committed): there is nothing to count.
+    case votesForItsCommitted(index: Int, ballot: Ballot)
     // §2(3) vote
     /// `replaced`: the different entry the acceptor held at `index` and overwrites (recovery chose another).
     /// `cleaned`: the index is below the acceptor's log, cleaned up already, so nothing is stored.
@@ -59,9 +62,6 @@ public enum Reason: Hashable, Sendable {
     case majority(index: Int, ballot: Ballot, acceptors: [ReplicaID], replicas: Int)
     case countsAccept(index: Int, ballot: Ballot, acceptors: [ReplicaID], needed: Int)
     case alreadyCommitted(index: Int, acceptors: [ReplicaID])
-    /// The leader proposes an entry committed in its own log already (a recovery re-proposes it): its own
-    /// accept counts for nothing.
-    case ownAcceptOfCommitted(index: Int)
     case staleVote(index: Int, ballot: Ballot, current: Ballot?)
     case preempted(by: Ballot)
     case learnsCommit(index: Int, ballot: Ballot, mode: ApplyMode)

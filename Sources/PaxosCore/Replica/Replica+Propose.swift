@@ -36,14 +36,12 @@ extension Replica {
         let proposal = Proposal(entry, ballot: ballot)
         broadcast(.propose(proposal), reason(), &c)
         c.local(.ownProposal(proposal), .proposesToItself(index: entry.index, ballot: ballot))
+        // Committed in its log already (a recovery re-proposes what it learned committed): nothing to count.
+        let committed = own.status > .accepted
         c.local(.ownVote(Vote(index: entry.index, ballot: ballot, rejection: nil)),
-                .votesForItself(index: entry.index, ballot: ballot))
-        if own.status > .accepted {
-            // Committed in its log already (a recovery re-proposes what it learned committed): nothing to count.
-            c.outcome(.ownAcceptOfCommitted(index: entry.index))
-        } else {
-            countAccepts(at: entry.index, &c)
-        }
+                committed ? .votesForItsCommitted(index: entry.index, ballot: ballot)
+                    : .votesForItself(index: entry.index, ballot: ballot))
+        if !committed { countAccepts(at: entry.index, &c) }
     }
 
     /// Sends entries `from...to` again to one follower (a gap it reported, or a retransmission).
