@@ -296,10 +296,9 @@ extension Session {
         static let longestCycle = 4
         /// How many rounds back a round may repeat one to fold.
         static let window = 32
-        /// What the last rounds did, printed or folded, oldest first (at most ``window``).
-        private var recent: [[String]] = []
-        /// The steps of each of those rounds (``steps(of:_:)``).
-        private var recentSteps: [Set<[String]>] = []
+        /// What the last rounds did, printed or folded, oldest first (at most ``window``): their events'
+        /// behaviours, and the same cut into steps (``steps(of:_:)``).
+        private var recent: [(doing: [String], steps: Set<[String]>)] = []
         /// While folding: the length of the cycle the folded rounds repeat; nil when they repeat rounds of
         /// the window in no fixed order (or while not folding).
         private var cycle: Int?
@@ -320,8 +319,8 @@ extension Session {
 
         /// The cycle `doing` continues: the one being folded, else the shortest whose last round matches.
         private func cycle(continuedBy doing: [String]) -> Int? {
-            if let cycle { return recent[recent.count - cycle] == doing ? cycle : nil }
-            return (1...Self.longestCycle).first { $0 <= recent.count && recent[recent.count - $0] == doing }
+            if let cycle { return recent[recent.count - cycle].doing == doing ? cycle : nil }
+            return (1...Self.longestCycle).first { $0 <= recent.count && recent[recent.count - $0].doing == doing }
         }
 
         /// The round is over: fold it if it repeats the last one (or the last cycle), else print what was
@@ -334,19 +333,15 @@ extension Session {
             let doing = events.map(Comparison.behaviourWithoutTime)
             let steps = Self.steps(of: events, doing)
             defer {
-                recent.append(doing)
-                recentSteps.append(Set(steps))
-                if recent.count > Self.window {
-                    recent.removeFirst()
-                    recentSteps.removeFirst()
-                }
+                recent.append((doing, Set(steps)))
+                if recent.count > Self.window { recent.removeFirst() }
             }
             // `view compact` folds routine heartbeat rounds itself, into its own line (``HeartbeatFold``).
             let routine = session.view == .compact && FlowRenderer.groups(events).allSatisfy(HeartbeatFold.isRoutine)
             // A short cycle first; else steps all taken in the window (a cycle's fold that breaks goes on that
             // way, which is just as true of its rounds so far: a cycle is at most 4 rounds long).
             let continuesCycle = folded > 0 && cycle == nil ? nil : cycle(continuedBy: doing)
-            let stepsSeen = { [recentSteps] in steps.allSatisfy { step in recentSteps.contains { $0.contains(step) } } }
+            let stepsSeen = { [recent] in steps.allSatisfy { step in recent.contains { $0.steps.contains(step) } } }
             // A routine round folds into a fold under way; else `view compact` folds it with its neighbours.
             if !routine || folded > 0, continuesCycle != nil || stepsSeen() {
                 if folded == 0 { firstTick = tick; allHeartbeats = true; looked = (recent.count, recent.count) }
