@@ -40,7 +40,7 @@ extension Session {
             // Under --quiet, as for check: the report and the script, not the flow.
             if !options.quiet {
                 say("shortest path to the violation (\(counted(counterexample.actions.count, "step")) from here):")
-                for line in renderer.render(counterexample.events) { say(line) }
+                for line in viewed(counterexample.events) { say(line) }
             }
             let script = journalScriptLines() + counterexample.actionLines + [ScriptPrinter.line(.expect(.invariants))]
             let seed = options.seed
@@ -108,7 +108,7 @@ extension Session {
         if let counterexample = report.counterexample {
             if !options.quiet {
                 say(counterexample.flowHeading)
-                for line in renderer.render(counterexample.events) { say(line) }
+                for line in viewed(counterexample.events) { say(line) }
             }
             writeScript(to: checkScriptPath, marker: Self.checkScriptMarker, what: "the counterexample as a script",
                         text: { _ in checker.script(for: counterexample) },

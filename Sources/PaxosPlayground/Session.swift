@@ -255,29 +255,55 @@ public final class Session {
             return
         }
         switch view {
-        case .full:
-            for line in renderer.render(events) { write(line) }
-        case .phases(let phases):
-            for line in renderer.render(events.filter { phases.contains($0.phase) }) { write(line) }
+        case .full, .phases:
+            for line in viewed(events) { write(line) }
         case .compact:
-            for group in FlowRenderer.groups(events) {
-                if HeartbeatFold.isRoutine(group), let leader = HeartbeatFold.leader(of: group) {
-                    if fold?.leader != leader { flushFold() }
-                    if fold == nil, let first = group.first { fold = HeartbeatFold(leader: leader, tick: first.tick) }
-                    fold?.add(group)
-                } else {
-                    flushFold()
-                    for line in renderer.compact(group) { write(line) }
-                }
+            for line in compactLines(events, fold: &fold) { write(line) }
+        }
+    }
+
+    /// `events` as the view shows them, as a flow that stands alone (an `explore` path, a `check`
+    /// counterexample): under `view compact` its own routine heartbeat rounds fold, into no fold of the
+    /// session's. Under `view phases` a violation shows whatever phases were named: it is what the run is about.
+    func viewed(_ events: [TraceEvent]) -> [String] {
+        switch view {
+        case .full:
+            return renderer.render(events)
+        case .phases(let phases):
+            return renderer.render(events.filter { phases.contains($0.phase) || $0.phase == .invariant })
+        case .compact:
+            var fold: HeartbeatFold?
+            return compactLines(events, fold: &fold) + flushed(&fold)
+        }
+    }
+
+    /// `events` under `view compact`: routine heartbeat rounds go into `fold`, which prints (and starts
+    /// again) when something else happens or another leader's round comes.
+    private func compactLines(_ events: [TraceEvent], fold: inout HeartbeatFold?) -> [String] {
+        var lines: [String] = []
+        for group in FlowRenderer.groups(events) {
+            if HeartbeatFold.isRoutine(group), let leader = HeartbeatFold.leader(of: group) {
+                if fold?.leader != leader { lines += flushed(&fold) }
+                if fold == nil, let first = group.first { fold = HeartbeatFold(leader: leader, tick: first.tick) }
+                fold?.add(group)
+            } else {
+                lines += flushed(&fold)
+                lines += renderer.compact(group)
             }
         }
+        return lines
+    }
+
+    /// The line of the heartbeat rounds `fold` holds, if any; `fold` is empty after.
+    private func flushed(_ fold: inout HeartbeatFold?) -> [String] {
+        guard let pending = fold else { return [] }
+        fold = nil
+        return renderer.compact(pending)
     }
 
     /// Prints the folded heartbeat rounds, if any.
     func flushFold() {
-        guard let pending = fold else { return }
-        fold = nil
-        for line in renderer.compact(pending) { write(line) }
+        for line in flushed(&fold) { write(line) }
     }
 
     // MARK: - Changing the world

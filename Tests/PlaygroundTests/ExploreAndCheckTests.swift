@@ -39,6 +39,38 @@ import PaxosSimulation
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// The path prints in the session's view: under `view compact` one short line an event, as its replay
+    /// prints the same steps; under `view phases` the violation shows whichever phases were named.
+    @Test func explorePrintsThePathInTheSessionsView() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("explore-view-\(getpid()).pxs").path
+        var lines: [String] = []
+        let session = Session(write: { lines.append($0) })
+        session.exploreScriptPath = path
+        #expect(ScriptRunner.run(Self.unsafeStart + "\nview compact", name: "start.pxs", in: session) == .passed)
+        lines = []
+        session.execute("explore 9")
+        let heading = try #require(lines.firstIndex(of: "shortest path to the violation (7 steps from here):"))
+        let end = try #require(lines.firstIndex { $0.hasPrefix("wrote the path as a script: ") })
+        let pathLines = Array(lines[(heading + 1)..<end])
+        #expect(pathLines.count == 10)
+        #expect(!pathLines.contains { $0.contains("↳") }, "no rule lines under view compact")
+        #expect(pathLines.last == "  12 VIOLATION   n1           invariant 2 (durability) at 1")
+        var replayed: [String] = []
+        let replay = Session(write: { replayed.append($0) })
+        replay.execute("view compact")
+        #expect(ScriptRunner.run(try String(contentsOfFile: path, encoding: .utf8), name: path, in: replay) == .expectFailed)
+        // The replay's ticks are three commands, each closing its heartbeat round: the path folds them into one.
+        #expect(pathLines.first == "     heartbeat round × 3 (tick 1–3): n1 → n2, n3, no answer yet")
+        #expect(Array(replayed.dropLast().suffix(pathLines.count - 1)) == Array(pathLines.dropFirst()),
+                "the replay prints the same lines")
+
+        lines = []
+        session.execute("view phases commit")
+        session.execute("explore 9")
+        #expect(lines.contains { $0.hasPrefix("VIOLATION: invariant 2 (durability)") })
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     @Test func exploreWithRecoveryOnFindsNothing() {
         var lines: [String] = []
         let session = Session(write: { lines.append($0) })
