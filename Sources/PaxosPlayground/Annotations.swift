@@ -58,6 +58,12 @@ enum Annotator {
 
     /// The annotation of a core rule: what `rule.by` did and why.
     static func note(_ rule: Rule) -> String {
+        let text = body(rule)
+        guard let retimedAt = rule.retimedAt else { return text }
+        return text + " (the ticks are counted since the timing changed at tick \(retimedAt), which restarted the clocks that watch a leader)"
+    }
+
+    private static func body(_ rule: Rule) -> String {
         let r = rule.by
         switch rule.reason {
         case .redirects(let leader?):
@@ -125,6 +131,8 @@ enum Annotator {
             return "\(r) knows \(index) is committed; it applies \(index) in \(counted(ticks, "tick"))"
         case .learnsCommit(let index, _, .immediately):
             return "\(r) marks \(index) committed"
+        case .cannotCommit(let index, let ballot, let held?) where held > ballot:
+            return "\(r) cannot commit \(index) under \(ballot): it holds \(index) under the newer \(held); this commit is stale, and only the leader of \(held) commits it now"
         case .cannotCommit(let index, let ballot, let held?):
             return "\(r) cannot commit \(index) under \(ballot): it holds \(index) under \(held); it waits for the proposal to be re-sent"
         case .cannotCommit(let index, let ballot, nil):
@@ -156,6 +164,8 @@ enum Annotator {
             return "\(r) \(already): it only acks it, to \(leaderName) (leading \(leader)), as cleanup counts acks"
         case .cleansUp(let through):
             return "every replica acked \(through): \(r) deletes the redo entries up to \(through) (the data stays)"
+        case .cleansUpOnReply(let through, let follower, let applied):
+            return "\(follower)'s heartbeat reply says it applied \(applied), which counts as its ack: every replica acked \(through), so \(r) deletes the redo entries up to \(through) (the data stays)"
         case .cleanupWaits(let index, let missing):
             let who = missing.map { rule.down.contains($0) ? "\($0) (crashed)" : "\($0)" }
             return "cleanup waits: \(who.joined(separator: ", ")) \(missing.count == 1 ? "has" : "have") not acked \(index)"
@@ -170,8 +180,6 @@ enum Annotator {
             return "\(r) ignores the heartbeat of \(ballot): it promised \(promised); it answers with its promise, so \(ballot.ownerID.map(\.description) ?? "the sender") learns it"
         case .followerUpToDate(let follower, let logEnd, let applied):
             return "\(follower)'s log ends at \(logEnd) and it applied \(applied): it misses nothing \(r) can send now"
-        case .catchesUp(let follower, let logEnd, let applied, let commitIndex):
-            return "\(follower)'s log ends at \(logEnd), it applied \(applied) of \(commitIndex) committed: \(r) sends what it misses"
         case .lostMajority(let ballot, let ticks, let heard):
             return "\(r) leads \(ballot) but no majority has answered it for \(counted(ticks, "tick")) (since the last one, only \(list(heard))): it steps down"
         case .timedOut(let ticks) where rule.ranAhead > 0:
@@ -202,6 +210,8 @@ enum Annotator {
             return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised, and its election policy agrees"
         case .grantsRetry(let ballot):
             return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised; a retry after a failed election, so its election policy is not asked"
+        case .grantsAgain(let ballot):
+            return "\(r) promised \(ballot) already (a candidacy it answered before): it grants it again, and nothing else changes"
         case .refuses(let ballot, let why):
             return "\(r) refuses \(ballot): \(why)"
         case .countsPromise(let ballot, let granted, let refused, let needed):
@@ -282,7 +292,7 @@ enum Annotator {
         case .candidate:
             "it follows \(candidate.map(\.description) ?? "the candidate"), the very replica asking"
         case .silent(let leader, let ticks):
-            "its leader \(leader) has been silent for \(counted(ticks, "tick")) (at least its election timeout)"
+            "its leader \(leader) has been silent for \(counted(ticks, "tick")) (at least the base election timeout)"
         case .overruled(let leader, _) where leader == r:
             "it leads, yet the protocol break vote-twice-in-ballot lets it grant (a leader's refusal is skipped)"
         case .overruled(let leader, let ticks):
@@ -304,7 +314,7 @@ extension Refusal: CustomStringConvertible {
         case .alreadyPromised(let voter, let promised):
             return "\(voter) already promised \(promised) in round \(promised.round)"
         case .leads(let voter, let ballot):
-            return "\(voter) leads \(ballot) and still hears a majority"
+            return "\(voter) leads \(ballot), and a leader votes for no one until it steps down"
         case .followsLeader(let voter, let leader, let ticksAgo, let timeout):
             // `ticksAgo` counts the ticks since the voter last heard its leader or began to follow it (a
             // cluster that starts with a leader starts its followers so): the leader's silence, not a message.

@@ -133,6 +133,9 @@ package enum CommandParser {
                     continue
                 }
                 if CheckPreset(rawValue: what) != nil {
+                    if let preset = budgets.preset, preset.rawValue == what {
+                        throw CommandError("check takes one preset ('\(what)' is given twice): check\(budgets.words)")
+                    }
                     if let preset = budgets.preset {
                         throw CommandError("check takes one preset: '\(preset.rawValue)' or '\(what)', not both")
                     }

@@ -22,6 +22,11 @@ public enum ScriptRunner {
     /// (`read` is false).
     public static func run(file path: String, in session: Session) -> (exit: Exit, read: Bool) {
         let name = path == "-" ? standardInputName : path
+        guard !path.isEmpty else {
+            // An error line that starts with the file's name would start with nothing.
+            _ = session.fail("an empty file name: name a .pxs script, or - for standard input")
+            return (.scriptError, false)
+        }
         let bytes: [UInt8]
         do {
             bytes = path == "-" ? try InputText.standardInput() : try InputText.contents(ofFile: path)

@@ -43,6 +43,10 @@ public struct Simulation: Sendable {
     public var checksInvariants = true
     package var client = Client()
     package var forgottenThrough = 0
+    /// The global tick at which the heartbeat interval or the base election timeout last changed, if ever:
+    /// the clocks that watch a leader restarted then (``updateConfig(_:)``), which notes that count silence
+    /// say.
+    package private(set) var retimedAt: Int?
     /// The core's outbox for steps that build nothing but the network (see `handle(_:at:cause:into:effects:)`).
     var outbox = NetworkOutbox()
 
@@ -143,6 +147,7 @@ public struct Simulation: Sendable {
         change(&config)
         let retimed = config.heartbeatIntervalTicks != before.heartbeatIntervalTicks
             || config.electionTimeoutTicks != before.electionTimeoutTicks
+        if retimed { retimedAt = tick }
         for k in replicas.indices {
             if retimed { replicas[k].timingChanged() }
             if config.priorities != before.priorities || config.electionTimeoutTicks != before.electionTimeoutTicks {

@@ -362,12 +362,30 @@ extension Simulation {
     }
 
     /// The rule `reason` applied by `actor`, its clock `ranAhead` ticks ahead; a cleanup wait also names who
-    /// is down now.
+    /// is down now, and a count of silent ticks that began when the timing changed says so.
     private func rule(_ reason: Reason, by actor: ReplicaID, ranAhead: Int = 0) -> Rule {
         guard case .cleanupWaits(_, let missing) = reason else {
-            return Rule(reason: reason, by: actor, down: [], ranAhead: ranAhead)
+            var rule = Rule(reason: reason, by: actor, down: [], ranAhead: ranAhead)
+            if let retimedAt, let ticks = Self.silenceCounted(by: reason), tick + ranAhead - ticks == retimedAt {
+                rule.retimedAt = retimedAt
+            }
+            return rule
         }
         return Rule(reason: reason, by: actor, down: missing.filter { !isAlive($0) }, ranAhead: ranAhead)
+    }
+
+    /// The ticks of silence `reason` counts, for the rules that count them: a follower's timeout, a voter's
+    /// answer by its leader's silence, a leader's lost majority.
+    private static func silenceCounted(by reason: Reason) -> Int? {
+        switch reason {
+        case .timedOut(let ticks), .lostMajority(_, let ticks, _),
+             .grantsPreVote(_, .silent(_, let ticks)), .grantsRetryPreVote(_, .silent(_, let ticks)),
+             .grantsPreVote(_, .overruled(_, let ticks)), .grantsRetryPreVote(_, .overruled(_, let ticks)),
+             .refusesPreVote(_, .followsLeader(_, _, let ticks, _)), .refuses(_, .followsLeader(_, _, let ticks, _)):
+            ticks
+        default:
+            nil
+        }
     }
 
     // MARK: - The client

@@ -57,6 +57,10 @@ public struct Rule: Hashable, Sendable {
     /// How many ticks the replica's own clock ran ahead of the global tick in this step before the rule
     /// applied (`timeout nK` runs it until the election timer fires); 0 when time passed as usual.
     public let ranAhead: Int
+    /// The global tick at which the timing last changed (`set timeout`, `set heartbeat`), when the ticks of
+    /// silence this rule counts began there: the change restarted the clocks that watch a leader, so the
+    /// silence before it is not in the count. Nil for every other rule.
+    public var retimedAt: Int? = nil
 }
 
 /// Why a message in flight did not arrive.

@@ -88,6 +88,6 @@ import PaxosSimulation
         }
         let (full, reduced) = try ReductionTests.withAndWithout(.ignoredMessages, c, "recovery \(recovery)")
         #expect(reduced.verdict == (recovery ? c.cleanVerdict : .violated))
-        if recovery { #expect((reduced.states, full.states) == (87_320, 92_368)) }
+        if recovery { #expect((reduced.states, full.states) == (79_448, 84_390)) }
     }
 }

@@ -52,6 +52,11 @@ import Testing
             #expect(lines == ["\(path): error: \(problem)"])
             #expect(exit == .scriptError && !read && session.history.isEmpty, "\(path)")
         }
+        var lines: [String] = []
+        let session = Session(write: { lines.append($0) })
+        let (exit, read) = ScriptRunner.run(file: "", in: session)
+        #expect(lines == ["error: an empty file name: name a .pxs script, or - for standard input"])
+        #expect(exit == .scriptError && !read)
     }
 
     /// What a refused read or write says, whoever runs the tests: the two tests that make the system refuse

@@ -23,6 +23,8 @@ import PaxosCore
         ("sumbit x=1", "error: unknown command 'sumbit': did you mean 'submit'? type help for the list of commands"),
         ("crash n9", "error: unknown replica n9: this cluster has n1..n3"),
         ("crash x1", "error: 'x1' is not a replica: replicas are named n1, n2, …"),
+        ("crash n01", "error: 'n01' is not a replica: replicas are named n1, n2, …"),
+        ("crash n+1", "error: 'n+1' is not a replica: replicas are named n1, n2, …"),
         ("step many", "error: 'many' is not a number: step takes N as a whole number ≥ 1"),
         ("tick 0", "error: tick takes at least 1 tick (got 0)"),
         ("deliver 99", "error: message #99 is not in flight: nothing is in flight"),
@@ -42,6 +44,8 @@ import PaxosCore
         ("check tiny faults 1", "error: unknown budget 'faults': check takes committed, transactions, elections, ticks, timeouts, drops, duplicates, crashes, restarts, window, each with a number, and suspicion any|leader-down"),
         ("check drops 1 classroom", "error: the preset 'classroom' comes first, before any budget: check classroom drops 1"),
         ("check tiny thorough", "error: check takes one preset: 'tiny' or 'thorough', not both"),
+        ("check tiny tiny", "error: check takes one preset ('tiny' is given twice): check tiny"),
+        ("check tiny drops 1 tiny", "error: check takes one preset ('tiny' is given twice): check tiny drops 1"),
         ("check drops", "error: check needs N: a number (see help check)"),
         ("check ticks 300", "error: check takes at most 255 ticks (got 300)"),
         ("set recovery maybe", "error: 'maybe' is not on or off: set recovery takes on|off"),
@@ -511,7 +515,7 @@ import PaxosCore
         session.execute("run until leader")
         let grants = transcript.lines.filter { $0.contains("would grant") }
         #expect(grants == [
-            "      ↳ n3 would grant 2.n2: its leader n1 has been silent for 4 ticks (at least its election timeout), round 2 is above its promise, and its election policy agrees (it promises nothing yet)",
+            "      ↳ n3 would grant 2.n2: its leader n1 has been silent for 4 ticks (at least the base election timeout), round 2 is above its promise, and its election policy agrees (it promises nothing yet)",
         ])
         let (cluster, fresh) = Self.session("cluster 3")
         cluster.execute("run until leader")

@@ -23,7 +23,7 @@ extension Replica {
         return copy
     }
 
-    /// This replica with its election timers zeroed: the ticks waited, the drawn timeout, the generator
+    /// This replica with its election timers zeroed: the ticks waited, the timeout and the policy's last draw, the generator
     /// that draws it, and a leader's ticks since its last heartbeat. Under abstract time they cannot change
     /// what happens next, unless an apply waits for ticks (``ApplyMode/afterTicks(_:)``), which the caller
     /// must rule out.
@@ -31,6 +31,7 @@ extension Replica {
         var copy = self
         copy.ticksWithoutLeader = 0
         copy.electionTimeoutTicks = 0
+        copy.drawnTimeoutTicks = 0
         copy.random = SplitMix64(seed: 0)
         copy.leadership?.ticksSinceHeartbeat = 0
         return copy.withoutQuorumWatch()

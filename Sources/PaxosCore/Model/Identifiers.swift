@@ -5,9 +5,11 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(_ number: Int) { self.number = number }
 
-    /// Parses `n3`; nil for anything else.
+    /// Parses `n3`; nil for anything else (`n0`, `n03`, `n+3`, `N3`).
     public init?(parsing text: some StringProtocol) {
-        guard text.first == "n", let number = Int(text.dropFirst()), number > 0 else { return nil }
+        let digits = text.dropFirst()
+        guard text.first == "n", let first = digits.first, first != "0",
+              digits.allSatisfy({ ("0"..."9").contains($0) }), let number = Int(digits) else { return nil }
         self.number = number
     }
 

@@ -141,7 +141,7 @@ public enum Refusal: Hashable, Sendable {
     case noOwner(ballot: Ballot)
     /// One candidate a round: the voter promised another ballot of that round or a later one.
     case alreadyPromised(voter: ReplicaID, promised: Ballot)
-    /// The voter leads another ballot and still hears a majority.
+    /// The voter leads another ballot: a leader votes for no one until it steps down.
     case leads(voter: ReplicaID, ballot: Ballot)
     /// Leader stickiness: the voter's leader has been silent for `ticksAgo` ticks (since the voter last heard
     /// it or began to follow it), fewer than the base election timeout.

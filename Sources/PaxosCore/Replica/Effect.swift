@@ -81,6 +81,9 @@ public enum Reason: Hashable, Sendable {
     /// re-proposed the entry never had it; a leader that re-sends the commit missed it).
     case reacks(index: Int, leader: Ballot, cleaned: Bool)
     case cleansUp(through: Int)
+    /// `follower`'s heartbeat reply said it applied through `applied`, which completes every replica's
+    /// ack of `through`: the leader cleans up.
+    case cleansUpOnReply(through: Int, follower: ReplicaID, applied: Int)
     case cleanupWaits(index: Int, missing: [ReplicaID])
     case countsAck(index: Int)
     // §3(1) heartbeat, its reply, and timeout
@@ -91,8 +94,6 @@ public enum Reason: Hashable, Sendable {
     case ignoresStaleLeader(ballot: Ballot, promised: Ballot)
     /// The leader reads a heartbeat reply: the follower misses nothing.
     case followerUpToDate(follower: ReplicaID, logEnd: Int, applied: Int)
-    /// The leader reads a heartbeat reply: the follower misses entries or commits, which it now sends.
-    case catchesUp(follower: ReplicaID, logEnd: Int, applied: Int, commitIndex: Int)
     /// A leader that has heard from no majority for `ticks` ticks steps down; `heard`: whom it heard from
     /// (itself included) since the last majority was complete.
     case lostMajority(ballot: Ballot, ticks: Int, heard: [ReplicaID])
@@ -118,6 +119,9 @@ public enum Reason: Hashable, Sendable {
     case stands(ballot: Ballot)
     case grants(ballot: Ballot)
     case grantsRetry(ballot: Ballot)
+    /// A candidacy for the ballot it promised already (a duplicate or a late copy): granted again, and
+    /// nothing changes.
+    case grantsAgain(ballot: Ballot)
     case refuses(ballot: Ballot, why: Refusal)
     case countsPromise(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePromise(ballot: Ballot)
@@ -163,7 +167,7 @@ public enum VoterLeader: Hashable, Sendable {
     case none
     /// The leader it follows is the candidate itself, now asking for a ballot of its own.
     case candidate
-    /// The leader it follows has been silent for `ticks` ticks, at least its election timeout.
+    /// The leader it follows has been silent for `ticks` ticks, at least the base election timeout.
     case silent(ReplicaID, ticks: Int)
     /// It follows `leader` (itself, if it leads), heard within its election timeout, and grants only
     /// because `set break vote-twice-in-ballot` skips that rule.

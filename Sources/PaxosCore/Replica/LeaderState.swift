@@ -9,7 +9,8 @@ public struct LeaderState: Hashable, Sendable {
     public internal(set) var queue: [Transaction] = []
     /// For each entry not yet cleaned up: the replicas that accepted it under `ballot`.
     package var accepts = AcceptsTable()
-    /// `acked[k - 1]`: the highest index `nk` acked (the leader's own: its applied index).
+    /// `acked[k - 1]`: the highest index `nk` acked, or said it applied in a heartbeat reply (the leader's
+    /// own: its applied index).
     public package(set) var acked: [Int]
     /// `gapResent[k - 1]`: the highest index re-sent to `nk` to fill a gap it reported since the last
     /// heartbeat. A later gap report re-sends only entries above it: those at or below it are on their way

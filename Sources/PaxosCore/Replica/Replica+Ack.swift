@@ -1,6 +1,8 @@
 // §2(5) Ack and cleanup: a follower acks each entry after applying it. Once every replica has acked an
 // index, the leader deletes the redo entries up to it (the data stays), so memory stays bounded. While a
-// replica has not acked (it may be down), cleanup waits for it.
+// replica has not acked (it may be down), cleanup waits for it. A heartbeat reply says what the follower
+// applied: that counts as its ack of everything up to there, so an ack given to an earlier leader (or
+// lost) is not waited for again.
 
 extension Replica {
     mutating func receiveAck(index: Int, from follower: ReplicaID, _ c: inout Context) {
@@ -20,11 +22,7 @@ extension Replica {
         guard hasLeadership else { return }
         // Half-open ranges: a closed range's iteration is not specialised, and this runs on every ack.
         let replicas = 1..<(max(1, c.config.replicaCount) + 1)
-        let everyoneAcked = readLeadership { leader in
-            var least = Int.max
-            for number in replicas { least = min(least, leader.ackedIndex(of: ReplicaID(number))) }
-            return least
-        } ?? 0
+        let everyoneAcked = everyoneAcked(replicas)
         let start = log.start
         if everyoneAcked >= start {
             log.removeEntries(through: everyoneAcked)
@@ -36,6 +34,29 @@ extension Replica {
         } else {
             c.outcome(.countsAck(index: index))
         }
+    }
+
+    /// `follower`'s heartbeat reply says it applied everything through `applied`: its ack of all of it, to
+    /// this leader. When every replica has now acked an index not yet cleaned up, the leader cleans up.
+    mutating func noteApplied(_ applied: Int, by follower: ReplicaID, _ c: inout Context) {
+        guard let acked = readLeadership({ $0.ackedIndex(of: follower) }), applied > acked else { return }
+        updateLeadership { $0.noteAck(applied, from: follower) }
+        let everyoneAcked = everyoneAcked(1..<(max(1, c.config.replicaCount) + 1))
+        guard everyoneAcked >= log.start else { return }
+        log.removeEntries(through: everyoneAcked)
+        updateLeadership { $0.accepts.removeAll(through: everyoneAcked) }
+        c.local(.cleanup(through: everyoneAcked),
+                .cleansUpOnReply(through: everyoneAcked, follower: follower, applied: applied))
+    }
+
+    /// The highest index every replica (numbered in `replicas`) acked to this leader, its own ack its
+    /// applied index; 0 when it does not lead.
+    func everyoneAcked(_ replicas: Range<Int>) -> Int {
+        readLeadership { leader in
+            var least = Int.max
+            for number in replicas { least = min(least, leader.ackedIndex(of: ReplicaID(number))) }
+            return least
+        } ?? 0
     }
 
     /// The replicas (numbered in `replicas`) that have not acked `index`, in id order.

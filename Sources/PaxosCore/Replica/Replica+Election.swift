@@ -135,6 +135,13 @@ extension Replica {
         let ballot = candidacy.ballot
         see(ballot)
         guard let candidate = ballot.ownerID else { return }
+        if ballot == promised {
+            // A candidacy it answered before (a duplicate, or a late copy): the same grant again. Nothing
+            // changes: a replica that follows the ballot's leader by now keeps following it.
+            c.send(.promise(Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex)),
+                   from: id, to: .replica(candidate), .grantsAgain(ballot: ballot))
+            return
+        }
         if let why = refusal(of: candidacy, &c) {
             c.send(.promise(Promise(ballot: ballot, refusal: why, promised: promised, lastIndex: log.lastIndex)),
                    from: id, to: .replica(candidate), .refuses(ballot: ballot, why: why))

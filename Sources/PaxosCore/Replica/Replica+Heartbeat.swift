@@ -98,6 +98,7 @@ extension Replica {
         if c.produced == sent {
             c.outcome(.followerUpToDate(follower: follower, logEnd: reply.logEnd, applied: reply.appliedIndex))
         }
+        noteApplied(reply.appliedIndex, by: follower, &c)
     }
 
     /// Sends `follower` every proposal it has not accepted under this ballot and the commit of every entry
@@ -148,8 +149,8 @@ extension Replica {
         // stand aside together and ask again one retry timeout apart, never colliding again. With a drawn
         // wait, one draw a tick longer than another's could cancel the retry timeouts' difference, round
         // after round.
-        let drawn = drawTimeout(&c)
-        electionTimeoutTicks = failedElection ? c.config.electionTimeoutTicks : drawn
+        drawnTimeoutTicks = drawTimeout(&c)
+        electionTimeoutTicks = failedElection ? c.config.electionTimeoutTicks : drawnTimeoutTicks
         let stands = failedElection || policySaysStand(&c)
         if stands {
             askPreVote(&c)

@@ -65,6 +65,11 @@ public struct Replica: Hashable, Sendable {
     public package(set) var knownLeader: ReplicaID?
     package var ticksWithoutLeader = 0
     public package(set) var electionTimeoutTicks: Int
+    /// The election policy's last draw: the timeout it waits while it follows a leader. After a failed
+    /// election it waits its retry timeout, then the base timeout for its retry's majority, until it
+    /// follows a leader again and its policy's timeout is back (so `priority`'s order holds at the next
+    /// failure).
+    package var drawnTimeoutTicks: Int
     /// The highest round seen in any ballot, so a new candidacy goes above it.
     var highestRound = 0
     package var random: SplitMix64
@@ -79,7 +84,9 @@ public struct Replica: Hashable, Sendable {
         self.id = id
         random = SplitMix64(seed: seed ^ (UInt64(id.number) &* 0x9E37_79B9_7F4A_7C15))
         electionTimeoutTicks = config.electionTimeoutTicks
-        electionTimeoutTicks = Context.with(policies, config) { c in drawTimeout(&c) }
+        drawnTimeoutTicks = config.electionTimeoutTicks
+        drawnTimeoutTicks = Context.with(policies, config) { c in drawTimeout(&c) }
+        electionTimeoutTicks = drawnTimeoutTicks
     }
 
     /// The role, by name.
@@ -321,14 +328,16 @@ public struct Replica: Hashable, Sendable {
     /// Comes back after a crash: committed entries not yet applied are applied per the commit policy.
     mutating func restart(_ c: inout Context) {
         highestRound = promised.round
-        electionTimeoutTicks = drawTimeout(&c)
+        drawnTimeoutTicks = drawTimeout(&c)
+        electionTimeoutTicks = drawnTimeoutTicks
         scheduleApplies(from: appliedIndex + 1, through: commitIndex, .restart, &c)
     }
 
     /// Draws a new election timeout, as after a policy switch; the time already waited counts.
     public mutating func redrawElectionTimeout(policies: Policies, config: ClusterConfig) -> [Effect] {
         Context.with(policies, config) { c in
-            electionTimeoutTicks = drawTimeout(&c)
+            drawnTimeoutTicks = drawTimeout(&c)
+            electionTimeoutTicks = drawnTimeoutTicks
             return c.effects
         }
     }
@@ -410,7 +419,10 @@ extension Replica {
         state = .follower
         knownLeader = ballot?.ownerID
         ticksWithoutLeader = 0
-        if ballot != nil { failedElection = false }
+        if ballot != nil {
+            failedElection = false
+            electionTimeoutTicks = drawnTimeoutTicks
+        }
     }
 
     /// Stands for election (a pre-vote or the real vote): follows nobody while it does.
