@@ -240,6 +240,19 @@ struct Run: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
+    /// The REPL's `--web` and `--web-bind`, taken here only to say where they belong (ArgumentParser would
+    /// suggest `--seed`).
+    @Option(name: .customLong("web"), help: .hidden)
+    var web: String?
+    @Option(name: .customLong("web-bind"), help: .hidden)
+    var webBind: String?
+
+    func validate() throws {
+        if web != nil || webBind != nil {
+            throw ValidationError("--web is the REPL's, not run's: paxos-playground --web 8080 opens a session with the live page")
+        }
+    }
+
     /// Each file runs in a fresh session, whatever happened to the ones before: a file that cannot be read,
     /// a script error or a failed expect ends that file only. With several files, each is introduced by
     /// `== FILE` and closed by its result line; the exit code is the worst of them.

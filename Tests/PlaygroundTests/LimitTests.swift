@@ -161,6 +161,8 @@ import Testing
         // --web-bind sets where --web serves: without --web it is refused, not ignored.
         (["--web-bind", "0.0.0.0"], "Error: --web-bind needs --web: give both, such as --web 8080 --web-bind 0.0.0.0, to serve the live page on that address\n"),
         (["repl", "--web-bind", "127.0.0.1"], "Error: --web-bind needs --web: give both, such as --web 8080 --web-bind 127.0.0.1, to serve the live page on that address\n"),
+        // The live page is the REPL's: run says so (it suggested --seed).
+        (["run", "--web", "8080", "Examples/01-happy-path.pxs"], "Error: --web is the REPL's, not run's: paxos-playground --web 8080 opens a session with the live page\n"),
     ])
     func commandLineOptionsPastTheirLimitExitTwo(_ arguments: [String], _ expected: String) throws {
         let result = try CLITests.playground(arguments)

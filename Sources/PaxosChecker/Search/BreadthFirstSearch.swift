@@ -157,7 +157,15 @@ struct BreadthFirstSearch {
 
         while !frontier.isEmpty {
             // Progress from every state of this level (the first that fails, in rank order), then its steps.
-            if !oracles.isEmpty, let failing = Self.firstProgressFailure(in: frontier, oracles: oracles) {
+            let failing = oracles.isEmpty ? nil
+                : Self.firstProgressFailure(in: frontier, oracles: oracles, shared: shared, level: level)
+            // A limit or Ctrl-C stops the pass between chunks (a level's pass can take seconds): what it found
+            // may not be the first failure in rank order, so it proves nothing either way.
+            if let reason = shared.stopReason {
+                return SearchOutcome(verdict: .incomplete(reason), path: nil, states: shared.states,
+                                     transitions: shared.transitions, depth: level)
+            }
+            if let failing {
                 var path: [Transition] = []
                 var index = failing
                 for depth in stride(from: level, to: 0, by: -1) {
@@ -257,14 +265,17 @@ struct BreadthFirstSearch {
 
     /// The index of the first state of `frontier` (rank order) from which progress fails, or nil: each
     /// thread checks the chunks it claims with its own oracle, and skips a chunk past a failure found.
-    private static func firstProgressFailure(in frontier: [Node], oracles: [ProgressOracle]) -> Int? {
+    /// Between chunks it checks the search's limits (time, memory, Ctrl-C) and stops when one is reached.
+    private static func firstProgressFailure(in frontier: [Node], oracles: [ProgressOracle], shared: SearchProgress,
+                                             level: Int) -> Int? {
         let chunkSize = max(1, min(64, frontier.count / (oracles.count * 8)))
         let chunkCount = (frontier.count + chunkSize - 1) / chunkSize
         let found = FirstFound()
         let work: @Sendable (Int) -> Void = { thread in
             while true {
+                shared.add(states: 0, transitions: 0, depth: level, frontier: frontier.count)
                 let chunk = found.claim()
-                guard chunk < chunkCount, !found.hasFound(before: chunk * chunkSize) else { return }
+                guard chunk < chunkCount, !found.hasFound(before: chunk * chunkSize), !shared.shouldStop else { return }
                 for index in (chunk * chunkSize)..<min(frontier.count, (chunk + 1) * chunkSize)
                 where !oracles[thread].holds(from: frontier[index].sim) {
                     found.note(index)
