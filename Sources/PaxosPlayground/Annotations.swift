@@ -210,8 +210,10 @@ enum Annotator {
             return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised, and its election policy agrees"
         case .grantsRetry(let ballot):
             return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised; a retry after a failed election, so its election policy is not asked"
-        case .grantsAgain(let ballot):
-            return "\(r) promised \(ballot) already (a candidacy it answered before): it grants it again, and nothing else changes"
+        case .grantsAgain(let ballot, true):
+            return "\(r) follows \(ballot)'s leader \(ballot.ownerID.map(\.description) ?? "?") already, so it promised \(ballot): it grants it again, and nothing else changes"
+        case .grantsAgain(let ballot, false):
+            return "\(r) promised \(ballot) already: it grants it again, and nothing else changes"
         case .refuses(let ballot, let why):
             return "\(r) refuses \(ballot): \(why)"
         case .countsPromise(let ballot, let granted, let refused, let needed):

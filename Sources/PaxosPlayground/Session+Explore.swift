@@ -40,7 +40,7 @@ extension Session {
             // Under --quiet, as for check: the report and the script, not the flow.
             if !options.quiet {
                 say("shortest path to the violation (\(counted(counterexample.actions.count, "step")) from here):")
-                for line in viewed(counterexample.events) { say(line) }
+                for line in pathLines(counterexample.events) { say(line) }
             }
             let script = journalScriptLines() + counterexample.actionLines + [ScriptPrinter.line(.expect(.invariants))]
             let seed = options.seed
@@ -52,6 +52,16 @@ extension Session {
         }
         for line in report.lines(timed: false) { say(line) }
         searchStopped(report, goOn: "explore fewer steps ahead (each one multiplies the states), or search the cluster from its start with paxos-playground check --max-states N --max-seconds S")
+    }
+
+    /// A counterexample's path as the view shows it; under `view phases`, a last line says how many of its
+    /// events the view leaves out (a progress counterexample has no violation event of its own to show).
+    func pathLines(_ events: [TraceEvent]) -> [String] {
+        let lines = viewed(events)
+        guard case .phases(let phases) = view else { return lines }
+        let hidden = events.count { !phases.contains($0.phase) && $0.phase != .invariant }
+        guard hidden > 0 else { return lines }
+        return lines + ["(\(counted(hidden, "event")) of the path \(hidden == 1 ? "is" : "are") in other phases: view full shows \(hidden == 1 ? "it" : "them"))"]
     }
 
     /// `bounds` with this session's policies, seed and settings (timers aside): what `explore` and `check`
@@ -108,7 +118,7 @@ extension Session {
         if let counterexample = report.counterexample {
             if !options.quiet {
                 say(counterexample.flowHeading)
-                for line in viewed(counterexample.events) { say(line) }
+                for line in pathLines(counterexample.events) { say(line) }
             }
             writeScript(to: checkScriptPath, marker: Self.checkScriptMarker, what: "the counterexample as a script",
                         text: { _ in checker.script(for: counterexample) },

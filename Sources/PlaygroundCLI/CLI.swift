@@ -249,7 +249,8 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if web != nil || webBind != nil {
-            throw ValidationError("--web is the REPL's, not run's: paxos-playground --web 8080 opens a session with the live page")
+            let given = web != nil ? "--web" : "--web-bind"
+            throw ValidationError("\(given) is the REPL's, not run's: paxos-playground --web 8080 opens a session with the live page")
         }
     }
 

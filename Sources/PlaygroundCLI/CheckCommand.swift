@@ -18,7 +18,7 @@ struct Check: ParsableCommand {
             """)
 
     @Option(help: "Named bounds: \(CheckPreset.listing). With no preset and no bound option, check runs \(CheckPreset.standard.rawValue); with bound options and no preset, the bounds not given are \(CheckPreset.base.rawValue)'s. An option given with a preset overrides that bound.")
-    var preset: CheckPreset?
+    var preset: [CheckPreset] = []
     @Option(parsing: .unconditional, help: "Replicas in the cluster (default: 3).")
     var replicas: Int?
     @Option(help: "The replica that leads ballot 1 at the start (nK), or 'none' for a first election (default: n1).")
@@ -133,7 +133,14 @@ struct Check: ParsableCommand {
         }
         // The budgets as the REPL's `check` takes them (one `CheckBudgets.apply`); after the leader, since a
         // preset commits its first transactions only under one.
-        var budgets = CheckBudgets(preset: preset ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base))
+        // One preset, as the REPL's `check` takes (ArgumentParser would let the last of several win).
+        if preset.count > 1 {
+            let names = preset.map(\.rawValue)
+            throw ValidationError(Set(names).count == 1
+                ? "--preset takes one preset ('\(names[0])' is given \(names.count) times)"
+                : "--preset takes one preset: \(names.map { "'\($0)'" }.joined(separator: " or ")), not several")
+        }
+        var budgets = CheckBudgets(preset: preset.first ?? (given.allSatisfy { $0 == nil } ? CheckPreset.standard : CheckPreset.base))
         for (name, value) in budgetOptions {
             if let value { budgets[name] = value }
         }

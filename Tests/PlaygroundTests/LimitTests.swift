@@ -163,6 +163,10 @@ import Testing
         (["repl", "--web-bind", "127.0.0.1"], "Error: --web-bind needs --web: give both, such as --web 8080 --web-bind 127.0.0.1, to serve the live page on that address\n"),
         // The live page is the REPL's: run says so (it suggested --seed).
         (["run", "--web", "8080", "Examples/01-happy-path.pxs"], "Error: --web is the REPL's, not run's: paxos-playground --web 8080 opens a session with the live page\n"),
+        (["run", "--web-bind", "0.0.0.0", "Examples/01-happy-path.pxs"], "Error: --web-bind is the REPL's, not run's: paxos-playground --web 8080 opens a session with the live page\n"),
+        // One preset, as in the REPL.
+        (["check", "--preset", "tiny", "--preset", "classroom"], "Error: --preset takes one preset: 'tiny' or 'classroom', not several\n"),
+        (["check", "--preset", "tiny", "--preset", "tiny"], "Error: --preset takes one preset ('tiny' is given 2 times)\n"),
     ])
     func commandLineOptionsPastTheirLimitExitTwo(_ arguments: [String], _ expected: String) throws {
         let result = try CLITests.playground(arguments)

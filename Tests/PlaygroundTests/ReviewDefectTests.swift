@@ -29,7 +29,7 @@ import PaxosCore
         session.execute("deliver 6")
         #expect(transcript.lines == [
             "  14 t4   §3(2)  election    n3 → n2        {\"promise\": {\"ballot\": \"2.n2\", \"granted\": true, \"promised\": \"2.n2\", \"last_index\": 0}}  → #11  (on #6)",
-            "      ↳ n3 promised 2.n2 already (a candidacy it answered before): it grants it again, and nothing else changes",
+            "      ↳ n3 follows 2.n2's leader n2 already, so it promised 2.n2: it grants it again, and nothing else changes",
         ])
         #expect(session.simulation.replica(ReplicaID(3)).knownLeader == ReplicaID(2))
         #expect(session.simulation.replica(ReplicaID(3)).ticksWithoutLeader == 0)

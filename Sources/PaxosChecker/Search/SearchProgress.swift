@@ -27,7 +27,7 @@ struct SearchLimits: Sendable {
             return "the state limit of \(CheckReport.grouped(stateLimit)) was reached"
         }
         if let deadline, now >= deadline {
-            return String(format: "the time limit of %.0f s was reached", deadline - start)
+            return String(format: "the time limit of %g s was reached", deadline - start)
         }
         if let memoryLimit, readMemory, currentResidentMemoryBytes() > memoryLimit {
             return "the memory limit of \(CheckReport.megabytes(memoryLimit)) was reached"

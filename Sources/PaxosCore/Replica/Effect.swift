@@ -119,9 +119,9 @@ public enum Reason: Hashable, Sendable {
     case stands(ballot: Ballot)
     case grants(ballot: Ballot)
     case grantsRetry(ballot: Ballot)
-    /// A candidacy for the ballot it promised already (a duplicate or a late copy): granted again, and
-    /// nothing changes.
-    case grantsAgain(ballot: Ballot)
+    /// A candidacy for the ballot it promised already (it granted a copy of it, or it follows that ballot's
+    /// leader: `followsIt`): granted again, and nothing changes.
+    case grantsAgain(ballot: Ballot, followsIt: Bool)
     case refuses(ballot: Ballot, why: Refusal)
     case countsPromise(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePromise(ballot: Ballot)

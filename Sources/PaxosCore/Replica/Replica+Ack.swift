@@ -25,9 +25,7 @@ extension Replica {
         let everyoneAcked = everyoneAcked(replicas)
         let start = log.start
         if everyoneAcked >= start {
-            log.removeEntries(through: everyoneAcked)
-            updateLeadership { $0.accepts.removeAll(through: everyoneAcked) }
-            c.local(.cleanup(through: everyoneAcked), .cleansUp(through: everyoneAcked))
+            deleteEntries(through: everyoneAcked, .cleansUp(through: everyoneAcked), &c)
         } else if index >= start {
             c.local(.cleanupWaits(index: index, missing: notAcked(index, replicas)),
                     .cleanupWaits(index: index, missing: notAcked(index, replicas)))
@@ -43,10 +41,15 @@ extension Replica {
         updateLeadership { $0.noteAck(applied, from: follower) }
         let everyoneAcked = everyoneAcked(1..<(max(1, c.config.replicaCount) + 1))
         guard everyoneAcked >= log.start else { return }
-        log.removeEntries(through: everyoneAcked)
-        updateLeadership { $0.accepts.removeAll(through: everyoneAcked) }
-        c.local(.cleanup(through: everyoneAcked),
-                .cleansUpOnReply(through: everyoneAcked, follower: follower, applied: applied))
+        deleteEntries(through: everyoneAcked, .cleansUpOnReply(through: everyoneAcked, follower: follower, applied: applied), &c)
+    }
+
+    /// The cleanup itself: the leader deletes its redo entries (and their accepts) through `index`, which
+    /// every replica acked, for `reason`.
+    private mutating func deleteEntries(through index: Int, _ reason: @autoclosure () -> Reason, _ c: inout Context) {
+        log.removeEntries(through: index)
+        updateLeadership { $0.accepts.removeAll(through: index) }
+        c.local(.cleanup(through: index), reason())
     }
 
     /// The highest index every replica (numbered in `replicas`) acked to this leader, its own ack its

@@ -136,10 +136,10 @@ extension Replica {
         see(ballot)
         guard let candidate = ballot.ownerID else { return }
         if ballot == promised {
-            // A candidacy it answered before (a duplicate, or a late copy): the same grant again. Nothing
-            // changes: a replica that follows the ballot's leader by now keeps following it.
+            // It promised this ballot already (it granted a copy of this candidacy, or it follows the ballot's
+            // leader): the same grant again. Nothing changes: a follower of that leader keeps following it.
             c.send(.promise(Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex)),
-                   from: id, to: .replica(candidate), .grantsAgain(ballot: ballot))
+                   from: id, to: .replica(candidate), .grantsAgain(ballot: ballot, followsIt: knownLeader == candidate))
             return
         }
         if let why = refusal(of: candidacy, &c) {
