@@ -133,6 +133,8 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
     package private(set) var rounds = 0
     package private(set) var firstTick: Int
     package private(set) var lastTick: Int
+    /// The tick of the first heartbeat sent in the fold: before it, only answers to an earlier round.
+    package private(set) var firstRoundTick: Int?
     /// Who the heartbeats went to, and who answered that it follows, in first-seen order.
     package private(set) var receivers: [Endpoint] = []
     package private(set) var followers: [Endpoint] = []
@@ -184,6 +186,7 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
         switch event.reason {
         case .heartbeat:
             rounds += 1
+            if firstRoundTick == nil { firstRoundTick = event.tick }
             for receiver in group.map(\.to) where !receivers.contains(receiver) { receivers.append(receiver) }
         case .followsLeader:
             if !followers.contains(event.from) { followers.append(event.from) }
@@ -207,7 +210,12 @@ package struct HeartbeatFold: Hashable, Sendable, CustomStringConvertible {
             return "heartbeat answers (\(ticks)): \(parts.joined(separator: "; "))"
         }
         let times = rounds == 1 ? "" : " × \(rounds)"
-        let ticks = firstTick == lastTick ? "tick \(firstTick)" : "tick \(firstTick)–\(lastTick)"
+        // The rounds' ticks; answers to an earlier round that begin the fold are named apart.
+        let start = firstRoundTick ?? firstTick
+        var ticks = start == lastTick ? "tick \(start)" : "tick \(start)–\(lastTick)"
+        if firstTick < start {
+            ticks += start - 1 == firstTick ? "; answers of tick \(firstTick) too" : "; answers of ticks \(firstTick)–\(start - 1) too"
+        }
         let answered: String
         if !receivers.isEmpty, receivers.allSatisfy(followers.contains) {
             answered = "all followed"

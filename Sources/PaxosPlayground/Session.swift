@@ -262,9 +262,9 @@ public final class Session {
         }
     }
 
-    /// `events` as the view shows them, as a flow that stands alone (an `explore` path, a `check`
-    /// counterexample): under `view compact` its own routine heartbeat rounds fold, into no fold of the
-    /// session's. Under `view phases` a violation shows whatever phases were named: it is what the run is about.
+    /// The lines of `events` in the view. Under `view phases` a violation shows whatever phases were named:
+    /// it is what the run is about. Under `view compact` their own routine heartbeat rounds fold, into no
+    /// fold of the session's: for a flow that stands alone (an `explore` path, a `check` counterexample).
     func viewed(_ events: [TraceEvent]) -> [String] {
         switch view {
         case .full:

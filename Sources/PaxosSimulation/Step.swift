@@ -365,13 +365,11 @@ extension Simulation {
     /// is down now, and a count of silent ticks that began when the timing changed says so.
     private func rule(_ reason: Reason, by actor: ReplicaID, ranAhead: Int = 0) -> Rule {
         guard case .cleanupWaits(_, let missing) = reason else {
-            var rule = Rule(reason: reason, by: actor, down: [], ranAhead: ranAhead)
-            if let retimedAt, let ticks = Self.silenceCounted(by: reason), tick + ranAhead - ticks == retimedAt {
-                rule.retimedAt = retimedAt
-            }
-            return rule
+            let countedSinceRetiming = Self.silenceCounted(by: reason).map { tick + ranAhead - $0 == retimedAt } ?? false
+            return Rule(reason: reason, by: actor, down: [], ranAhead: ranAhead,
+                        retimedAt: countedSinceRetiming ? retimedAt : nil)
         }
-        return Rule(reason: reason, by: actor, down: missing.filter { !isAlive($0) }, ranAhead: ranAhead)
+        return Rule(reason: reason, by: actor, down: missing.filter { !isAlive($0) }, ranAhead: ranAhead, retimedAt: nil)
     }
 
     /// The ticks of silence `reason` counts, for the rules that count them: a follower's timeout, a voter's

@@ -60,7 +60,7 @@ public struct Rule: Hashable, Sendable {
     /// The global tick at which the timing last changed (`set timeout`, `set heartbeat`), when the ticks of
     /// silence this rule counts began there: the change restarted the clocks that watch a leader, so the
     /// silence before it is not in the count. Nil for every other rule.
-    public var retimedAt: Int? = nil
+    public let retimedAt: Int?
 }
 
 /// Why a message in flight did not arrive.

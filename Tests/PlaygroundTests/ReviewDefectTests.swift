@@ -95,7 +95,7 @@ import PaxosCore
                 == "n1 leads 1.n1, and a leader votes for no one until it steps down")
         let stale = Annotator.note(Rule(reason: .cannotCommit(index: 1, ballot: Ballot(round: 1, owner: ReplicaID(1)),
                                                               holds: Ballot(round: 2, owner: ReplicaID(2))),
-                                        by: ReplicaID(3), down: [], ranAhead: 0))
+                                        by: ReplicaID(3), down: [], ranAhead: 0, retimedAt: nil))
         #expect(stale == "n3 cannot commit 1 under 1.n1: it holds 1 under the newer 2.n2; this commit is stale, and only the leader of 2.n2 commits it now")
     }
 }

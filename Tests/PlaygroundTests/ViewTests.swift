@@ -99,6 +99,18 @@ import PaxosSimulation
         ])
     }
 
+    /// A fold that begins with the answers to a round already printed names the rounds' own ticks, and the
+    /// answers' apart (it said "× 2 (tick 1–3)" of the rounds of ticks 2 and 3).
+    @Test func aFoldNamesItsRoundsTicksApartFromEarlierAnswers() {
+        let lines = Self.run("cluster 3 leader n1\nsubmit x=1\nrun\nview compact\nrun for 3")
+        #expect(lines.suffix(4) == [
+            "     heartbeat round (tick 1): n1 → n2, n3, no answer yet",
+            "  12 heartbeat   n2 → n1      1.n1 log 1 applied 1",
+            "  13 heartbeat   n3 → n1      1.n1 log 1 applied 1",
+            "     heartbeat round × 2 (tick 2–3; answers of tick 1 too): n1 → n2, n3, all followed",
+        ])
+    }
+
     @Test func heartbeatsWithNoAnswerSaySo() {
         let lines = Self.run("cluster 3 leader n1\nview compact\ntick 2")
         #expect(lines.last == "     heartbeat round × 2 (tick 1–2): n1 → n2, n3, no answer yet")

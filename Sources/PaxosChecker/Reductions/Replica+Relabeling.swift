@@ -23,10 +23,10 @@ extension Replica {
         return copy
     }
 
-    /// This replica with its election timers zeroed: the ticks waited, the timeout and the policy's last draw, the generator
-    /// that draws it, and a leader's ticks since its last heartbeat. Under abstract time they cannot change
-    /// what happens next, unless an apply waits for ticks (``ApplyMode/afterTicks(_:)``), which the caller
-    /// must rule out.
+    /// This replica with its election timers zeroed: the ticks waited, the timeout and the policy's last
+    /// draw, the generator that draws it, and a leader's ticks since its last heartbeat. Under abstract time
+    /// they cannot change what happens next, unless an apply waits for ticks (``ApplyMode/afterTicks(_:)``),
+    /// which the caller must rule out.
     package func withoutTimers() -> Replica {
         var copy = self
         copy.ticksWithoutLeader = 0
