@@ -233,7 +233,7 @@ package struct CheckerConfiguration: Sendable {
             throw CheckerError("transactions committed first must be from 0 to \(Self.committedFirstMax), not \(committedFirst)")
         }
         if committedFirst > 0, initialLeader == nil {
-            throw CheckerError("transactions committed first need a leader at the start: name one (leader n1), or commit none first")
+            throw CheckerError("transactions committed first need a leader at the start: name one (check --leader n1; in a session, cluster \(replicas) leader n1), or commit none first")
         }
         if let electionsPerReplica, !(0...Self.electionsPerReplicaMax).contains(electionsPerReplica) {
             throw CheckerError("elections per replica must be from 0 to \(Self.electionsPerReplicaMax), not \(electionsPerReplica)")

@@ -24,9 +24,12 @@ enum Annotator {
             case .lastKnown: "no live leader; it tries the last it knew"
             }
             return "client sends t\(t) to \(target): \(why)"
-        case .clientGivesUp(_, let t, let leaderKnown, let attempts):
-            let why = leaderKnown ? "redirected \(counted(attempts, "time"))" : "no leader is known"
-            return "client gives up on t\(t): \(why); submit it again later"
+        case .clientGivesUp(_, let t, let leaderKnown, let attempts, let copyUnderWay):
+            let why = leaderKnown
+                ? "redirect number \(attempts) of it came back, and the client re-sends a transaction at most \(counted(Simulation.Client.maxResends, "time"))"
+                : "no leader is known"
+            let then = copyUnderWay ? "another copy of t\(t) is still on its way, and may yet commit" : "submit it again later"
+            return "client gives up on t\(t): \(why); \(then)"
         case .clientResends(_, let t, let leader, let redirector):
             return "client re-sends t\(t) to \(leader), as \(redirector) redirected it"
         case .lost(let id, let item, .dropped):

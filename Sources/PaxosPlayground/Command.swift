@@ -82,7 +82,7 @@ package struct CheckBudgets: Hashable, Sendable {
 
     /// The budget names `check` takes with a number, in the order it prints them. `ticks` and `timeouts` are
     /// two ways time passes: the one given last counts. `window` is the session's `set window` for this
-    /// search (the classroom preset explores one proposal at a time).
+    /// search.
     package static let names = ["committed", "transactions", "elections", "ticks", "timeouts", "drops", "duplicates", "crashes", "restarts", "window"]
     /// The one `check` takes with a word: ``CheckerConfiguration/Suspicion``'s values.
     package static let suspicionName = "suspicion"

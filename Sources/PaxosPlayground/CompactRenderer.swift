@@ -39,7 +39,7 @@ extension TraceEvent {
             message.decisiveValue
         case .clientSends(let message, let transaction, _, _), .clientResends(let message, let transaction, _, _):
             "t\(transaction) \(message.decisiveValue)"
-        case .clientGivesUp(_, let transaction, let leaderKnown, let attempts):
+        case .clientGivesUp(_, let transaction, let leaderKnown, let attempts, _):
             "t\(transaction) given up (\(leaderKnown ? "\(attempts) redirects" : "no leader known"))"
         case .outcome(nil, _):
             ""
@@ -114,6 +114,7 @@ extension LocalEvent {
         switch self {
         case .ownProposal(let proposal): Message.propose(proposal).decisiveValue
         case .ownVote(let vote): Message.vote(vote).decisiveValue
+        case .toNoOne(let message): message.decisiveValue
         case .apply(let index, let redo): "\(index) " + redo.map(\.description).joined(separator: " ")
         case .cleanup(let through): "through \(through)"
         case .cleanupWaits(let index, let missing): "\(index) waits for \(missing.map(\.description).joined(separator: ", "))"

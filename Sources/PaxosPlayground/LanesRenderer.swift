@@ -204,7 +204,7 @@ extension TraceEvent {
     var message: Message? {
         switch fact {
         case .sent(let message, _), .received(let message, _), .clientSends(let message, _, _, _),
-             .clientGivesUp(let message, _, _, _), .clientResends(let message, _, _, _):
+             .clientGivesUp(let message, _, _, _, _), .clientResends(let message, _, _, _):
             message
         case .outcome(let message, _):
             message

@@ -128,7 +128,7 @@ package enum Limits {
         Row(name: "stepCountMax", value: stepCountMax, what: "`step N`"),
         Row(name: "runTicksMax", value: runTicksMax, what: "`run for T`"),
         Row(name: "runIdleTicksMax", value: runIdleTicksMax, what: "`run [until …]`: ticks with nothing in flight, then it stops and says why (twice K when that is more)"),
-        Row(name: "runDeliveriesMax", value: runDeliveriesMax, what: "deliveries in one `run`, then it stops and says messages keep flowing"),
+        Row(name: "runDeliveriesMax", value: runDeliveriesMax, what: "deliveries in one `run` or `run for T`, then it stops and says so"),
         Row(name: "undoCountMax", value: undoCountMax, what: "`undo N`"),
         Row(name: "lanesEventsMax", value: lanesEventsMax, what: "`lanes N`"),
         Row(name: "widthColumnsMax", value: widthColumnsMax, what: "`--width N` of `repl` and `run`, from \(widthColumnsMin)"),

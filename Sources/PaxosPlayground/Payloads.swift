@@ -10,7 +10,7 @@ extension TraceEvent {
     public var payload: JSONValue {
         switch fact {
         case .sent(let message, _), .received(let message, _), .clientSends(let message, _, _, _),
-             .clientGivesUp(let message, _, _, _), .clientResends(let message, _, _, _):
+             .clientGivesUp(let message, _, _, _, _), .clientResends(let message, _, _, _):
             message.payload
         case .local(let event, _):
             event.payload
@@ -147,6 +147,7 @@ extension LocalEvent {
         switch self {
         case .ownProposal(let proposal): Message.propose(proposal).payload
         case .ownVote(let vote): Message.vote(vote).payload
+        case .toNoOne(let message): message.payload
         case .apply(let index, let redo): .object([("proposal_id", .int(index)), ("redo_log", redo.json)])
         case .cleanup(let through): .object([("cleanup", .object([("through", .int(through))]))])
         case .cleanupWaits(let index, let missing):

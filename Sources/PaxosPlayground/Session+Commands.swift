@@ -74,6 +74,9 @@ extension Session {
             try perform(.duplicate(id))
         case .apply(let id):
             try simulation.validate(id)
+            guard simulation.isAlive(id) else {
+                throw CommandError("\(id) is down: a crashed replica applies nothing (restart \(id) brings it back)")
+            }
             guard let due = simulation.inFlight.first(where: { $0.item == .apply(id) }) else {
                 let r = simulation.replica(id)
                 throw CommandError("\(id) has no apply due (applied \(r.appliedIndex), committed \(r.commitIndex)\(commitName == AsyncCommit.name ? "" : "; apply events exist under commit async"))")
@@ -415,7 +418,7 @@ extension Session {
             }
             while let next = simulation.inFlight.first {
                 guard deliveries < deliveryLimit else {
-                    say("run stops after \(counted(deliveryLimit, "delivery", "deliveries")) at tick \(tick) of \(count): messages keep flowing")
+                    say("run for \(count) stops at tick \(ticks) of \(count) after \(counted(deliveryLimit, "delivery", "deliveries")), the most one run delivers (heartbeats and their replies count too); run for \(count - ticks) goes on")
                     return
                 }
                 if stop() { return }

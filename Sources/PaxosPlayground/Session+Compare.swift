@@ -72,10 +72,13 @@ extension Session {
             if interrupted() { return nil }
             showProgress(done, "compare: \(done) of \(counted(history.count, "command")) replayed")
             guard let command = try? CommandParser.parse(line), command.changesWorld else { continue }
-            replayed += 1
             switch command {
             case .election where kind == .election, .commit where kind == .commit:
                 continue
+            default:
+                replayed += 1
+            }
+            switch command {
             case .deliver(let id), .drop(let id), .duplicate(let id):
                 let message = namedMessages[done]
                 for k in runs.indices {
@@ -316,8 +319,11 @@ struct RunFacts {
         var elected: [String] = []
         var toElect: [String] = []
         var granted = 0, refused = 0
-        // Ticks to elect count from the last time the cluster lost (or never had) its leader: the start,
-        // a crash, a partition or a cut.
+        // Ticks to elect count from the last time the cluster lost its leader: the start when it had none, the
+        // crash or step-down of the last replica leading, or a partition or cut (which may cut the leader off
+        // from a majority). A follower's crash loses no leader.
+        var leaders: [Endpoint] = []
+        if case .start(let setup)? = session.journal.first, let leader = setup.leader { leaders = [.replica(leader)] }
         var lostLeaderAt = 0
         var submitted: [Int] = []
         var transactionIndex: [Int: Int] = [:]
@@ -329,7 +335,11 @@ struct RunFacts {
             }
             switch (event.phase, event.kind) {
             case (.fault, .drop): lost += 1
-            case (.fault, .crash), (.fault, .partition), (.fault, .cut): lostLeaderAt = event.tick
+            case (.fault, .partition), (.fault, .cut): lostLeaderAt = event.tick
+            case (.fault, .crash), (.election, .stepDown):
+                guard let k = leaders.firstIndex(of: event.from) else { break }
+                leaders.remove(at: k)
+                if leaders.isEmpty { lostLeaderAt = event.tick }
             case (.timeout, _): timeouts += 1
             case (.election, .elected):
                 if case .object(let fields) = event.payload, let ballot = fields.first(where: { $0.0 == "ballot" })?.1,
@@ -337,6 +347,7 @@ struct RunFacts {
                     elected.append("\(name) @t\(event.tick)")
                 }
                 toElect.append(String(event.tick - lostLeaderAt))
+                if !leaders.contains(event.from) { leaders.append(event.from) }
             case (.election, .promise) where event.messageID != nil:
                 if case .object(let fields) = event.payload, case .object(let promise)? = fields.first(where: { $0.0 == "promise" })?.1,
                    case .bool(let yes)? = promise.first(where: { $0.0 == "granted" })?.1 {

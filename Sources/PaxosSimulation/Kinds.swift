@@ -35,6 +35,7 @@ extension LocalEvent {
         case .elected: .elected
         case .stepDown: .stepDown
         case .recovered: .recovered
+        case .toNoOne(let message): message.kind
         }
     }
 }
@@ -64,6 +65,7 @@ extension LocalEvent {
         case .timeout: .timeout
         case .elected, .stepDown: .election
         case .recovered: .recovery
+        case .toNoOne(let message): message.phase
         }
     }
 }

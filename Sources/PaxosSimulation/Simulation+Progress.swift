@@ -3,8 +3,10 @@ import PaxosCore
 /// Why the cluster is not converged (Docs/Protocol.md, "Progress (liveness)"): the first problem found.
 ///
 /// Converged means: a majority of replicas is up; exactly one live replica leads and has finished log
-/// recovery; every other live replica follows it (role follower, knows it as leader, promised its ballot);
-/// no timer fires at the next tick (the leader's step-down, a follower's election timer), so the cluster
+/// recovery; every other live replica follows it (role follower, knows it as leader, promised its ballot)
+/// and hears it (no partition or one-way cut stands between the leader and it: such a follower's election
+/// timer fires once the leader's heartbeats stop arriving, so the cluster would not stay so); no timer fires at
+/// the next tick (the leader's step-down, a follower's election timer), so the cluster
 /// stays so with no new fault; every live replica has applied every entry committed at any live replica; and
 /// the leader has committed every entry of its log, so no work is under way that a message lost before the
 /// faults stopped could hold up until the next heartbeat; and no client transaction is on its way to a live
@@ -30,6 +32,9 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     /// A live follower has not heard its leader for `ticks` ticks: its election timer fires at the next
     /// tick (a fault that just ended still counts), so the cluster is not settled yet.
     case timerDue(ReplicaID, leader: ReplicaID, ticks: Int)
+    /// A live follower cannot hear the leader: a partition or a one-way cut from the leader to it stands, so
+    /// its election timer fires once the leader's heartbeats stop arriving.
+    case cutOff(ReplicaID, leader: ReplicaID, by: Network.Blocked)
     /// A live replica has not applied an entry committed at some live replica; `index` is the first it lacks.
     case lacksCommitted(ReplicaID, index: Int)
     /// The leader holds entries it has not committed yet, from `index` to `last`: proposals are under way
@@ -66,6 +71,10 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
             return "\(id) has heard from no majority for \(ticks) tick\(ticks == 1 ? "" : "s"): it steps down at the next tick"
         case .timerDue(let id, let leader, let ticks):
             return "\(id) has not heard its leader \(leader) for \(ticks) tick\(ticks == 1 ? "" : "s"): its election timer fires at the next tick"
+        case .cutOff(let id, let leader, .partitioned):
+            return "\(id) cannot hear the leader \(leader): a partition stands between them (heal lifts it)"
+        case .cutOff(let id, let leader, .cut):
+            return "\(id) cannot hear the leader \(leader): the cut from \(leader) to \(id) stands (uncut \(leader) \(id) lifts it)"
         case .lacksCommitted(let id, let index):
             return "\(id) lacks committed \(index)"
         case .uncommitted(let id, let index, let last):
@@ -82,7 +91,7 @@ extension Simulation {
     /// Why the cluster is not converged now, or nil when it is (Docs/Protocol.md, "Progress (liveness)").
     ///
     /// A pure read of the state. The checks run in the order of ``Divergence``'s cases (majority up, one
-    /// leader, its recovery, every other live replica following it, every live replica applied every
+    /// leader, its recovery, every other live replica following and hearing it, every live replica applied every
     /// committed entry, the leader committed its whole log, no client transaction on its way), each scanning
     /// the replicas in id order (the in-flight items in id order), and the first problem found is reported.
     /// For one replica that does not follow, its role is checked first, then the leader it knows, then its
@@ -112,6 +121,9 @@ extension Simulation {
             }
             if replica.ticksWithoutLeader.saturatingAdding(1) >= replica.electionTimeoutTicks {
                 return .timerDue(replica.id, leader: leader.id, ticks: replica.ticksWithoutLeader)
+            }
+            if let blocked = network.blocked(from: .replica(leader.id), to: .replica(replica.id)) {
+                return .cutOff(replica.id, leader: leader.id, by: blocked)
             }
         }
         let committed = live.map(\.commitIndex).max() ?? 0

@@ -54,6 +54,8 @@ public struct Simulation: Sendable {
         var nextTransaction = 1
         package var lastKnownLeader: ReplicaID?
         var redirects: [Int: Int] = [:]
+        /// The client re-sends a transaction after a redirect at most this many times, then gives up on it.
+        package static let maxResends = 3
     }
 
     /// A cluster of `replicaCount` replicas; with `leader`, it starts as leader of ballot 1 and the others

@@ -404,11 +404,19 @@ extension Simulation {
         let attempts = client.redirects[transaction.id, default: 0] + 1
         client.redirects[transaction.id] = attempts
         forgetSettledRedirects()
-        guard let leader, attempts <= 3 else {
+        guard let leader, attempts <= Client.maxResends else {
+            let copyUnderWay = network.inFlight.contains { flight in
+                guard case .message(let other) = flight.item else { return false }
+                switch other.message {
+                case .transaction(let t), .redirect(let t, _): return t.id == transaction.id
+                default: return false
+                }
+            }
             collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: .redirect, from: envelope.from,
                                         to: .client,
                                         fact: .clientGivesUp(redirect: envelope.message, transaction: transaction.id,
-                                                             leaderKnown: leader != nil, attempts: attempts),
+                                                             leaderKnown: leader != nil, attempts: attempts,
+                                                             copyUnderWay: copyUnderWay),
                                         cause: id))
             return
         }

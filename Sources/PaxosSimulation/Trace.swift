@@ -88,9 +88,11 @@ public enum TraceFact: Hashable, Sendable {
     case received(Message, by: ReplicaID)
     /// The client sends transaction `message` to `target`, by `route`.
     case clientSends(Message, transaction: Int, to: ReplicaID, route: ClientRoute)
-    /// The client stops retrying the transaction of a `redirect`: no leader is known, or it was redirected
-    /// `attempts` times.
-    case clientGivesUp(redirect: Message, transaction: Int, leaderKnown: Bool, attempts: Int)
+    /// The client stops retrying the transaction of a `redirect`: no leader is known, or this is the
+    /// `attempts`-th redirect of it that came back (copies of the transaction count each), after
+    /// `attempts - 1` re-sends. `copyUnderWay`: another copy of the transaction (or a redirect of one) is
+    /// still in flight, so the transaction may yet commit.
+    case clientGivesUp(redirect: Message, transaction: Int, leaderKnown: Bool, attempts: Int, copyUnderWay: Bool)
     /// The client sends `message` again, to the leader a redirect named.
     case clientResends(Message, transaction: Int, to: ReplicaID, redirectedBy: Endpoint)
     /// Item `id` was lost.

@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
     var replicas: Int?
     @Option(help: "The replica that leads ballot 1 at the start (nK), or 'none' for a first election (default: n1).")
     var leader: String?
-    @Option(parsing: .unconditional, help: "Transactions committed on every replica before the search starts (submit x=k and run, for k = 1 to N), so that every run begins with that log; needs a leader (classroom: 1, tiny: 0).")
+    @Option(parsing: .unconditional, help: "Transactions committed on every replica before the search starts (submit x=k and run, for k = 1 to N), so that every run begins with that log; needs a leader (classroom and thorough: 1, tiny: 0).")
     var committed: Int?
     @Option(parsing: .unconditional, help: "Client transactions that may be submitted within the search (transaction k sets x=k, numbered after those committed first; tiny: 1).")
     var transactions: Int?
@@ -47,7 +47,7 @@ struct Check: ParsableCommand {
     var suspicion: CheckerConfiguration.Suspicion?
     @Option(parsing: .unconditional, help: "Transactions per proposal, as set batch does (default: 1).")
     var batch: Int?
-    @Option(parsing: .unconditional, help: "Proposals in flight at once, as set window does (default: 4; classroom: 1).")
+    @Option(parsing: .unconditional, help: "Proposals in flight at once, as set window does (default: 4).")
     var window: Int?
     @Option(name: .customLong("elections-per-replica"), parsing: .unconditional, help: "At most this many candidacies per replica.")
     var electionsPerReplica: Int?
@@ -59,7 +59,7 @@ struct Check: ParsableCommand {
     var recovery = "on"
     @Option(name: .customLong("break"),
             help: "Switch deliberate protocol bugs on, for a break-it exercise, e.g. no-catch-up (of \(ProtocolBreak.allCases.map(\.name).joined(separator: ", "))).")
-    var breaks: String?
+    var breaks: [String] = []
     @Option(help: "Search order: bfs (shortest counterexamples) or dfs.")
     var order = "bfs"
     @Option(parsing: .unconditional, help: "Search threads (default: every core).")
@@ -73,7 +73,7 @@ struct Check: ParsableCommand {
     @Flag(name: .customLong("no-reductions"), help: "Explore without reductions (sleep sets, symmetry, dead letters, ignored messages, drops as delays), to compare.")
     var noReductions = false
     @Option(help: "Skip the progress check, or explore without these reductions, e.g. progress or drops-as-delays,sleep-sets (of progress, \(CheckerConfiguration.Reductions.named.map(\.key).joined(separator: ", "))).")
-    var without: String?
+    var without: [String] = []
     @Option(help: "Where to write a counterexample script (default counterexample.pxs, or counterexample-2.pxs and on when a file of that name is not an earlier counterexample).")
     var script: String?
     @Option(parsing: .unconditional, help: "Seed (randomized elections draw their timeouts from it).")
@@ -196,10 +196,12 @@ struct Check: ParsableCommand {
         return c
     }
 
-    /// The words of a comma-separated option (`--break`, `--without`), each once; an empty list or an empty
+    /// The words of a comma-separated option (`--break`, `--without`), each once, over every time it is given
+    /// (`--without progress --without symmetry` is `--without progress,symmetry`); an empty list or an empty
     /// word (`a,,b`, a trailing comma) is refused with the line that says what the option takes.
-    static func names(_ value: String?, option: String, takes: String) throws -> [String] {
-        guard let value else { return [] }
+    static func names(_ values: [String], option: String, takes: String) throws -> [String] {
+        guard !values.isEmpty else { return [] }
+        let value = values.joined(separator: ",")
         let words = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard !words.contains(where: \.isEmpty) else {
             throw ValidationError("\(option) takes \(takes), separated by commas (got '\(InputText.escaped(value))')")

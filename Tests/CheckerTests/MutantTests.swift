@@ -103,6 +103,30 @@ import PaxosCore
         #expect(ModelChecker.explore(from: sim, depth: 14, bounds: bounds).verdict == .verifiedToDepth(14))
     }
 
+    /// Plain `check` (the classroom preset) finds the breaks Docs/REPL.md's table says it finds, each with the
+    /// line the table gives; the others (vote-twice-in-ballot, skip-highest-ballot-choice, no-stand-aside) need
+    /// the bounds above and in ProgressCheckTests.
+    @Test func theClassroomPresetFindsTheBreaksItsTableNames() throws {
+        let progress = "the faults stop, and the cluster does not recover: not converged for good within K = 38 ticks after the faults stopped: at tick 38,"
+        let found: [(ProtocolBreak?, String)] = [
+            (.commitWithoutMajority, "VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accept; a majority is 2 before the search, as the transactions committed first commit"),
+            (.acceptLowerBallot, "PROGRESS VIOLATION: after 9 steps \(progress) n2 has not committed 2 yet: its proposals are under way"),
+            (.applyOutOfOrder, "PROGRESS VIOLATION: after 1 step \(progress) n2 has not committed 1 yet: its proposals are under way"),
+            (.ignoreRecoveredValues, "PROGRESS VIOLATION: after 6 steps \(progress) n2 lacks committed 2"),
+            (.noCatchUp, "PROGRESS VIOLATION: after 3 steps \(progress) n2 lacks committed 2"),
+            // `set recovery off`: not a break, the same finding as ignore-recovered-values.
+            (nil, "PROGRESS VIOLATION: after 6 steps \(progress) n2 lacks committed 2"),
+        ]
+        for (mutation, line) in found {
+            var c = CheckerConfiguration()
+            CheckPreset.classroom.apply(to: &c)
+            if let mutation { c.breaks = [mutation] } else { c.recovery = false }
+            let report = try ModelChecker(c).run()
+            #expect(report.verdict == .violated, "\(mutation?.name ?? "recovery off"): \(report.lines)")
+            #expect(report.lines.contains(line), "\(mutation?.name ?? "recovery off"): \(report.lines)")
+        }
+    }
+
     /// Every named break is caught: the six safety breaks here, the two progress breaks in ProgressCheckTests.
     @Test func everyBreakIsCovered() {
         let covered = Self.cases.map(\.mutation) + [.skipHighestBallotChoice, .noCatchUp, .noStandAside]

@@ -80,18 +80,18 @@ import PaxosCore
         twoTransactions.stateLimit = 100_000
         cases.append(Case(name: "two transactions, two replicas, with progress", configuration: twoTransactions,
                           states: 216, transitions: 360))
-        // The default `check`: the classroom preset (two transactions, a crash, a timeout once the leader is
-        // down, a drop, window 1), with progress and dead letters. `paxos-playground check`; in CI (a debug build)
-        // its first 14 steps, `paxos-playground check --max-depth 14`.
+        // The default `check`: the classroom preset (a transaction committed first and one within the search, a
+        // crash, three timeouts each once its replica's leader is down, a drop), with progress and dead letters.
+        // `paxos-playground check`; in CI (a debug build) its first 14 steps, `paxos-playground check --max-depth 14`.
         var classroom = CheckerConfiguration()
         CheckPreset.classroom.apply(to: &classroom)
         if TestSize.full {
             cases.append(Case(name: "classroom preset, with progress", configuration: classroom,
-                              states: 249_934, transitions: 668_706))
+                              states: 107_572, transitions: 296_023))
         } else {
             classroom.maxDepth = 14
             cases.append(Case(name: "classroom preset to 14 steps, with progress", configuration: classroom,
-                              states: 65_674, transitions: 132_033))
+                              states: 31_382, transitions: 73_663))
         }
         return cases
     }()

@@ -160,6 +160,25 @@ import Testing
         #expect(sim.divergence() == nil)
     }
 
+    /// A follower the leader cannot reach is not converged, though it still follows the leader: its timer
+    /// fires once the heartbeats stop arriving. A cut towards the leader is no such fault; healing ends it.
+    @Test func aFollowerCutOffFromTheLeaderIsNotConverged() throws {
+        var sim = Self.cluster(5)
+        #expect(sim.divergence() == nil)
+        _ = try sim.perform(.partition([[Self.n1, Self.n2], [ReplicaID(3), ReplicaID(4), ReplicaID(5)]]))
+        #expect(sim.divergence() == .cutOff(ReplicaID(3), leader: Self.n1, by: .partitioned))
+        #expect(sim.divergence()?.description == "n3 cannot hear the leader n1: a partition stands between them (heal lifts it)")
+        _ = try sim.perform(.heal)
+        #expect(sim.divergence() == nil)
+        _ = try sim.perform(.cut(from: Self.n2, to: Self.n1))
+        #expect(sim.divergence() == nil, "n2 still hears n1, and n1 hears a majority")
+        _ = try sim.perform(.cut(from: Self.n1, to: ReplicaID(4)))
+        #expect(sim.divergence() == .cutOff(ReplicaID(4), leader: Self.n1, by: .cut))
+        #expect(sim.divergence()?.description == "n4 cannot hear the leader n1: the cut from n1 to n4 stands (uncut n1 n4 lifts it)")
+        _ = try sim.perform(.uncut(from: Self.n1, to: ReplicaID(4)))
+        #expect(sim.divergence() == nil)
+    }
+
     /// Aligned is not settled: a timer left over from a fault (a partition that just healed) that fires at
     /// the next tick would depose the leader, so the cluster is not converged until it is reset.
     @Test func aTimerDueAtTheNextTickIsNotSettled() {

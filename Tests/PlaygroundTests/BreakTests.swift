@@ -106,26 +106,27 @@ import PaxosCore
 
     /// A safety break: the leader commits on its own accept, and `check` finds invariant 5 broken.
     @Test func checkFindsASafetyBreakAndItsScriptReplays() throws {
-        let run = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check")
-        #expect(run.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1, break commit-without-majority")
-        // The shortest run: the transaction reaches n1, which commits it on its own accept.
-        #expect(run.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accept; a majority is 2 after 2 steps"))
-        #expect(run.check.contains("shortest path to the violation (2 steps):"))
-        #expect(run.check.filter { $0.hasPrefix("   ") && !$0.hasPrefix("      ↳") }.map { String($0.prefix(4)) } == ["   1", "   2", "   2", "   2", "   2"])
-        // The classroom explores one proposal at a time: the script sets the window it searched with.
-        #expect(run.script.contains("\ncluster 3\nset window 1\nset heartbeat 1000\nset timeout 1\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\ndeliver 1         # transaction client → n1\nexpect invariants\n"))
-        #expect(run.exit == .expectFailed)
-        #expect(run.replay.last?.hasPrefix(Self.failedExpect("expect invariants: violated 5", lastLineOf: run.script, in: run.path)) == true)
-
-        // A transaction committed first breaks it before the search: the flow is that transaction's steps, up
-        // to the one that broke the invariant, and the script replays them.
-        let first = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check committed 1")
+        // The classroom preset commits a transaction first, which breaks it before the search: the flow is
+        // that transaction's steps, up to the one that broke the invariant, and the script replays them.
+        let first = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check")
+        #expect(first.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 3 timeouts (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, break commit-without-majority")
         #expect(first.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accept; a majority is 2 before the search, as the transactions committed first commit"))
         #expect(first.check.contains("the violation happens before the search, as the transactions committed first commit:"))
         #expect(first.check.filter { $0.hasPrefix("   ") && !$0.hasPrefix("      ↳") }.map { String($0.prefix(4)) } == ["   1", "   2", "   2", "   2", "   2"])
         #expect(first.script.contains("\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\nrun\nexpect invariants\n"))
         #expect(first.exit == .expectFailed)
         #expect(first.replay.last?.hasPrefix(Self.failedExpect("expect invariants: violated 5", lastLineOf: first.script, in: first.path)) == true)
+
+        // Nothing committed first: the shortest run within the search, the transaction reaching n1, which
+        // commits it on its own accept.
+        let run = try Self.checkAndReplay("cluster 3 leader n1\nset break commit-without-majority", "check classroom committed 0")
+        #expect(run.check.first == "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 3 timeouts (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, break commit-without-majority")
+        #expect(run.check.contains("VIOLATION: invariant 5 (commit needs a majority): n1 committed 1 under 1.n1 with 1 accept; a majority is 2 after 2 steps"))
+        #expect(run.check.contains("shortest path to the violation (2 steps):"))
+        #expect(run.check.filter { $0.hasPrefix("   ") && !$0.hasPrefix("      ↳") }.map { String($0.prefix(4)) } == ["   1", "   2", "   2", "   2", "   2"])
+        #expect(run.script.contains("\ncluster 3\nset heartbeat 1000\nset timeout 1\nset break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\ndeliver 1         # transaction client → n1\nexpect invariants\n"))
+        #expect(run.exit == .expectFailed)
+        #expect(run.replay.last?.hasPrefix(Self.failedExpect("expect invariants: violated 5", lastLineOf: run.script, in: run.path)) == true)
     }
 
     /// A progress break: without catch-up, a follower whose proposal was lost never gets the entry.
@@ -161,11 +162,11 @@ import PaxosCore
         session.checkScriptPath = "/nonexistent/never-written.pxs"
         let cluster = "checking: 3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, "
         for (command, bounds) in [
-            ("check classroom transactions 0", "0 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
-            ("check classroom committed 1 transactions 0", "1 transaction committed first, 0 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
-            ("check classroom transactions 0 window 4 suspicion any", "0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+            ("check classroom transactions 0 timeouts 2", "1 transaction committed first, 0 transactions, 1 election, 2 timeouts (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+            ("check classroom committed 0 timeouts 2", "1 transaction, 1 election, 2 timeouts (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+            ("check classroom transactions 0 window 2 timeouts 1 suspicion any", "1 transaction committed first, 0 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts, window 2"),
             // Global ticks advance every timer: the preset's leader-down suspicion gives way to them.
-            ("check classroom transactions 0 ticks 1", "0 transactions, 1 election, 1 tick, 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
+            ("check classroom transactions 0 ticks 1", "1 transaction committed first, 0 transactions, 1 election, 1 tick, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
             ("check transactions 0", "0 transactions, 1 election, 2 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
             ("check tiny transactions 0 timeouts 1", "0 transactions, 1 election, 1 timeout, 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
             ("check thorough transactions 0 elections 0 ticks 1", "1 transaction committed first, 0 transactions, 0 elections, 1 tick, 1 drop, 0 duplicates, 1 crash, 1 restart"),
@@ -179,12 +180,12 @@ import PaxosCore
         // `committed N` asked for anyway is refused with what would be right.
         let (leaderless, said) = InterpreterTests.session("cluster 3")
         leaderless.checkScriptPath = "/nonexistent/never-written.pxs"
-        leaderless.execute("check classroom transactions 0")
-        #expect(said.lines.first == "checking: 3 replicas, no leader, election priority, commit sync, recovery on, 0 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1")
+        leaderless.execute("check classroom transactions 0 timeouts 2")
+        #expect(said.lines.first == "checking: 3 replicas, no leader, election priority, commit sync, recovery on, 0 transactions, 1 election, 2 timeouts (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts")
         #expect(said.lines.contains { $0.hasPrefix("verified: ") })
         said.lines = []
         leaderless.execute("check committed 1")
-        #expect(said.lines == ["error: transactions committed first need a leader at the start: name one (leader n1), or commit none first"])
+        #expect(said.lines == ["error: transactions committed first need a leader at the start: name one (check --leader n1; in a session, cluster 3 leader n1), or commit none first"])
         for (command, error) in [
             ("check suspicion leaderdown", "error: unknown suspicion 'leaderdown': did you mean 'leader-down'? check takes suspicion any or leader-down"),
             ("check suspicion", "error: check needs WHEN: any or leader-down (see help check)"),
@@ -199,7 +200,7 @@ import PaxosCore
         CheckBudgets().apply(to: &alone)
         CheckPreset.classroom.apply(to: &classroom)
         #expect(alone.summary == classroom.summary)
-        #expect(alone.summary.contains("2 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"))
+        #expect(alone.summary.hasSuffix("1 transaction committed first, 1 transaction, 1 election, 3 timeouts (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts"))
     }
 
     /// Without the break, the same `check` verifies.

@@ -89,15 +89,16 @@ import PaxosSimulation
         #expect(result.stdout.contains("verified: invariants 1-5 hold in every state within these bounds"))
     }
 
-    /// `check` with no bound option runs the classroom preset (two transactions, a leader crash, an election
-    /// with recovery, a drop); with bound options and no preset, the others are tiny's, as before; an
+    /// `check` with no bound option runs the classroom preset (a transaction committed first and one within
+    /// the search, a leader crash, an election with recovery, a drop); with bound options and no preset, the others are tiny's, as before; an
     /// option overrides one bound of a preset. Each search is cut at one state: only the bounds are read.
     @Test(arguments: [
-        ([String](), "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
+        ([String](), "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 3 timeouts (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts"),
         (["--drops", "2"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 ticks, 2 drops, 0 duplicates, 0 crashes, 0 restarts"),
-        (["--preset", "classroom", "--transactions", "3"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 3 transactions, 1 election, 1 timeout (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
-        (["--preset", "classroom", "--window", "4", "--suspicion", "any"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 2 transactions, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        (["--preset", "classroom", "--transactions", "3"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 3 transactions, 1 election, 3 timeouts (only once the leader is down), 1 drop, 0 duplicates, 1 crash, 0 restarts"),
+        (["--preset", "classroom", "--window", "1", "--suspicion", "any"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 3 timeouts, 1 drop, 0 duplicates, 1 crash, 0 restarts, window 1"),
         (["--suspicion", "leader-down", "--timeouts", "2"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 timeouts (only once the leader is down), 0 drops, 0 duplicates, 0 crashes, 0 restarts"),
+        (["--preset", "tiny", "--without", "progress", "--without", "symmetry", "--break", "no-catch-up", "--break", "accept-lower-ballot"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction, 1 election, 2 ticks, 0 drops, 0 duplicates, 0 crashes, 0 restarts, progress not checked, break accept-lower-ballot,no-catch-up"),
         (["--preset", "thorough"], "3 replicas, n1 leads ballot 1, election priority, commit sync, recovery on, 1 transaction committed first, 1 transaction, 1 election, 1 timeout, 1 drop, 0 duplicates, 1 crash, 1 restart"),
     ])
     func checkPresetsSetTheBounds(_ options: [String], _ bounds: String) throws {

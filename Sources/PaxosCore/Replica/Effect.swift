@@ -26,6 +26,9 @@ public enum LocalEvent: Hashable, Sendable {
     /// A leader that heard from no majority for too long leaves leadership.
     case stepDown(Ballot)
     case recovered(ballot: Ballot, from: Int, to: Int)
+    /// A proposal or commit a leader alone in its cluster (one replica) broadcasts to no one: the phase
+    /// still happens, at the leader, and shows as this event instead of the messages.
+    case toNoOne(Message)
 }
 
 public enum Observation: Hashable, Sendable {

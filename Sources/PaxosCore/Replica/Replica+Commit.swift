@@ -70,7 +70,8 @@ extension Replica {
             let replicas = c.config.replicaCount
             c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: acceptors.members))
             broadcast(.commit(index: index, ballot: ballot),
-                      .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas), &c)
+                      .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas), &c,
+                      shownAlone: true)
             advanceCommitIndex()
             applyCommitted(.leaderCommit, &c)
             proposeQueued(&c)
