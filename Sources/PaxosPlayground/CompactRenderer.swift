@@ -114,7 +114,8 @@ extension LocalEvent {
         switch self {
         case .ownProposal(let proposal): Message.propose(proposal).decisiveValue
         case .ownVote(let vote): Message.vote(vote).decisiveValue
-        case .toNoOne(let message): message.decisiveValue
+        case .proposesAlone(let proposal): Message.propose(proposal).decisiveValue
+        case .commitsAlone(let index, let ballot): Message.commit(index: index, ballot: ballot).decisiveValue
         case .apply(let index, let redo): "\(index) " + redo.map(\.description).joined(separator: " ")
         case .cleanup(let through): "through \(through)"
         case .cleanupWaits(let index, let missing): "\(index) waits for \(missing.map(\.description).joined(separator: ", "))"

@@ -147,7 +147,8 @@ extension LocalEvent {
         switch self {
         case .ownProposal(let proposal): Message.propose(proposal).payload
         case .ownVote(let vote): Message.vote(vote).payload
-        case .toNoOne(let message): message.payload
+        case .proposesAlone(let proposal): Message.propose(proposal).payload
+        case .commitsAlone(let index, let ballot): Message.commit(index: index, ballot: ballot).payload
         case .apply(let index, let redo): .object([("proposal_id", .int(index)), ("redo_log", redo.json)])
         case .cleanup(let through): .object([("cleanup", .object([("through", .int(through))]))])
         case .cleanupWaits(let index, let missing):

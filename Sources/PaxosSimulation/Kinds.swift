@@ -35,7 +35,8 @@ extension LocalEvent {
         case .elected: .elected
         case .stepDown: .stepDown
         case .recovered: .recovered
-        case .toNoOne(let message): message.kind
+        case .proposesAlone: .propose
+        case .commitsAlone: .commit
         }
     }
 }
@@ -65,7 +66,8 @@ extension LocalEvent {
         case .timeout: .timeout
         case .elected, .stepDown: .election
         case .recovered: .recovery
-        case .toNoOne(let message): message.phase
+        case .proposesAlone: .propose
+        case .commitsAlone: .commit
         }
     }
 }

@@ -55,6 +55,19 @@ public struct Network: Hashable, Sendable {
         return partition.firstIndex { $0.contains(a) } != partition.firstIndex { $0.contains(b) } ? .partitioned : nil
     }
 
+    /// Whether a copy of client transaction `id`, or a redirect of one, is in flight. Not inlined: the client
+    /// asks it only when it gives up on a transaction, and inlined it made every delivery's code larger.
+    @inline(never)
+    func carriesTransaction(_ id: Int) -> Bool {
+        inFlight.contains { flight in
+            guard case .message(let envelope) = flight.item else { return false }
+            switch envelope.message {
+            case .transaction(let t), .redirect(let t, _): return t.id == id
+            default: return false
+            }
+        }
+    }
+
     /// The position of item `id` in ``inFlight``: the first (a FIFO delivery's) at once, else a binary
     /// search, the ids being in increasing order.
     public func index(of id: Int) -> Int? {

@@ -405,13 +405,7 @@ extension Simulation {
         client.redirects[transaction.id] = attempts
         forgetSettledRedirects()
         guard let leader, attempts <= Client.maxResends else {
-            let copyUnderWay = network.inFlight.contains { flight in
-                guard case .message(let other) = flight.item else { return false }
-                switch other.message {
-                case .transaction(let t), .redirect(let t, _): return t.id == transaction.id
-                default: return false
-                }
-            }
+            let copyUnderWay = network.carriesTransaction(transaction.id)
             collector.record(TraceEvent(step: step, tick: tick, phase: .transaction, kind: .redirect, from: envelope.from,
                                         to: .client,
                                         fact: .clientGivesUp(redirect: envelope.message, transaction: transaction.id,

@@ -26,9 +26,11 @@ public enum LocalEvent: Hashable, Sendable {
     /// A leader that heard from no majority for too long leaves leadership.
     case stepDown(Ballot)
     case recovered(ballot: Ballot, from: Int, to: Int)
-    /// A proposal or commit a leader alone in its cluster (one replica) broadcasts to no one: the phase
-    /// still happens, at the leader, and shows as this event instead of the messages.
-    case toNoOne(Message)
+    /// §2(2) in a cluster of one: the leader's proposal has no one else to go to. The phase still happens, at
+    /// the leader, and shows as this event instead of the messages.
+    case proposesAlone(Proposal)
+    /// §2(4) in a cluster of one: the leader's commit of `index` has no one else to go to.
+    case commitsAlone(index: Int, ballot: Ballot)
 }
 
 public enum Observation: Hashable, Sendable {

@@ -71,7 +71,7 @@ extension Replica {
             c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: acceptors.members))
             broadcast(.commit(index: index, ballot: ballot),
                       .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas), &c,
-                      shownAlone: true)
+                      alone: .commitsAlone(index: index, ballot: ballot))
             advanceCommitIndex()
             applyCommitted(.leaderCommit, &c)
             proposeQueued(&c)

@@ -34,7 +34,7 @@ extension Replica {
         let me = ReplicaSet(id)
         updateLeadership { $0.accepts[entry.index] = me }
         let proposal = Proposal(entry, ballot: ballot)
-        broadcast(.propose(proposal), reason(), &c, shownAlone: true)
+        broadcast(.propose(proposal), reason(), &c, alone: .proposesAlone(proposal))
         c.local(.ownProposal(proposal), .proposesToItself(index: entry.index, ballot: ballot))
         // Committed in its log already (a recovery re-proposes what it learned committed): nothing to count.
         let committed = own.status > .accepted

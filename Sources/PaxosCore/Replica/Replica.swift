@@ -381,12 +381,13 @@ extension Replica {
     }
 
     /// Sends `message` to every other replica, in id order (as `peers`, without building the list).
-    /// With `shownAlone`, a replica alone in its cluster records the broadcast it cannot send as a local
-    /// ``LocalEvent/toNoOne(_:)`` (a proposal, a commit: phases the flow must show); other broadcasts
-    /// (heartbeats, elections) to no one leave nothing.
-    func broadcast(_ message: Message, _ reason: @autoclosure () -> Reason, _ c: inout Context, shownAlone: Bool = false) {
-        guard c.config.replicaCount > 1 || !shownAlone else {
-            c.local(.toNoOne(message), reason())
+    /// With `alone`, a replica alone in its cluster records that local event instead of the broadcast it
+    /// cannot send (a proposal, a commit: phases the flow must show); other broadcasts (heartbeats,
+    /// elections) to no one leave nothing.
+    func broadcast(_ message: Message, _ reason: @autoclosure () -> Reason, _ c: inout Context,
+                   alone: @autoclosure () -> LocalEvent? = nil) {
+        if c.config.replicaCount <= 1, let event = alone() {
+            c.local(event, reason())
             return
         }
         c.sendToEach(message, from: id, numbers: 1..<(max(1, c.config.replicaCount) + 1), reason())
