@@ -59,12 +59,16 @@ public struct Network: Hashable, Sendable {
     /// asks it only when it gives up on a transaction, and inlined it made every delivery's code larger.
     @inline(never)
     func carriesTransaction(_ id: Int) -> Bool {
-        inFlight.contains { flight in
-            guard case .message(let envelope) = flight.item else { return false }
-            switch envelope.message {
-            case .transaction(let t), .redirect(let t, _): return t.id == id
-            default: return false
-            }
+        inFlight.contains { Self.transactionID(of: $0) == id }
+    }
+
+    /// The client transaction `flight` carries to a replica or, redirected, back to the client; nil for
+    /// any other item.
+    static func transactionID(of flight: InFlight) -> Int? {
+        guard case .message(let envelope) = flight.item else { return nil }
+        switch envelope.message {
+        case .transaction(let t), .redirect(let t, _): return t.id
+        default: return nil
         }
     }
 

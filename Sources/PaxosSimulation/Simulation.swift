@@ -203,14 +203,7 @@ public struct Simulation: Sendable {
     /// with leader changes keeps no per-transaction state.
     mutating func forgetSettledRedirects() {
         guard client.redirects.count > network.inFlight.count + 64 else { return }
-        var live = Set<Int>()
-        for flight in network.inFlight {
-            guard case .message(let envelope) = flight.item else { continue }
-            switch envelope.message {
-            case .transaction(let transaction), .redirect(let transaction, _): live.insert(transaction.id)
-            default: break
-            }
-        }
+        let live = Set(network.inFlight.compactMap(Network.transactionID(of:)))
         client.redirects = client.redirects.filter { live.contains($0.key) }
     }
 }
