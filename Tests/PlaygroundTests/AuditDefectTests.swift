@@ -6,15 +6,11 @@ import PaxosCore
 
 /// Defects the eighth outside audit found, each with its exact behaviour now.
 @Suite struct AuditDefectTests {
-    static func session(_ script: String) -> (Session, InterpreterTests.Transcript) {
-        InterpreterTests.session(script)
-    }
-
     /// The client counts the redirects that come back for a transaction, copies included: four copies of t1
     /// redirected make four redirects though each copy was redirected once. The note said "redirected 4
     /// times; submit it again later" while three re-sent copies were still on their way (and committed).
     @Test func aGiveUpCountsTheCopiesAndSaysOneIsStillOnItsWay() {
-        let (session, transcript) = Self.session("""
+        let (session, transcript) = InterpreterTests.session("""
             cluster 3 leader n1
             set window 1
             submit x=1
@@ -40,7 +36,7 @@ import PaxosCore
     /// A leader alone in its cluster proposes and commits with no one to send to: the flow showed the
     /// transaction and then the apply, with no propose and no commit event.
     @Test func aClusterOfOneShowsItsProposalAndItsCommit() {
-        let (session, transcript) = Self.session("cluster 1\nrun until leader")
+        let (session, transcript) = InterpreterTests.session("cluster 1\nrun until leader")
         session.execute("submit a=1")
         session.execute("run")
         #expect(Array(transcript.lines.suffix(8)) == [
@@ -54,7 +50,7 @@ import PaxosCore
             "      ↳ every replica acked 1: n1 deletes the redo entries up to 1 (the data stays)",
         ])
         // In a larger cluster the broadcasts are the messages, and no such event is added.
-        let (three, said) = Self.session("cluster 3 leader n1")
+        let (three, said) = InterpreterTests.session("cluster 3 leader n1")
         three.execute("submit a=1")
         three.execute("step 2")
         #expect(said.lines.filter { $0.contains("§2(2)  propose") } == [
@@ -65,7 +61,7 @@ import PaxosCore
     /// `compare`'s ticks to elect count from the loss of the leader: a follower's crash loses none. It
     /// counted 17 from n3's crash at tick 10 for an election that took 3 ticks after n1 stepped down.
     @Test func compareCountsTicksToElectFromTheLeadersLoss() {
-        let (session, transcript) = Self.session("""
+        let (session, transcript) = InterpreterTests.session("""
             cluster 3 leader n1
             run for 10
             crash n3
@@ -82,14 +78,14 @@ import PaxosCore
 
     /// The policy switches `compare` skips are not counted as replayed.
     @Test func compareCountsOnlyTheCommandsItReplays() {
-        let (session, transcript) = Self.session("cluster 3 leader n1\nelection longest-term\nsubmit x=1\nrun")
+        let (session, transcript) = InterpreterTests.session("cluster 3 leader n1\nelection longest-term\nsubmit x=1\nrun")
         session.execute("compare priority randomized")
         #expect(transcript.lines.first?.split(separator: "\n").first == "compare election policies priority and randomized: 3 commands of this session replayed under each, from the start")
     }
 
     /// `apply nK` on a crashed replica said "n2 has no apply due (applied 0, committed 1)".
     @Test func applyOnACrashedReplicaSaysItIsDown() {
-        let (session, transcript) = Self.session("commit async\ncluster 3 leader n1\nsubmit x=1\nrun\ncrash n2")
+        let (session, transcript) = InterpreterTests.session("commit async\ncluster 3 leader n1\nsubmit x=1\nrun\ncrash n2")
         let outcome = session.execute("apply n2")
         #expect({ if case .error = outcome { true } else { false } }(), "\(outcome)")
         #expect(transcript.lines == ["error: n2 is down: a crashed replica applies nothing (restart n2 brings it back)"])
@@ -98,7 +94,7 @@ import PaxosCore
     /// `run for T` stops at the deliveries one run makes, heartbeats included, and says how to go on: it
     /// said "messages keep flowing", as of a livelock.
     @Test func runForStopsAtItsDeliveriesAndSaysHowToGoOn() throws {
-        let (session, transcript) = Self.session("cluster 3 leader n1")
+        let (session, transcript) = InterpreterTests.session("cluster 3 leader n1")
         try session.runUntil(.ticks(100), deliveryLimit: 40)
         #expect(transcript.lines.last == "run for 100 stops at tick 11 of 100 after 40 deliveries, the most one run delivers (heartbeats and their replies count too); run for 89 goes on")
         #expect(session.simulation.tick == 11)
