@@ -107,9 +107,8 @@ package enum CommandParser {
                     }
                 }
             }
-            guard groups.count >= 2 else {
-                throw CommandError("partition needs groups split by |, e.g. partition n1 n2 | n3")
-            }
+            // One group (or none) is the session's to judge: it knows the cluster the rest would form.
+            if groups.count == 1 { return .partition(groups[0].isEmpty ? [] : groups) }
             if let empty = groups.firstIndex(where: \.isEmpty) {
                 throw CommandError("partition: group \(empty + 1) of \(groups.count) is empty: each group between | needs a replica, e.g. partition n1 n2 | n3")
             }

@@ -140,6 +140,7 @@ struct Quiz {
         if asked + skipped == 0, shown > 0 {
             return "\(shown) question\(shown == 1 ? "" : "s") shown with \(shown == 1 ? "its answer" : "their answers"), none answered (answers are read from a terminal)"
         }
+        if asked + skipped == 0 { return "no question asked yet" }
         var text = "\(right) of \(asked) right"
         if skipped > 0 { text += ", \(skipped) skipped" }
         return text

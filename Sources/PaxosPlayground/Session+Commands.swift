@@ -106,6 +106,7 @@ extension Session {
             let listed = Set(groups.flatMap { $0 })
             let rest = simulation.config.replicas.filter { !listed.contains($0) }
             let split = rest.isEmpty ? groups : groups + [rest]
+            guard split.count >= 2 else { throw CommandError(unsplittable(groups)) }
             try simulation.check(.partition(split))
             // The same split as now (in any order): it says so and takes no step, as heal on a whole network.
             func sameSplit(_ a: [[ReplicaID]], _ b: [[ReplicaID]]) -> Bool {
@@ -442,6 +443,18 @@ extension Session {
             let now = simulation.cuts.map { "\($0.from) → \($0.to)" }
             throw CommandError("\(from) → \(to) is not cut, so there is nothing to uncut (cut now: \(now.isEmpty ? "none" : now.joined(separator: ", ")))")
         }
+    }
+
+    /// Why `partition groups` splits nothing (one group holds every replica, or none is named), with a split
+    /// this cluster can make.
+    func unsplittable(_ groups: [[ReplicaID]]) -> String {
+        let all = simulation.config.replicas
+        guard all.count >= 2 else {
+            return "a cluster of one replica cannot be split: partition needs two groups (cluster 3 starts three replicas)"
+        }
+        let example = "partition " + partitionText(all.count == 2 ? [[all[0]], [all[1]]] : [Array(all.prefix(2)), Array(all.dropFirst(2))])
+        if groups.isEmpty { return "partition needs groups split by |, e.g. \(example)" }
+        return "partition \(partitionText(groups)) puts every replica in one group, so nothing is split: name the groups split by |, e.g. \(example)"
     }
 
     /// Whether `leader` leads a whole network that follows it: no election can start without a fault.

@@ -121,7 +121,8 @@ public struct Simulation: Sendable {
 
     public func validate(_ id: ReplicaID) throws(SimulationError) {
         guard id.number >= 1, id.number <= config.replicaCount else {
-            throw SimulationError("unknown replica \(id): this cluster has n1..n\(config.replicaCount)")
+            let has = config.replicaCount == 1 ? "only n1" : "n1..n\(config.replicaCount)"
+            throw SimulationError("unknown replica \(id): this cluster has \(has)")
         }
     }
 

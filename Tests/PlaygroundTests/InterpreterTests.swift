@@ -50,7 +50,8 @@ import PaxosCore
         ("check ticks 300", "error: check takes at most 255 ticks (got 300)"),
         ("set recovery maybe", "error: 'maybe' is not on or off: set recovery takes on|off"),
         ("restart n2", "error: n2 is up: only a crashed replica can restart"),
-        ("partition n1 n2", "error: partition needs groups split by |, e.g. partition n1 n2 | n3"),
+        ("partition", "error: partition needs groups split by |, e.g. partition n1 n2 | n3"),
+        ("partition n1 n3 n2", "error: partition n1 n3 n2 puts every replica in one group, so nothing is split: name the groups split by |, e.g. partition n1 n2 | n3"),
         ("partition | n1", "error: partition: group 1 of 2 is empty: each group between | needs a replica, e.g. partition n1 n2 | n3"),
         ("partition n1 || n2", "error: partition: group 2 of 3 is empty: each group between | needs a replica, e.g. partition n1 n2 | n3"),
         ("partition n1 n2 | n3 |", "error: partition: group 3 of 3 is empty: each group between | needs a replica, e.g. partition n1 n2 | n3"),
@@ -288,6 +289,30 @@ import PaxosCore
         #expect(session.simulation.step == step)
         #expect(session.execute("partition n1 n2 | n3") == .ok)
         #expect(session.simulation.step == step + 1)
+    }
+
+    /// One group splits it from the replicas not named; a split with nothing on the other side is refused with
+    /// an example this cluster can make, and a cluster of one has nothing to split.
+    @Test func oneGroupSplitsItFromTheRest() {
+        let (session, transcript) = Self.session("cluster 3 leader n1")
+        transcript.lines = []
+        #expect(session.execute("partition n3") == .ok)
+        #expect(session.simulation.partition.map(partitionText) == "n3 | n1 n2")
+        #expect(transcript.lines.last == "      ↳ the network splits into n3 | n1 n2: messages between groups are lost")
+        let (two, twoLines) = Self.session("cluster 2 leader n1")
+        twoLines.lines = []
+        #expect(two.execute("partition") != .ok)
+        #expect(two.execute("partition n2 n1") != .ok)
+        let (one, oneLines) = Self.session("cluster 1")
+        oneLines.lines = []
+        #expect(one.execute("partition n1") != .ok)
+        #expect(one.execute("partition n1 | n2") != .ok)
+        #expect(twoLines.lines + oneLines.lines == [
+            "error: partition needs groups split by |, e.g. partition n1 | n2",
+            "error: partition n2 n1 puts every replica in one group, so nothing is split: name the groups split by |, e.g. partition n1 | n2",
+            "error: a cluster of one replica cannot be split: partition needs two groups (cluster 3 starts three replicas)",
+            "error: unknown replica n2: this cluster has only n1",
+        ])
     }
 
     /// Settings are not events: `undo` takes back events only, and keeps the settings made among and after

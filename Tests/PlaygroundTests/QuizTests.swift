@@ -129,8 +129,8 @@ import PaxosSimulation
         #expect(Self.quizLines(transcript) == [
             "quiz is off",
             "quiz on: before each delivery or tick that decides something, predict its outcome (an empty answer skips)",
-            "quiz is already on · 0 of 0 right",
-            "quiz score · 0 of 0 right",
+            "quiz is already on · no question asked yet",
+            "quiz score · no question asked yet",
         ])
         #expect(transcript.prompts.isEmpty, "delivering the transaction decides nothing to predict")
     }
