@@ -223,19 +223,29 @@ enum Annotator {
             return tally(r, "promise", ballot, granted, refused, needed)
         case .stalePromise(let ballot):
             return "\(r) ignores a promise for \(ballot): that election is over"
-        case .elected(let ballot, let granted):
-            return "\(granted.count) promise\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted))): \(r) leads, and recovers the log before anything new"
-        case .standsAside(let ballot, .heardLeader(let leader), _):
+        case .elected(let ballot, let granted, let recovers):
+            let then = recovers ? "and recovers the log before anything new"
+                : "and, with recovery off (unsafe), asks no one what they accepted"
+            return "\(granted.count) promise\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted))): \(r) leads, \(then)"
+        case .standsAside(let ballot, true, .heardLeader(let leader), _):
+            let owner = leader.ownerID.map(\.description) ?? "?"
+            return "\(r) drops its pre-vote for \(ballot), having raised no ballot: a message \(owner) sent as leader of \(leader) reached it, so \(r) follows \(owner)"
+        case .standsAside(let ballot, false, .heardLeader(let leader), _):
             let owner = leader.ownerID.map(\.description) ?? "?"
             return "\(r) stands aside from \(ballot): a message \(owner) sent as leader of \(leader), of round \(leader.round), reached it, so \(r) follows \(owner)"
-        case .standsAside(let ballot, .refused(let voters), let retry):
+        case .standsAside(let ballot, _, .refused(let voters), let retry):
             return "a majority refused \(ballot) (\(list(voters))): \(r) stands aside, and asks again in \(counted(retry, "tick")) if it hears no leader"
-        case .standsAside(let ballot, .preVoteRefused(let voters), let retry):
-            return "a majority would not grant \(ballot) (\(list(voters))): \(r) stands aside without raising any ballot, and asks again in \(counted(retry, "tick")) if it hears no leader"
-        case .standsAside(let ballot, .noMajority(let ticks), let retry) where rule.ranAhead > 0:
-            return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays): no majority for \(ballot) in \(counted(ticks, "tick")) of its own clock, so \(r) stands aside, and asks again in \(counted(retry, "tick")) if it hears no leader"
-        case .standsAside(let ballot, .noMajority(let ticks), let retry):
-            return "no majority for \(ballot) in \(counted(ticks, "tick")): \(r) stands aside, and asks again in \(counted(retry, "tick")) if it hears no leader"
+        case .standsAside(let ballot, _, .preVoteRefused(let voters), let retry):
+            return "a majority would not grant \(ballot) (\(list(voters))): \(r) drops its pre-vote, having raised no ballot, and asks again in \(counted(retry, "tick")) if it hears no leader"
+        case .standsAside(let ballot, let preVote, .noMajority(let ticks), let retry):
+            let clock = rule.ranAhead > 0
+                ? "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays): "
+                : ""
+            let within = "in \(counted(ticks, "tick"))\(rule.ranAhead > 0 ? " of its own clock" : "")"
+            let what = preVote
+                ? "no majority granted the pre-vote for \(ballot) \(within), so \(r) drops it, having raised no ballot,"
+                : "no majority for \(ballot) \(within), so \(r) stands aside,"
+            return "\(clock)\(what) and asks again in \(counted(retry, "tick")) if it hears no leader"
         case .withdraws(let promised, let leader):
             return "\(leader.ownerID.map(\.description) ?? "?") was elected leader of \(leader) in round \(leader.round) (a message it sent as leader arrived): \(r) withdraws its promise to \(promised), which can no longer win that round (one vote per round), and follows \(leader)"
         case .learnsHigherRound(let round, let replica):

@@ -15,8 +15,22 @@ package struct FlowRenderer: Sendable {
 
     /// The lines for `events`; a broadcast (same step, kind, sender, payload and note) is one line. The
     /// leader's proposal to itself and its own vote are left out (``TraceEvent/isLeadersOwnMessage``).
+    /// Two outcomes of one delivery (a candidate that stands aside on a commit it cannot apply yet) share
+    /// its line: the second adds only its rule.
     package func render(_ trace: [TraceEvent]) -> [String] {
-        Self.groups(trace).flatMap(renderGroup)
+        var lines: [String] = []
+        var outcomeOf: (step: Int, cause: Int)?
+        for group in Self.groups(trace) {
+            guard let event = group.first else { continue }
+            let delivery = event.isDeliveryOutcome ? event.cause.map { (event.step, $0) } : nil
+            if let delivery, let last = outcomeOf, last == delivery {
+                lines += noteLines(event)
+            } else {
+                lines += renderGroup(group)
+            }
+            outcomeOf = delivery
+        }
+        return lines
     }
 
     /// The events of `trace` as the flow shows them: broadcasts (same step, kind, sender, payload and note)
@@ -30,7 +44,7 @@ package struct FlowRenderer: Sendable {
             var group = [first]
             while index + group.count < events.count {
                 let next = events[index + group.count]
-                guard next.messageID != nil, first.messageID != nil, next.step == first.step, next.kind == first.kind,
+                guard next.sentID != nil, first.sentID != nil, next.step == first.step, next.kind == first.kind,
                       next.from == first.from, next.payload == first.payload, next.note == first.note else { break }
                 group.append(next)
             }
@@ -62,8 +76,11 @@ package struct FlowRenderer: Sendable {
         let payload = event.payload.rendered
         var line = "\(head) \(route.rightPadded(14)) \(payload == "{}" ? "" : payload)\(marks)"
         while line.last == " " { line.removeLast() }
-        let note = "      ↳ \(event.note)"
-        return fitted(line, indent: 10) { paint($0, event.phase) } + fitted(note, indent: 8) { paint($0, .dim) }
+        return fitted(line, indent: 10) { paint($0, event.phase) } + noteLines(event)
+    }
+
+    private func noteLines(_ event: TraceEvent) -> [String] {
+        fitted("      ↳ \(event.note)", indent: 8) { paint($0, .dim) }
     }
 
     // MARK: - Colour

@@ -111,7 +111,7 @@ package struct LanesRenderer: Sendable {
         case .violated:
             note = "!! \(event.decisiveValue)"
         default:
-            if event.messageID != nil, event.from != event.to, let from = lane(event.from), let to = lane(event.to),
+            if event.sentID != nil, event.from != event.to, let from = lane(event.from), let to = lane(event.to),
                let message = event.message {
                 arrow(&canvas, from: from, to: to, label: Self.label(message), head: "▶")
                 note = "\(event.decisiveValue)  #\(event.messageID.map(String.init) ?? "")"

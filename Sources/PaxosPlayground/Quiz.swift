@@ -211,13 +211,13 @@ struct Quiz {
     static func outcome(of topic: Topic, in events: [TraceEvent]) -> Outcome? {
         switch topic {
         case .vote(let message, let voter):
-            guard let vote = events.first(where: { $0.cause == message && $0.kind == .vote && $0.from == .replica(voter) && $0.messageID != nil }),
+            guard let vote = events.first(where: { $0.cause == message && $0.kind == .vote && $0.from == .replica(voter) && $0.sentID != nil }),
                   case .string(let verdict)? = field("vote", in: vote.payload) else { return nil }
             return Outcome(answer: verdict, note: vote.note)
         case .commit(let message, let leader):
             let caused = events.filter { $0.cause == message }
             guard let first = caused.first else { return nil }
-            let commits = caused.first { $0.phase == .commit && $0.from == .replica(leader) && $0.messageID != nil }
+            let commits = caused.first { $0.phase == .commit && $0.from == .replica(leader) && $0.sentID != nil }
                 ?? caused.first { $0.kind == .apply && $0.from == .replica(leader) }
             return commits.map { Outcome(answer: "commit", note: $0.note) } ?? Outcome(answer: "wait", note: first.note)
         case .apply(let replica):

@@ -327,7 +327,7 @@ struct RunFacts {
         var transactionIndex: [Int: Int] = [:]
         var committedAt: [Int: Int] = [:]
         for event in trace {
-            if event.messageID != nil, event.phase != .fault {
+            if event.sentID != nil, event.phase != .fault {
                 messages[event.phase, default: 0] += 1
                 messageTotal += 1
             }
@@ -346,7 +346,7 @@ struct RunFacts {
                 }
                 toElect.append(String(event.tick - lostLeaderAt))
                 if !leaders.contains(event.from) { leaders.append(event.from) }
-            case (.election, .promise) where event.messageID != nil:
+            case (.election, .promise) where event.sentID != nil:
                 if case .object(let fields) = event.payload, case .object(let promise)? = fields.first(where: { $0.0 == "promise" })?.1,
                    case .bool(let yes)? = promise.first(where: { $0.0 == "granted" })?.1 {
                     if yes { granted += 1 } else { refused += 1 }

@@ -286,7 +286,7 @@ extension Simulation {
     private static func isTimerFiring(_ effect: Effect) -> Bool {
         switch effect {
         case .local(.timeout, _): return true
-        case .outcome(.standsAside(_, .noMajority, _)): return true
+        case .outcome(.standsAside(_, _, .noMajority, _)): return true
         default: return false
         }
     }
@@ -327,6 +327,7 @@ extension Simulation {
     /// effect and its reason, and nothing in it is released twice.
     private mutating func absorb<C: StepCollector>(_ effects: inout [Effect], by actor: ReplicaID, cause: Int?,
                                                    delivered: Envelope?, ranAhead: Int = 0, into collector: inout C) {
+        var queuedApply: Int?  // the apply event queued just before the outcome that tells of it
         for k in effects.indices {
             var effect = Effect.queueApply
             swap(&effect, &effects[k])
@@ -349,14 +350,16 @@ extension Simulation {
                                             phase: delivered?.message.phase ?? reason.phaseOverride ?? .election,
                                             kind: delivered?.message.kind ?? .note, from: delivered?.from ?? .replica(actor),
                                             to: delivered?.to ?? .replica(actor),
-                                            fact: .outcome(delivered?.message, rule(reason, by: actor, ranAhead: ranAhead)), cause: cause))
+                                            fact: .outcome(delivered?.message, rule(reason, by: actor, ranAhead: ranAhead)),
+                                            messageID: queuedApply, cause: cause))
+                queuedApply = nil
             case .observed(let observation):
                 guard checksInvariants else { continue }
                 collector.willObserve(observation, in: monitor)
                 let found = monitor.observe(observation, by: actor, state: replicas[actor.number - 1], majority: config.majority)
                 for violation in found { collector.record(violationEvent(violation)) }
             case .queueApply:
-                _ = network.enqueue(.apply(actor), step: step)
+                queuedApply = network.enqueue(.apply(actor), step: step)
             }
         }
     }

@@ -140,7 +140,8 @@ public struct TraceEvent: Hashable, Sendable {
     public var to: Endpoint
     /// What happened, with its values.
     public var fact: TraceFact
-    /// The id of the message this event sent.
+    /// The id of what this event put in flight: the message it sent, or, for a delivery that queued an
+    /// apply event (a commit under a commit policy that applies in an event of its own), that apply's id.
     public var messageID: Int?
     /// The id of the delivered message that caused this event.
     public var cause: Int?
@@ -170,6 +171,9 @@ public struct TraceEvent: Hashable, Sendable {
         default: return false
         }
     }
+
+    /// The id of the message this event sent; nil for a delivery's outcome, even one that queued an apply.
+    public var sentID: Int? { isDeliveryOutcome ? nil : messageID }
 
     /// The leader's proposal to itself and its own vote (§2(2), §2(3)): in the trace and its JSON Lines,
     /// left out of the flow and the diagrams, where the leader's "accepts" count already shows them.

@@ -442,7 +442,7 @@ struct PhaseRuleTests {
 
         let second = bench.deliver(try #require(grants[1].sent.first))
         #expect(second.locals.first == .elected(ballot(2, 2)))
-        #expect(second.reasons.first == .elected(ballot: ballot(2, 2), granted: [n(2), n(3), n(4)]))
+        #expect(second.reasons.first == .elected(ballot: ballot(2, 2), granted: [n(2), n(3), n(4)], recovers: true))
         #expect(bench[2].role == .leader && bench[2].leaderBallot == ballot(2, 2))
         #expect(second.sent("heartbeat").count == 4)
         #expect(bench[2].isReadyLeader, "nothing to recover: every log is empty")
@@ -476,7 +476,7 @@ struct PhaseRuleTests {
 
         let first = bench.stand(2, 3)
         #expect(first.sent("pre_vote").map(\.json).first == #"{"pre_vote": {"ballot": "2.n2", "last_index": 0, "last_ballot": "0", "attempt": 1}}"#)
-        #expect(first.reasons.last == .standsAside(ballot: ballot(2, 2), cause: .preVoteRefused([n(1), n(3)]), retryTicks: 7))
+        #expect(first.reasons.last == .standsAside(ballot: ballot(2, 2), preVote: true, cause: .preVoteRefused([n(1), n(3)]), retryTicks: 7))
         #expect(first.sent("candidacy").isEmpty)
 
         let retry = bench.stand(2, 7)

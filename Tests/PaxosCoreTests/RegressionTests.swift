@@ -29,7 +29,7 @@ struct RegressionTests {
 
         #expect(answer.reasons.prefix(2) == [
             .withdraws(promised: ballot(1, 2), leader: ballot(1, 1)),
-            .standsAside(ballot: ballot(1, 2), cause: .heardLeader(ballot(1, 1)), retryTicks: bench[2].electionTimeoutTicks),
+            .standsAside(ballot: ballot(1, 2), preVote: false, cause: .heardLeader(ballot(1, 1)), retryTicks: bench[2].electionTimeoutTicks),
         ])
         #expect(answer.sent.map(\.json) == [#"{"vote": "accept", "proposal_id": 1, "ballot": "1.n1"}"#])
         #expect(bench[2].role == .follower && bench[2].promised == ballot(1, 1) && bench[2].knownLeader == n(1))

@@ -130,9 +130,12 @@ public enum Reason: Hashable, Sendable {
     case refuses(ballot: Ballot, why: Refusal)
     case countsPromise(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePromise(ballot: Ballot)
-    case elected(ballot: Ballot, granted: [ReplicaID])
-    /// A candidate that lost its round follows, and retries after `retryTicks` if no leader is heard.
-    case standsAside(ballot: Ballot, cause: StandAsideCause, retryTicks: Int)
+    /// A majority promised `ballot`: this replica leads, and recovers the log first unless recovery is off
+    /// (`recovers` false: the unsafe setting, which re-proposes only its own entries).
+    case elected(ballot: Ballot, granted: [ReplicaID], recovers: Bool)
+    /// A candidate that lost its round follows, and retries after `retryTicks` if no leader is heard. With
+    /// `preVote` it had only asked for pre-votes for `ballot` and raised no ballot: it drops the question.
+    case standsAside(ballot: Ballot, preVote: Bool, cause: StandAsideCause, retryTicks: Int)
     /// A replica withdraws the promise it gave a candidate of `leader`'s round: `leader` won that round,
     /// and one vote per round means the candidate never can.
     case withdraws(promised: Ballot, leader: Ballot)

@@ -140,8 +140,9 @@ extension Replica {
             case .immediately:
                 applyCommitted(trigger, &c)
             case .separateEvent:
-                c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
+                // The apply first: the outcome that says so follows it, and the trace names the apply's id.
                 c.queueApply()
+                c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
             case .afterTicks(let ticks):
                 c.outcome(.learnsCommit(index: index, ballot: log[index]?.ballot ?? promised, mode: mode))
                 applyCountdowns.append(max(0, ticks))

@@ -182,7 +182,7 @@ extension Replica {
     mutating func standAside(_ cause: StandAsideCause, _ c: inout Context) {
         guard let state = election else { return }
         let retry = c.config.retryTimeoutTicks(of: id)
-        c.outcome(.standsAside(ballot: state.ballot, cause: cause, retryTicks: retry))
+        c.outcome(.standsAside(ballot: state.ballot, preVote: state.preVote, cause: cause, retryTicks: retry))
         becomeFollower(of: nil, &c)
         failedElection = true
         electionTimeoutTicks = retry
@@ -204,7 +204,8 @@ extension Replica {
         promised = max(promised, ballot)
         if hasLeadership || role != .follower || knownLeader != ballot.ownerID {
             if let state = election {
-                c.outcome(.standsAside(ballot: state.ballot, cause: .heardLeader(ballot), retryTicks: electionTimeoutTicks))
+                c.outcome(.standsAside(ballot: state.ballot, preVote: state.preVote, cause: .heardLeader(ballot),
+                                       retryTicks: electionTimeoutTicks))
             } else if hasLeadership {
                 c.outcome(.preempted(by: ballot))
             }
@@ -233,7 +234,8 @@ extension Replica {
         var leader = LeaderState(ballot: state.ballot, replicaCount: c.config.replicaCount)
         leader.noteAck(appliedIndex, from: id)
         becomeLeader(leader)
-        c.local(.elected(state.ballot), .elected(ballot: state.ballot, granted: state.granted.members))
+        let recovers = c.config.recovery
+        c.local(.elected(state.ballot), .elected(ballot: state.ballot, granted: state.granted.members, recovers: recovers))
         startRecovery(askFrom: state.granted, upTo: state.highestLastIndex, &c)
     }
 }

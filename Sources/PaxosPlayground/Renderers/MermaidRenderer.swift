@@ -59,12 +59,12 @@ package struct MermaidRenderer: Sendable {
     private func statements(for group: [TraceEvent], fates: [Int: Fate]) -> [String] {
         guard let event = group.first else { return [] }
         if let violation = event.violation { return violationStatements(event, violation) }
-        guard event.messageID != nil, event.from != event.to else {
+        guard event.sentID != nil, event.from != event.to else {
             return ["    " + note(over: noteSpan(event), noteLines(event))]
         }
         var lines: [String] = []
         for send in group {
-            guard let id = send.messageID else { continue }
+            guard let id = send.sentID else { continue }
             let copy = send.kind == .duplicate
             let fate = fates[id] ?? .inFlight
             let arrow = switch fate {
@@ -149,10 +149,10 @@ package struct MermaidRenderer: Sendable {
     static func group(at index: Int, in trace: [TraceEvent]) -> [TraceEvent] {
         let first = trace[index]
         var group = [first]
-        guard first.messageID != nil, first.from != first.to else { return group }
+        guard first.sentID != nil, first.from != first.to else { return group }
         while index + group.count < trace.count {
             let next = trace[index + group.count]
-            guard next.messageID != nil, next.from != next.to, next.step == first.step, next.kind == first.kind,
+            guard next.sentID != nil, next.from != next.to, next.step == first.step, next.kind == first.kind,
                   next.from == first.from, next.payload == first.payload, next.note == first.note else { break }
             group.append(next)
         }
@@ -164,7 +164,7 @@ package struct MermaidRenderer: Sendable {
     static func fates(of trace: [TraceEvent]) -> [Int: Fate] {
         var fates: [Int: Fate] = [:]
         for event in trace {
-            if let id = event.messageID, fates[id] == nil { fates[id] = .inFlight }
+            if let id = event.sentID, fates[id] == nil { fates[id] = .inFlight }
             if event.phase == .fault, event.kind == .drop {
                 if case .object(let fields) = event.payload, case .int(let id)? = fields.first(where: { $0.0 == "id" })?.1 {
                     fates[id] = .lost
