@@ -44,7 +44,11 @@ extension TraceEvent {
             ("from", .string(from.description)), ("to", .string(to.description)), ("payload", payload),
             ("note", .string(note)),
         ]
-        if let messageID { fields.append(("id", .int(messageID))) }
+        if let sentID {
+            fields.append(("id", .int(sentID)))
+        } else if let messageID {
+            fields.append(("queued", .int(messageID)))  // the apply event a delivered commit queued (async)
+        }
         if let cause { fields.append(("cause", .int(cause))) }
         if let invariant {
             fields.append(("invariant", .int(invariant)))

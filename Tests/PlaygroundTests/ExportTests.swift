@@ -332,6 +332,21 @@ import PaxosSimulation
         #expect(lines.first == #"{"step": 1, "tick": 0, "phase": "transaction", "kind": "transaction", "from": "client", "to": "n1", "payload": {"type": "transaction", "redo_log": ["x=1", "y=2"]}, "note": "client sends t1 to n1: n1 leads with the highest ballot (1.n1)", "id": 1}"#)
     }
 
+    /// Under `async` a delivered commit queues an apply event: the trace names it as `queued` (not `id`,
+    /// which is a message's: the page and the diagrams draw no arrow for it), and the apply names it as cause.
+    @Test func aQueuedApplyIsNamedWhereItIsQueued() throws {
+        let (session, _) = Self.session("cluster 3 leader n1\ncommit async\nsubmit x=1\nrun until committed 1\ndeliver 6")
+        let lines = session.traceJSONLines.split(separator: "\n").map(String.init)
+        let queuing = try #require(lines.first { $0.contains("\"queued\"") })
+        #expect(queuing.hasSuffix(#""note": "n2 knows 1 is committed; applying 1 is an event of its own (apply n2)", "queued": 8, "cause": 6}"#))
+        #expect(!queuing.contains("\"id\""))
+        #expect(session.execute("apply n2") == .ok)
+        #expect(session.traceJSONLines.split(separator: "\n").last?.hasSuffix("\"cause\": 8}") == true)
+        #expect(FlowRenderer(color: false).render(session.trace).contains { $0.hasSuffix("→ #8  (#6 delivered)") })
+        let mermaid = MermaidRenderer(replicaCount: 3).render(session.trace).split(separator: "\n")
+        #expect(mermaid.filter { $0.contains("№8") } == ["    Note over n2: [7] §2(4) apply (on №8) {\"proposal_id\": 1, \"redo_log\": [\"x=1\"]}<br/>n2 applies 1 in its own apply event (async), the next committed entry in index order"])
+    }
+
     /// §2(2) and §2(3): the leader's proposal to itself and its own vote are in the trace, as events from
     /// the leader to itself with no message id, and in no view: not the flow, the Mermaid diagram or the page.
     @Test func theLeadersOwnProposalAndVoteAreInTheTraceOnly() throws {
