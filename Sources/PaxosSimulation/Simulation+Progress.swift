@@ -5,7 +5,10 @@ import PaxosCore
 /// Converged means: a majority of replicas is up; exactly one live replica leads and has finished log
 /// recovery; every other live replica follows it (role follower, knows it as leader, promised its ballot)
 /// and hears it (no partition or one-way cut stands between the leader and it: such a follower's election
-/// timer fires once the leader's heartbeats stop arriving, so the cluster would not stay so); no timer fires at
+/// timer fires once the leader's heartbeats stop arriving, so the cluster would not stay so); the leader hears
+/// a majority (no one-way cuts towards it from so many followers that their answers reach no majority: it
+/// would step down); no message on its way to a live replica carries a round above the leader's (a reply
+/// that would make it step down, a candidacy a follower might grant, a message of a later leader); no timer fires at
 /// the next tick (the leader's step-down, a follower's election timer), so the cluster
 /// stays so with no new fault; every live replica has applied every entry committed at any live replica; and
 /// the leader has committed every entry of its log, so no work is under way that a message lost before the
@@ -35,6 +38,13 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     /// A live follower cannot hear the leader: a partition or a one-way cut from the leader to it stands, so
     /// its election timer fires once the leader's heartbeats stop arriving.
     case cutOff(ReplicaID, leader: ReplicaID, by: Network.Blocked)
+    /// The leader cannot hear a majority: one-way cuts from the live followers `cutFrom` (in id order) to it
+    /// stand, so their answers are lost and it steps down once no majority has answered it for long enough.
+    case leaderUnheard(ReplicaID, cutFrom: [ReplicaID])
+    /// Message `id`, of `kind`, from `from`, is on its way to live replica `to` with `carried`, a round above
+    /// the leader's ballot `leaderBallot`; what it does when delivered is `effect`.
+    case higherRoundUnderWay(id: Int, kind: EventKind, from: Endpoint, to: ReplicaID, carried: Ballot,
+                             leaderBallot: Ballot, effect: HigherRoundEffect)
     /// A live replica has not applied an entry committed at some live replica; `index` is the first it lacks.
     case lacksCommitted(ReplicaID, index: Int)
     /// The leader holds entries it has not committed yet, from `index` to `last`: proposals are under way
@@ -75,6 +85,24 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
             return "\(id) cannot hear the leader \(leader): a partition stands between them (heal lifts it)"
         case .cutOff(let id, let leader, .cut):
             return "\(id) cannot hear the leader \(leader): the cut from \(leader) to \(id) stands (uncut \(leader) \(id) lifts it)"
+        case .leaderUnheard(let id, let cutFrom):
+            let names = cutFrom.map(\.description)
+            let from = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+            let first = cutFrom.first.map { "uncut \($0) \(id)" } ?? "heal"
+            return "\(id) hears no majority: the cut\(cutFrom.count == 1 ? "" : "s") from \(from) to \(id) stand\(cutFrom.count == 1 ? "s" : "") (\(first) lifts \(cutFrom.count == 1 ? "it" : "one")), so it would step down"
+        case .higherRoundUnderWay(let id, let kind, let from, let to, let carried, let leaderBallot, let effect):
+            let leader = leaderBallot.ownerID.map(\.description) ?? "the leader"
+            let kind = String(kind.rawValue.map { $0 == "_" ? " " : $0 })
+            switch effect {
+            case .deposes:
+                return "#\(id), \(from)'s \(kind) to \(to), carries its promise \(carried), above the leader's \(leaderBallot): delivered, it makes \(to) step down"
+            case .preempts:
+                return "#\(id), a \(kind) \(from) sent as leader of \(carried), is on its way to \(to): above \(to)'s \(leaderBallot), delivered, it makes \(to) step down"
+            case .mayBeGranted:
+                return "#\(id), \(from)'s candidacy for \(carried), is on its way to \(to): a round above the leader's \(leaderBallot), which \(to) may grant"
+            case .drawsAway:
+                return "#\(id), a \(kind) \(from) sent as leader of \(carried), is on its way to \(to): above \(leader)'s \(leaderBallot), delivered, it draws \(to) away from \(leader)"
+            }
         case .lacksCommitted(let id, let index):
             return "\(id) lacks committed \(index)"
         case .uncommitted(let id, let index, let last):
@@ -85,6 +113,19 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
             return "t\(transaction) is on its way to \(to): the client's transaction is under way"
         }
     }
+}
+
+/// What a message carrying a round above the leader's does when it is delivered.
+public enum HigherRoundEffect: Hashable, Sendable {
+    /// A heartbeat reply or a vote to the leader with a promise of a higher round: the leader steps down.
+    case deposes
+    /// A message only a leader sends, of a later leader, to the leader: it steps down and follows that one.
+    case preempts
+    /// A candidacy of a higher round to a follower: it may grant it (one whose leader is silent does).
+    case mayBeGranted
+    /// A message only a leader sends (heartbeat, proposal, commit, request_log_range) of a later leader, to a
+    /// follower: it follows that leader.
+    case drawsAway
 }
 
 extension Simulation {
@@ -126,6 +167,10 @@ extension Simulation {
                 return .cutOff(replica.id, leader: leader.id, by: blocked)
             }
         }
+        let unheard = live.filter { $0.id != leader.id && network.blocked(from: .replica($0.id), to: .replica(leader.id)) != nil }
+        if live.count - unheard.count < config.majority {
+            return .leaderUnheard(leader.id, cutFrom: unheard.map(\.id))
+        }
         let committed = live.map(\.commitIndex).max() ?? 0
         if let behind = live.first(where: { $0.appliedIndex < committed }) {
             return .lacksCommitted(behind.id, index: behind.appliedIndex + 1)
@@ -143,10 +188,48 @@ extension Simulation {
             case .redirect(let transaction, _):
                 return .transactionUnderWay(transaction: transaction.id, to: .client)
             default:
-                continue
+                guard case .replica(let to) = envelope.to, isAlive(to),
+                      let (carried, effect) = Self.higherRound(envelope.message, to: to, leader: leader.id, above: ballot)
+                else { continue }
+                return .higherRoundUnderWay(id: flight.id, kind: envelope.message.kind, from: envelope.from, to: to,
+                                            carried: carried, leaderBallot: ballot, effect: effect)
             }
         }
         return nil
+    }
+
+    /// The round above `ballot`'s that `message`, on its way to `to`, carries, and what it does there; nil when
+    /// it carries none or does nothing with it (a leader refuses a candidacy; a pre-vote binds no one; a
+    /// promise or a log range reaches a leader that is no candidate and ignores it).
+    /// The ballot of a message only a leader sends (heartbeat, proposal, commit, request_log_range).
+    private static func leadersBallot(in message: Message) -> Ballot? {
+        switch message {
+        case .heartbeat(let heartbeat): heartbeat.ballot
+        case .propose(let proposal): proposal.ballot
+        case .commit(_, let ballot), .requestLogRange(let ballot, _, _): ballot
+        default: nil
+        }
+    }
+
+    private static func higherRound(_ message: Message, to: ReplicaID, leader: ReplicaID, above ballot: Ballot)
+        -> (Ballot, HigherRoundEffect)? {
+        let toLeader = to == leader
+        switch message {
+        case .heartbeatReply(let reply) where toLeader && reply.ballot == ballot && reply.promised.round > ballot.round:
+            return (reply.promised, .deposes)
+        case .vote(let vote) where toLeader && vote.ballot == ballot:
+            switch vote.rejection {
+            case .ballotBelowPromise(let higher)?, .stale(let higher)?:
+                return higher.round > ballot.round ? (higher, .deposes) : nil
+            default:
+                return nil
+            }
+        case .candidacy(let candidacy) where !toLeader && candidacy.ballot.round > ballot.round:
+            return (candidacy.ballot, .mayBeGranted)
+        default:
+            guard let later = leadersBallot(in: message), later.round > ballot.round else { return nil }
+            return (later, toLeader ? .preempts : .drawsAway)
+        }
     }
 }
 

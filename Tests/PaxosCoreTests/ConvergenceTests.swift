@@ -179,6 +179,53 @@ import Testing
         #expect(sim.divergence() == nil)
     }
 
+    /// The leader must hear a majority: one-way cuts towards it from a minority leave the cluster converged,
+    /// from so many followers that their answers reach no majority make it step down (outside audit, round 9:
+    /// every follower's link to the leader cut, and `expect converged` held).
+    @Test func theLeaderMustHearAMajority() throws {
+        var sim = Self.cluster(5)
+        _ = try sim.perform(.cut(from: Self.n2, to: Self.n1))
+        _ = try sim.perform(.cut(from: Self.n3, to: Self.n1))
+        #expect(sim.divergence() == nil, "n1 hears itself, n4 and n5: a majority")
+        _ = try sim.perform(.cut(from: Self.n4, to: Self.n1))
+        #expect(sim.divergence() == .leaderUnheard(Self.n1, cutFrom: [Self.n2, Self.n3, Self.n4]))
+        #expect(sim.divergence()?.description == "n1 hears no majority: the cuts from n2, n3 and n4 to n1 stand (uncut n2 n1 lifts one), so it would step down")
+        _ = try sim.perform(.uncut(from: Self.n2, to: Self.n1))
+        #expect(sim.divergence() == nil, "n1 hears itself, n2 and n5")
+        var three = Self.cluster(5)
+        Self.crash(Self.n4, Self.n5, in: &three)
+        _ = try three.perform(.cut(from: Self.n2, to: Self.n1))
+        #expect(three.divergence() == .leaderUnheard(Self.n1, cutFrom: [Self.n2]), "n4 and n5 are down: n1 hears itself and n3")
+        #expect(three.divergence()?.description == "n1 hears no majority: the cut from n2 to n1 stands (uncut n2 n1 lifts it), so it would step down")
+    }
+
+    /// A message on its way to a live replica that carries a round above the leader's undoes convergence
+    /// with no new fault: a promise of a later round deposes the leader, a later candidacy may be granted, a
+    /// later leader's message draws a follower away (outside audit, round 9: the heartbeat reply of a replica
+    /// that crashed after sending it deposed a leader `expect converged` had just passed).
+    @Test func aHigherRoundOnItsWayIsNotSettled() throws {
+        let (b1, b3) = (Ballot(round: 1, owner: Self.n1), Ballot(round: 3, owner: Self.n3))
+        func with(_ message: Message, from: ReplicaID, to: ReplicaID) -> Simulation {
+            var sim = Self.cluster()
+            _ = sim.network.enqueue(.message(Envelope(from: .replica(from), to: .replica(to), message: message)), step: 0)
+            return sim
+        }
+        let reply = with(.heartbeatReply(HeartbeatReply(ballot: b1, promised: b3, logEnd: 0, appliedIndex: 0)), from: Self.n3, to: Self.n1)
+        #expect(reply.divergence()?.description == "#1, n3's heartbeat reply to n1, carries its promise 3.n3, above the leader's 1.n1: delivered, it makes n1 step down")
+        let vote = with(.vote(Vote(index: 1, ballot: b1, rejection: .ballotBelowPromise(promised: b3))), from: Self.n3, to: Self.n1)
+        #expect(vote.divergence()?.description == "#1, n3's vote to n1, carries its promise 3.n3, above the leader's 1.n1: delivered, it makes n1 step down")
+        let candidacy = Message.candidacy(Candidacy(ballot: b3, lastIndex: 0, lastBallot: .zero))
+        #expect(with(candidacy, from: Self.n3, to: Self.n2).divergence()?.description == "#1, n3's candidacy for 3.n3, is on its way to n2: a round above the leader's 1.n1, which n2 may grant")
+        #expect(with(candidacy, from: Self.n3, to: Self.n1).divergence() == nil, "a leader refuses any candidacy")
+        let heartbeat = Message.heartbeat(Heartbeat(ballot: b3, commitIndex: 0, cleanupIndex: 0))
+        #expect(with(heartbeat, from: Self.n3, to: Self.n2).divergence()?.description == "#1, a heartbeat n3 sent as leader of 3.n3, is on its way to n2: above n1's 1.n1, delivered, it draws n2 away from n1")
+        #expect(with(heartbeat, from: Self.n3, to: Self.n1).divergence()?.description == "#1, a heartbeat n3 sent as leader of 3.n3, is on its way to n1: above n1's 1.n1, delivered, it makes n1 step down")
+        #expect(with(.heartbeatReply(HeartbeatReply(ballot: b1, promised: b1, logEnd: 0, appliedIndex: 0)), from: Self.n3, to: Self.n1).divergence() == nil)
+        var toTheDown = with(heartbeat, from: Self.n3, to: Self.n2)
+        Self.crash(Self.n2, in: &toTheDown)
+        #expect(toTheDown.divergence() == nil, "a message to a replica that is down is lost")
+    }
+
     /// Aligned is not settled: a timer left over from a fault (a partition that just healed) that fires at
     /// the next tick would depose the leader, so the cluster is not converged until it is reset.
     @Test func aTimerDueAtTheNextTickIsNotSettled() {
