@@ -55,7 +55,8 @@ public final class WebServer: Sendable {
         guard let inbox = CommandInbox() else { throw WebError("no pipe to wake the REPL with (too many open files?)") }
         let token = Self.makeToken()
         let feed = LiveFeed()
-        let server = HTTPServer(config: .init(address: address, timeout: 3600, logger: .disabled))
+        let server = HTTPServer(config: .init(address: address, timeout: 3600,
+                                              pool: SocketPool(queue: PollQueue(), logger: .disabled), logger: .disabled))
         let started = StartSignal()
         let ended = EndNote()
         let task = Task {

@@ -21,6 +21,7 @@ Prints `N passed, M failed` and exits non-zero when anything failed. Environment
 saves a screenshot of the control page (README's picture), LIVE_PAGE_VERBOSE=1 prints the transcript.
 """
 
+import base64
 import json
 import os
 import re
@@ -314,6 +315,53 @@ def main():
     status, _ = request("POST", command, "pending")
     shown, printed = from_page("pending")
     check("after Ctrl-C at the prompt the page still drives the REPL", status == 200 and "in flight" in printed, printed)
+
+    # Many pages leave at once, then new ones come: every request is answered. (FlyingFox's epoll queue lost
+    # the registration of a connection that reused the descriptor of one closed mid-wait: its request stayed
+    # unread for good; outside audit, round 9. The server polls what its connections wait for instead.)
+    def page_socket():
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        key = base64.b64encode(os.urandom(16)).decode()
+        s.sendall(("GET /socket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % key).encode())
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer:
+                answer += s.recv(4096)
+        except OSError:
+            pass
+        return s, answer.startswith(b"HTTP/1.1 101")
+
+    def answered():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=3) as s:
+                s.sendall(b"GET /state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                return s.recv(15) == b"HTTP/1.1 200 OK"
+        except OSError:
+            return False
+
+    typed("quiz off", r"quiz off")
+    typed("cluster 3 leader n1", r"n1 leads ballot 1")
+    typed("view compact", r"view compact")
+    unanswered, refused = 0, 0
+    for _ in range(4):
+        pages = [page_socket() for _ in range(100)]
+        refused += sum(1 for _, upgraded in pages if not upgraded)
+        for _ in range(10):
+            repl.sendline("tick 100")
+            repl.expect(PROMPT)
+            for page, _ in pages:
+                page.setblocking(False)
+                try:
+                    while page.recv(1 << 20):
+                        pass
+                except OSError:
+                    pass
+        for page, _ in pages:
+            page.close()
+        unanswered += sum(1 for _ in range(100) if not answered())
+    check("after 4 rounds of 100 pages leaving at once, every handshake and all 400 requests are answered",
+          unanswered == 0 and refused == 0, "%d unanswered, %d handshakes refused" % (unanswered, refused))
 
     # quit: the REPL ends and the port closes.
     repl.sendline("quit")
