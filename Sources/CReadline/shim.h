@@ -426,6 +426,16 @@ static inline void paxos_interrupt_catch(void) {
     signal(SIGQUIT, SIG_IGN);
 }
 
+/* Records a Ctrl-C that readline took, as the handler would have. */
+static inline void paxos_interrupt_request(void) {
+    atomic_store_explicit(&paxos_interrupt_flag, 1, memory_order_relaxed);
+}
+
+/* SIGINT ends the program again, as by default (SIGQUIT stays ignored). */
+static inline void paxos_interrupt_release(void) {
+    signal(SIGINT, SIG_DFL);
+}
+
 /* Forgets any Ctrl-C so far: called before each command. */
 static inline void paxos_interrupt_clear(void) {
     atomic_store_explicit(&paxos_interrupt_flag, 0, memory_order_relaxed);

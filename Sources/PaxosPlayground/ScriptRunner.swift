@@ -21,29 +21,40 @@ public enum ScriptRunner {
     /// that cannot be read, or is not UTF-8 text, is reported as `FILE: error: ...`, and nothing of it runs
     /// (`read` is false).
     public static func run(file path: String, in session: Session) -> (exit: Exit, read: Bool) {
+        guard let script = load(file: path, in: session) else { return (.scriptError, false) }
+        return run(script, in: session)
+    }
+
+    /// A script read whole, ready to run: its name in errors and its lines.
+    public struct Script: Sendable {
+        public let name: String
+        public let lines: [String]
+    }
+
+    /// Reads the script at `path` (`-`: standard input); nil, after `FILE: error: ...` in `session`, when it
+    /// cannot be read or is not UTF-8 text. (The command line reads it before it catches Ctrl-C, so that
+    /// Ctrl-C ends a read that waits, on a named pipe or a terminal.)
+    public static func load(file path: String, in session: Session) -> Script? {
         let name = path == "-" ? standardInputName : path
         guard !path.isEmpty else {
             // An error line that starts with the file's name would start with nothing.
             _ = session.fail("an empty file name: name a .pxs script, or - for standard input")
-            return (.scriptError, false)
+            return nil
         }
-        let bytes: [UInt8]
         do {
-            bytes = path == "-" ? try InputText.standardInput() : try InputText.contents(ofFile: path)
+            let bytes = path == "-" ? try InputText.standardInput() : try InputText.contents(ofFile: path)
+            return Script(name: name, lines: try InputText.lines(bytes))
         } catch {
             report(error, name: name, in: session)
-            return (.scriptError, false)
+            return nil
         }
-        let lines: [String]
-        do {
-            lines = try InputText.lines(bytes)
-        } catch {
-            report(error, name: name, in: session)
-            return (.scriptError, false)
-        }
+    }
+
+    /// Runs a script read by ``load(file:in:)`` in `session`.
+    public static func run(_ script: Script, in session: Session) -> (exit: Exit, read: Bool) {
         // A script with no command is not run (`read` is false): the one check, in ``run(lines:name:in:)``.
-        guard hasCommand(lines) else { return (run(lines: lines, name: name, in: session), false) }
-        return (runCommands(lines, name: name, in: session), true)
+        guard hasCommand(script.lines) else { return (run(lines: script.lines, name: script.name, in: session), false) }
+        return (runCommands(script.lines, name: script.name, in: session), true)
     }
 
     /// Runs `text`, read as a file holding it would be (``InputText/lines(_:)``); errors are reported as

@@ -196,7 +196,12 @@ struct REPL: ParsableCommand {
         if LineReader.standardInputIsTerminal {
             session.ask = { question in
                 reader.setPrompt(question)
-                return reader.next().flatMap { try? InputText.line($0, first: false) }
+                // Ctrl-C at a question skips it and stops the command asking, after the event it was about.
+                guard let line = reader.next(ctrlCEnds: true) else {
+                    if reader.endedByCtrlC { Interrupts.request() }
+                    return nil
+                }
+                return try? InputText.line(line, first: false)
             }
         }
         if let webPort {
@@ -262,12 +267,16 @@ struct Run: ParsableCommand {
         let traces = try common.tracePaths(for: files)
         let several = files.count > 1
         var worst = ScriptRunner.Exit.passed
-        Interrupts.catchThem()
         for (file, trace) in zip(files, traces) {
             if several { print("== \(InputText.escaped(file))") }
             let session = Session(options: options)
             session.interrupted = Interrupts.requested
-            var (exit, read) = ScriptRunner.run(file: file, in: session)
+            // Reading may wait (a named pipe with no writer, `run -` on a terminal): Ctrl-C then ends the
+            // program, as in any command that reads; once the script is read it stops the script instead.
+            Interrupts.release()
+            let script = ScriptRunner.load(file: file, in: session)
+            Interrupts.catchThem()
+            var (exit, read) = script.map { ScriptRunner.run($0, in: session) } ?? (.scriptError, false)
             if read, !common.writeTrace(of: session, to: trace) { exit = .scriptError }
             if several { print("== \(InputText.escaped(file)): \(Self.result(exit, read: read, session: session))") }
             worst = max(worst, exit)

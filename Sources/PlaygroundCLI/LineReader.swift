@@ -108,6 +108,8 @@ final class LineReader {
             return readStandardInput(orFrom: inbox)
         }
         switch readWithReadline(inbox: inbox) {
+        case .interrupted?:
+            return nextInput()  // not asked for here: Ctrl-C clears the line
         case .line(let line)?:
             remember(line)
             return .typed(line)
@@ -132,19 +134,31 @@ final class LineReader {
     /// mark, bytes that are not UTF-8). A completed word may leave a trailing blank. On a
     /// terminal, each non-empty line is added to the history unless it repeats the
     /// previous entry.
-    func next() -> [UInt8]? {
+    ///
+    /// With `ctrlCEnds` (a quiz question, asked while a command runs), Ctrl-C ends the read instead of
+    /// clearing the line: it returns nil and ``endedByCtrlC`` says so.
+    func next(ctrlCEnds: Bool = false) -> [UInt8]? {
+        endedByCtrlC = false
         guard usesReadline else {
             // Show the previous command's output before waiting, even when standard
             // output is a pipe (fully buffered), for programs driving the REPL.
             fflush(nil)
             return readStandardInputLine()
         }
-        guard case .line(let line)? = readWithReadline(inbox: nil) else {
+        switch readWithReadline(inbox: nil, ctrlCEnds: ctrlCEnds) {
+        case .line(let line)?:
+            remember(line)
+            return line
+        case .interrupted?:
+            endedByCtrlC = true
+            return nil
+        case .remote?, .endOfInput?, nil:
             return nil
         }
-        remember(line)
-        return line
     }
+
+    /// Whether Ctrl-C ended the last ``next(ctrlCEnds:)``.
+    private(set) var endedByCtrlC = false
 
     /// A line of standard input, or a command of `inbox` when one comes while it waits.
     private func readStandardInput(orFrom inbox: CommandInbox?) -> Input? {
@@ -222,7 +236,7 @@ final class LineReader {
     /// One line through readline's callback interface, so that signals are handled
     /// between keys without longjmp: their handler only records them (see shim.h),
     /// and this loop acts on them. Ctrl-C abandons the line and starts a new one.
-    private func readWithReadline(inbox: CommandInbox?) -> ReadlineResult? {
+    private func readWithReadline(inbox: CommandInbox?, ctrlCEnds: Bool = false) -> ReadlineResult? {
         var signals = paxos_rl_signal_state()
         paxos_rl_signals_begin(&signals)
         readlineResult = nil
@@ -241,6 +255,10 @@ final class LineReader {
             if paxos_rl_take_sigint() != 0 {
                 paxos_rl_abandon_line()
                 rl_callback_handler_remove()
+                if ctrlCEnds {
+                    readlineResult = .interrupted
+                    break
+                }
                 rl_callback_handler_install(rlPrompt, lineHandler)
                 continue
             }
@@ -281,7 +299,7 @@ final class LineReader {
         paxos_rl_signals_end(&signals)
 
         switch readlineResult {
-        case .line, .remote:
+        case .line, .remote, .interrupted:
             return readlineResult
         case .endOfInput, nil:
             // Readline leaves the cursor on the prompt's line on Ctrl-D (bracketed paste is
@@ -414,6 +432,13 @@ enum Interrupts {
     /// Catches SIGINT from now on (outside readline): it only sets the flag.
     static func catchThem() { paxos_interrupt_catch() }
 
+    /// Records a Ctrl-C that readline took (at a quiz question): the command running stops as if it came
+    /// between two events.
+    static func request() { paxos_interrupt_request() }
+
+    /// Lets SIGINT end the program again, as by default (while `run` reads a script that may wait).
+    static func release() { paxos_interrupt_release() }
+
     /// Forgets any Ctrl-C so far (before each command).
     static func clear() { paxos_interrupt_clear() }
 
@@ -428,6 +453,8 @@ private enum ReadlineResult {
     case line([UInt8])
     /// A command from the live page, shown as if typed.
     case remote(RemoteCommand)
+    /// Ctrl-C, where it ends the read (``LineReader/next(ctrlCEnds:)``).
+    case interrupted
     case endOfInput
 }
 

@@ -405,6 +405,21 @@ def check_quiz_reads_answers_from_the_terminal(s):
     s.finish()
 
 
+def check_ctrl_c_at_a_question_stops_the_command(s):
+    """Ctrl-C at a quiz question skips it and stops the command asking, after the event it was about."""
+    s.prompt("the first prompt")
+    for command in ("cluster 3 leader n1", "quiz on", "crash n1"):
+        s.send(command + ENTER)
+        s.prompt("the prompt after %r" % command)
+    s.send("run for 1000" + ENTER)
+    s.expect(re.escape("which replicas, or nobody? "), "the quiz's question about the tick")
+    s.send(CTRL_C)
+    s.expect(re.escape("· skipped: it was nobody"), "the question skipped")
+    s.expect(re.escape("run for 1000 stopped by Ctrl-C after 1 of 1000 ticks"), "the command stopped")
+    s.prompt("the prompt after Ctrl-C at a question")
+    s.finish()
+
+
 def check_history_survives_restart(s):
     # The first session's last command was FIRST, so Up recalls it.
     s.prompt("the first prompt of the second session")
@@ -514,6 +529,9 @@ def main(argv):
         def check_pipe_prints_no_prompt(_):
             check_pipe(binary, root)
 
+        def check_run_of_a_named_pipe_ends_on_ctrl_c(_):
+            check_ctrl_c_ends_a_run_waiting_for_its_script(binary, root)
+
         first = [
             check_starts_with_prompt,
             check_plain_command,
@@ -543,7 +561,10 @@ def main(argv):
             run_checks("interrupt", [check_starts_with_prompt] + interrupt_checks(),
                        lambda: Session(binary + ["--quiet"], home, cwd)),
             run_checks("pipe", [check_pipe_prints_no_prompt], None),
+            run_checks("run-fifo", [check_run_of_a_named_pipe_ends_on_ctrl_c], None),
             run_checks("quiz", [check_quiz_reads_answers_from_the_terminal],
+                       lambda: Session(binary, home, cwd)),
+            run_checks("quiz-ctrl-c", [check_ctrl_c_at_a_question_stops_the_command],
                        lambda: Session(binary, home, cwd)),
             run_private_history(binary, root, cwd),
         ):
@@ -581,6 +602,25 @@ def check_pipe(binary, root):
         raise Failure(problem)
     if os.path.exists(os.path.join(home, HISTORY_FILE)):
         raise Failure("piped input wrote a history file")
+
+
+def check_ctrl_c_ends_a_run_waiting_for_its_script(binary, root):
+    """`run` of a named pipe nobody writes to waits to read it: Ctrl-C ends it, with nothing run."""
+    fifo = os.path.join(root, "waiting.pxs")
+    os.mkfifo(fifo)
+    child = pexpect.spawn(binary[0], binary[1:] + ["run", fifo], env=dict(os.environ, TERM=TERM),
+                          encoding="utf-8", timeout=TIMEOUT)
+    time.sleep(0.5)
+    child.sendintr()
+    try:
+        child.expect(pexpect.EOF, timeout=5)
+    except pexpect.TIMEOUT:
+        child.terminate(force=True)
+        raise Failure("run waiting for its script did not end on Ctrl-C")
+    child.close()
+    if child.signalstatus != signal.SIGINT:
+        raise Failure("run ended with status %r, signal %r: expected the end by SIGINT"
+                      % (child.exitstatus, child.signalstatus))
 
 
 if __name__ == "__main__":
