@@ -3,7 +3,9 @@ import PaxosCore
 import PaxosSimulation
 
 extension Session {
-    /// Tab completion: candidates for the word being typed, given the line before it.
+    /// Tab completion: candidates for the word being typed, given the line before it. Only what the command
+    /// takes there: a live replica to crash, a crashed one to restart, not one a partition or a cut names
+    /// already, the replicas of the cluster `cluster N leader` starts.
     package func completions(line: String, word: String) -> [String] {
         let words = line.split(separator: " ").map(String.init)
         let before = line.hasSuffix(" ") || words.isEmpty ? words : Array(words.dropLast())
@@ -11,7 +13,10 @@ extension Session {
         guard let command = before.first else {
             return Help.commandNames.filter { $0.hasPrefix(word) }
         }
-        let replicas = simulation.config.replicas.map(\.description)
+        let all = simulation.config.replicas
+        let replicas = all.map(\.description)
+        let live = all.filter(simulation.isAlive).map(\.description)
+        let cuts = simulation.cuts
         switch (command, before.count) {
         case ("election", 1): candidates = registry.elections.map(\.name)
         case ("commit", 1): candidates = registry.commits.map(\.name)
@@ -21,7 +26,12 @@ extension Session {
             let elections = registry.elections.map(\.name), commits = registry.commits.map(\.name)
             candidates = (elections.contains(before[1]) ? elections : commits.contains(before[1]) ? commits : [])
                 .filter { $0 != before[1] }
-        case ("deliver", 1), ("drop", 1), ("duplicate", 1): candidates = simulation.inFlight.map { String($0.id) }
+        case ("deliver", 1), ("drop", 1), ("duplicate", 1):
+            // An apply event is delivered (or run by apply nK), never dropped or copied.
+            let items = command == "deliver" ? simulation.inFlight : simulation.inFlight.filter {
+                if case .message = $0.item { true } else { false }
+            }
+            candidates = items.map { (word.hasPrefix("#") ? "#" : "") + String($0.id) }
         case ("set", 1): candidates = ["batch", "window", "heartbeat", "timeout", "recovery", "break"]
         case ("set", 2) where before[1] == "break": candidates = ProtocolBreak.allCases.map(\.name) + ["off", "list"]
         case ("check", 1): candidates = CheckPreset.allCases.map(\.rawValue) + CheckBudgets.names + [CheckBudgets.suspicionName]
@@ -37,17 +47,36 @@ extension Session {
         case ("run", 2) where before[1] == "until": candidates = ["leader", "committed", "applied", "converged", "quiet"]
         case ("run", 3) where before[2] == "applied": candidates = replicas
         case ("view", 1): candidates = ["full", "compact", "phases"]
-        case ("view", 2) where before[1] == "phases":
-            let typed = word.split(separator: ",", omittingEmptySubsequences: false)
+        case ("view", _) where before.count >= 2 && before[1] == "phases":
+            // Phases go by commas or spaces; one named already is not offered again.
+            let typed = word.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let named = Set(before.dropFirst(2).flatMap { $0.split(separator: ",").map(String.init) } + typed.dropLast())
             let prefix = typed.dropLast().map { $0 + "," }.joined()
-            return Phase.allCases.map { prefix + $0.rawValue }.filter { $0.hasPrefix(word) }
+            return Phase.allCases.map(\.rawValue).filter { !named.contains($0) }.map { prefix + $0 }.filter { $0.hasPrefix(word) }
         case ("export", 1): candidates = ExportFormat.allCases.map(\.rawValue)
         case ("help", 1): candidates = Help.commandNames
         case ("cluster", 2): candidates = ["leader"]
-        case ("cluster", 3): candidates = replicas
-        case ("priority", 1), ("apply", 1), ("crash", 1), ("restart", 1), ("timeout", 1), ("log", 1), ("data", 1),
-             ("cut", 1), ("cut", 2), ("uncut", 1), ("uncut", 2), ("partition", _):
-            candidates = replicas + (command == "partition" ? ["|"] : [])
+        case ("cluster", 3):
+            // The replicas of the cluster being started, not of the one there is.
+            let count = Int(before[1]).flatMap { (1...Limits.replicaCountMax).contains($0) ? $0 : nil } ?? 0
+            candidates = (0..<count).map { ReplicaID($0 + 1).description }
+        case ("crash", 1), ("apply", 1), ("timeout", 1): candidates = live
+        case ("restart", 1): candidates = replicas.filter { !live.contains($0) }
+        case ("priority", 1), ("log", 1), ("data", 1): candidates = replicas
+        case ("cut", 1): candidates = replicas
+        case ("cut", 2):
+            let from = before[1]
+            candidates = replicas.filter { to in to != from && !cuts.contains { $0.from.description == from && $0.to.description == to } }
+        case ("uncut", 1): candidates = replicas.filter { from in cuts.contains { $0.from.description == from } }
+        case ("uncut", 2):
+            let from = before[1]
+            candidates = replicas.filter { to in cuts.contains { $0.from.description == from && $0.to.description == to } }
+        case ("partition", _):
+            // Each replica in one group; a `|` after a group that has a replica, while some are left.
+            let named = Set(before.dropFirst().flatMap { $0.split(separator: "|").map(String.init) })
+            let left = replicas.filter { !named.contains($0) }
+            let groupOpen = before.count > 1 && !(before.last ?? "").hasSuffix("|")
+            candidates = left + (groupOpen && !left.isEmpty ? ["|"] : [])
         default: candidates = []
         }
         return candidates.filter { $0.hasPrefix(word) }

@@ -374,6 +374,32 @@ import PaxosCore
         #expect(session.completions(line: "run until ", word: "") == ["leader", "committed", "applied", "converged", "quiet"])
     }
 
+    /// Completion offers only what the command takes there (outside audit, round 9: `restart` offered live
+    /// replicas, `cut n1` offered n1, `cluster 9 leader` only n1 to n3).
+    @Test func completionOffersOnlyWhatTheCommandTakes() {
+        let (session, _) = Self.session("cluster 3 leader n1\ncommit async\nsubmit x=1\nrun until committed 1\ndeliver 6\ncrash n3\ncut n1 n2")
+        #expect(session.completions(line: "crash ", word: "") == ["n1", "n2"])
+        #expect(session.completions(line: "timeout ", word: "") == ["n1", "n2"])
+        #expect(session.completions(line: "restart ", word: "") == ["n3"])
+        #expect(session.completions(line: "log ", word: "") == ["n1", "n2", "n3"])
+        #expect(session.completions(line: "cut n1 ", word: "") == ["n3"])
+        #expect(session.completions(line: "uncut ", word: "") == ["n1"])
+        #expect(session.completions(line: "uncut n1 ", word: "") == ["n2"])
+        #expect(session.completions(line: "partition n1 ", word: "") == ["n2", "n3", "|"])
+        #expect(session.completions(line: "partition n1 | ", word: "") == ["n2", "n3"])
+        #expect(session.completions(line: "partition n1 n2|n3 ", word: "") == [])
+        #expect(session.completions(line: "cluster 1 leader ", word: "") == ["n1"])
+        #expect(session.completions(line: "cluster 5 leader n", word: "n") == ["n1", "n2", "n3", "n4", "n5"])
+        #expect(session.completions(line: "cluster 99 leader ", word: "") == [])
+        #expect(session.completions(line: "view phases vote,v", word: "vote,v") == [])
+        #expect(session.completions(line: "view phases vote c", word: "c") == ["commit", "cleanup"])
+        let ids = session.simulation.inFlight.map(\.id)
+        let apply = session.simulation.inFlight.filter { if case .apply = $0.item { true } else { false } }.map(\.id)
+        #expect(apply.count == 1)
+        #expect(session.completions(line: "deliver ", word: "") == ids.map(String.init))
+        #expect(session.completions(line: "drop #", word: "#") == ids.filter { !apply.contains($0) }.map { "#\($0)" })
+    }
+
     @Test func expectationsSayWhatTheyFound() {
         let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\nrun")
         #expect(session.execute("expect leader n2") == .expectFailed)
