@@ -365,19 +365,28 @@ final class LineReader {
         if stat(path, &info) == 0, info.st_mode & 0o077 != 0, chmod(path, 0o600) != 0 {
             reportHistoryError("cannot make private (chmod 600)", errno)
         }
-        for line in historyLines().suffix(Int(LineReader.historyLimit)) {
-            add_history(line)
+        for line in historyLines(reporting: true).suffix(Int(LineReader.historyLimit)) {
+            add_history(String(decoding: line, as: UTF8.self))
         }
     }
 
-    /// The lines of the history file; none when there is none yet.
-    private func historyLines() -> [String] {
-        guard let path = historyPath, let bytes = try? InputText.contents(ofFile: path) else {
+    /// The lines of the history file, as bytes (a line that is not UTF-8 is kept as it is when the file is
+    /// written again); none when there is none yet. `reporting`: a file that is there but cannot be read (a
+    /// directory, no permission) is said at once, not at the first line typed.
+    private func historyLines(reporting: Bool = false) -> [[UInt8]] {
+        guard let path = historyPath else { return [] }
+        let bytes: [UInt8]
+        do {
+            bytes = try InputText.contents(ofFile: path)
+        } catch {
+            var info = stat()
+            if reporting, stat(path, &info) == 0 {
+                reportHistoryError((info.st_mode & S_IFMT) == S_IFDIR ? "history file \(path) is a directory, not a file"
+                                   : "cannot read history file \(path): \(error.description)")
+            }
             return []
         }
-        return bytes.split(separator: 0x0A).map { line in
-            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
-        }
+        return bytes.split(separator: 0x0A).map { line in Array(line.last == 0x0D ? line.dropLast() : line) }
     }
 
     private func remember(_ bytes: [UInt8]) {
@@ -394,9 +403,9 @@ final class LineReader {
         }
         // Rewritten whole through the one writer of files (atomic, mode 0600), with the lines another
         // session may have added since, and kept to the last `historyLimit` lines.
-        let lines = (historyLines() + [line]).suffix(Int(LineReader.historyLimit))
+        let lines = (historyLines() + [Array(line.utf8)]).suffix(Int(LineReader.historyLimit))
         do {
-            try OutputFile.write(lines.map { $0 + "\n" }.joined(), to: path, mode: 0o600)
+            try OutputFile.write(lines.flatMap { $0 + [0x0A] }, to: path, mode: 0o600)
         } catch {
             reportHistoryError(error.description)
         }

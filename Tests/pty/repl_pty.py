@@ -567,6 +567,7 @@ def main(argv):
             run_checks("quiz-ctrl-c", [check_ctrl_c_at_a_question_stops_the_command],
                        lambda: Session(binary, home, cwd)),
             run_private_history(binary, root, cwd),
+            run_odd_history_files(binary, root, cwd),
         ):
             passed += result[0]
             failed += result[1]
@@ -581,6 +582,38 @@ def run_private_history(binary, root, cwd):
     start, checks = private_history_checks(home)
     start()
     return run_checks("private-history", checks, lambda: Session(binary, home, cwd))
+
+
+def run_odd_history_files(binary, root, cwd):
+    """A history file that cannot be read is said at start; a line in it that is not UTF-8 is kept as it was."""
+    latin1_home = os.path.join(root, "latin1-home")
+    directory_home = os.path.join(root, "directory-home")
+    os.makedirs(os.path.join(directory_home, HISTORY_FILE))
+    os.mkdir(latin1_home)
+    odd = b"submit x=caf\xe9\n"
+    with open(os.path.join(latin1_home, HISTORY_FILE), "wb") as f:
+        f.write(odd)
+
+    def check_a_line_that_is_not_utf8_is_kept(s):
+        s.prompt("the first prompt")
+        s.run(FIRST, FIRST)
+        s.finish()
+        with open(os.path.join(latin1_home, HISTORY_FILE), "rb") as f:
+            kept = f.read()
+        if kept != odd + FIRST.encode() + b"\n":
+            raise Failure("the history file holds %r, expected %r" % (kept, odd + FIRST.encode() + b"\n"))
+
+    def check_a_directory_is_said_at_start(s):
+        s.expect(re.escape("paxos-playground: history: history file %s is a directory, not a file; the REPL goes on "
+                           "without saving it" % os.path.join(directory_home, HISTORY_FILE)), "the warning at start")
+        s.prompt("the first prompt")
+        s.finish()
+
+    first = run_checks("latin1-history", [check_a_line_that_is_not_utf8_is_kept],
+                       lambda: Session(binary, latin1_home, cwd))
+    second = run_checks("directory-history", [check_a_directory_is_said_at_start],
+                        lambda: Session(binary, directory_home, cwd))
+    return first[0] + second[0], first[1] + second[1]
 
 
 def check_pipe(binary, root):
