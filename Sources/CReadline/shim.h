@@ -426,6 +426,11 @@ static inline void paxos_interrupt_catch(void) {
     signal(SIGQUIT, SIG_IGN);
 }
 
+/* 1 if standard output could not be written (after flushing it), else 0. */
+static inline int paxos_stdout_failed(void) {
+    return fflush(stdout) != 0 || ferror(stdout) ? 1 : 0;
+}
+
 /* Records a Ctrl-C that readline took, as the handler would have. */
 static inline void paxos_interrupt_request(void) {
     atomic_store_explicit(&paxos_interrupt_flag, 1, memory_order_relaxed);

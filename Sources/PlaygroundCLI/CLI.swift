@@ -1,4 +1,5 @@
 import ArgumentParser
+import CReadline
 import Foundation
 import PaxosCore
 import PaxosPlayground
@@ -311,6 +312,18 @@ func checkLimit(_ value: Int, _ bound: Limits.Bound, _ option: String) throws {
     }
 }
 
+/// Exits with `code`, unless standard output could not be written (a full disk, `> /dev/full`): then one line
+/// on standard error says so, and the exit code is 2, as for a trace that cannot be written. (A closed pipe,
+/// `| head`, ends the program by SIGPIPE before, as in any command.)
+func exitSayingIfOutputWasLost(_ code: Int32) -> Never {
+    if paxos_stdout_failed() != 0 {
+        let reason = String(cString: strerror(errno == 0 ? EIO : errno))
+        printError("paxos-playground: standard output: \(reason): what was printed is lost")
+        Foundation.exit(max(code, 2))
+    }
+    Foundation.exit(code)
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
@@ -404,9 +417,9 @@ extension Playground {
 func exitAsThePlayground(subcommand: String? = nil, _ body: () throws -> Void) -> Never {
     do {
         try body()
-        Foundation.exit(0)
+        exitSayingIfOutputWasLost(0)
     } catch let exit as ExitCode {
-        Foundation.exit(exit.rawValue)
+        exitSayingIfOutputWasLost(exit.rawValue)
     } catch {
         let code = Playground.exitCode(for: error)
         if code == .success {

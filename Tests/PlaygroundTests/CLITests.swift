@@ -54,6 +54,23 @@ import Testing
         #expect(result.stdout + "exit 0\n" == golden)
     }
 
+    /// Standard output that cannot be written (a full disk) is said on standard error, exit 2 (outside audit,
+    /// round 9: the output was lost without a word, exit 0).
+    @Test func outputThatCannotBeWrittenIsSaid() throws {
+        let process = Process()
+        process.executableURL = PseudoTerminalTests.binary
+        process.arguments = ["run", "Examples/01-happy-path.pxs"]
+        process.currentDirectoryURL = PseudoTerminalTests.root
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(stderr == "paxos-playground: standard output: No space left on device: what was printed is lost\n")
+    }
+
     @Test func theUnsafeExampleExitsOne() throws {
         let result = try Self.playground(["run", "--quiet", "--no-color", "Examples/09-unsafe-recovery-off.pxs"])
         #expect(result.status == 1)
