@@ -15,20 +15,23 @@ package struct FlowRenderer: Sendable {
 
     /// The lines for `events`; a broadcast (same step, kind, sender, payload and note) is one line. The
     /// leader's proposal to itself and its own vote are left out (``TraceEvent/isLeadersOwnMessage``).
-    /// Two outcomes of one delivery (a candidate that stands aside on a commit it cannot apply yet) share
-    /// its line: the second adds only its rule.
+    /// Outcomes of one delivery (a candidate that stands aside on a commit it cannot apply yet; two commits
+    /// learned at once, each queuing its apply) share its line, which names every item they put in flight,
+    /// with a rule under it for each.
     package func render(_ trace: [TraceEvent]) -> [String] {
         var lines: [String] = []
-        var outcomeOf: (step: Int, cause: Int)?
-        for group in Self.groups(trace) {
-            guard let event = group.first else { continue }
-            let delivery = event.isDeliveryOutcome ? event.cause.map { (event.step, $0) } : nil
-            if let delivery, let last = outcomeOf, last == delivery {
-                lines += noteLines(event)
-            } else {
+        var groups = Self.groups(trace)[...]
+        while let group = groups.popFirst() {
+            guard let event = group.first, event.isDeliveryOutcome, let cause = event.cause else {
                 lines += renderGroup(group)
+                continue
             }
-            outcomeOf = delivery
+            var outcomes = group
+            while let next = groups.first?.first, next.isDeliveryOutcome, next.step == event.step, next.cause == cause {
+                outcomes += groups.popFirst() ?? []
+            }
+            lines += renderGroup([event], ids: outcomes.compactMap(\.messageID))
+            lines += outcomes.dropFirst().flatMap(noteLines)
         }
         return lines
     }
@@ -59,12 +62,14 @@ package struct FlowRenderer: Sendable {
         TextWrap.wrap(line, width: width, indent: indent).map(paint)
     }
 
-    private func renderGroup(_ group: [TraceEvent]) -> [String] {
+    /// The line of `group` (a broadcast, or one event), naming `ids` (by default the group's own) as put in
+    /// flight, and its rule.
+    private func renderGroup(_ group: [TraceEvent], ids: [Int]? = nil) -> [String] {
         guard let event = group.first else { return [] }
         let receivers = group.map(\.to.description).joined(separator: ", ")
         let route = event.from == event.to ? event.from.description : "\(event.from) → \(receivers)"
         var marks = ""
-        let ids = group.compactMap(\.messageID)
+        let ids = ids ?? group.compactMap(\.messageID)
         if !ids.isEmpty { marks = "  → " + ids.map { "#\($0)" }.joined(separator: " ") }
         if let cause = event.cause { marks += event.isDeliveryOutcome ? "  (#\(cause) delivered)" : "  (on #\(cause))" }
         let (tag, name) = switch event.phase {

@@ -29,12 +29,14 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     case notFollowing(ReplicaID, follows: ReplicaID?, leader: ReplicaID)
     /// A live follower knows the leader but promised another ballot than the leader's.
     case promisedAnotherBallot(ReplicaID, promised: Ballot, leaderBallot: Ballot)
-    /// The leader has heard from no majority for `ticks` ticks: at the next tick it steps down (a
-    /// fault that just ended, such as a partition, still counts), so the cluster is not settled yet.
-    case leaderLosingMajority(ReplicaID, ticks: Int)
-    /// A live follower has not heard its leader for `ticks` ticks: its election timer fires at the next
-    /// tick (a fault that just ended still counts), so the cluster is not settled yet.
-    case timerDue(ReplicaID, leader: ReplicaID, ticks: Int)
+    /// The leader has heard from no majority for `ticks` ticks: it steps down within `within` ticks, before
+    /// its next heartbeat's answers can come (a fault that just ended, such as a partition, still counts),
+    /// so the cluster is not settled yet.
+    case leaderLosingMajority(ReplicaID, ticks: Int, within: Int)
+    /// A live follower has not heard its leader for `ticks` ticks: its election timer fires within `within`
+    /// ticks, before the leader's next heartbeat reaches it (a fault that just ended still counts), so the
+    /// cluster is not settled yet.
+    case timerDue(ReplicaID, leader: ReplicaID, ticks: Int, within: Int)
     /// A live follower cannot hear the leader: a partition or a one-way cut from the leader to it stands, so
     /// its election timer fires once the leader's heartbeats stop arriving.
     case cutOff(ReplicaID, leader: ReplicaID, by: Network.Blocked)
@@ -77,10 +79,12 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
             return "\(id) follows \(follows.map(\.description) ?? "no one"), not the leader \(leader)"
         case .promisedAnotherBallot(let id, let promised, let leaderBallot):
             return "\(id) promised \(promised), not the leader's ballot \(leaderBallot)"
-        case .leaderLosingMajority(let id, let ticks):
-            return "\(id) has heard from no majority for \(ticks) tick\(ticks == 1 ? "" : "s"): it steps down at the next tick"
-        case .timerDue(let id, let leader, let ticks):
-            return "\(id) has not heard its leader \(leader) for \(ticks) tick\(ticks == 1 ? "" : "s"): its election timer fires at the next tick"
+        case .leaderLosingMajority(let id, let ticks, let within):
+            let when = within == 1 ? "at the next tick" : "within \(within) ticks, before its next heartbeat can be answered"
+            return "\(id) has heard from no majority for \(ticks) tick\(ticks == 1 ? "" : "s"): it steps down \(when)"
+        case .timerDue(let id, let leader, let ticks, let within):
+            let when = within == 1 ? "at the next tick" : "within \(within) ticks, before \(leader)'s next heartbeat reaches it"
+            return "\(id) has not heard its leader \(leader) for \(ticks) tick\(ticks == 1 ? "" : "s"): its election timer fires \(when)"
         case .cutOff(let id, let leader, .partitioned):
             return "\(id) cannot hear the leader \(leader): a partition stands between them (heal lifts it)"
         case .cutOff(let id, let leader, .cut):
@@ -147,10 +151,13 @@ extension Simulation {
         guard leaders.count == 1 else { return .severalLeaders(leaders.map(\.id)) }
         let ballot = leader.leaderBallot ?? leader.promised
         guard leader.isReadyLeader else { return .leaderRecovering(leader.id, ballot: ballot) }
-        // Settled, not just aligned: no timer left over from a fault fires at the next tick.
-        if let silent = leader.leadership?.ticksWithoutMajority, config.majority > 1,
-           silent.saturatingAdding(1) >= config.stepDownTicks {
-            return .leaderLosingMajority(leader.id, ticks: silent)
+        // Settled, not just aligned: no timer left over from a fault fires before the leader's next heartbeat
+        // (in `heartbeatIn` ticks) and its answers can reset it, unless what is on its way resets it first.
+        let heartbeatIn = max(1, config.heartbeatIntervalTicks - (leader.leadership?.ticksSinceHeartbeat ?? 0))
+        if let leadership = leader.leadership, config.majority > 1,
+           leadership.ticksWithoutMajority.saturatingAdding(heartbeatIn) >= config.stepDownTicks,
+           !answersOnTheirWay(to: leader.id, ballot: ballot, heard: leadership.heard) {
+            return .leaderLosingMajority(leader.id, ticks: leadership.ticksWithoutMajority, within: heartbeatIn)
         }
         for replica in live where replica.id != leader.id {
             if replica.role != .follower { return .candidate(replica.id, leader: leader.id) }
@@ -160,8 +167,9 @@ extension Simulation {
             if replica.promised != ballot {
                 return .promisedAnotherBallot(replica.id, promised: replica.promised, leaderBallot: ballot)
             }
-            if replica.ticksWithoutLeader.saturatingAdding(1) >= replica.electionTimeoutTicks {
-                return .timerDue(replica.id, leader: leader.id, ticks: replica.ticksWithoutLeader)
+            if replica.ticksWithoutLeader.saturatingAdding(heartbeatIn) >= replica.electionTimeoutTicks,
+               !leaderMessageOnItsWay(from: leader.id, ballot: ballot, to: replica.id) {
+                return .timerDue(replica.id, leader: leader.id, ticks: replica.ticksWithoutLeader, within: heartbeatIn)
             }
             if let blocked = network.blocked(from: .replica(leader.id), to: .replica(replica.id)) {
                 return .cutOff(replica.id, leader: leader.id, by: blocked)
@@ -188,8 +196,10 @@ extension Simulation {
             case .redirect(let transaction, _):
                 return .transactionUnderWay(transaction: transaction.id, to: .client)
             default:
-                guard case .replica(let to) = envelope.to, isAlive(to),
-                      let (carried, effect) = Self.higherRound(envelope.message, to: to, leader: leader.id, above: ballot)
+                // A message a standing partition or cut will drop, or to a replica that is down, does nothing.
+                guard case .replica(let to) = envelope.to, isAlive(to), network.blocked(from: envelope.from, to: envelope.to) == nil,
+                      let (carried, effect) = Self.higherRound(envelope.message, to: to, leader: leader.id, above: ballot),
+                      effect != .mayBeGranted || !refusesBySticking(replicas[to.number - 1], leader: leader.id)
                 else { continue }
                 return .higherRoundUnderWay(id: flight.id, kind: envelope.message.kind, from: envelope.from, to: to,
                                             carried: carried, leaderBallot: ballot, effect: effect)
@@ -201,6 +211,46 @@ extension Simulation {
     /// The round above `ballot`'s that `message`, on its way to `to`, carries, and what it does there; nil when
     /// it carries none or does nothing with it (a leader refuses a candidacy; a pre-vote binds no one; a
     /// promise or a log range reaches a leader that is no candidate and ignores it).
+    /// Whether answers on their way to the leader under `ballot` (heartbeat replies, votes), with those it
+    /// `heard` since its last majority, complete a majority: delivered before the next tick, they restart its
+    /// count of ticks without one.
+    private func answersOnTheirWay(to leader: ReplicaID, ballot: Ballot, heard: ReplicaSet) -> Bool {
+        var answered = heard
+        answered.insert(leader)
+        for flight in inFlight {
+            guard case .message(let envelope) = flight.item, envelope.to == .replica(leader),
+                  case .replica(let from) = envelope.from, network.blocked(from: envelope.from, to: envelope.to) == nil
+            else { continue }
+            switch envelope.message {
+            case .heartbeatReply(let reply) where reply.ballot == ballot && reply.promised.round <= ballot.round:
+                answered.insert(from)
+            case .vote(let vote) where vote.ballot == ballot:
+                answered.insert(from)
+            default:
+                continue
+            }
+        }
+        return answered.count >= config.majority
+    }
+
+    /// Whether a message of the leader's under `ballot` is on its way to `follower` (a heartbeat, a
+    /// proposal, a commit, a request_log_range): delivered before the next tick, it restarts its timer.
+    private func leaderMessageOnItsWay(from leader: ReplicaID, ballot: Ballot, to follower: ReplicaID) -> Bool {
+        inFlight.contains { flight in
+            guard case .message(let envelope) = flight.item, envelope.from == .replica(leader),
+                  envelope.to == .replica(follower), network.blocked(from: envelope.from, to: envelope.to) == nil
+            else { return false }
+            return Self.leadersBallot(in: envelope.message) == ballot
+        }
+    }
+
+    /// Whether `replica` refuses any candidacy of another than its leader, by leader stickiness: it follows
+    /// `leader` and heard it within the base election timeout (it stays so until the next tick).
+    private func refusesBySticking(_ replica: Replica, leader: ReplicaID) -> Bool {
+        replica.knownLeader == leader && replica.ticksWithoutLeader < config.electionTimeoutTicks
+            && !config.breaks.contains(.voteTwiceInBallot)
+    }
+
     /// The ballot of a message only a leader sends (heartbeat, proposal, commit, request_log_range).
     private static func leadersBallot(in message: Message) -> Ballot? {
         switch message {

@@ -215,8 +215,15 @@ import Testing
         let vote = with(.vote(Vote(index: 1, ballot: b1, rejection: .ballotBelowPromise(promised: b3))), from: Self.n3, to: Self.n1)
         #expect(vote.divergence()?.description == "#1, n3's vote to n1, carries its promise 3.n3, above the leader's 1.n1: delivered, it makes n1 step down")
         let candidacy = Message.candidacy(Candidacy(ballot: b3, lastIndex: 0, lastBallot: .zero))
-        #expect(with(candidacy, from: Self.n3, to: Self.n2).divergence()?.description == "#1, n3's candidacy for 3.n3, is on its way to n2: a round above the leader's 1.n1, which n2 may grant")
+        #expect(with(candidacy, from: Self.n3, to: Self.n2).divergence() == nil,
+                "n2 heard its leader within the base timeout: it refuses by leader stickiness")
+        var silent = with(candidacy, from: Self.n2, to: Self.n3)
+        silent.replicas[2].ticksWithoutLeader = 3  // the base timeout T; n3's own is 5
+        #expect(silent.divergence()?.description == "#1, n2's candidacy for 3.n3, is on its way to n3: a round above the leader's 1.n1, which n3 may grant")
         #expect(with(candidacy, from: Self.n3, to: Self.n1).divergence() == nil, "a leader refuses any candidacy")
+        var cut = with(.heartbeatReply(HeartbeatReply(ballot: b1, promised: b3, logEnd: 0, appliedIndex: 0)), from: Self.n3, to: Self.n1)
+        _ = try cut.perform(.cut(from: Self.n3, to: Self.n1))
+        #expect(cut.divergence() == nil, "the standing cut drops the reply")
         let heartbeat = Message.heartbeat(Heartbeat(ballot: b3, commitIndex: 0, cleanupIndex: 0))
         #expect(with(heartbeat, from: Self.n3, to: Self.n2).divergence()?.description == "#1, a heartbeat n3 sent as leader of 3.n3, is on its way to n2: above n1's 1.n1, delivered, it draws n2 away from n1")
         #expect(with(heartbeat, from: Self.n3, to: Self.n1).divergence()?.description == "#1, a heartbeat n3 sent as leader of 3.n3, is on its way to n1: above n1's 1.n1, delivered, it makes n1 step down")
@@ -234,7 +241,7 @@ import Testing
         // fires at the next tick.
         #expect(sim.replicas[1].electionTimeoutTicks == 4)
         sim.replicas[1].ticksWithoutLeader = 3
-        #expect(sim.divergence() == .timerDue(Self.n2, leader: Self.n1, ticks: 3))
+        #expect(sim.divergence() == .timerDue(Self.n2, leader: Self.n1, ticks: 3, within: 1))
         #expect(sim.divergence()?.description == "n2 has not heard its leader n1 for 3 ticks: its election timer fires at the next tick")
         sim.replicas[1].ticksWithoutLeader -= 1
         #expect(sim.divergence() == nil, "one tick earlier the timer is not due")
@@ -242,7 +249,7 @@ import Testing
         // The leader heard from no majority for S - 1 ticks (S = T + H = 4): it steps down at the next tick.
         let stepDown = sim.config.stepDownTicks
         _ = sim.replicas[0].updateLeadership { $0.ticksWithoutMajority = stepDown - 1 }
-        #expect(sim.divergence() == .leaderLosingMajority(Self.n1, ticks: 3))
+        #expect(sim.divergence() == .leaderLosingMajority(Self.n1, ticks: 3, within: 1))
         #expect(sim.divergence()?.description == "n1 has heard from no majority for 3 ticks: it steps down at the next tick")
         _ = sim.replicas[0].updateLeadership { $0.ticksWithoutMajority -= 1 }
         #expect(sim.divergence() == nil)

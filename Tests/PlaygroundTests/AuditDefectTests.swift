@@ -4,7 +4,7 @@ import PaxosCore
 @testable import PaxosSimulation
 @testable import PaxosPlayground
 
-/// Defects the eighth outside audit found, each with its exact behaviour now.
+/// Defects the eighth and later outside audits found, each with its exact behaviour now.
 @Suite struct AuditDefectTests {
     /// The client counts the redirects that come back for a transaction, copies included: four copies of t1
     /// redirected make four redirects though each copy was redirected once. The note said "redirected 4
@@ -98,5 +98,71 @@ import PaxosCore
         try session.runUntil(.ticks(100), deliveryLimit: 40)
         #expect(transcript.lines.last == "run for 100 stops at tick 11 of 100 after 40 deliveries, the most one run delivers (heartbeats and their replies count too); run for 89 goes on")
         #expect(session.simulation.tick == 11)
+    }
+
+    /// With a heartbeat interval above 1, a timer can fire before the leader's next heartbeat (or its answers)
+    /// arrives: converged looks that far ahead, not one tick (outside audit, round 10: both said converged, and
+    /// with no new fault a follower timed out, or the leader stepped down).
+    @Test func convergedLooksAheadToTheNextHeartbeat() {
+        let (follower, followerLines) = InterpreterTests.session("""
+            set heartbeat 2
+            set timeout 3
+            cluster 3 leader n1
+            run for 3
+            tick
+            drop 5
+            run
+            """)
+        follower.execute("expect converged")
+        #expect(followerLines.lines.last == "✗ expect converged: n2 has not heard its leader n1 for 2 ticks: its election timer fires within 2 ticks, before n1's next heartbeat reaches it")
+        let (leader, leaderLines) = InterpreterTests.session("""
+            set heartbeat 2
+            set timeout 4
+            cluster 3 leader n1
+            tick
+            tick
+            deliver 1
+            deliver 2
+            drop 3
+            drop 4
+            tick
+            tick
+            deliver 5
+            deliver 6
+            drop 7
+            drop 8
+            """)
+        leader.execute("expect converged")
+        #expect(leaderLines.lines.last == "✗ expect converged: n1 has heard from no majority for 4 ticks: it steps down within 2 ticks, before its next heartbeat can be answered")
+        // What is on its way resets the count first: the answers to n1, delivered before the next tick.
+        let (answered, answeredLines) = InterpreterTests.session("""
+            set heartbeat 2
+            set timeout 4
+            cluster 3 leader n1
+            tick
+            tick
+            deliver 1
+            deliver 2
+            drop 3
+            drop 4
+            tick
+            tick
+            deliver 5
+            deliver 6
+            """)
+        answered.execute("expect converged")
+        #expect(answeredLines.lines.last == "✓ expect converged: n1 leads 1.n1, n2 n3 follow it, every live replica applied 0")
+    }
+
+    /// Two commits learned in one delivery (commit 2 came first and waited for 1) queue two apply events: the
+    /// delivery's one line names both (outside audit, round 10: it named the first only).
+    @Test func oneDeliveryThatQueuesTwoAppliesNamesBoth() {
+        let (session, transcript) = InterpreterTests.session("commit async\ncluster 3 leader n1\nsubmit x=1\nsubmit y=2\nrun until committed 2\ndeliver 13")
+        session.execute("deliver 11")
+        #expect(transcript.lines == [
+            "  13 t0   §2(4)  commit      n1 → n2        {\"commit\": {\"proposal_id\": 1, \"ballot\": \"1.n1\"}}  → #15 #16  (#11 delivered)",
+            "      ↳ n2 knows 1 is committed; applying 1 is an event of its own (apply n2)",
+            "      ↳ n2 knows 2 is committed; applying 2 is an event of its own (apply n2)",
+        ])
     }
 }

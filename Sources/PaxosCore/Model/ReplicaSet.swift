@@ -7,7 +7,7 @@ package struct ReplicaSet: Hashable, Sendable {
 
     package mutating func insert(_ replica: ReplicaID) { bits |= 1 << UInt64(replica.number - 1) }
     package func contains(_ replica: ReplicaID) -> Bool { bits & (1 << UInt64(replica.number - 1)) != 0 }
-    var count: Int { bits.nonzeroBitCount }
+    package var count: Int { bits.nonzeroBitCount }
 
     /// The members, in id order.
     var members: [ReplicaID] {
