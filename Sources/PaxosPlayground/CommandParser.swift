@@ -107,12 +107,9 @@ package enum CommandParser {
                     }
                 }
             }
-            // One group (or none) is the session's to judge: it knows the cluster the rest would form.
-            if groups.count == 1 { return .partition(groups[0].isEmpty ? [] : groups) }
-            if let empty = groups.firstIndex(where: \.isEmpty) {
-                throw CommandError("partition: group \(empty + 1) of \(groups.count) is empty: each group between | needs a replica, e.g. partition n1 n2 | n3")
-            }
-            return .partition(groups)
+            // One group (or none), or an empty one, is the session's to judge: it knows the cluster the rest
+            // would form, and the example to give.
+            return .partition(groups.count == 1 && groups[0].isEmpty ? [] : groups)
         case "heal": return .heal
         case "cut": return .cut(try a.replica(), try a.replica())
         case "uncut": return .uncut(try a.replica(), try a.replica())

@@ -102,6 +102,10 @@ extension Session {
         case .restart(let id):
             try perform(.restart(id))
         case .partition(let groups):
+            if groups.count >= 2, let empty = groups.firstIndex(where: \.isEmpty) {
+                let example = simulation.config.partitionExample.map { ", e.g. \($0)" } ?? " (a cluster of one replica cannot be split)"
+                throw CommandError("partition: group \(empty + 1) of \(groups.count) is empty: each group between | needs a replica\(example)")
+            }
             for id in groups.flatMap({ $0 }) { try simulation.validate(id) }
             let listed = Set(groups.flatMap { $0 })
             let rest = simulation.config.replicas.filter { !listed.contains($0) }
@@ -448,11 +452,9 @@ extension Session {
     /// Why `partition groups` splits nothing (one group holds every replica, or none is named), with a split
     /// this cluster can make.
     func unsplittable(_ groups: [[ReplicaID]]) -> String {
-        let all = simulation.config.replicas
-        guard all.count >= 2 else {
+        guard let example = simulation.config.partitionExample else {
             return "a cluster of one replica cannot be split: partition needs two groups (cluster 3 starts three replicas)"
         }
-        let example = "partition " + partitionText(all.count == 2 ? [[all[0]], [all[1]]] : [Array(all.prefix(2)), Array(all.dropFirst(2))])
         if groups.isEmpty { return "partition needs groups split by |, e.g. \(example)" }
         return "partition \(partitionText(groups)) puts every replica in one group, so nothing is split: name the groups split by |, e.g. \(example)"
     }

@@ -284,6 +284,16 @@ extension Simulation {
 }
 
 extension ClusterConfig {
+    /// A split this cluster can make, for errors: `partition n1 | n2` of two replicas, `partition n1 n2 | n3`
+    /// (the others forming one more group) of more; nil for a cluster of one.
+    public var partitionExample: String? {
+        switch replicaCount {
+        case ...1: nil
+        case 2: "partition n1 | n2"
+        default: "partition n1 n2 | n3"
+        }
+    }
+
     /// K of the progress property (`Docs/Progress.md`): once the faults stop, the cluster converges within
     /// this many ticks. With T the base election timeout, H the heartbeat interval and N the replicas:
     /// K = S + 2 (Tmax + Rmax), where S = T + H is how long a leader without a majority takes to step down,

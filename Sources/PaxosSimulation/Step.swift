@@ -191,11 +191,12 @@ extension Simulation {
         case .partition(let groups):
             let all = groups.flatMap { $0 }
             for id in all { try validate(id) }
+            let example = config.partitionExample.map { ", e.g. \($0)" } ?? " (a cluster of one replica cannot be split)"
             if let twice = all.first(where: { id in all.filter { $0 == id }.count > 1 }) {
-                throw SimulationError("\(twice) appears twice: each replica goes in one group, e.g. partition n1 | n2 n3")
+                throw SimulationError("\(twice) appears twice: each replica goes in one group\(example)")
             }
             guard groups.count >= 2, groups.allSatisfy({ !$0.isEmpty }) else {
-                throw SimulationError("a partition needs at least two non-empty groups, e.g. partition n1 | n2 n3")
+                throw SimulationError("a partition needs at least two non-empty groups\(example)")
             }
         case .submit(let redo):
             guard !redo.isEmpty else { throw SimulationError("a transaction needs at least one K=V") }

@@ -221,7 +221,7 @@ import PaxosCore
         for (line, error) in [
             ("cut n1 n2", "n1 → n2 is already cut: uncut n1 n2 lifts it"),
             ("uncut n2 n3", "n2 → n3 is not cut, so there is nothing to uncut (cut now: n1 → n2)"),
-            ("partition n1 | n1", "n1 appears twice: each replica goes in one group, e.g. partition n1 | n2 n3"),
+            ("partition n1 | n1", "n1 appears twice: each replica goes in one group, e.g. partition n1 n2 | n3"),
         ] {
             transcript.lines = []
             #expect(session.execute(line) == .error(error))
@@ -303,15 +303,21 @@ import PaxosCore
         twoLines.lines = []
         #expect(two.execute("partition") != .ok)
         #expect(two.execute("partition n2 n1") != .ok)
+        #expect(two.execute("partition n1 |") != .ok)
+        #expect(two.execute("partition n1 n1") != .ok)
         let (one, oneLines) = Self.session("cluster 1")
         oneLines.lines = []
         #expect(one.execute("partition n1") != .ok)
         #expect(one.execute("partition n1 | n2") != .ok)
+        #expect(one.execute("partition | n1") != .ok)
         #expect(twoLines.lines + oneLines.lines == [
             "error: partition needs groups split by |, e.g. partition n1 | n2",
             "error: partition n2 n1 puts every replica in one group, so nothing is split: name the groups split by |, e.g. partition n1 | n2",
+            "error: partition: group 2 of 2 is empty: each group between | needs a replica, e.g. partition n1 | n2",
+            "error: n1 appears twice: each replica goes in one group, e.g. partition n1 | n2",
             "error: a cluster of one replica cannot be split: partition needs two groups (cluster 3 starts three replicas)",
             "error: unknown replica n2: this cluster has only n1",
+            "error: partition: group 1 of 2 is empty: each group between | needs a replica (a cluster of one replica cannot be split)",
         ])
     }
 
