@@ -343,6 +343,8 @@ import PaxosSimulation
         #expect(session.execute("apply n2") == .ok)
         #expect(session.traceJSONLines.split(separator: "\n").last?.hasSuffix("\"cause\": 8}") == true)
         #expect(FlowRenderer(color: false).render(session.trace).contains { $0.hasSuffix("→ #8  (#6 delivered)") })
+        let page = HTMLRenderer.data(title: "t", replicaCount: 3, events: session.trace, snapshots: []).rendered
+        #expect(page.contains(#""queued": 8, "cause": 6}"#), "the page's card names the apply event the commit queued")
         let mermaid = MermaidRenderer(replicaCount: 3).render(session.trace).split(separator: "\n")
         #expect(mermaid.filter { $0.contains("№8") } == ["    Note over n2: [7] §2(4) apply (on №8) {\"proposal_id\": 1, \"redo_log\": [\"x=1\"]}<br/>n2 applies 1 in its own apply event (async), the next committed entry in index order"])
     }
