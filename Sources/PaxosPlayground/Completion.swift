@@ -60,10 +60,20 @@ extension Session {
             // The replicas of the cluster being started, not of the one there is.
             let count = Int(before[1]).flatMap { (1...Limits.replicaCountMax).contains($0) ? $0 : nil } ?? 0
             candidates = (0..<count).map { ReplicaID($0 + 1).description }
-        case ("crash", 1), ("apply", 1), ("timeout", 1): candidates = live
+        case ("crash", 1): candidates = live
+        case ("timeout", 1):
+            // A leader has no election timer.
+            candidates = all.filter { simulation.isAlive($0) && simulation.replicas[$0.number - 1].role != .leader }.map(\.description)
+        case ("apply", 1):
+            // Only a replica with an apply event waiting (commit async).
+            candidates = all.filter { id in
+                simulation.inFlight.contains { if case .apply(id) = $0.item { true } else { false } }
+            }.map(\.description)
         case ("restart", 1): candidates = replicas.filter { !live.contains($0) }
         case ("priority", 1), ("log", 1), ("data", 1): candidates = replicas
-        case ("cut", 1): candidates = replicas
+        case ("cut", 1):
+            // A replica with a link to another still uncut.
+            candidates = replicas.filter { from in replicas.contains { to in to != from && !cuts.contains { $0.from.description == from && $0.to.description == to } } }
         case ("cut", 2):
             let from = before[1]
             candidates = replicas.filter { to in to != from && !cuts.contains { $0.from.description == from && $0.to.description == to } }

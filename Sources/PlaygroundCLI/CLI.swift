@@ -424,7 +424,7 @@ func exitAsThePlayground(subcommand: String? = nil, _ body: () throws -> Void) -
         let code = Playground.exitCode(for: error)
         if code == .success {
             print(Playground.fullMessage(for: error))
-            Foundation.exit(0)
+            exitSayingIfOutputWasLost(0)
         }
         // ArgumentParser's usage lines would follow the message, naming the root command even when a
         // subcommand's option was wrong: the line says where the options are instead.

@@ -366,7 +366,7 @@ final class LineReader {
             reportHistoryError("cannot make private (chmod 600)", errno)
         }
         for line in historyLines(reporting: true).suffix(Int(LineReader.historyLimit)) {
-            add_history(String(decoding: line, as: UTF8.self))
+            add_history(line.map { CChar(bitPattern: $0) } + [0])
         }
     }
 
@@ -393,17 +393,18 @@ final class LineReader {
         guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else {
             return
         }
-        let line = String(decoding: bytes, as: UTF8.self)
-        if let last = paxos_rl_last_history_line(), String(cString: last) == line {
+        // Bytes as typed, not decoded: a line that is not UTF-8 is kept as it is (recalled, it is refused again).
+        let cLine = bytes.map { CChar(bitPattern: $0) } + [0]
+        if let last = paxos_rl_last_history_line(), strcmp(last, cLine) == 0 {
             return
         }
-        add_history(line)
+        add_history(cLine)
         guard let path = historyPath else {
             return
         }
         // Rewritten whole through the one writer of files (atomic, mode 0600), with the lines another
         // session may have added since, and kept to the last `historyLimit` lines.
-        let lines = (historyLines() + [Array(line.utf8)]).suffix(Int(LineReader.historyLimit))
+        let lines = (historyLines() + [bytes]).suffix(Int(LineReader.historyLimit))
         do {
             try OutputFile.write(lines.flatMap { $0 + [0x0A] }, to: path, mode: 0o600)
         } catch {

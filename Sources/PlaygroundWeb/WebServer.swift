@@ -61,7 +61,7 @@ public final class WebServer: Sendable {
         let ended = EndNote()
         let task = Task {
             let routes = Routes(token: token, feed: feed, inbox: inbox)
-            await server.appendRoute("GET /socket", to: .webSocket(FeedSocket(feed: feed)))
+            await server.appendRoute("GET /socket", to: WebSocketHTTPHandler(handler: FeedSocket(feed: feed)))
             await server.appendRoute("*") { request in await routes.answer(request) }
             let waiter = Task {
                 do {
@@ -185,24 +185,53 @@ private final class StartSignal: @unchecked Sendable {
 }
 
 /// The WebSocket: the feed, read-only.
-private struct FeedSocket: WSMessageHandler {
+///
+/// It hands the connection its frames itself, from a queue of ``LiveFeed/queueMax`` frames that the
+/// connection's writer takes one at a time as the socket accepts them: a page that stops reading fills it and
+/// is cut off there. (FlyingFox's message handler moves every message at once into an unbounded stream of
+/// frames, so a stalled page grew the REPL's memory with every command; outside audit, round 10.)
+private struct FeedSocket: WSHandler {
     let feed: LiveFeed
 
-    func makeMessages(for client: AsyncStream<WSMessage>) async throws -> AsyncStream<WSMessage> {
-        let (id, stream, continuation) = feed.subscribe()
+    func makeFrames(for client: AsyncThrowingStream<WSFrame, any Error>) async throws -> AsyncStream<WSFrame> {
+        let (id, messages, answers) = feed.subscribe()
+        let (frames, out) = AsyncStream<WSFrame>.makeStream(bufferingPolicy: .bufferingOldest(LiveFeed.queueMax))
         let feed = self.feed
         Task {
-            for await message in client {
-                if case .close = message { break }
-                let error = JSON.object([
-                    ("type", .string("error")),
-                    ("error", .string("the live feed is read-only: send commands with POST /command?token=TOKEN (the control page does)")),
-                ]).rendered
-                continuation.yield(.text(error))
+            for await message in messages {
+                guard case .text(let text) = message,
+                      case .enqueued = out.yield(WSFrame(fin: true, opcode: .text, mask: nil, payload: Data(text.utf8)))
+                else {
+                    feed.unsubscribe(id)  // the page reads nothing: cut it off, as the feed would
+                    break
+                }
             }
+            out.finish()
+        }
+        Task {
+            do {
+                for try await frame in client {
+                    switch frame.opcode {
+                    case .close:
+                        out.yield(WSFrame(fin: true, opcode: .close, mask: nil, payload: frame.payload.prefix(2)))
+                        feed.unsubscribe(id)
+                        return
+                    case .ping:
+                        out.yield(WSFrame(fin: true, opcode: .pong, mask: nil, payload: frame.payload))
+                    case .pong:
+                        continue
+                    default:
+                        let error = JSON.object([
+                            ("type", .string("error")),
+                            ("error", .string("the live feed is read-only: send commands with POST /command?token=TOKEN (the control page does)")),
+                        ]).rendered
+                        answers.yield(.text(error))
+                    }
+                }
+            } catch {}
             feed.unsubscribe(id)
         }
-        return stream
+        return frames
     }
 }
 

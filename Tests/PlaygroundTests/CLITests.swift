@@ -56,10 +56,11 @@ import Testing
 
     /// Standard output that cannot be written (a full disk) is said on standard error, exit 2 (outside audit,
     /// round 9: the output was lost without a word, exit 0).
-    @Test func outputThatCannotBeWrittenIsSaid() throws {
+    @Test(arguments: [["run", "Examples/01-happy-path.pxs"], ["--help"], ["--version"], ["help", "check"]])
+    func outputThatCannotBeWrittenIsSaid(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = PseudoTerminalTests.binary
-        process.arguments = ["run", "Examples/01-happy-path.pxs"]
+        process.arguments = arguments
         process.currentDirectoryURL = PseudoTerminalTests.root
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
         let err = Pipe()
