@@ -71,7 +71,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "CheckerTests", dependencies: ["PaxosChecker", "PaxosPlayground"]),
-        .testTarget(name: "PlaygroundCLITests", dependencies: ["PlaygroundCLI"]),
+        .testTarget(name: "PlaygroundCLITests", dependencies: ["PlaygroundCLI", .product(name: "FlyingFox", package: "FlyingFox")]),
     ],
     swiftLanguageModes: [.v6]
 )

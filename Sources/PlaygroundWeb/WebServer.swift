@@ -190,7 +190,7 @@ private final class StartSignal: @unchecked Sendable {
 /// connection's writer takes one at a time as the socket accepts them: a page that stops reading fills it and
 /// is cut off there. (FlyingFox's message handler moves every message at once into an unbounded stream of
 /// frames, so a stalled page grew the REPL's memory with every command; outside audit, round 10.)
-private struct FeedSocket: WSHandler {
+struct FeedSocket: WSHandler {
     let feed: LiveFeed
 
     func makeFrames(for client: AsyncThrowingStream<WSFrame, any Error>) async throws -> AsyncStream<WSFrame> {

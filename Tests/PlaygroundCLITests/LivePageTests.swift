@@ -1,6 +1,7 @@
 import PaxosPlayground
 @testable import PlaygroundCLI
-import PlaygroundWeb
+import FlyingFox
+@testable import PlaygroundWeb
 import Testing
 
 /// The REPL's side of the live page: what the pages hold after each command, the whole run at first and then
@@ -67,5 +68,26 @@ import Testing
         }
         #expect(texts.last?.contains("\"command\": \"after\"") == true)
         feed.unsubscribe(reading.id)
+    }
+
+    /// Through the WebSocket too: the frames wait in the socket's own queue of `queueMax`, which its writer
+    /// takes as the network accepts them, and a page that reads none is cut off when it is full (outside
+    /// audit, round 10: FlyingFox's message handler drained every message into an unbounded stream, so a
+    /// stalled page was never cut off and grew the REPL by every command).
+    @Test func aSocketThatTakesNoFrameIsCutOffWhenItsQueueIsFull() async throws {
+        let feed = LiveFeed()
+        let (client, clientEnd) = AsyncThrowingStream<WSFrame, any Error>.makeStream()
+        let frames = try await FeedSocket(feed: feed).makeFrames(for: client)
+        #expect(feed.subscriberCount == 1)
+        for k in 0..<(LiveFeed.queueMax + 8) {
+            feed.output(command: "step \(k)", source: "repl", lines: [])
+            await Task.yield()
+        }
+        for _ in 0..<1_000 where feed.subscriberCount > 0 { try await Task.sleep(nanoseconds: 1_000_000) }
+        #expect(feed.subscriberCount == 0)
+        var count = 0
+        for await _ in frames { count += 1 }
+        #expect(count == LiveFeed.queueMax)
+        clientEnd.finish()
     }
 }
