@@ -115,7 +115,8 @@ import PaxosCore
             """)
         follower.execute("expect converged")
         #expect(followerLines.lines.last == "✗ expect converged: n2 has not heard its leader n1 for 2 ticks: its election timer fires within 2 ticks, before n1's next heartbeat reaches it")
-        let (leader, leaderLines) = InterpreterTests.session("""
+        // n1's answers to its heartbeats of ticks 2 and 4 are dropped (the last faults) or still on their way.
+        let answersOnTheirWay = """
             set heartbeat 2
             set timeout 4
             cluster 3 leader n1
@@ -129,27 +130,12 @@ import PaxosCore
             tick
             deliver 5
             deliver 6
-            drop 7
-            drop 8
-            """)
+            """
+        let (leader, leaderLines) = InterpreterTests.session(answersOnTheirWay + "\ndrop 7\ndrop 8")
         leader.execute("expect converged")
         #expect(leaderLines.lines.last == "✗ expect converged: n1 has heard from no majority for 4 ticks: it steps down within 2 ticks, before its next heartbeat can be answered")
         // What is on its way resets the count first: the answers to n1, delivered before the next tick.
-        let (answered, answeredLines) = InterpreterTests.session("""
-            set heartbeat 2
-            set timeout 4
-            cluster 3 leader n1
-            tick
-            tick
-            deliver 1
-            deliver 2
-            drop 3
-            drop 4
-            tick
-            tick
-            deliver 5
-            deliver 6
-            """)
+        let (answered, answeredLines) = InterpreterTests.session(answersOnTheirWay)
         answered.execute("expect converged")
         #expect(answeredLines.lines.last == "✓ expect converged: n1 leads 1.n1, n2 n3 follow it, every live replica applied 0")
     }
