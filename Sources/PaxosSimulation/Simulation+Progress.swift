@@ -8,9 +8,9 @@ import PaxosCore
 /// timer fires once the leader's heartbeats stop arriving, so the cluster would not stay so); the leader hears
 /// a majority (no one-way cuts towards it from so many followers that their answers reach no majority: it
 /// would step down); no message on its way to a live replica carries a round above the leader's (a reply
-/// that would make it step down, a candidacy a follower might grant, a message of a later leader); no timer fires at
-/// the next tick (the leader's step-down, a follower's election timer), so the cluster
-/// stays so with no new fault; every live replica has applied every entry committed at any live replica; and
+/// that would make it step down, a candidacy a follower might grant, a message of a later leader); no timer fires
+/// before the leader's next heartbeat, or its answers, can reset it (the leader's step-down, a follower's
+/// election timer), so the cluster stays so with no new fault; every live replica has applied every entry committed at any live replica; and
 /// the leader has committed every entry of its log, so no work is under way that a message lost before the
 /// faults stopped could hold up until the next heartbeat; and no client transaction is on its way to a live
 /// replica (or back to the client in a redirect), which would start such work.
