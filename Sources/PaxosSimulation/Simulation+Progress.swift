@@ -199,7 +199,8 @@ extension Simulation {
                 // A message a standing partition or cut will drop, or to a replica that is down, does nothing.
                 guard case .replica(let to) = envelope.to, isAlive(to), network.blocked(from: envelope.from, to: envelope.to) == nil,
                       let (carried, effect) = Self.higherRound(envelope.message, to: to, leader: leader.id, above: ballot),
-                      effect != .mayBeGranted || !refusesBySticking(replicas[to.number - 1], leader: leader.id)
+                      effect != .mayBeGranted || config.breaks.contains(.voteTwiceInBallot)
+                        || !replicas[to.number - 1].refusesBySticking(carried.ownerID ?? to, config: config)
                 else { continue }
                 return .higherRoundUnderWay(id: flight.id, kind: envelope.message.kind, from: envelope.from, to: to,
                                             carried: carried, leaderBallot: ballot, effect: effect)
@@ -242,13 +243,6 @@ extension Simulation {
             else { return false }
             return Self.leadersBallot(in: envelope.message) == ballot
         }
-    }
-
-    /// Whether `replica` refuses any candidacy of another than its leader, by leader stickiness: it follows
-    /// `leader` and heard it within the base election timeout (it stays so until the next tick).
-    private func refusesBySticking(_ replica: Replica, leader: ReplicaID) -> Bool {
-        replica.knownLeader == leader && replica.ticksWithoutLeader < config.electionTimeoutTicks
-            && !config.breaks.contains(.voteTwiceInBallot)
     }
 
     /// The ballot of a message only a leader sends (heartbeat, proposal, commit, request_log_range).

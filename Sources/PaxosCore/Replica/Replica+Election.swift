@@ -33,6 +33,14 @@ extension Replica {
     }
 
     /// Why this replica would not vote for `candidacy` now, or nil if it would (pre-vote and real vote alike).
+    /// Leader stickiness: a replica that follows a leader and heard it within the base election timeout
+    /// refuses any other candidate (the vote's rule, and what the converged verdict reads of a candidacy on
+    /// its way).
+    public func refusesBySticking(_ candidate: ReplicaID, config: ClusterConfig) -> Bool {
+        guard let leader = knownLeader, leader != candidate else { return false }
+        return ticksWithoutLeader < config.electionTimeoutTicks
+    }
+
     mutating func refusal(of candidacy: Candidacy, _ c: inout Context) -> Refusal? {
         let ballot = candidacy.ballot
         guard let candidate = ballot.ownerID else { return .noOwner(ballot: ballot) }
@@ -44,8 +52,7 @@ extension Replica {
         if let leading = leaderBallot, leading != ballot, oneCandidatePerRound {
             return .leads(voter: id, ballot: leading)
         }
-        if let leader = knownLeader, leader != candidate, ticksWithoutLeader < c.config.electionTimeoutTicks,
-           oneCandidatePerRound {
+        if refusesBySticking(candidate, config: c.config), let leader = knownLeader, oneCandidatePerRound {
             return .followsLeader(voter: id, leader: leader, ticksAgo: ticksWithoutLeader, timeout: c.config.electionTimeoutTicks)
         }
         // A policy shapes a candidate's first attempt only: a retry after a failed election is judged by
