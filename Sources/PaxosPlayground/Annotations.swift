@@ -92,7 +92,7 @@ enum Annotator {
         case .votesForItsCommitted(let index, let ballot):
             return "\(r) accepts its own re-proposal of \(index) under \(ballot): \(index) is committed in its log already, so there is nothing to count"
         case .resends(let index, _, .gap(let logEnd)):
-            return "the follower's log ends at \(logEnd): \(r) re-sends entry \(index) to fill the gap"
+            return "the follower's reject said its log ended at \(logEnd): \(r) re-sends entry \(index) to fill the gap"
         case .resends(let index, _, .retransmit):
             return "no accept for \(index) from this follower yet: \(r) sends the proposal again"
         case .accepts(let index, let ballot, let promised, _, _, true):
@@ -184,7 +184,9 @@ enum Annotator {
         case .followerUpToDate(let follower, let logEnd, let applied):
             return "\(follower)'s log ends at \(logEnd) and it applied \(applied): it misses nothing \(r) can send now"
         case .lostMajority(let ballot, let ticks, let heard):
-            return "\(r) leads \(ballot) but no majority has answered it for \(counted(ticks, "tick")) (since the last one, only \(list(heard))): it steps down"
+            let others = heard.filter { $0 != r }
+            let who = others.isEmpty ? "no other replica" : list(others)
+            return "\(r) leads \(ballot) but no majority has answered it for \(counted(ticks, "tick")) (in those ticks it heard from \(who)): it steps down"
         case .timedOut(let ticks) where rule.ranAhead > 0:
             return "timeout \(r): its own clock runs \(rule.ranAhead) tick\(rule.ranAhead == 1 ? "" : "s") ahead until its election timer fires (the global tick stays; the timer had counted \(ticks - rule.ranAhead) of its \(counted(ticks, "tick"))): \(r) reports \"Leader heartbeat timeout\" to the monitor"
         case .timedOut(let ticks):
@@ -194,9 +196,9 @@ enum Annotator {
         case .asksPreVote(let ballot):
             return "\(r) asks for a pre-vote: would a majority grant \(ballot)? Nothing is promised yet, so a replica that cannot win disturbs no one"
         case .grantsPreVote(let ballot, let leader):
-            return "\(r) would grant \(ballot): \(voter(r, leader, candidate: ballot.ownerID)), round \(ballot.round) is above its promise, and its election policy agrees (it promises nothing yet)"
+            return "\(r) would grant \(ballot): \(voter(leader, candidate: ballot.ownerID)), round \(ballot.round) is above its promise, and its election policy agrees (it promises nothing yet)"
         case .grantsRetryPreVote(let ballot, let leader):
-            return "\(r) would grant \(ballot): \(voter(r, leader, candidate: ballot.ownerID)) and round \(ballot.round) is above its promise; \(ballot.ownerID.map(\.description) ?? "the candidate") asks again after a failed election, so its election policy is not asked (a policy may delay an election, never block it)"
+            return "\(r) would grant \(ballot): \(voter(leader, candidate: ballot.ownerID)) and round \(ballot.round) is above its promise; \(ballot.ownerID.map(\.description) ?? "the candidate") asks again after a failed election, so its election policy is not asked (a policy may delay an election, never block it)"
         case .refusesPreVote(let ballot, let why):
             return "\(r) would not grant \(ballot): \(why)"
         case .countsPreVote(let ballot, let granted, let refused, let needed):
@@ -213,10 +215,13 @@ enum Annotator {
             return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised, and its election policy agrees"
         case .grantsRetry(let ballot):
             return "\(r) grants \(ballot): round \(ballot.round) is above every round it promised; a retry after a failed election, so its election policy is not asked"
-        case .grantsAgain(let ballot, true):
-            return "\(r) follows \(ballot)'s leader \(ballot.ownerID.map(\.description) ?? "?") already, so it promised \(ballot): it grants it again, and nothing else changes"
-        case .grantsAgain(let ballot, false):
-            return "\(r) promised \(ballot) already: it grants it again, and nothing else changes"
+        case .grantsAgain(let ballot, let followsIt, let preVote):
+            let why = followsIt
+                ? "\(r) follows \(ballot)'s leader \(ballot.ownerID.map(\.description) ?? "?") already, so it promised \(ballot)"
+                : "\(r) promised \(ballot) already"
+            return preVote
+                ? "\(why): this pre-vote for it comes late, after the candidacy; \(r) would grant it again, and nothing changes"
+                : "\(why): it grants it again, and nothing else changes"
         case .refuses(let ballot, let why):
             return "\(r) refuses \(ballot): \(why)"
         case .countsPromise(let ballot, let granted, let refused, let needed):
@@ -271,6 +276,35 @@ enum Annotator {
             return "recovery is off (unsafe): \(r) learns nothing from the others and re-proposes only its own entries"
         case .reproposes(let index, let ballot, let was):
             return "\(r) re-proposes entry \(index) (accepted under \(was)) under its ballot \(ballot)"
+        case .acceptsAgainstRule(let index, let ballot, .ballotBelowPromise(let promised)):
+            return "\(r) accepts proposal \(index) though ballot \(ballot) is below its promise \(promised): the protocol break accept-lower-ballot skips the legality check"
+        case .acceptsAgainstRule(let index, let ballot, .stale(let accepted)):
+            return "\(r) accepts proposal \(index) under \(ballot) though it accepted a newer proposal there, under \(accepted): the protocol break accept-lower-ballot skips the legality check"
+        case .acceptsAgainstRule(let index, _, .gap(let logEnd)):
+            return "\(r) accepts proposal \(index) though its log ends at \(logEnd): the protocol break accept-lower-ballot skips the legality check"
+        case .commitsWithoutMajority(let index, let ballot, let acceptors, let needed):
+            return "only \(acceptors.count) accept\(acceptors.count == 1 ? "" : "s") for ballot \(ballot) (\(list(acceptors))), and a majority needs \(needed), yet \(r) commits \(index): the protocol break commit-without-majority lets the leader commit on its own accept"
+        case .grantsAgainstRule(let ballot, let preVote, let rule):
+            let grants = preVote ? "would grant" : "grants"
+            let against = switch rule {
+            case .alreadyPromised(_, let promised): "it already promised \(promised) in round \(promised.round)"
+            case .leads(_, let leading): "it leads \(leading)"
+            case .followsLeader(_, let leader, let ticks, let timeout):
+                "it follows \(leader), \(ticks == 0 ? "not silent for a whole tick yet" : "silent for only \(counted(ticks, "tick"))"), within the base election timeout of \(timeout)"
+            case .noOwner, .policy, .policyFailed: "\(rule)"
+            }
+            return "\(r) \(grants) \(ballot) though \(against): the protocol break vote-twice-in-ballot skips the rules that keep a voter to one candidate a round"
+        case .appliesOutOfOrder(let index, let applied):
+            let skipped = applied + 1 == index - 1 ? "\(applied + 1)" : "\(applied + 1)–\(index - 1)"
+            return "\(r) applies \(index) as its commit arrives, though it applied only through \(applied): the protocol break apply-out-of-order does not wait for \(skipped)"
+        case .recoveredLowest(let from, let to, let chosen):
+            guard !chosen.isEmpty else { return "no replier holds anything in \(from)..\(to): \(r) takes new transactions" }
+            let picks = chosen.keys.sorted().map { "\($0): \(chosen[$0].map(\.description) ?? "?")" }
+            return "a majority answered: per index \(r) keeps the lowest-ballot entry (\(picks.joined(separator: ", "))), as the protocol break skip-highest-ballot-choice makes it, and re-proposes it"
+        case .ignoresRecoveredValues(let from, let to):
+            return "\(r) ignores what the log ranges for \(from)..\(to) hold (the protocol break ignore-recovered-values) and keeps only its own log: it re-proposes only its own entries"
+        case .readsNoPosition(let follower, let logEnd, let applied):
+            return "\(follower)'s log ends at \(logEnd) and it applied \(applied), but \(r) reads no position from the reply (the protocol break no-catch-up): it sends \(follower) nothing, whatever it misses"
         case .policyFailed(let policy, let error, let fallback):
             return "the \(policy) policy failed (\(error)): the core falls back to: \(fallback)"
         case .ignored(let why):
@@ -289,6 +323,8 @@ enum Annotator {
         case .alreadyCommitted(let index): "\(r) already knows \(index) is committed"
         case .divergedAt(let index, let ballot):
             "\(r) marks \(index) committed under \(ballot), but it applied other records at \(index) before: its data has diverged"
+        case .appliedPast(let index, let applied):
+            "\(r) marks \(index) committed, but it applied through \(applied) already, out of index order (the protocol break apply-out-of-order): it never applies \(index)"
         }
     }
 
@@ -300,7 +336,7 @@ enum Annotator {
     }
 
     /// Why the leader voter `r` follows, if any, does not keep it from granting a pre-vote.
-    private static func voter(_ r: ReplicaID, _ leader: VoterLeader, candidate: ReplicaID?) -> String {
+    private static func voter(_ leader: VoterLeader, candidate: ReplicaID?) -> String {
         switch leader {
         case .none:
             "it follows no leader"
@@ -308,10 +344,6 @@ enum Annotator {
             "it follows \(candidate.map(\.description) ?? "the candidate"), the very replica asking"
         case .silent(let leader, let ticks):
             "its leader \(leader) has been silent for \(counted(ticks, "tick")) (at least the base election timeout)"
-        case .overruled(let leader, _) where leader == r:
-            "it leads, yet the protocol break vote-twice-in-ballot lets it grant (a leader's refusal is skipped)"
-        case .overruled(let leader, let ticks):
-            "it follows \(leader), silent for only \(counted(ticks, "tick")), yet the protocol break vote-twice-in-ballot lets it grant (leader stickiness is skipped)"
         }
     }
 

@@ -21,7 +21,7 @@ enum Explain {
         case .cleanup:
             "§2(5) Cleanup. Once every replica has acked i, the leader deletes the redo entries up to i from its log (the data stays), so memory stays bounded however long the run. While a replica has not acked (it may be down), cleanup waits for it."
         case .heartbeat:
-            "§3(1) Heartbeat. Every heartbeat interval the leader sends {\"heartbeat\": {\"ballot\": b, \"commit_index\": c}} to the followers, and re-sends what each has not confirmed. A follower that hears a leader restarts its election timer."
+            "§3(1) Heartbeat. Every heartbeat interval the leader sends {\"heartbeat\": {\"ballot\": b, \"commit_index\": c, \"cleanup_index\": k}} to the followers, and re-sends what each has not confirmed. A follower that hears a leader restarts its election timer."
         case .timeout:
             "§3(1) Timeout. A follower that hears no heartbeat for its election timeout reports \"Leader heartbeat timeout\" to the monitor, and failure recovery starts."
         case .election:

@@ -358,7 +358,8 @@ struct RunFacts {
             switch event.reason {
             case .proposes(let index, _, let transactions)?:
                 for t in transactions { transactionIndex[t] = index }
-            case .majority(let index, _, _, _)?, .applies(let index, .leaderCommit)?:
+            case .majority(let index, _, _, _)?, .commitsWithoutMajority(let index, _, _, _)?,
+                 .applies(let index, .leaderCommit)?:
                 if committedAt[index] == nil { committedAt[index] = event.tick }
             default: break
             }

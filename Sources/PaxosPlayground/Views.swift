@@ -6,7 +6,13 @@ enum Views {
     static func show(_ sim: Simulation) -> String {
         var rows = [["replica", "role", "ballot", "last", "commit", "applied", "log", "state", "priority"]]
         for r in sim.replicas {
-            let role = r.role == .leader && (r.leadership?.isRecovering ?? false) ? "leader*" : r.role.rawValue
+            let role = if r.leadership?.isRecovering ?? false {
+                "leader*"
+            } else if r.election?.preVote ?? false {
+                "pre-candidate"
+            } else {
+                r.role.rawValue
+            }
             rows.append([r.id.description, role, r.promised.description, String(r.log.lastIndex), String(r.commitIndex),
                          String(r.appliedIndex), String(r.log.count), sim.isAlive(r.id) ? "up" : "down",
                          String(sim.config.priority(of: r.id))])
@@ -18,6 +24,9 @@ enum Views {
         }
         if sim.replicas.contains(where: { $0.leadership?.isRecovering ?? false }) {
             footer.append("leader* = elected, still recovering the log")
+        }
+        if sim.replicas.contains(where: { $0.election?.preVote ?? false }) {
+            footer.append("pre-candidate = asking for pre-votes, with no ballot raised yet")
         }
         footer += network(sim)
         return table(rows, rightAligned: [3, 4, 5, 6, 8]) + "\n" + footer.joined(separator: "\n")

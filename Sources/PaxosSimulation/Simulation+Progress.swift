@@ -23,8 +23,9 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
     case severalLeaders([ReplicaID])
     /// The one leader has not finished log recovery, so it does not take new transactions yet.
     case leaderRecovering(ReplicaID, ballot: Ballot)
-    /// A live replica stands as a candidate instead of following the leader.
-    case candidate(ReplicaID, leader: ReplicaID)
+    /// A live replica is a candidate instead of following the leader: it stands for election with
+    /// `ballot`, or, with `preVote`, only asks for pre-votes for it (it raised no ballot).
+    case candidate(ReplicaID, ballot: Ballot, preVote: Bool, leader: ReplicaID)
     /// A live follower knows another replica as leader, or none (`follows` nil).
     case notFollowing(ReplicaID, follows: ReplicaID?, leader: ReplicaID)
     /// A live follower knows the leader but promised another ballot than the leader's.
@@ -73,8 +74,10 @@ public enum Divergence: Hashable, Sendable, CustomStringConvertible {
             return "\(listed) \(names.count == 2 ? "both" : "all") lead"
         case .leaderRecovering(let id, let ballot):
             return "\(id) leads \(ballot) but is still recovering its log"
-        case .candidate(let id, let leader):
-            return "\(id) stands as a candidate, not following the leader \(leader)"
+        case .candidate(let id, let ballot, true, let leader):
+            return "\(id) asks for pre-votes for \(ballot) (it raised no ballot), not following the leader \(leader)"
+        case .candidate(let id, let ballot, false, let leader):
+            return "\(id) stands for election with \(ballot), not following the leader \(leader)"
         case .notFollowing(let id, let follows, let leader):
             return "\(id) follows \(follows.map(\.description) ?? "no one"), not the leader \(leader)"
         case .promisedAnotherBallot(let id, let promised, let leaderBallot):
@@ -160,7 +163,9 @@ extension Simulation {
             return .leaderLosingMajority(leader.id, ticks: leadership.ticksWithoutMajority, within: heartbeatIn)
         }
         for replica in live where replica.id != leader.id {
-            if replica.role != .follower { return .candidate(replica.id, leader: leader.id) }
+            if let election = replica.election {
+                return .candidate(replica.id, ballot: election.ballot, preVote: election.preVote, leader: leader.id)
+            }
             if replica.knownLeader != leader.id {
                 return .notFollowing(replica.id, follows: replica.knownLeader, leader: leader.id)
             }

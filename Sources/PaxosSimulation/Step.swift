@@ -382,7 +382,7 @@ extension Simulation {
         switch reason {
         case .timedOut(let ticks), .lostMajority(_, let ticks, _),
              .grantsPreVote(_, .silent(_, let ticks)), .grantsRetryPreVote(_, .silent(_, let ticks)),
-             .grantsPreVote(_, .overruled(_, let ticks)), .grantsRetryPreVote(_, .overruled(_, let ticks)),
+             .grantsAgainstRule(_, _, .followsLeader(_, _, let ticks, _)),
              .refusesPreVote(_, .followsLeader(_, _, let ticks, _)), .refuses(_, .followsLeader(_, _, let ticks, _)):
             ticks
         default:

@@ -107,8 +107,16 @@ import Testing
         sim.replicas[2].promised = Ballot(round: 2, owner: Self.n3)
         sim.replicas[2].becomeCandidate(ElectionState(ballot: Ballot(round: 2, owner: Self.n3), preVote: false,
                                                       granted: ReplicaSet(Self.n3), highestLastIndex: 0))
-        #expect(sim.divergence() == .candidate(Self.n3, leader: Self.n1))
-        #expect(sim.divergence()?.description == "n3 stands as a candidate, not following the leader n1")
+        #expect(sim.divergence() == .candidate(Self.n3, ballot: Ballot(round: 2, owner: Self.n3), preVote: false, leader: Self.n1))
+        #expect(sim.divergence()?.description == "n3 stands for election with 2.n3, not following the leader n1")
+
+        // Asking for pre-votes only, it raised no ballot: its promise is still the leader's.
+        sim.replicas[2].promised = Ballot(round: 1, owner: Self.n1)
+        sim.replicas[2].becomeCandidate(ElectionState(ballot: Ballot(round: 2, owner: Self.n3), preVote: true,
+                                                      granted: ReplicaSet(Self.n3), highestLastIndex: 0))
+        #expect(sim.divergence() == .candidate(Self.n3, ballot: Ballot(round: 2, owner: Self.n3), preVote: true, leader: Self.n1))
+        #expect(sim.divergence()?.description
+            == "n3 asks for pre-votes for 2.n3 (it raised no ballot), not following the leader n1")
     }
 
     @Test func aFollowerOfAnotherReplicaOrOfNoOne() {

@@ -594,9 +594,64 @@ import PaxosCore
         let (session, transcript) = Self.session("cluster 3 leader n1\nelection longest-term\nset break vote-twice-in-ballot\ntimeout n3")
         session.execute("step 2")
         #expect(transcript.lines.filter { $0.contains("would grant") } == [
-            "      ↳ n1 would grant 2.n3: it leads, yet the protocol break vote-twice-in-ballot lets it grant (a leader's refusal is skipped), round 2 is above its promise, and its election policy agrees (it promises nothing yet)",
-            "      ↳ n2 would grant 2.n3: it follows n1, silent for only 0 ticks, yet the protocol break vote-twice-in-ballot lets it grant (leader stickiness is skipped), round 2 is above its promise, and its election policy agrees (it promises nothing yet)",
+            "      ↳ n1 would grant 2.n3 though it leads 1.n1: the protocol break vote-twice-in-ballot skips the rules that keep a voter to one candidate a round",
+            "      ↳ n2 would grant 2.n3 though it follows n1, not silent for a whole tick yet, within the base election timeout of 3: the protocol break vote-twice-in-ballot skips the rules that keep a voter to one candidate a round",
         ])
+    }
+
+    /// Under each protocol break, the note of the step the break changed says what the break did and the rule
+    /// it skipped, never the rule's own reasoning, which the step just broke (outside audit, round 11: "ballot
+    /// 1.n1 is not below its promise 2.n2", "1 of 3 accepts: majority", "no replier holds anything").
+    @Test(arguments: [
+        ("set break accept-lower-ballot\ncluster 3 leader n1\nsubmit x=1\nstep\ncrash n1\ntick 4\ndeliver 5\ndeliver 6\ndeliver 8\ndeliver 9\ndeliver 3",
+         "      ↳ n3 accepts proposal 1 though ballot 1.n1 is below its promise 2.n2: the protocol break accept-lower-ballot skips the legality check"),
+        ("set break commit-without-majority\ncluster 3 leader n1\nsubmit x=1\nstep 2",
+         "      ↳ only 1 accept for ballot 1.n1 (n1), and a majority needs 2, yet n1 commits 1: the protocol break commit-without-majority lets the leader commit on its own accept"),
+        ("set break vote-twice-in-ballot\nelection randomized\ncluster 3 leader n1\ncrash n1\nrun until leader",
+         "      ↳ n3 grants 2.n2 though it already promised 2.n3 in round 2: the protocol break vote-twice-in-ballot skips the rules that keep a voter to one candidate a round"),
+        ("set break apply-out-of-order\ncluster 3 leader n1\nsubmit x=1\nsubmit y=2\nrun until committed 2\ndeliver 14",
+         "      ↳ n3 applies 2 as its commit arrives, though it applied only through 0: the protocol break apply-out-of-order does not wait for 1"),
+        ("set break apply-out-of-order\ncluster 3 leader n1\nsubmit x=1\nsubmit y=2\nrun until committed 2\ndeliver 14\nrun",
+         "      ↳ n3 marks 1 committed, but it applied through 2 already, out of index order (the protocol break apply-out-of-order): it never applies 1"),
+        ("set break skip-highest-ballot-choice\ncluster 3 leader n1\npriority n3 10\nsubmit x=1\nstep\ndeliver 2\ndrop 3\ncrash n1\nrun until leader\nstep 3",
+         "      ↳ a majority answered: per index n3 keeps the lowest-ballot entry (1: 1.n1), as the protocol break skip-highest-ballot-choice makes it, and re-proposes it"),
+        ("set break ignore-recovered-values\ncluster 3 leader n1\npriority n3 10\nsubmit x=1\nstep\ndeliver 2\ndrop 3\ncrash n1\nrun until leader\nstep 3",
+         "      ↳ n3 ignores what the log ranges for 1..1 hold (the protocol break ignore-recovered-values) and keeps only its own log: it re-proposes only its own entries"),
+        ("set break no-catch-up\ncluster 3 leader n1\nsubmit x=1\nstep\ndrop 3\nrun\ntick\nrun",
+         "      ↳ n3's log ends at 0 and it applied 0, but n1 reads no position from the reply (the protocol break no-catch-up): it sends n3 nothing, whatever it misses"),
+    ])
+    func aBrokenStepsNoteNamesTheBreak(_ script: String, _ note: String) {
+        let (session, transcript) = Self.session("")
+        for line in script.split(separator: "\n") { session.execute(String(line)) }
+        #expect(transcript.lines.contains(note), "\(transcript.lines.filter { $0.hasPrefix("      ↳") }.joined(separator: "\n"))")
+    }
+
+    /// A replica that only asks for pre-votes raised no ballot: `show` calls it a pre-candidate, and says what
+    /// that is (outside audit, round 11: it showed as `candidate`, and "converged" said it stood).
+    @Test func aReplicaAskingForPreVotesShowsAsAPreCandidate() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ntimeout n3")
+        session.execute("show")
+        session.execute("expect converged")
+        #expect(transcript.text.split(separator: "\n", omittingEmptySubsequences: false) == [
+            "replica  role           ballot  last  commit  applied  log  state  priority",
+            "n1       leader         1.n1       0       0        0    0  up            3",
+            "n2       follower       1.n1       0       0        0    0  up            2",
+            "n3       pre-candidate  1.n1       0       0        0    0  up            1",
+            "step 1, tick 0, 2 in flight · election priority, commit sync · batch 1, window 4, heartbeat 1, timeout 3, recovery on",
+            "pre-candidate = asking for pre-votes, with no ballot raised yet",
+            "✗ expect converged: n3 asks for pre-votes for 2.n3 (it raised no ballot), not following the leader n1",
+        ])
+    }
+
+    /// A pre-vote that arrives after its candidacy, at a voter that promised that very ballot, is granted
+    /// again as the candidacy's copy is, not refused by the policy (outside audit, round 11: "n1 has priority
+    /// 3, above n2's 2", then n1 granted 2.n2 one step later).
+    @Test func aLatePreVoteForThePromisedBallotIsGrantedAgain() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\nsubmit x=1\ncrash n1\nrestart n1\ntick 4\ndeliver 5\ndeliver 6\ndeliver 8\ndeliver 9\ndeliver 10\ndeliver 1\nduplicate 13")
+        session.execute("run")
+        #expect(transcript.lines.contains(
+            "      ↳ n1 follows 2.n2's leader n2 already, so it promised 2.n2: this pre-vote for it comes late, after the candidacy; n1 would grant it again, and nothing changes"))
+        #expect(!transcript.lines.contains { $0.contains("would not grant 2.n2") })
     }
 
     /// A leader's step-down note lists whom it heard from since its last complete majority, which is what
@@ -606,7 +661,7 @@ import PaxosCore
         let (session, transcript) = Self.session("cluster 5 leader n1\ntick 1\nrun\nsubmit x=1\nstep 1\ndeliver 10\ndeliver 14")
         session.execute("tick 4")
         #expect(transcript.lines.contains(
-            "      ↳ n1 leads 1.n1 but no majority has answered it for 4 ticks (since the last one, only n1, n2): it steps down"))
+            "      ↳ n1 leads 1.n1 but no majority has answered it for 4 ticks (in those ticks it heard from n2): it steps down"))
     }
 
     /// A forced timeout of a candidate makes its election time out and stops its clock there: its next

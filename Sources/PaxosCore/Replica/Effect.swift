@@ -124,9 +124,9 @@ public enum Reason: Hashable, Sendable {
     case stands(ballot: Ballot)
     case grants(ballot: Ballot)
     case grantsRetry(ballot: Ballot)
-    /// A candidacy for the ballot it promised already (it granted a copy of it, or it follows that ballot's
-    /// leader: `followsIt`): granted again, and nothing changes.
-    case grantsAgain(ballot: Ballot, followsIt: Bool)
+    /// A candidacy, or with `preVote` a late pre-vote, for the ballot it promised already (it granted a copy
+    /// of it, or it follows that ballot's leader: `followsIt`): granted again, and nothing changes.
+    case grantsAgain(ballot: Ballot, followsIt: Bool, preVote: Bool)
     case refuses(ballot: Ballot, why: Refusal)
     case countsPromise(ballot: Ballot, granted: [ReplicaID], refused: [ReplicaID], needed: Int)
     case stalePromise(ballot: Ballot)
@@ -149,6 +149,24 @@ public enum Reason: Hashable, Sendable {
     case recovered(from: Int, to: Int, chosen: [Int: Ballot])
     case recoverySkipped
     case reproposes(index: Int, ballot: Ballot, was: Ballot)
+    // Decisions a protocol break (`set break`) made against the rule it breaks: each names the rule's
+    // verdict, so that the annotation says what the break changed instead of the rule's reasoning.
+    /// `accept-lower-ballot`: the acceptor accepts a proposal that the legality check rejects (`rule`).
+    case acceptsAgainstRule(index: Int, ballot: Ballot, rule: RejectReason)
+    /// `commit-without-majority`: the leader commits with fewer accepts than the `needed` majority.
+    case commitsWithoutMajority(index: Int, ballot: Ballot, acceptors: [ReplicaID], needed: Int)
+    /// `vote-twice-in-ballot`: the voter grants `ballot` (a pre-vote when `preVote`) that `rule`, one of the
+    /// rules keeping a voter to one candidate a round, refuses.
+    case grantsAgainstRule(ballot: Ballot, preVote: Bool, rule: Refusal)
+    /// `apply-out-of-order`: a follower applies `index` as its commit arrives, though it applied only
+    /// through `applied`, below `index - 1`.
+    case appliesOutOfOrder(index: Int, applied: Int)
+    /// `skip-highest-ballot-choice`: recovery kept the lowest-ballot entry per index.
+    case recoveredLowest(from: Int, to: Int, chosen: [Int: Ballot])
+    /// `ignore-recovered-values`: a majority's log ranges arrived, and the new leader ignores them.
+    case ignoresRecoveredValues(from: Int, to: Int)
+    /// `no-catch-up`: the leader reads no position from a heartbeat reply, and sends the follower nothing.
+    case readsNoPosition(follower: ReplicaID, logEnd: Int, applied: Int)
     // A policy failed: the core fell back to the safe default.
     case policyFailed(policy: String, error: String, fallback: String)
     /// The message changes nothing, for the reason given.
@@ -177,9 +195,6 @@ public enum VoterLeader: Hashable, Sendable {
     case candidate
     /// The leader it follows has been silent for `ticks` ticks, at least the base election timeout.
     case silent(ReplicaID, ticks: Int)
-    /// It follows `leader` (itself, if it leads), heard within its election timeout, and grants only
-    /// because `set break vote-twice-in-ballot` skips that rule.
-    case overruled(ReplicaID, ticks: Int)
 }
 
 /// Why a replica ignores a message that changes nothing (its wording is rendered outside the core).
@@ -198,6 +213,9 @@ public enum Ignored: Hashable, Sendable {
     case alreadyCommitted(index: Int)
     /// An unsafe run only: `index` is committed under `ballot`, but other records were applied there before.
     case divergedAt(index: Int, ballot: Ballot)
+    /// `apply-out-of-order` only: `index` is committed, but the follower applied through `applied`, past it,
+    /// and never applies it.
+    case appliedPast(index: Int, applied: Int)
 }
 
 /// What made a replica apply an entry.

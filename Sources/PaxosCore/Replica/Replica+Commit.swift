@@ -69,8 +69,11 @@ extension Replica {
             log.setStatus(.committed, at: index)
             let replicas = c.config.replicaCount
             c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: acceptors.members))
-            broadcast(.commit(index: index, ballot: ballot),
-                      .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas), &c,
+            let majority = c.config.majority
+            let reason: Reason = acceptors.count < majority
+                ? .commitsWithoutMajority(index: index, ballot: ballot, acceptors: acceptors.members, needed: majority)
+                : .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas)
+            broadcast(.commit(index: index, ballot: ballot), reason, &c,
                       alone: .commitsAlone(index: index, ballot: ballot))
             advanceCommitIndex()
             applyCommitted(.leaderCommit, &c)
@@ -100,13 +103,19 @@ extension Replica {
         }
         log.setStatus(.committed, at: index)
         c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: nil))
+        if c.breaks.contains(.applyOutOfOrder) {
+            if index > appliedIndex + 1 {
+                apply(index, .appliesOutOfOrder(index: index, applied: appliedIndex), &c)
+            } else if index == appliedIndex + 1 {
+                apply(index, .commitMessage, &c)
+            } else {
+                c.outcome(.ignored(.appliedPast(index: index, applied: appliedIndex)))
+            }
+            return
+        }
         guard index > appliedIndex else {
             // Only an unsafe run gets here: other records were applied at this index before.
             c.outcome(.ignored(.divergedAt(index: index, ballot: ballot)))
-            return
-        }
-        if c.breaks.contains(.applyOutOfOrder) {
-            apply(index, .commitMessage, &c)
             return
         }
         let before = commitIndex
@@ -177,12 +186,17 @@ extension Replica {
 
     /// Applies entry `index` to the data, then (a follower) acks it to the leader.
     mutating func apply(_ index: Int, _ trigger: ApplyTrigger, _ c: inout Context) {
+        apply(index, .applies(index: index, trigger: trigger), &c)
+    }
+
+    /// Applies entry `index`, for `reason`.
+    mutating func apply(_ index: Int, _ reason: Reason, _ c: inout Context) {
         guard let entry = log[index] else { return }
         data.apply(entry.redo)
         log.setStatus(.applied, at: index)
         appliedIndex = max(appliedIndex, index)
         c.observe(.applied(index: index, redo: entry.redo))
-        c.local(.apply(index: index, redo: entry.redo), .applies(index: index, trigger: trigger))
+        c.local(.apply(index: index, redo: entry.redo), reason)
         if hasLeadership {
             let (applied, me) = (appliedIndex, id)
             updateLeadership { $0.noteAck(applied, from: me) }

@@ -41,19 +41,32 @@ extension Replica {
         return ticksWithoutLeader < config.electionTimeoutTicks
     }
 
+    /// The three rules that keep a voter to one candidate a round, whatever its policy says: it promised
+    /// another ballot of that round or a later one; it leads; it follows a leader it heard within the base
+    /// election timeout (leader stickiness). `set break vote-twice-in-ballot` skips them.
+    func oneCandidateRefusal(of ballot: Ballot, by candidate: ReplicaID, config: ClusterConfig) -> Refusal? {
+        if ballot.round <= promised.round, ballot != promised {
+            return .alreadyPromised(voter: id, promised: promised)
+        }
+        if let leading = leaderBallot, leading != ballot {
+            return .leads(voter: id, ballot: leading)
+        }
+        if refusesBySticking(candidate, config: config), let leader = knownLeader {
+            return .followsLeader(voter: id, leader: leader, ticksAgo: ticksWithoutLeader, timeout: config.electionTimeoutTicks)
+        }
+        return nil
+    }
+
+    /// What a grant under `set break vote-twice-in-ballot` overrides: the one-candidate rule that refuses it.
+    func grantAgainstRule(of ballot: Ballot, by candidate: ReplicaID, config: ClusterConfig) -> Refusal? {
+        config.breaks.contains(.voteTwiceInBallot) ? oneCandidateRefusal(of: ballot, by: candidate, config: config) : nil
+    }
+
     mutating func refusal(of candidacy: Candidacy, _ c: inout Context) -> Refusal? {
         let ballot = candidacy.ballot
         guard let candidate = ballot.ownerID else { return .noOwner(ballot: ballot) }
-        // `set break vote-twice-in-ballot` skips the three rules that keep a voter to one candidate a round.
-        let oneCandidatePerRound = !c.breaks.contains(.voteTwiceInBallot)
-        if ballot.round <= promised.round, ballot != promised, oneCandidatePerRound {
-            return .alreadyPromised(voter: id, promised: promised)
-        }
-        if let leading = leaderBallot, leading != ballot, oneCandidatePerRound {
-            return .leads(voter: id, ballot: leading)
-        }
-        if refusesBySticking(candidate, config: c.config), let leader = knownLeader, oneCandidatePerRound {
-            return .followsLeader(voter: id, leader: leader, ticksAgo: ticksWithoutLeader, timeout: c.config.electionTimeoutTicks)
+        if !c.breaks.contains(.voteTwiceInBallot), let why = oneCandidateRefusal(of: ballot, by: candidate, config: c.config) {
+            return why
         }
         // A policy shapes a candidate's first attempt only: a retry after a failed election is judged by
         // the core's rules alone, so no policy, however it answers, can keep a live majority leaderless.
@@ -73,27 +86,39 @@ extension Replica {
     }
 
     mutating func receivePreVote(_ candidacy: Candidacy, _ c: inout Context) {
-        guard let candidate = candidacy.ballot.ownerID else { return }
+        let ballot = candidacy.ballot
+        guard let candidate = ballot.ownerID else { return }
+        if ballot == promised {
+            // It promised this very ballot already: the candidate has stood with it, and this is a late copy
+            // of its pre-vote. It would grant it again, as it grants a copy of the candidacy.
+            let answer = Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex,
+                                 attempt: candidacy.attempt)
+            c.send(.preVoteReply(answer), from: id, to: .replica(candidate),
+                   .grantsAgain(ballot: ballot, followsIt: knownLeader == candidate, preVote: true))
+            return
+        }
         let why = refusal(of: candidacy, &c)
-        let answer = Promise(ballot: candidacy.ballot, refusal: why, promised: promised, lastIndex: log.lastIndex,
+        let answer = Promise(ballot: ballot, refusal: why, promised: promised, lastIndex: log.lastIndex,
                              attempt: candidacy.attempt)
         let reason: Reason
         if let why {
-            reason = .refusesPreVote(ballot: candidacy.ballot, why: why)
+            reason = .refusesPreVote(ballot: ballot, why: why)
+        } else if let rule = grantAgainstRule(of: ballot, by: candidate, config: c.config) {
+            reason = .grantsAgainstRule(ballot: ballot, preVote: true, rule: rule)
         } else {
-            let leader = voterLeader(candidate: candidate, timeout: c.config.electionTimeoutTicks)
-            reason = candidacy.retry ? .grantsRetryPreVote(ballot: candidacy.ballot, leader: leader)
-                : .grantsPreVote(ballot: candidacy.ballot, leader: leader)
+            let leader = voterLeader(candidate: candidate)
+            reason = candidacy.retry ? .grantsRetryPreVote(ballot: ballot, leader: leader)
+                : .grantsPreVote(ballot: ballot, leader: leader)
         }
         c.send(.preVoteReply(answer), from: id, to: .replica(candidate), reason)
     }
 
     /// Why the leader this replica follows, if any, does not keep it from granting `candidate` a pre-vote.
-    private func voterLeader(candidate: ReplicaID, timeout: Int) -> VoterLeader {
+    /// Asked only when no one-candidate rule refuses: a leader it follows, other than the candidate, has been
+    /// silent for the base election timeout at least (leader stickiness would refuse otherwise).
+    private func voterLeader(candidate: ReplicaID) -> VoterLeader {
         guard let leader = knownLeader else { return .none }
-        if leader == candidate { return .candidate }
-        if ticksWithoutLeader >= timeout { return .silent(leader, ticks: ticksWithoutLeader) }
-        return .overruled(leader, ticks: ticksWithoutLeader)
+        return leader == candidate ? .candidate : .silent(leader, ticks: ticksWithoutLeader)
     }
 
     mutating func receivePreVoteReply(_ answer: Promise, from voter: ReplicaID, _ c: inout Context) {
@@ -146,7 +171,7 @@ extension Replica {
             // It promised this ballot already (it granted a copy of this candidacy, or it follows the ballot's
             // leader): the same grant again. Nothing changes: a follower of that leader keeps following it.
             c.send(.promise(Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex)),
-                   from: id, to: .replica(candidate), .grantsAgain(ballot: ballot, followsIt: knownLeader == candidate))
+                   from: id, to: .replica(candidate), .grantsAgain(ballot: ballot, followsIt: knownLeader == candidate, preVote: false))
             return
         }
         if let why = refusal(of: candidacy, &c) {
@@ -154,10 +179,13 @@ extension Replica {
                    from: id, to: .replica(candidate), .refuses(ballot: ballot, why: why))
             return
         }
+        let reason: Reason = grantAgainstRule(of: ballot, by: candidate, config: c.config)
+            .map { .grantsAgainstRule(ballot: ballot, preVote: false, rule: $0) }
+            ?? (candidacy.retry ? .grantsRetry(ballot: ballot) : .grants(ballot: ballot))
         promised = ballot
         becomeFollower(of: nil, &c)
         c.send(.promise(Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex)),
-               from: id, to: .replica(candidate), candidacy.retry ? .grantsRetry(ballot: ballot) : .grants(ballot: ballot))
+               from: id, to: .replica(candidate), reason)
     }
 
     mutating func receivePromise(_ promise: Promise, from voter: ReplicaID, _ c: inout Context) {

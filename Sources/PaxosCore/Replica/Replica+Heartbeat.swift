@@ -91,12 +91,14 @@ extension Replica {
         let me = id
         let majority = c.config.majority
         updateLeadership { $0.noteHeard(follower, leader: me, majority: majority) }
-        let sent = c.produced
-        if !c.breaks.contains(.noCatchUp) {
+        if c.breaks.contains(.noCatchUp) {
+            c.outcome(.readsNoPosition(follower: follower, logEnd: reply.logEnd, applied: reply.appliedIndex))
+        } else {
+            let sent = c.produced
             retransmit(to: follower, applied: reply.appliedIndex, &c)
-        }
-        if c.produced == sent {
-            c.outcome(.followerUpToDate(follower: follower, logEnd: reply.logEnd, applied: reply.appliedIndex))
+            if c.produced == sent {
+                c.outcome(.followerUpToDate(follower: follower, logEnd: reply.logEnd, applied: reply.appliedIndex))
+            }
         }
         noteApplied(reply.appliedIndex, by: follower, &c)
     }

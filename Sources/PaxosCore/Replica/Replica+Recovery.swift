@@ -92,8 +92,18 @@ extension Replica {
             chosen[index] = entry.ballot
             index += 1
         }
-        c.local(.recovered(ballot: leader.ballot, from: from, to: index - 1),
-                skipped ? .recoverySkipped : .recovered(from: from, to: to, chosen: chosen))
+        let reason: Reason = if skipped {
+            .recoverySkipped
+        } else if from > to {
+            .recovered(from: from, to: to, chosen: chosen)
+        } else if c.breaks.contains(.ignoreRecoveredValues) {
+            .ignoresRecoveredValues(from: from, to: to)
+        } else if c.breaks.contains(.skipHighestBallotChoice) {
+            .recoveredLowest(from: from, to: to, chosen: chosen)
+        } else {
+            .recovered(from: from, to: to, chosen: chosen)
+        }
+        c.local(.recovered(ballot: leader.ballot, from: from, to: index - 1), reason)
         for i in from..<index {
             guard let entry = best[i] else { break }
             propose(entry, .reproposes(index: i, ballot: leader.ballot, was: entry.ballot), &c)

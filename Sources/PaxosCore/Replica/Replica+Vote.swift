@@ -15,6 +15,8 @@ extension Replica {
             c.send(.vote(vote), from: id, to: leaderID, .rejects(index: proposal.index, ballot: proposal.ballot, rejection))
             return
         }
+        // What the legality check, skipped by `set break accept-lower-ballot`, would have said.
+        let againstRule = c.breaks.contains(.acceptLowerBallot) ? rejection(of: proposal, []) : nil
         let logEnd = log.lastIndex
         let cleaned = proposal.index < log.start
         let compared = min(promisedBefore, promised)
@@ -26,9 +28,10 @@ extension Replica {
         }
         accept(proposal)
         c.observe(.accepted(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo))
-        c.send(.vote(Vote(index: proposal.index, ballot: proposal.ballot, rejection: nil)), from: id, to: leaderID,
-               .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd, replaced: replaced,
-                        cleaned: cleaned))
+        let reason: Reason = againstRule.map { .acceptsAgainstRule(index: proposal.index, ballot: proposal.ballot, rule: $0) }
+            ?? .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd, replaced: replaced,
+                        cleaned: cleaned)
+        c.send(.vote(Vote(index: proposal.index, ballot: proposal.ballot, rejection: nil)), from: id, to: leaderID, reason)
     }
 
     /// Why the proposal must be rejected, or nil to accept it.
