@@ -95,7 +95,7 @@ package enum InputText {
             }
             bytes += chunk[..<count]
             if bytes.count > Limits.scriptBytesMax {
-                throw Problem("a script takes at most \(Limits.scriptBytesMax) bytes (scriptBytesMax), and this one is longer; name a .pxs script")
+                throw Problem("a script takes at most \(Limits.scriptBytesMax) bytes (scriptBytesMax), and this one is longer: split it into smaller scripts")
             }
         }
     }

@@ -223,7 +223,9 @@ extension Session {
         if case .ticks(let count) = condition {
             return try runFor(count, deliveryLimit: deliveryLimit)
         }
-        if condition == .leader, let leader = simulation.leader, settled(under: leader) {
+        // A leader that no election can follow with no new fault: settled, or converged (a cut between two
+        // followers deposes no one).
+        if condition == .leader, let leader = simulation.leader, settled(under: leader) || simulation.divergence() == nil {
             say("\(leader) already leads \(simulation.replica(leader).leaderBallot ?? .zero): run until leader waits for a new election; crash \(leader) or cut it off first")
             return
         }
@@ -500,8 +502,15 @@ extension Session {
 
     /// Why a condition that does not hold fails, where there is more to say than that it does not hold.
     func whyNot(_ condition: RunCondition) -> String? {
-        guard condition == .converged, let divergence = simulation.divergence() else { return nil }
-        return "not converged: \(divergence)"
+        switch condition {
+        case .converged:
+            return simulation.divergence().map { "not converged: \($0)" }
+        case .leader:
+            guard let leader = simulation.leader else { return "no replica was elected" }
+            return "no replica was elected: \(leader) still leads \(simulation.replica(leader).leaderBallot ?? .zero)"
+        default:
+            return nil
+        }
     }
 
     // MARK: - expect

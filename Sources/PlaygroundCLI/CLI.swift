@@ -162,7 +162,9 @@ struct REPL: ParsableCommand {
     var webBind: String?
 
     func validate() throws {
-        if let webPort { try checkLimit(webPort, .webPort, "--web") }
+        if let webPort, !(Limits.Bound.webPort.min...Limits.Bound.webPort.max).contains(webPort) {
+            throw ValidationError("--web takes \(Playground.valueKind(of: "--web", in: nil)) (got \(webPort))")
+        }
         if let webBind, webPort == nil {
             throw ValidationError("--web-bind needs --web: give both, such as --web 8080 --web-bind \(InputText.escaped(webBind)), to serve the live page on that address")
         }
@@ -198,7 +200,7 @@ struct REPL: ParsableCommand {
             session.ask = { question in
                 reader.setPrompt(question)
                 // Ctrl-C at a question skips it and stops the command asking, after the event it was about.
-                guard let line = reader.next(ctrlCEnds: true) else {
+                guard let line = reader.next(answer: true) else {
                     if reader.endedByCtrlC { Interrupts.request() }
                     return nil
                 }

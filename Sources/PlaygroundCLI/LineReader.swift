@@ -135,9 +135,10 @@ final class LineReader {
     /// terminal, each non-empty line is added to the history unless it repeats the
     /// previous entry.
     ///
-    /// With `ctrlCEnds` (a quiz question, asked while a command runs), Ctrl-C ends the read instead of
-    /// clearing the line: it returns nil and ``endedByCtrlC`` says so.
-    func next(ctrlCEnds: Bool = false) -> [UInt8]? {
+    /// With `answer` (to a quiz question, asked while a command runs), Ctrl-C ends the read instead of
+    /// clearing the line: it returns nil and ``endedByCtrlC`` says so; and the line is an answer, not a
+    /// command, so the history does not keep it.
+    func next(answer: Bool = false) -> [UInt8]? {
         endedByCtrlC = false
         guard usesReadline else {
             // Show the previous command's output before waiting, even when standard
@@ -145,9 +146,9 @@ final class LineReader {
             fflush(nil)
             return readStandardInputLine()
         }
-        switch readWithReadline(inbox: nil, ctrlCEnds: ctrlCEnds) {
+        switch readWithReadline(inbox: nil, ctrlCEnds: answer) {
         case .line(let line)?:
-            remember(line)
+            if !answer { remember(line) }
             return line
         case .interrupted?:
             endedByCtrlC = true
@@ -157,7 +158,7 @@ final class LineReader {
         }
     }
 
-    /// Whether Ctrl-C ended the last ``next(ctrlCEnds:)``.
+    /// Whether Ctrl-C ended the last ``next(answer:)``.
     private(set) var endedByCtrlC = false
 
     /// A line of standard input, or a command of `inbox` when one comes while it waits.
@@ -463,7 +464,7 @@ private enum ReadlineResult {
     case line([UInt8])
     /// A command from the live page, shown as if typed.
     case remote(RemoteCommand)
-    /// Ctrl-C, where it ends the read (``LineReader/next(ctrlCEnds:)``).
+    /// Ctrl-C, where it ends the read (``LineReader/next(answer:)``).
     case interrupted
     case endOfInput
 }

@@ -213,6 +213,22 @@ import PaxosCore
         #expect(session.simulation.step == step, "nothing ran")
     }
 
+    /// `run until leader` under a leader that no election can follow runs nothing, also when a cut stands that
+    /// deposes no one (between two followers); a run that ends with no election says who still leads (outside
+    /// audit, round 11: after `cut n2 n3` it ran 1,000 ticks, "the condition does not hold yet").
+    @Test func runUntilLeaderUnderAConvergedLeaderRunsNothing() {
+        let (session, transcript) = Self.session("cluster 3 leader n1\ncut n2 n3")
+        let step = session.simulation.step
+        #expect(session.execute("run until leader") == .ok)
+        #expect(transcript.lines == ["n1 already leads 1.n1: run until leader waits for a new election; crash n1 or cut it off first"])
+        #expect(session.simulation.step == step, "nothing ran")
+
+        // A leader that has not converged (n3 cannot hear it) but that nothing deposes either: the run's bound.
+        let (cut, log) = Self.session("cluster 3 leader n1\ncut n1 n3")
+        #expect(cut.execute("run until leader") == .ok)
+        #expect(log.lines.last?.hasSuffix("no replica was elected: n1 still leads 1.n1") == true, "\(log.lines.last ?? "")")
+    }
+
     /// A network change that would change nothing is refused with what would: no second copy of a cut, no
     /// event that says a link flows again when it never stopped.
     @Test func cutsAndPartitionsThatChangeNothingAreRefused() {

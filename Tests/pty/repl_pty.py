@@ -150,6 +150,7 @@ class Session:
         )
         self.child.logfile_read = self
         self.child.delaybeforesend = 0.05
+        self.home = home
 
     # pexpect's logfile interface: keep everything the screen was sent.
     def write(self, data):
@@ -392,7 +393,8 @@ def private_history_checks(home):
 
 
 def check_quiz_reads_answers_from_the_terminal(s):
-    """On a terminal the quiz asks, reads the answer typed, and grades it."""
+    """On a terminal the quiz asks, reads the answer typed, and grades it; the answer is not a command, so
+    the history file does not keep it (Up would have recalled it at the prompt)."""
     s.prompt("the first prompt")
     for command in ("cluster 3 leader n1", "submit x=1", "step", "quiz on"):
         s.send(command + ENTER)
@@ -403,6 +405,12 @@ def check_quiz_reads_answers_from_the_terminal(s):
     s.expect(re.escape("✓ right: accept"), "the graded answer")
     s.prompt("the prompt after the quiz")
     s.finish()
+    with open(os.path.join(s.home, HISTORY_FILE), encoding="utf-8", errors="replace") as f:
+        kept = f.read().splitlines()
+    if "accept" in kept:
+        raise Failure("the history file keeps the quiz's answer: %r" % kept[-6:])
+    if kept[-2:] != ["quiz on", "step"]:
+        raise Failure("the history file's last commands are %r, expected ['quiz on', 'step']" % kept[-2:])
 
 
 def check_ctrl_c_at_a_question_stops_the_command(s):

@@ -239,6 +239,14 @@ struct BreadthFirstSearch {
                                      depth: nextLevel)
             }
             if let reason = shared.stopReason {
+                // The state limit stops a level part-way, at a point that depends on the threads: the report
+                // gives the levels completed before it, the same on any number of threads. Whether the limit
+                // falls within this level does not depend on them (the level's new states are the same).
+                if let limit = configuration.stateLimit, shared.states >= limit {
+                    let note = "\(reason) while level \(nextLevel) was searched: the counts are those of levels 0 to \(level), each searched in full"
+                    return SearchOutcome(verdict: .incomplete(note), path: nil, states: statesBefore,
+                                         transitions: transitionsBefore, depth: level)
+                }
                 return SearchOutcome(verdict: .incomplete(reason), path: nil, states: shared.states,
                                      transitions: shared.transitions, depth: level)
             }
