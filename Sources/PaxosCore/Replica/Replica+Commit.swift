@@ -70,10 +70,10 @@ extension Replica {
             let replicas = c.config.replicaCount
             c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: acceptors.members))
             let majority = c.config.majority
-            let reason: Reason = acceptors.count < majority
-                ? .commitsWithoutMajority(index: index, ballot: ballot, acceptors: acceptors.members, needed: majority)
-                : .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas)
-            broadcast(.commit(index: index, ballot: ballot), reason, &c,
+            broadcast(.commit(index: index, ballot: ballot),
+                      acceptors.count < majority
+                          ? .commitsWithoutMajority(index: index, ballot: ballot, acceptors: acceptors.members, needed: majority)
+                          : .majority(index: index, ballot: ballot, acceptors: acceptors.members, replicas: replicas), &c,
                       alone: .commitsAlone(index: index, ballot: ballot))
             advanceCommitIndex()
             applyCommitted(.leaderCommit, &c)
@@ -104,12 +104,13 @@ extension Replica {
         log.setStatus(.committed, at: index)
         c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: nil))
         if c.breaks.contains(.applyOutOfOrder) {
-            if index > appliedIndex + 1 {
-                apply(index, .appliesOutOfOrder(index: index, applied: appliedIndex), &c)
-            } else if index == appliedIndex + 1 {
+            let applied = appliedIndex
+            if index > applied + 1 {
+                apply(index, .appliesOutOfOrder(index: index, applied: applied), &c)
+            } else if index == applied + 1 {
                 apply(index, .commitMessage, &c)
             } else {
-                c.outcome(.ignored(.appliedPast(index: index, applied: appliedIndex)))
+                c.outcome(.ignored(.appliedPast(index: index, applied: applied)))
             }
             return
         }
@@ -189,14 +190,14 @@ extension Replica {
         apply(index, .applies(index: index, trigger: trigger), &c)
     }
 
-    /// Applies entry `index`, for `reason`.
-    mutating func apply(_ index: Int, _ reason: Reason, _ c: inout Context) {
+    /// Applies entry `index`, for `reason` (built only when the step records reasons).
+    mutating func apply(_ index: Int, _ reason: @autoclosure () -> Reason, _ c: inout Context) {
         guard let entry = log[index] else { return }
         data.apply(entry.redo)
         log.setStatus(.applied, at: index)
         appliedIndex = max(appliedIndex, index)
         c.observe(.applied(index: index, redo: entry.redo))
-        c.local(.apply(index: index, redo: entry.redo), reason)
+        c.local(.apply(index: index, redo: entry.redo), reason())
         if hasLeadership {
             let (applied, me) = (appliedIndex, id)
             updateLeadership { $0.noteAck(applied, from: me) }

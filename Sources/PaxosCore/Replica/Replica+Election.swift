@@ -179,13 +179,13 @@ extension Replica {
                    from: id, to: .replica(candidate), .refuses(ballot: ballot, why: why))
             return
         }
-        let reason: Reason = grantAgainstRule(of: ballot, by: candidate, config: c.config)
-            .map { .grantsAgainstRule(ballot: ballot, preVote: false, rule: $0) }
-            ?? (candidacy.retry ? .grantsRetry(ballot: ballot) : .grants(ballot: ballot))
+        let againstRule = grantAgainstRule(of: ballot, by: candidate, config: c.config)
         promised = ballot
         becomeFollower(of: nil, &c)
         c.send(.promise(Promise(ballot: ballot, refusal: nil, promised: promised, lastIndex: log.lastIndex)),
-               from: id, to: .replica(candidate), reason)
+               from: id, to: .replica(candidate),
+               againstRule.map { .grantsAgainstRule(ballot: ballot, preVote: false, rule: $0) }
+                   ?? (candidacy.retry ? .grantsRetry(ballot: ballot) : .grants(ballot: ballot)))
     }
 
     mutating func receivePromise(_ promise: Promise, from voter: ReplicaID, _ c: inout Context) {

@@ -79,6 +79,16 @@ extension Replica {
         }
     }
 
+    /// Why recovery ended as it did: the rule, or the protocol break that changed it.
+    private static func recoveryReason(from: Int, to: Int, chosen: [Int: Ballot], skipped: Bool,
+                                       _ breaks: ProtocolBreaks) -> Reason {
+        if skipped { return .recoverySkipped }
+        guard from <= to else { return .recovered(from: from, to: to, chosen: chosen) }
+        if breaks.contains(.ignoreRecoveredValues) { return .ignoresRecoveredValues(from: from, to: to) }
+        if breaks.contains(.skipHighestBallotChoice) { return .recoveredLowest(from: from, to: to, chosen: chosen) }
+        return .recovered(from: from, to: to, chosen: chosen)
+    }
+
     /// Re-proposes the chosen entries, in index order, under the new ballot; then new transactions may go.
     /// `skipped`: recovery is off, and `best` is only this replica's own log.
     mutating func finishRecovery(with best: [Int: LogEntry], from: Int, to: Int, skipped: Bool = false,
@@ -92,18 +102,9 @@ extension Replica {
             chosen[index] = entry.ballot
             index += 1
         }
-        let reason: Reason = if skipped {
-            .recoverySkipped
-        } else if from > to {
-            .recovered(from: from, to: to, chosen: chosen)
-        } else if c.breaks.contains(.ignoreRecoveredValues) {
-            .ignoresRecoveredValues(from: from, to: to)
-        } else if c.breaks.contains(.skipHighestBallotChoice) {
-            .recoveredLowest(from: from, to: to, chosen: chosen)
-        } else {
-            .recovered(from: from, to: to, chosen: chosen)
-        }
-        c.local(.recovered(ballot: leader.ballot, from: from, to: index - 1), reason)
+        let breaks = c.breaks
+        c.local(.recovered(ballot: leader.ballot, from: from, to: index - 1),
+                Self.recoveryReason(from: from, to: to, chosen: chosen, skipped: skipped, breaks))
         for i in from..<index {
             guard let entry = best[i] else { break }
             propose(entry, .reproposes(index: i, ballot: leader.ballot, was: entry.ballot), &c)

@@ -28,10 +28,10 @@ extension Replica {
         }
         accept(proposal)
         c.observe(.accepted(index: proposal.index, ballot: proposal.ballot, redo: proposal.redo))
-        let reason: Reason = againstRule.map { .acceptsAgainstRule(index: proposal.index, ballot: proposal.ballot, rule: $0) }
-            ?? .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd, replaced: replaced,
-                        cleaned: cleaned)
-        c.send(.vote(Vote(index: proposal.index, ballot: proposal.ballot, rejection: nil)), from: id, to: leaderID, reason)
+        c.send(.vote(Vote(index: proposal.index, ballot: proposal.ballot, rejection: nil)), from: id, to: leaderID,
+               againstRule.map { .acceptsAgainstRule(index: proposal.index, ballot: proposal.ballot, rule: $0) }
+                   ?? .accepts(index: proposal.index, ballot: proposal.ballot, promised: compared, logEnd: logEnd,
+                               replaced: replaced, cleaned: cleaned))
     }
 
     /// Why the proposal must be rejected, or nil to accept it.
