@@ -77,7 +77,9 @@ final class LivePage {
         case .off:
             guard let server else { return ended ?? "web: off already" }
             let port = server.port
-            stop()
+            guard stop() else {
+                return "web: stopped serving port \(port), but its server is still busy reading a request: the port is free once it is done"
+            }
             return "web: stopped serving port \(port); the pages say so"
         }
     }
@@ -97,12 +99,15 @@ final class LivePage {
         return lines.joined(separator: "\n")
     }
 
-    /// Stops serving (web off, quit, end of input).
-    func stop() {
+    /// Stops serving (web off, quit, end of input); false when the server was still busy after
+    /// ``WebServer/stopSecondsMax`` (it lets go of the port once done; the REPL does not wait for it).
+    @discardableResult
+    func stop() -> Bool {
         session.stepObserver = nil
         newSnapshots = []
-        server?.stop()
+        let stopped = server?.stop() ?? true
         server = nil
+        return stopped
     }
 
     // MARK: - Around each command

@@ -109,8 +109,12 @@ public final class WebServer: Sendable {
     public var stoppedServing: String? { ended.value }
 
     /// Stops serving: waiting commands are answered `stopped`, pages' sockets close, and it returns once the
-    /// listening socket is closed (at most about a second).
-    public func stop() {
+    /// listening socket is closed (at most about a second), or after `stopSecondsMax` when the server's
+    /// threads are all busy: then it returns false, and the port is let go of once they are done. (FlyingFox
+    /// 0.27 reads a header line in time that grows with the square of its length: a request with a header
+    /// of 200 KB keeps a thread busy for tens of seconds, and the REPL must not wait for it.)
+    @discardableResult
+    public func stop() -> Bool {
         inbox.close()
         feed.finishAll()
         let done = StartSignal()
@@ -119,9 +123,13 @@ public final class WebServer: Sendable {
             await server.stop(timeout: 1)
             done.finish(.success(nil))
         }
-        _ = done.wait()
+        let stopped = done.wait(seconds: Self.stopSecondsMax) != nil
         task.cancel()
+        return stopped
     }
+
+    /// The longest `stop` waits for the server to let go of its port.
+    static let stopSecondsMax = 2.0
 
     /// 32 hex digits from the system's generator: not the simulation's seed, and never in its output.
     static func makeToken() -> String {
@@ -181,6 +189,15 @@ private final class StartSignal: @unchecked Sendable {
             if let result { return result }
             condition.wait()
         }
+    }
+
+    /// The result, or nil when none came within `seconds`.
+    func wait(seconds: Double) -> Result<Socket.Address?, WebError>? {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil, condition.wait(until: deadline) {}
+        return result
     }
 }
 
