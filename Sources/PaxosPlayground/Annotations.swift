@@ -294,9 +294,8 @@ enum Annotator {
             case .noOwner, .policy, .policyFailed: "\(rule)"
             }
             return "\(r) \(grants) \(ballot) though \(against): the protocol break vote-twice-in-ballot skips the rules that keep a voter to one candidate a round"
-        case .appliesOutOfOrder(let index, let applied):
-            let skipped = applied + 1 == index - 1 ? "\(applied + 1)" : "\(applied + 1)–\(index - 1)"
-            return "\(r) applies \(index) as its commit arrives, though it applied only through \(applied): the protocol break apply-out-of-order does not wait for \(skipped)"
+        case .appliesOutOfOrder(let index):
+            return "\(r) applies \(index) as its commit arrives, whatever it has applied below \(index): the protocol break apply-out-of-order applies each entry so, in any order"
         case .recoveredLowest(let from, let to, let chosen):
             guard !chosen.isEmpty else { return "no replier holds anything in \(from)..\(to): \(r) takes new transactions" }
             let picks = chosen.keys.sorted().map { "\($0): \(chosen[$0].map(\.description) ?? "?")" }
@@ -304,7 +303,7 @@ enum Annotator {
         case .ignoresRecoveredValues(let from, let to):
             return "\(r) ignores what the log ranges for \(from)..\(to) hold (the protocol break ignore-recovered-values) and keeps only its own log: it re-proposes only its own entries"
         case .readsNoPosition(let follower, let logEnd, let applied):
-            return "\(follower)'s log ends at \(logEnd) and it applied \(applied), but \(r) reads no position from the reply (the protocol break no-catch-up): it sends \(follower) nothing, whatever it misses"
+            return "\(follower)'s log ends at \(logEnd) and it applied \(applied), but \(r) catches no follower up from a reply (the protocol break no-catch-up): it sends \(follower) nothing, whatever it misses"
         case .policyFailed(let policy, let error, let fallback):
             return "the \(policy) policy failed (\(error)): the core falls back to: \(fallback)"
         case .ignored(let why):
@@ -324,7 +323,7 @@ enum Annotator {
         case .divergedAt(let index, let ballot):
             "\(r) marks \(index) committed under \(ballot), but it applied other records at \(index) before: its data has diverged"
         case .appliedPast(let index, let applied):
-            "\(r) marks \(index) committed, but it applied through \(applied) already, out of index order (the protocol break apply-out-of-order): it never applies \(index)"
+            "\(r) marks \(index) committed, but it applied \(applied), above it, already, out of index order (the protocol break apply-out-of-order): it never applies \(index)"
         }
     }
 
@@ -335,7 +334,7 @@ enum Annotator {
         return "\(r) has \(granted.count) \(noun)\(granted.count == 1 ? "" : "s") for \(ballot) (\(list(granted)))\(refusals): a majority needs \(needed)"
     }
 
-    /// Why the leader voter `r` follows, if any, does not keep it from granting a pre-vote.
+    /// Why the leader a voter follows, if any, does not keep it from granting a pre-vote.
     private static func voter(_ leader: VoterLeader, candidate: ReplicaID?) -> String {
         switch leader {
         case .none:

@@ -326,6 +326,12 @@ func exitSayingIfOutputWasLost(_ code: Int32) -> Never {
     Foundation.exit(code)
 }
 
+/// A number of seconds as it was typed: `-2`, not `-2.0`; `604800.5` and `12345678` whole.
+func secondsAsTyped(_ seconds: Double) -> String {
+    if seconds == seconds.rounded(), let whole = Int(exactly: seconds) { return String(whole) }
+    return String(seconds)
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -91,7 +91,7 @@ struct Check: ParsableCommand {
         if let maxStates { try checkLimit(maxStates, .checkStates, "--max-states") }
         if let maxDepth { try checkLimit(maxDepth, .checkDepth, "--max-depth") }
         if let maxSeconds, !(maxSeconds > 0 && maxSeconds <= Double(Limits.checkSecondsMax)) {
-            throw ValidationError("--max-seconds takes more than 0 and at most \(Limits.checkSecondsMax) seconds (got \(String(format: "%g", maxSeconds)))")
+            throw ValidationError("--max-seconds takes more than 0 and at most \(Limits.checkSecondsMax) seconds (got \(secondsAsTyped(maxSeconds)))")
         }
         if let replicas { try checkLimit(replicas, .replicas, "--replicas") }
         let budgetOptions = [("committed", committed), ("transactions", transactions), ("elections", elections),

@@ -41,7 +41,7 @@ struct Fuzz: ParsableCommand {
         guard maxCount >= 1 else { throw ValidationError("--max-count takes a whole number ≥ 1 (got \(maxCount))") }
         try checkLimit(sessionLines, Limits.Bound(1, Int.max, "line", "lines"), "--session-lines")
         for (option, seconds) in [("--hang-seconds", hangSeconds), ("--slow", slow ?? 1)] where !(seconds > 0) {
-            throw ValidationError("\(option) takes more than 0 seconds (got \(String(format: "%g", seconds)))")
+            throw ValidationError("\(option) takes more than 0 seconds (got \(secondsAsTyped(seconds)))")
         }
     }
 

@@ -626,15 +626,15 @@ import PaxosCore
         ("set break vote-twice-in-ballot\nelection randomized\ncluster 3 leader n1\ncrash n1\nrun until leader",
          "      ↳ n3 grants 2.n2 though it already promised 2.n3 in round 2: the protocol break vote-twice-in-ballot skips the rules that keep a voter to one candidate a round"),
         ("set break apply-out-of-order\ncluster 3 leader n1\nsubmit x=1\nsubmit y=2\nrun until committed 2\ndeliver 14",
-         "      ↳ n3 applies 2 as its commit arrives, though it applied only through 0: the protocol break apply-out-of-order does not wait for 1"),
+         "      ↳ n3 applies 2 as its commit arrives, whatever it has applied below 2: the protocol break apply-out-of-order applies each entry so, in any order"),
         ("set break apply-out-of-order\ncluster 3 leader n1\nsubmit x=1\nsubmit y=2\nrun until committed 2\ndeliver 14\nrun",
-         "      ↳ n3 marks 1 committed, but it applied through 2 already, out of index order (the protocol break apply-out-of-order): it never applies 1"),
+         "      ↳ n3 marks 1 committed, but it applied 2, above it, already, out of index order (the protocol break apply-out-of-order): it never applies 1"),
         ("set break skip-highest-ballot-choice\ncluster 3 leader n1\npriority n3 10\nsubmit x=1\nstep\ndeliver 2\ndrop 3\ncrash n1\nrun until leader\nstep 3",
          "      ↳ a majority answered: per index n3 keeps the lowest-ballot entry (1: 1.n1), as the protocol break skip-highest-ballot-choice makes it, and re-proposes it"),
         ("set break ignore-recovered-values\ncluster 3 leader n1\npriority n3 10\nsubmit x=1\nstep\ndeliver 2\ndrop 3\ncrash n1\nrun until leader\nstep 3",
          "      ↳ n3 ignores what the log ranges for 1..1 hold (the protocol break ignore-recovered-values) and keeps only its own log: it re-proposes only its own entries"),
         ("set break no-catch-up\ncluster 3 leader n1\nsubmit x=1\nstep\ndrop 3\nrun\ntick\nrun",
-         "      ↳ n3's log ends at 0 and it applied 0, but n1 reads no position from the reply (the protocol break no-catch-up): it sends n3 nothing, whatever it misses"),
+         "      ↳ n3's log ends at 0 and it applied 0, but n1 catches no follower up from a reply (the protocol break no-catch-up): it sends n3 nothing, whatever it misses"),
     ])
     func aBrokenStepsNoteNamesTheBreak(_ script: String, _ note: String) {
         let (session, transcript) = Self.session("")

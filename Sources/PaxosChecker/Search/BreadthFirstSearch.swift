@@ -241,7 +241,11 @@ struct BreadthFirstSearch {
             if let reason = shared.stopReason {
                 // The state limit stops a level part-way, at a point that depends on the threads: the report
                 // gives the levels completed before it, the same on any number of threads. Whether the limit
-                // falls within this level does not depend on them (the level's new states are the same).
+                // falls within this level does not depend on them (the level's new states are the same), as
+                // long as no violation in it stops the level first: one that lies in the level where the
+                // limit falls may be found on some numbers of threads and not on others. A level the limit
+                // reaches at its very end is not counted either: whether every chunk was claimed before the
+                // limit was seen depends on the threads.
                 if let limit = configuration.stateLimit, shared.states >= limit {
                     let note = "\(reason) while level \(nextLevel) was searched: the counts are those of levels 0 to \(level), each searched in full"
                     return SearchOutcome(verdict: .incomplete(note), path: nil, states: statesBefore,

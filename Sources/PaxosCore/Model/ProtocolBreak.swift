@@ -1,6 +1,7 @@
 /// A deliberate protocol bug: a documented variant of the protocol for the break-it exercises (REPL
-/// `set break NAME`, `check --break NAME`), as `set recovery off` is one. Each is a switch read at the one
-/// place in the core where its behaviour changes; the tests prove the checker catches every one of them.
+/// `set break NAME`, `check --break NAME`), as `set recovery off` is one. Each is a switch read where the core
+/// makes the decision it changes, and there the reason of that step names it; the tests prove the checker
+/// catches every one of them.
 public enum ProtocolBreak: String, CaseIterable, Hashable, Sendable {
     /// Acceptors skip the legality check (`Replica+Vote.swift`, `rejection(of:)`).
     case acceptLowerBallot = "accept-lower-ballot"
@@ -14,7 +15,7 @@ public enum ProtocolBreak: String, CaseIterable, Hashable, Sendable {
     case skipHighestBallotChoice = "skip-highest-ballot-choice"
     /// Recovery ignores the replies (`Replica+Recovery.swift`, `receiveLogRange`).
     case ignoreRecoveredValues = "ignore-recovered-values"
-    /// The leader reads no position from heartbeat replies (`Replica+Heartbeat.swift`).
+    /// The leader catches no follower up from heartbeat replies (`Replica+Heartbeat.swift`).
     case noCatchUp = "no-catch-up"
     /// A candidate never stands aside (`Replica+Election.swift`, counting promises and `hearLeader`).
     case noStandAside = "no-stand-aside"
@@ -31,7 +32,7 @@ public enum ProtocolBreak: String, CaseIterable, Hashable, Sendable {
         case .applyOutOfOrder: "followers apply each entry as its commit arrives, in any order"
         case .skipHighestBallotChoice: "a new leader's recovery keeps the lowest-ballot entry per index, not the highest"
         case .ignoreRecoveredValues: "a new leader's recovery ignores the replies and keeps only its own log"
-        case .noCatchUp: "the leader reads no position from heartbeat replies: a follower behind is never caught up"
+        case .noCatchUp: "the leader catches no follower up from heartbeat replies: a follower behind is never caught up"
         case .noStandAside: "a candidate never stands aside, and nobody withdraws a promise to a candidate that lost its round"
         }
     }

@@ -158,14 +158,13 @@ public enum Reason: Hashable, Sendable {
     /// `vote-twice-in-ballot`: the voter grants `ballot` (a pre-vote when `preVote`) that `rule`, one of the
     /// rules keeping a voter to one candidate a round, refuses.
     case grantsAgainstRule(ballot: Ballot, preVote: Bool, rule: Refusal)
-    /// `apply-out-of-order`: a follower applies `index` as its commit arrives, though it applied only
-    /// through `applied`, below `index - 1`.
-    case appliesOutOfOrder(index: Int, applied: Int)
+    /// `apply-out-of-order`: a follower applies `index` as its commit arrives, whatever it has applied below it.
+    case appliesOutOfOrder(index: Int)
     /// `skip-highest-ballot-choice`: recovery kept the lowest-ballot entry per index.
     case recoveredLowest(from: Int, to: Int, chosen: [Int: Ballot])
     /// `ignore-recovered-values`: a majority's log ranges arrived, and the new leader ignores them.
     case ignoresRecoveredValues(from: Int, to: Int)
-    /// `no-catch-up`: the leader reads no position from a heartbeat reply, and sends the follower nothing.
+    /// `no-catch-up`: the leader catches no follower up from a heartbeat reply: it sends the follower nothing.
     case readsNoPosition(follower: ReplicaID, logEnd: Int, applied: Int)
     // A policy failed: the core fell back to the safe default.
     case policyFailed(policy: String, error: String, fallback: String)
@@ -213,8 +212,8 @@ public enum Ignored: Hashable, Sendable {
     case alreadyCommitted(index: Int)
     /// An unsafe run only: `index` is committed under `ballot`, but other records were applied there before.
     case divergedAt(index: Int, ballot: Ballot)
-    /// `apply-out-of-order` only: `index` is committed, but the follower applied through `applied`, past it,
-    /// and never applies it.
+    /// `apply-out-of-order` only: `index` is committed, but the follower applied `applied`, past it, and never
+    /// applies it.
     case appliedPast(index: Int, applied: Int)
 }
 

@@ -105,10 +105,8 @@ extension Replica {
         c.observe(.committed(index: index, ballot: ballot, redo: log[index]?.redo ?? [], acceptors: nil))
         if c.breaks.contains(.applyOutOfOrder) {
             let applied = appliedIndex
-            if index > applied + 1 {
-                apply(index, .appliesOutOfOrder(index: index, applied: applied), &c)
-            } else if index == applied + 1 {
-                apply(index, .commitMessage, &c)
+            if index > applied {
+                apply(index, .appliesOutOfOrder(index: index), &c)
             } else {
                 c.outcome(.ignored(.appliedPast(index: index, applied: applied)))
             }
